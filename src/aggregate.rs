@@ -1,0 +1,155 @@
+//! Claims joined with tariffs, summed to per-provider figures (methodology section 3):
+//! D, K, X, S, S_max, the intramural amount and Σd per sector.
+//!
+//! Each prestatiecode's claim sums are split with the line table of the methodology; the
+//! split is linear in aantal and bedrag, so splitting sums equals summing split lines.
+//! Pure: no IO, no clock, nothing printed.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::model::{ClaimFigures, ClaimSums, Component, Leveringsvorm, Sector, Tariff};
+
+/// The parts of one prestatiecode's claims.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LineParts {
+    /// k: capital part
+    pub kapitaal: Decimal,
+    /// x: paid at 100%, never scaled
+    pub volledig: Decimal,
+    /// s: care part as paid
+    pub zorg: Decimal,
+    /// s_max: care part at the maximum tariff
+    pub zorg_max: Decimal,
+}
+
+/// The methodology's line table: how d and n·m split into k, x, s and s_max.
+pub fn line_parts(sums: &ClaimSums, tariff: &Tariff) -> LineParts {
+    let (n, d) = (sums.aantal, sums.bedrag);
+    match tariff.component {
+        Component::Zorg => {
+            let capital = n * tariff.kapitaal_per_eenheid;
+            LineParts {
+                kapitaal: capital,
+                volledig: Decimal::ZERO,
+                zorg: d - capital,
+                zorg_max: n * (tariff.max_tarief - tariff.kapitaal_per_eenheid),
+            }
+        }
+        Component::Nhc | Component::Nic => LineParts { kapitaal: d, ..LineParts::default() },
+        Component::Volledig => LineParts { volledig: d, ..LineParts::default() },
+    }
+}
+
+fn sector_index(s: Sector) -> usize {
+    Sector::ALL.iter().position(|&x| x == s).expect("every sector is in ALL")
+}
+
+/// Sums one provider's lines. Every code must have a tariff (the join checked this).
+pub fn provider_figures(
+    lines: &BTreeMap<String, ClaimSums>,
+    tariffs: &BTreeMap<String, Tariff>,
+    intramural_forms: &[Leveringsvorm],
+) -> ClaimFigures {
+    let mut f = ClaimFigures::default();
+    for (code, sums) in lines {
+        let tariff = &tariffs[code];
+        let parts = line_parts(sums, tariff);
+        f.declaraties += sums.bedrag;
+        f.kapitaal += parts.kapitaal;
+        f.volledig += parts.volledig;
+        f.zorg += parts.zorg;
+        f.zorg_max += parts.zorg_max;
+        if intramural_forms.contains(&tariff.leveringsvorm) {
+            f.intramuraal += sums.bedrag;
+        }
+        f.per_sector[sector_index(tariff.sector)] += sums.bedrag;
+    }
+    f
+}
+
+/// The sector with the largest Σd; ties go to the first of VV, GZ, GGZ.
+pub fn main_sector(f: &ClaimFigures) -> Sector {
+    let mut best = 0;
+    for i in 1..Sector::ALL.len() {
+        if f.per_sector[i] > f.per_sector[best] {
+            best = i;
+        }
+    }
+    Sector::ALL[best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn tariff(sector: Sector, vorm: Leveringsvorm, component: Component, m: &str, e: &str) -> Tariff {
+        Tariff { sector, leveringsvorm: vorm, component, max_tarief: d(m), kapitaal_per_eenheid: d(e) }
+    }
+
+    fn sums(n: &str, bedrag: &str) -> ClaimSums {
+        ClaimSums { aantal: d(n), bedrag: d(bedrag) }
+    }
+
+    #[test]
+    fn integral_zorg_tariff_splits_out_its_capital_part() {
+        // 10 days at max €200 with €30 capital per day, paid €1,920 (96% of the care part
+        // plus all capital: 0.96·1700 + 300 = 1932 would be; here 1920 was declared):
+        // k = 10·30 = 300, s = 1920 − 300 = 1620, s_max = 10·(200 − 30) = 1700.
+        let t = tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Zorg, "200", "30");
+        let p = line_parts(&sums("10", "1920"), &t);
+        assert_eq!(p, LineParts { kapitaal: d("300"), volledig: d("0"), zorg: d("1620"), zorg_max: d("1700") });
+    }
+
+    #[test]
+    fn nhc_and_volledig_lines_are_never_care() {
+        let nhc = tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Nhc, "25", "0");
+        assert_eq!(line_parts(&sums("10", "250"), &nhc), LineParts { kapitaal: d("250"), ..Default::default() });
+        let full = tariff(Sector::Gz, Leveringsvorm::Overig, Component::Volledig, "80", "0");
+        assert_eq!(line_parts(&sums("2", "160"), &full), LineParts { volledig: d("160"), ..Default::default() });
+    }
+
+    #[test]
+    fn credit_lines_sum_as_they_come() {
+        // 10 days declared then 2 credited: n = 8, d = 1600 at €200 (100%).
+        let t = tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Zorg, "200", "0");
+        let p = line_parts(&sums("8", "1600"), &t);
+        assert_eq!((p.zorg, p.zorg_max), (d("1600"), d("1600")));
+    }
+
+    #[test]
+    fn provider_sums_intramural_share_and_sector() {
+        let tariffs = BTreeMap::from([
+            ("V1".to_string(), tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Zorg, "100", "10")),
+            ("V2".to_string(), tariff(Sector::Vv, Leveringsvorm::Vpt, Component::Zorg, "50", "0")),
+            ("G1".to_string(), tariff(Sector::Gz, Leveringsvorm::Mpt, Component::Zorg, "60", "0")),
+            ("N1".to_string(), tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Nhc, "20", "0")),
+        ]);
+        let lines = BTreeMap::from([
+            ("V1".to_string(), sums("10", "950")), // k 100, s 850, s_max 900
+            ("V2".to_string(), sums("20", "960")), // s 960, s_max 1000
+            ("G1".to_string(), sums("30", "1800")), // s 1800, s_max 1800
+            ("N1".to_string(), sums("10", "200")), // k 200
+        ]);
+        let f = provider_figures(&lines, &tariffs, &[Leveringsvorm::Intramuraal]);
+        assert_eq!(f.declaraties, d("3910"));
+        assert_eq!(f.kapitaal, d("300"));
+        assert_eq!(f.zorg, d("3610"));
+        assert_eq!(f.zorg_max, d("3700"));
+        assert_eq!(f.intramuraal, d("1150"), "V1 and N1; VPT is extramural by default");
+        assert_eq!(f.per_sector, [d("2110"), d("1800"), d("0")]);
+        assert_eq!(main_sector(&f), Sector::Vv);
+    }
+
+    #[test]
+    fn sector_ties_go_to_vv_then_gz() {
+        let f = ClaimFigures { per_sector: [d("0"), d("5"), d("5")], ..Default::default() };
+        assert_eq!(main_sector(&f), Sector::Gz);
+    }
+}

@@ -1,0 +1,108 @@
+//! Carries out one parsed command: loads the configuration, runs the pipeline, writes the
+//! outputs and prints the text; returns the exit code. `main` only maps errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config};
+use crate::pipeline::{self, Run};
+use crate::report;
+
+/// Exit code of `check` when a published RTP fails a criterion (0, 1 and 2 are taken).
+pub const EXIT_CRITERION_FAILED: u8 = 3;
+
+/// A mistake in how the program was called: exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The sample configuration: in the working folder (a clone's root) or, for a binary built
+/// from this repository, beside its sources.
+fn default_config() -> PathBuf {
+    let local = Path::new("data/voorbeeld/richttarief.toml");
+    if local.is_file() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
+}
+
+fn load(path: Option<PathBuf>) -> Result<Config> {
+    let path = path.unwrap_or_else(default_config);
+    config::load(&path)
+}
+
+fn progress(line: &str) {
+    eprintln!("richttarief: {line}");
+}
+
+fn compute(config: &Config) -> Result<Run> {
+    let run = pipeline::run(config, &mut progress)?;
+    for w in &run.warnings {
+        eprintln!("richttarief: warning: {w}");
+    }
+    Ok(run)
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).context("writing to stdout")
+}
+
+pub fn execute(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run { config, out } => {
+            let config = load(config)?;
+            let run = compute(&config)?;
+            let files = report::outputs(&run)?;
+            report::write_outputs(&out, &files)?;
+            progress(&format!("wrote {} files to {}", files.len(), out.display()));
+            print(&report::text::rtp_table(&run))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { config, rtp, groep } => {
+            let config = load(config)?;
+            let run = compute(&config)?;
+            let groups: Vec<_> = run
+                .groups
+                .iter()
+                .filter(|g| match groep {
+                    None => true,
+                    Some((sector, cluster)) => g.sector == sector && cluster.is_none_or(|c| c == g.cluster),
+                })
+                .collect();
+            if groups.is_empty() {
+                let names: Vec<String> = run.groups.iter().map(|g| g.name()).collect();
+                return Err(UsageError(format!("no such group in this run; the groups are: {}", names.join(", "))).into());
+            }
+            let fraction = rtp / rust_decimal::Decimal::ONE_HUNDRED;
+            let mut text = String::new();
+            let mut all_pass = true;
+            for g in groups {
+                let at = report::text::evaluate_at(&run, g, fraction);
+                all_pass &= at.holds();
+                text += &report::text::check_group(&run, g, &at, &rtp.normalize().to_string());
+            }
+            print(&text)?;
+            Ok(if all_pass { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CRITERION_FAILED) })
+        }
+        Command::Explain { config, kvk } => {
+            let config = load(config)?;
+            let run = compute(&config)?;
+            let text = report::text::explain(&run, kvk)
+                .ok_or_else(|| anyhow::anyhow!("KvK {kvk} has neither a jaarverslag nor claims over {}", config.referentiejaar))?;
+            print(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

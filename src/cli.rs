@@ -1,0 +1,69 @@
+//! The command line, declared with clap: commands, flags and their help. No logic.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use rust_decimal::Decimal;
+
+use crate::model::{Cluster, Sector};
+
+#[derive(Debug, Parser)]
+#[command(name = "richttarief", version, about = "Computes the Wlz richttariefpercentage (RTP) per group, exactly and traceably")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole pipeline and write rtp.csv, aanbieders.csv, uitgesloten.csv and manifest.json.
+    Run {
+        /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Output folder; replaced file by file only when the run succeeds.
+        #[arg(long, default_value = "uitvoer")]
+        out: PathBuf,
+    },
+    /// Check a published RTP against both criteria; exits 3 when a criterion fails.
+    Check {
+        /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The published percentage, in percent (95.5).
+        #[arg(long, value_parser = parse_percent)]
+        rtp: Decimal,
+        /// Only this group: SECTOR/CLUSTER (VV/intramuraal), or SECTOR when clusters are off.
+        #[arg(long, value_parser = parse_group)]
+        groep: Option<(Sector, Option<Cluster>)>,
+    },
+    /// Show one provider's path through every step, with its own numbers.
+    Explain {
+        /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The provider's KvK number (8 digits).
+        #[arg(long, value_parser = parse_kvk)]
+        kvk: crate::model::Kvk,
+    },
+}
+
+fn parse_percent(s: &str) -> Result<Decimal, String> {
+    let d = Decimal::from_str_exact(s.trim()).map_err(|_| format!("{s:?} is not a percentage such as 95.5"))?;
+    if d < Decimal::ZERO || d > Decimal::from(200) {
+        return Err(format!("{s} is outside 0 to 200 percent"));
+    }
+    Ok(d)
+}
+
+fn parse_group(s: &str) -> Result<(Sector, Option<Cluster>), String> {
+    let (sector, cluster) = match s.split_once('/') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    Ok((Sector::parse(sector)?, cluster.map(Cluster::parse).transpose()?))
+}
+
+fn parse_kvk(s: &str) -> Result<crate::model::Kvk, String> {
+    crate::model::Kvk::parse(s)
+}

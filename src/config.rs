@@ -1,0 +1,725 @@
+//! Configuration: the TOML file of the data contract, laid over one of the three model
+//! presets, resolved into one validated `Config` before any data is read.
+//!
+//! A configuration file is parsed into `FileConfig`, where every key is optional and
+//! unknown keys are errors (with the line the TOML parser reports). Files are laid over
+//! the preset their `model` key names, in order, so a scenario is just one more layer.
+//! Validation collects every problem (impossible values, missing files, empty globs)
+//! and reports them together, each naming its key.
+//!
+//! This module reads only the configuration file and checks that input paths exist; it
+//! never opens the data files themselves.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use anyhow::{bail, Context, Result};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Kvk, Leveringsvorm};
+
+/// The three model vintages of methodology section 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Model {
+    #[serde(rename = "zn-2024")]
+    Zn2024,
+    #[serde(rename = "hof-2024")]
+    Hof2024,
+    #[serde(rename = "zn-2027")]
+    Zn2027,
+}
+
+impl Model {
+    pub const ALL: [Model; 3] = [Model::Zn2024, Model::Hof2024, Model::Zn2027];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Model::Zn2024 => "zn-2024",
+            Model::Hof2024 => "hof-2024",
+            Model::Zn2027 => "zn-2027",
+        }
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum DecimalSign {
+    #[serde(rename = ".")]
+    Point,
+    #[serde(rename = ",")]
+    Comma,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThresholdSide {
+    Intramuraal,
+    Extramuraal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultDefinition {
+    InclusiefFinancieel,
+    Bedrijfsresultaat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OmzetBasis {
+    Bedrijfsopbrengsten,
+    Wlz,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scaling {
+    Declaraties,
+    Jaarverslag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectorSource {
+    Declaraties,
+    Jaarverslag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rounding {
+    Omhoog,
+    Dichtstbij,
+}
+
+/// The resolved configuration. Field names are the contract's keys, so serialising it
+/// gives the manifest's `configuratie` in the same words as the TOML file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Config {
+    pub model: Model,
+    pub referentiejaar: i32,
+    pub decimaalteken: DecimalSign,
+    pub invoer: Inputs,
+    pub kolommen: BTreeMap<String, String>,
+    pub criteria: Criteria,
+    pub clustering: Clustering,
+    pub berekening: Calculation,
+    pub uitsluiting: Exclusions,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inputs {
+    /// The folder paths are relative to (the configuration file's folder).
+    #[serde(skip)]
+    pub basis: PathBuf,
+    pub jaarverslagen: PathBuf,
+    /// The patterns as written in the configuration.
+    pub declaraties: Vec<String>,
+    /// The files they expand to, sorted, relative to `basis` where they were written so.
+    #[serde(skip)]
+    pub declaratiebestanden: Vec<PathBuf>,
+    pub tarieven: PathBuf,
+    pub koppeltabel: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criteria {
+    pub aandeel_aanbieders: Decimal,
+    pub aandeel_omzet: Decimal,
+    pub nul_is_positief: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clustering {
+    pub clusters: bool,
+    pub intramuraal_drempel: Decimal,
+    pub drempel_telt_als: ThresholdSide,
+    pub intramurale_leveringsvormen: Vec<String>,
+    #[serde(skip)]
+    pub intramural_forms: Vec<Leveringsvorm>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calculation {
+    pub resultaat: ResultDefinition,
+    pub nhc_nic_strippen: bool,
+    pub omzet_basis: OmzetBasis,
+    pub schaling: Scaling,
+    pub sector_bron: SectorSource,
+    /// Grid in percentage points (0.1 = one decimal).
+    pub afronding: Decimal,
+    pub afronden: Rounding,
+    /// Percent.
+    pub ondergrens: Decimal,
+    /// Percent.
+    pub bovengrens: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exclusions {
+    pub min_omzet: Decimal,
+    pub min_aandeel_wlz: Decimal,
+    pub kvk: Vec<ExcludedKvk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExcludedKvk {
+    pub kvk: String,
+    pub reden: String,
+    #[serde(skip)]
+    pub parsed: Option<Kvk>,
+}
+
+impl Calculation {
+    /// The grid as a fraction (0.1 point = 0.001).
+    pub fn grid(&self) -> Decimal {
+        self.afronding / Decimal::ONE_HUNDRED
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The file shape: every key optional, unknown keys refused.
+
+/// A number in TOML: integer, float or string. Floats go through their shortest decimal
+/// text, so `0.75` is exactly 0.75.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub Decimal);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(Decimal::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num(Decimal::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Num, E> {
+                Decimal::from_str(&v.to_string())
+                    .map(Num)
+                    .map_err(|_| E::custom(format!("{v} is not a finite decimal")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Num, E> {
+                Decimal::from_str_exact(v.trim())
+                    .map(Num)
+                    .map_err(|_| E::custom(format!("{v:?} is not a number")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One path or a list of paths and globs.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub model: Option<Model>,
+    pub referentiejaar: Option<i32>,
+    pub decimaalteken: Option<DecimalSign>,
+    pub invoer: Option<FileInputs>,
+    pub kolommen: Option<BTreeMap<String, String>>,
+    pub criteria: Option<FileCriteria>,
+    pub clustering: Option<FileClustering>,
+    pub berekening: Option<FileCalculation>,
+    pub uitsluiting: Option<FileExclusions>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileInputs {
+    pub jaarverslagen: Option<String>,
+    pub declaraties: Option<OneOrMany>,
+    pub tarieven: Option<String>,
+    pub koppeltabel: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileCriteria {
+    pub aandeel_aanbieders: Option<Num>,
+    pub aandeel_omzet: Option<Num>,
+    pub nul_is_positief: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileClustering {
+    pub clusters: Option<bool>,
+    pub intramuraal_drempel: Option<Num>,
+    pub drempel_telt_als: Option<ThresholdSide>,
+    pub intramurale_leveringsvormen: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileCalculation {
+    pub resultaat: Option<ResultDefinition>,
+    pub nhc_nic_strippen: Option<bool>,
+    pub omzet_basis: Option<OmzetBasis>,
+    pub schaling: Option<Scaling>,
+    pub sector_bron: Option<SectorSource>,
+    pub afronding: Option<Num>,
+    pub afronden: Option<Rounding>,
+    pub ondergrens: Option<Num>,
+    pub bovengrens: Option<Num>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileExclusions {
+    pub min_omzet: Option<Num>,
+    pub min_aandeel_wlz: Option<Num>,
+    pub kvk: Option<Vec<FileExcludedKvk>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileExcludedKvk {
+    pub kvk: String,
+    pub reden: String,
+}
+
+/// The contract names that `[kolommen]` may rename (all tables share one namespace).
+pub const CONTRACT_COLUMNS: &[&str] = &[
+    "kvk",
+    "naam",
+    "boekjaar",
+    "bedrijfsopbrengsten",
+    "opbrengsten_wlz",
+    "bedrijfslasten",
+    "financiele_baten",
+    "financiele_lasten",
+    "resultaat",
+    "sector",
+    "agb",
+    "jaar",
+    "prestatiecode",
+    "aantal",
+    "bedrag",
+    "omschrijving",
+    "leveringsvorm",
+    "component",
+    "max_tarief",
+    "kapitaal_per_eenheid",
+];
+
+/// Parses a configuration file's text; unknown keys and wrong types are errors with the
+/// position the TOML parser gives.
+pub fn parse_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration {}", path.display()))?;
+    parse_text(&text).with_context(|| format!("invalid configuration {}", path.display()))
+}
+
+pub fn parse_text(text: &str) -> Result<FileConfig> {
+    toml::from_str::<FileConfig>(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
+}
+
+/// Reads a configuration file and resolves it over its preset; see `resolve`.
+pub fn load(path: &Path) -> Result<Config> {
+    let file = parse_file(path)?;
+    let basis = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    resolve(&[&file], &basis).with_context(|| format!("invalid configuration {}", path.display()))
+}
+
+/// The preset's values for every key; the inputs and reference year have no preset.
+fn preset(model: Model) -> FileConfig {
+    let (clusters, resultaat, omzet, strip) = match model {
+        Model::Zn2024 => (false, ResultDefinition::Bedrijfsresultaat, 0, false),
+        Model::Hof2024 => (false, ResultDefinition::InclusiefFinancieel, 75, false),
+        Model::Zn2027 => (true, ResultDefinition::InclusiefFinancieel, 75, true),
+    };
+    FileConfig {
+        model: Some(model),
+        referentiejaar: None,
+        decimaalteken: Some(DecimalSign::Point),
+        invoer: None,
+        kolommen: Some(BTreeMap::new()),
+        criteria: Some(FileCriteria {
+            aandeel_aanbieders: Some(Num(Decimal::new(75, 2))),
+            aandeel_omzet: Some(Num(Decimal::new(omzet, 2))),
+            nul_is_positief: Some(true),
+        }),
+        clustering: Some(FileClustering {
+            clusters: Some(clusters),
+            intramuraal_drempel: Some(Num(Decimal::new(1, 2))),
+            drempel_telt_als: Some(ThresholdSide::Intramuraal),
+            intramurale_leveringsvormen: Some(vec!["intramuraal".into()]),
+        }),
+        berekening: Some(FileCalculation {
+            resultaat: Some(resultaat),
+            nhc_nic_strippen: Some(strip),
+            omzet_basis: Some(OmzetBasis::Bedrijfsopbrengsten),
+            schaling: Some(Scaling::Declaraties),
+            sector_bron: Some(SectorSource::Declaraties),
+            afronding: Some(Num(Decimal::new(1, 1))),
+            afronden: Some(Rounding::Omhoog),
+            ondergrens: Some(Num(Decimal::ZERO)),
+            bovengrens: Some(Num(Decimal::ONE_HUNDRED)),
+        }),
+        uitsluiting: Some(FileExclusions {
+            min_omzet: Some(Num(Decimal::ZERO)),
+            min_aandeel_wlz: Some(Num(Decimal::ZERO)),
+            kvk: Some(Vec::new()),
+        }),
+    }
+}
+
+/// `top` wins key by key over `base`.
+fn overlay(base: FileConfig, top: &FileConfig) -> FileConfig {
+    fn pick<T: Clone>(base: Option<T>, top: &Option<T>) -> Option<T> {
+        top.clone().or(base)
+    }
+    macro_rules! table {
+        ($base:expr, $top:expr, $ty:ident { $($f:ident),+ }) => {{
+            match (&$base, $top) {
+                (_, None) => $base,
+                (None, Some(t)) => Some(t.clone()),
+                (Some(b), Some(t)) => Some($ty { $($f: pick(b.$f.clone(), &t.$f)),+ }),
+            }
+        }};
+    }
+    FileConfig {
+        model: pick(base.model, &top.model),
+        referentiejaar: pick(base.referentiejaar, &top.referentiejaar),
+        decimaalteken: pick(base.decimaalteken, &top.decimaalteken),
+        invoer: table!(base.invoer, &top.invoer, FileInputs {
+            jaarverslagen, declaraties, tarieven, koppeltabel
+        }),
+        // Renames add up: a later layer renames more columns, it does not forget earlier ones.
+        kolommen: match (base.kolommen, &top.kolommen) {
+            (b, None) => b,
+            (None, Some(t)) => Some(t.clone()),
+            (Some(mut b), Some(t)) => {
+                b.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Some(b)
+            }
+        },
+        criteria: table!(base.criteria, &top.criteria, FileCriteria {
+            aandeel_aanbieders, aandeel_omzet, nul_is_positief
+        }),
+        clustering: table!(base.clustering, &top.clustering, FileClustering {
+            clusters, intramuraal_drempel, drempel_telt_als, intramurale_leveringsvormen
+        }),
+        berekening: table!(base.berekening, &top.berekening, FileCalculation {
+            resultaat, nhc_nic_strippen, omzet_basis, schaling, sector_bron,
+            afronding, afronden, ondergrens, bovengrens
+        }),
+        uitsluiting: table!(base.uitsluiting, &top.uitsluiting, FileExclusions {
+            min_omzet, min_aandeel_wlz, kvk
+        }),
+    }
+}
+
+/// Lays `layers` over the preset named by the last layer that names one (default
+/// `zn-2027`) and validates the result. Paths are relative to `basis`.
+pub fn resolve(layers: &[&FileConfig], basis: &Path) -> Result<Config> {
+    let model = layers.iter().rev().find_map(|l| l.model).unwrap_or(Model::Zn2027);
+    let merged = layers.iter().fold(preset(model), |acc, l| overlay(acc, l));
+    validate(merged, model, basis)
+}
+
+fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
+    let mut problems: Vec<String> = Vec::new();
+    // The preset fills every table, so these unwraps cannot fail.
+    let criteria = f.criteria.expect("preset sets criteria");
+    let clustering = f.clustering.expect("preset sets clustering");
+    let calc = f.berekening.expect("preset sets berekening");
+    let excl = f.uitsluiting.expect("preset sets uitsluiting");
+    let inputs = f.invoer.unwrap_or_default();
+    let value = |n: Option<Num>| n.expect("preset sets every number").0;
+
+    let referentiejaar = f.referentiejaar.unwrap_or_else(|| {
+        problems.push("referentiejaar: missing; the year of the accounts and claims".into());
+        0
+    });
+    if f.referentiejaar.is_some() && !(1900..=2100).contains(&referentiejaar) {
+        problems.push(format!("referentiejaar = {referentiejaar}: not a plausible year"));
+    }
+
+    let mut share = |key: &str, v: Decimal| {
+        if v < Decimal::ZERO || v > Decimal::ONE {
+            problems.push(format!("{key} = {v}: must be a fraction between 0 and 1"));
+        }
+        v
+    };
+    let aandeel_aanbieders = share("criteria.aandeel_aanbieders", value(criteria.aandeel_aanbieders));
+    let aandeel_omzet = share("criteria.aandeel_omzet", value(criteria.aandeel_omzet));
+    let drempel = share("clustering.intramuraal_drempel", value(clustering.intramuraal_drempel));
+    let min_aandeel_wlz = share("uitsluiting.min_aandeel_wlz", value(excl.min_aandeel_wlz));
+
+    let vormen = clustering.intramurale_leveringsvormen.expect("preset sets the list");
+    let mut intramural_forms = Vec::new();
+    for v in &vormen {
+        match Leveringsvorm::parse(v) {
+            Ok(l) => intramural_forms.push(l),
+            Err(e) => problems.push(format!("clustering.intramurale_leveringsvormen: {e}")),
+        }
+    }
+
+    let afronding = value(calc.afronding);
+    if afronding <= Decimal::ZERO || afronding > Decimal::TEN {
+        problems.push(format!(
+            "berekening.afronding = {afronding}: must be a grid step in percentage points above 0 and at most 10"
+        ));
+    }
+    let ondergrens = value(calc.ondergrens);
+    let bovengrens = value(calc.bovengrens);
+    if ondergrens < Decimal::ZERO {
+        problems.push(format!("berekening.ondergrens = {ondergrens}: must be at least 0 percent"));
+    }
+    if bovengrens <= ondergrens {
+        problems.push(format!(
+            "berekening.bovengrens = {bovengrens}: must be above berekening.ondergrens = {ondergrens}"
+        ));
+    }
+    if bovengrens > Decimal::from(200) {
+        problems.push(format!("berekening.bovengrens = {bovengrens}: must be at most 200 percent"));
+    }
+    let min_omzet = value(excl.min_omzet);
+    if min_omzet < Decimal::ZERO {
+        problems.push(format!("uitsluiting.min_omzet = {min_omzet}: must be at least 0"));
+    }
+    let mut excluded = Vec::new();
+    for (i, e) in excl.kvk.unwrap_or_default().into_iter().enumerate() {
+        let parsed = match Kvk::parse(&e.kvk) {
+            Ok(k) => Some(k),
+            Err(msg) => {
+                problems.push(format!("uitsluiting.kvk[{}].kvk: {msg}", i + 1));
+                None
+            }
+        };
+        if e.reden.trim().is_empty() {
+            problems.push(format!("uitsluiting.kvk[{}].reden: a reason is required", i + 1));
+        }
+        excluded.push(ExcludedKvk { kvk: e.kvk, reden: e.reden, parsed });
+    }
+
+    let kolommen = f.kolommen.unwrap_or_default();
+    for (k, v) in &kolommen {
+        if !CONTRACT_COLUMNS.contains(&k.as_str()) {
+            problems.push(format!(
+                "kolommen.{k}: not a column of the data contract; expected one of {}",
+                CONTRACT_COLUMNS.join(", ")
+            ));
+        }
+        if v.trim().is_empty() {
+            problems.push(format!("kolommen.{k}: the header to read must not be empty"));
+        }
+    }
+
+    let mut required = |key: &str, v: Option<String>| -> PathBuf {
+        match v {
+            None => {
+                problems.push(format!("invoer.{key}: missing"));
+                PathBuf::new()
+            }
+            Some(p) => {
+                let full = basis.join(&p);
+                if !full.is_file() {
+                    problems.push(format!("invoer.{key} = {p:?}: no such file ({})", full.display()));
+                }
+                PathBuf::from(p)
+            }
+        }
+    };
+    let jaarverslagen = required("jaarverslagen", inputs.jaarverslagen);
+    let tarieven = required("tarieven", inputs.tarieven);
+    let koppeltabel = inputs.koppeltabel.map(|p| required("koppeltabel", Some(p)));
+
+    let patterns = match inputs.declaraties {
+        None => {
+            problems.push("invoer.declaraties: missing".into());
+            Vec::new()
+        }
+        Some(OneOrMany::One(p)) => vec![p],
+        Some(OneOrMany::Many(ps)) => ps,
+    };
+    let mut declaratiebestanden = Vec::new();
+    for p in &patterns {
+        match expand(basis, p) {
+            Ok(files) => declaratiebestanden.extend(files),
+            Err(e) => problems.push(format!("invoer.declaraties: {e}")),
+        }
+    }
+    declaratiebestanden.sort();
+    declaratiebestanden.dedup();
+    if patterns.is_empty() && !problems.iter().any(|p| p.starts_with("invoer.declaraties")) {
+        problems.push("invoer.declaraties: the list is empty".into());
+    }
+
+    if !problems.is_empty() {
+        let n = problems.len();
+        bail!(
+            "{n} problem{} in the configuration:\n  {}",
+            if n == 1 { "" } else { "s" },
+            problems.join("\n  ")
+        );
+    }
+
+    Ok(Config {
+        model,
+        referentiejaar,
+        decimaalteken: f.decimaalteken.expect("preset sets decimaalteken"),
+        invoer: Inputs {
+            basis: basis.to_path_buf(),
+            jaarverslagen,
+            declaraties: patterns,
+            declaratiebestanden,
+            tarieven,
+            koppeltabel,
+        },
+        kolommen,
+        criteria: Criteria {
+            aandeel_aanbieders,
+            aandeel_omzet,
+            nul_is_positief: criteria.nul_is_positief.expect("preset"),
+        },
+        clustering: Clustering {
+            clusters: clustering.clusters.expect("preset"),
+            intramuraal_drempel: drempel,
+            drempel_telt_als: clustering.drempel_telt_als.expect("preset"),
+            intramurale_leveringsvormen: vormen,
+            intramural_forms,
+        },
+        berekening: Calculation {
+            resultaat: calc.resultaat.expect("preset"),
+            nhc_nic_strippen: calc.nhc_nic_strippen.expect("preset"),
+            omzet_basis: calc.omzet_basis.expect("preset"),
+            schaling: calc.schaling.expect("preset"),
+            sector_bron: calc.sector_bron.expect("preset"),
+            afronding,
+            afronden: calc.afronden.expect("preset"),
+            ondergrens,
+            bovengrens,
+        },
+        uitsluiting: Exclusions { min_omzet, min_aandeel_wlz, kvk: excluded },
+    })
+}
+
+/// Expands one declaraties entry: a plain path must exist; a glob must match at least one
+/// file. Results are relative to `basis` as written.
+fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let is_glob = pattern.contains(['*', '?', '[']);
+    if !is_glob {
+        let full = basis.join(pattern);
+        if !full.is_file() {
+            return Err(format!("{pattern:?}: no such file ({})", full.display()));
+        }
+        return Ok(vec![PathBuf::from(pattern)]);
+    }
+    let full = basis.join(pattern);
+    let full_text = full.to_string_lossy();
+    let paths = glob::glob(&full_text).map_err(|e| format!("{pattern:?}: not a valid glob: {e}"))?;
+    let mut out = Vec::new();
+    for p in paths {
+        let p = p.map_err(|e| format!("{pattern:?}: {e}"))?;
+        if p.is_file() {
+            out.push(p.strip_prefix(basis).map(Path::to_path_buf).unwrap_or(p));
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("{pattern:?}: the glob matches no file in {}", basis.display()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve_text(text: &str) -> Result<Config> {
+        let dir = std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["j.csv", "t.csv", "d1.csv", "d2.csv"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let file = parse_text(text)?;
+        resolve(&[&file], &dir)
+    }
+
+    const INPUTS: &str = "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = \"d*.csv\"\n";
+
+    #[test]
+    fn default_preset_is_zn_2027_with_clusters_and_stripping() {
+        let c = resolve_text(INPUTS).unwrap();
+        assert_eq!(c.model, Model::Zn2027);
+        assert!(c.clustering.clusters && c.berekening.nhc_nic_strippen);
+        assert_eq!(c.criteria.aandeel_omzet, Decimal::new(75, 2));
+        assert_eq!(c.invoer.declaratiebestanden, vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]);
+    }
+
+    #[test]
+    fn zn_2024_counts_only_and_overrides_win() {
+        let c = resolve_text(&format!(
+            "model = \"zn-2024\"\n{INPUTS}[criteria]\naandeel_aanbieders = 0.8\n"
+        ))
+        .unwrap();
+        assert_eq!(c.criteria.aandeel_omzet, Decimal::ZERO);
+        assert_eq!(c.berekening.resultaat, ResultDefinition::Bedrijfsresultaat);
+        assert_eq!(c.criteria.aandeel_aanbieders, Decimal::new(8, 1));
+        assert!(!c.clustering.clusters);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = resolve_text(&format!("{INPUTS}[criteria]\naandeel_aanbiedrs = 0.8\n")).unwrap_err();
+        assert!(format!("{err:#}").contains("aandeel_aanbiedrs"), "{err:#}");
+    }
+
+    #[test]
+    fn every_impossible_value_is_reported_at_once() {
+        let err = resolve_text(&format!(
+            "{INPUTS}[criteria]\naandeel_omzet = 1.5\n[berekening]\nbovengrens = 0\nafronding = 0\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("3 problems"), "{err}");
+        assert!(err.contains("criteria.aandeel_omzet = 1.5"), "{err}");
+        assert!(err.contains("berekening.bovengrens = 0"), "{err}");
+        assert!(err.contains("berekening.afronding = 0"), "{err}");
+    }
+
+    #[test]
+    fn missing_files_and_empty_globs_name_key_and_path() {
+        let err = resolve_text(
+            "referentiejaar = 2024\n[invoer]\njaarverslagen = \"nope.csv\"\ntarieven = \"t.csv\"\ndeclaraties = [\"x/*.gz\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("invoer.jaarverslagen = \"nope.csv\": no such file"), "{err}");
+        assert!(err.contains("invoer.declaraties: \"x/*.gz\": the glob matches no file"), "{err}");
+    }
+
+    #[test]
+    fn later_layers_override_earlier_ones_key_by_key() {
+        let base = parse_text(&format!("{INPUTS}[clustering]\nintramuraal_drempel = 0.02\n")).unwrap();
+        let scenario = parse_text("model = \"hof-2024\"\n[criteria]\nnul_is_positief = false\n").unwrap();
+        let dir = std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+        resolve_text(INPUTS).unwrap(); // creates the files
+        let c = resolve(&[&base, &scenario], &dir).unwrap();
+        assert_eq!(c.model, Model::Hof2024);
+        assert!(!c.criteria.nul_is_positief);
+        assert_eq!(c.clustering.intramuraal_drempel, Decimal::new(2, 2));
+    }
+}

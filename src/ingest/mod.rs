@@ -1,0 +1,312 @@
+//! The input edge: reads jaarverslagen, tarieven, koppeltabel and declaraties into the
+//! domain types, and refuses bad data with the file, row or cell, column and value.
+//!
+//! Every reader collects all row errors of its file before failing (see `RowErrors`).
+//! Only contract columns are read; nothing from other columns reaches a result or message.
+//! polars and calamine are used here and in no other module except `report`.
+
+pub mod claims;
+pub mod number;
+mod parquet;
+pub mod table;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, Scaling, SectorSource};
+use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff};
+use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
+use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
+
+/// What the manifest records of one input file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct InputFile {
+    pub rol: &'static str,
+    pub pad: String,
+    pub bytes: u64,
+    pub rijen: u64,
+    pub sha256: String,
+}
+
+/// Size and SHA-256 of a file, read in one streaming pass.
+pub fn hash_file(path: &Path) -> Result<(u64, String)> {
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((size, format!("{:x}", hasher.finalize())))
+}
+
+/// The name a file goes by in messages and the manifest: as the configuration wrote it.
+pub fn shown(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Reads one row's cells by contract column, recording problems in `errors`.
+struct Fields<'a> {
+    table: &'a Table,
+    row: &'a Row,
+    columns: &'a [Option<usize>],
+    wants: &'a [Want],
+    errors: &'a mut RowErrors,
+}
+
+impl Fields<'_> {
+    fn cell(&self, i: usize) -> Option<(usize, &Cell)> {
+        self.columns[i].map(|c| (c, self.row.cell(c)))
+    }
+
+    fn fail(&mut self, i: usize, column: usize, problem: String) {
+        let location = self.table.location(self.row, column);
+        self.errors.push(&location, self.wants[i].name, &problem);
+    }
+
+    /// The value of column `i`, required to be present when `needed`.
+    fn value<T>(&mut self, i: usize, needed: bool, parse: impl Fn(&Cell) -> Result<Option<T>, String>) -> Option<T> {
+        let (column, cell) = self.cell(i)?;
+        match parse(cell) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                if needed {
+                    self.fail(i, column, "empty, a value is required".into());
+                }
+                None
+            }
+            Err(problem) => {
+                self.fail(i, column, problem);
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, i: usize) -> Option<String> {
+        self.value(i, true, |c| Ok(cell_text(c)))
+    }
+
+    fn decimal(&mut self, i: usize, needed: bool, sign: crate::config::DecimalSign) -> Option<Decimal> {
+        self.value(i, needed, |c| cell_decimal(c, sign).map(|d| d.map(|d| d.normalize())))
+    }
+
+    fn integer(&mut self, i: usize) -> Option<i64> {
+        self.value(i, true, cell_integer)
+    }
+
+    fn parsed<T>(&mut self, i: usize, needed: bool, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+        self.value(i, needed, |c| match cell_identifier(c) {
+            None => Ok(None),
+            Some(t) => parse(&t).map(Some),
+        })
+    }
+}
+
+/// The jaarverslagen of the reference year, one per KvK.
+#[derive(Debug, Clone)]
+pub struct AccountsTable {
+    pub by_kvk: BTreeMap<Kvk, Accounts>,
+    pub rows: u64,
+    /// Rows of other years, skipped.
+    pub other_years: u64,
+    /// Differences between a reported and the computed result above €1.
+    pub warnings: Vec<String>,
+}
+
+pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<AccountsTable> {
+    let table = read_table(path, shown)?;
+    let wants = [
+        required("kvk"),
+        required("naam"),
+        required("boekjaar"),
+        required("bedrijfsopbrengsten"),
+        Want { name: "opbrengsten_wlz", required: config.berekening.schaling == Scaling::Jaarverslag },
+        required("bedrijfslasten"),
+        required("financiele_baten"),
+        required("financiele_lasten"),
+        optional("resultaat"),
+        Want { name: "sector", required: config.berekening.sector_bron == SectorSource::Jaarverslag },
+    ];
+    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let sign = config.decimaalteken;
+    let mut errors = RowErrors::new(shown);
+    let mut seen: HashMap<(Kvk, i64), usize> = HashMap::new();
+    let mut by_kvk = BTreeMap::new();
+    let mut other_years = 0;
+    let mut warnings = Vec::new();
+    for row in &table.rows {
+        let mut f = Fields { table: &table, row, columns: &columns, wants: &wants, errors: &mut errors };
+        let kvk = f.parsed(0, true, Kvk::parse);
+        let naam = f.text(1);
+        let boekjaar = f.integer(2);
+        let b = f.decimal(3, true, sign);
+        let w = f.decimal(4, wants[4].required, sign);
+        let l = f.decimal(5, true, sign);
+        let fb = f.decimal(6, true, sign);
+        let fl = f.decimal(7, true, sign);
+        let resultaat = f.decimal(8, false, sign);
+        let sector = f.parsed(9, wants[9].required, Sector::parse);
+        if let Some(v) = fl.filter(|v| v.is_sign_negative() && !v.is_zero()) {
+            let column = columns[7].expect("required column");
+            f.fail(7, column, format!("{v} is negative; financiële lasten are entered as a positive number"));
+        }
+        if let (Some(v), Scaling::Jaarverslag) = (w, config.berekening.schaling) {
+            if v <= Decimal::ZERO {
+                let column = columns[4].expect("required with schaling = jaarverslag");
+                f.fail(4, column, format!("{v}: must be above 0 with schaling = \"jaarverslag\" (ρ = W/D)"));
+            }
+        }
+        let (Some(kvk), Some(naam), Some(boekjaar), Some(b), Some(l), Some(fb), Some(fl)) = (kvk, naam, boekjaar, b, l, fb, fl) else {
+            continue;
+        };
+        if let Some(first) = seen.insert((kvk, boekjaar), row.number) {
+            errors.push_row(
+                &table.row_location(row),
+                &format!("a second jaarverslag for KvK {kvk} and boekjaar {boekjaar} (the first is row {first})"),
+            );
+            continue;
+        }
+        if boekjaar != i64::from(config.referentiejaar) {
+            other_years += 1;
+            continue;
+        }
+        if let Some(reported) = resultaat {
+            let computed = b - l + fb - fl;
+            if (reported - computed).abs() > Decimal::ONE {
+                warnings.push(format!(
+                    "{shown} {}: KvK {kvk} reports resultaat {reported}, but B − L + FB − FL = {computed}",
+                    table.row_location(row)
+                ));
+            }
+        }
+        by_kvk.insert(
+            kvk,
+            Accounts {
+                kvk,
+                naam,
+                boekjaar: boekjaar as i32,
+                bedrijfsopbrengsten: b,
+                opbrengsten_wlz: w,
+                bedrijfslasten: l,
+                financiele_baten: fb,
+                financiele_lasten: fl,
+                resultaat,
+                sector,
+                bron: format!("{shown} {}", table.row_location(row)),
+            },
+        );
+    }
+    errors.finish()?;
+    Ok(AccountsTable { by_kvk, rows: table.rows.len() as u64, other_years, warnings })
+}
+
+/// The tariff table of the reference year, by prestatiecode.
+#[derive(Debug, Clone)]
+pub struct TariffTable {
+    pub by_code: BTreeMap<String, Tariff>,
+    pub rows: u64,
+}
+
+pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffTable> {
+    let table = read_table(path, shown)?;
+    let wants = [
+        required("jaar"),
+        required("prestatiecode"),
+        required("sector"),
+        required("leveringsvorm"),
+        required("component"),
+        required("max_tarief"),
+        optional("kapitaal_per_eenheid"),
+    ];
+    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let sign = config.decimaalteken;
+    let mut errors = RowErrors::new(shown);
+    let mut seen: HashMap<(i64, String), usize> = HashMap::new();
+    let mut by_code = BTreeMap::new();
+    for row in &table.rows {
+        let mut f = Fields { table: &table, row, columns: &columns, wants: &wants, errors: &mut errors };
+        let jaar = f.integer(0);
+        let code = f.text(1);
+        let sector = f.parsed(2, true, Sector::parse);
+        let leveringsvorm = f.parsed(3, true, Leveringsvorm::parse);
+        let component = f.parsed(4, true, Component::parse);
+        let max_tarief = f.decimal(5, true, sign);
+        let kapitaal = f.decimal(6, false, sign).unwrap_or(Decimal::ZERO);
+        let (Some(jaar), Some(code), Some(sector), Some(leveringsvorm), Some(component), Some(max_tarief)) =
+            (jaar, code, sector, leveringsvorm, component, max_tarief)
+        else {
+            continue;
+        };
+        let mut problem = |column: usize, name: &str, text: String| {
+            let col = columns[column].expect("present");
+            f.errors.push(&table.location(row, col), name, &text);
+        };
+        if max_tarief < Decimal::ZERO {
+            problem(5, "max_tarief", format!("{max_tarief} is negative"));
+            continue;
+        }
+        if !kapitaal.is_zero() && component != Component::Zorg {
+            problem(6, "kapitaal_per_eenheid", format!("{kapitaal}: only an integral `zorg` tariff embeds a capital part, this row is {component}"));
+            continue;
+        }
+        if kapitaal < Decimal::ZERO || kapitaal > max_tarief {
+            problem(6, "kapitaal_per_eenheid", format!("{kapitaal}: must be between 0 and max_tarief {max_tarief}"));
+            continue;
+        }
+        if let Some(first) = seen.insert((jaar, code.clone()), row.number) {
+            errors.push_row(
+                &table.row_location(row),
+                &format!("a second tariff for prestatiecode {code:?} in {jaar} (the first is row {first})"),
+            );
+            continue;
+        }
+        if jaar == i64::from(config.referentiejaar) {
+            by_code.insert(code, Tariff { sector, leveringsvorm, component, max_tarief, kapitaal_per_eenheid: kapitaal });
+        }
+    }
+    errors.finish()?;
+    Ok(TariffTable { by_code, rows: table.rows.len() as u64 })
+}
+
+/// AGB → KvK.
+#[derive(Debug, Clone, Default)]
+pub struct Koppeltabel {
+    pub by_agb: HashMap<Agb, Kvk>,
+    pub rows: u64,
+}
+
+pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Koppeltabel> {
+    let table = read_table(path, shown)?;
+    let wants = [required("agb"), required("kvk")];
+    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let mut errors = RowErrors::new(shown);
+    let mut by_agb: HashMap<Agb, (Kvk, usize)> = HashMap::new();
+    for row in &table.rows {
+        let mut f = Fields { table: &table, row, columns: &columns, wants: &wants, errors: &mut errors };
+        let (Some(agb), Some(kvk)) = (f.parsed(0, true, Agb::parse), f.parsed(1, true, Kvk::parse)) else {
+            continue;
+        };
+        if let Some(&(other, first)) = by_agb.get(&agb) {
+            if other != kvk {
+                errors.push_row(
+                    &table.row_location(row),
+                    &format!("AGB {agb} maps to KvK {kvk}, but row {first} maps it to KvK {other}"),
+                );
+            }
+            continue;
+        }
+        by_agb.insert(agb, (kvk, row.number));
+    }
+    errors.finish()?;
+    Ok(Koppeltabel { by_agb: by_agb.into_iter().map(|(a, (k, _))| (a, k)).collect(), rows: table.rows.len() as u64 })
+}

@@ -1,0 +1,385 @@
+//! Small tables (jaarverslagen, tarieven, koppeltabel) from CSV, XLSX or ODS, read whole
+//! into memory with every cell's position kept for error messages; the mapping from
+//! contract column names to headers; and the collection of row errors.
+//!
+//! Only the columns a caller asks for are ever looked at: other columns (claims carry BSN
+//! numbers) are neither stored in results nor quoted in messages.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use calamine::{open_workbook_auto, Data, Reader};
+
+use super::number::Cell;
+
+/// Where rows come from, for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Csv,
+    Sheet(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The file as the configuration names it.
+    pub file: String,
+    pub source: Source,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based row number in the file or sheet (the header is row 1 of a CSV file).
+    pub number: usize,
+    /// 0-based column of the sheet where the table starts (for cell references).
+    pub first_column: usize,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    pub fn cell(&self, column: usize) -> &Cell {
+        self.cells.get(column).unwrap_or(&Cell::Empty)
+    }
+}
+
+impl Table {
+    /// "row 7" for CSV, "sheet \"Blad1\", cell D7" for spreadsheets.
+    pub fn location(&self, row: &Row, column: usize) -> String {
+        match &self.source {
+            Source::Csv => format!("row {}", row.number),
+            Source::Sheet(name) => {
+                format!("sheet {name:?}, cell {}{}", column_letters(row.first_column + column), row.number)
+            }
+        }
+    }
+
+    /// "row 7" or "sheet \"Blad1\", row 7": a whole row.
+    pub fn row_location(&self, row: &Row) -> String {
+        match &self.source {
+            Source::Csv => format!("row {}", row.number),
+            Source::Sheet(name) => format!("sheet {name:?}, row {}", row.number),
+        }
+    }
+}
+
+fn column_letters(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters")
+}
+
+/// The kind of file, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Spreadsheet,
+    Parquet,
+}
+
+pub fn format_of(path: &Path) -> Result<Format> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let ext = name.rsplit('.').next().unwrap_or("");
+    match ext {
+        "csv" | "txt" => Ok(Format::Csv),
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Ok(Format::Spreadsheet),
+        "parquet" | "pq" => Ok(Format::Parquet),
+        _ => bail!("{}: unknown file type; expected .csv, .csv.gz, .xlsx, .ods or .parquet", path.display()),
+    }
+}
+
+/// Reads a CSV or spreadsheet table whole. `shown` is the name used in messages.
+pub fn read_table(path: &Path, shown: &str) -> Result<Table> {
+    match format_of(path)? {
+        Format::Csv => read_csv(path, shown),
+        Format::Spreadsheet => read_sheet(path, shown),
+        Format::Parquet => bail!("{shown}: Parquet is only read for declaraties; use CSV, XLSX or ODS"),
+    }
+}
+
+/// Picks `;` when the header line has more semicolons than commas, else `,`.
+pub fn detect_separator(header_line: &[u8]) -> u8 {
+    let count = |c: u8| header_line.iter().filter(|&&b| b == c).count();
+    if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The first line of a byte buffer (for separator detection).
+pub fn first_line(bytes: &[u8]) -> &[u8] {
+    let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    &bytes[..end]
+}
+
+/// A header as matched: trimmed, without a UTF-8 byte order mark.
+pub fn clean_header(h: &str) -> String {
+    h.trim_start_matches('\u{feff}').trim().to_string()
+}
+
+fn read_csv(path: &Path, shown: &str) -> Result<Table> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+    let separator = detect_separator(first_line(&bytes));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(bytes.as_slice());
+    let headers = reader
+        .byte_headers()
+        .with_context(|| format!("{shown}: cannot read the header line"))?
+        .iter()
+        .map(|h| clean_header(&String::from_utf8_lossy(h)))
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.byte_records() {
+        let record = record.map_err(|e| anyhow!("{shown}: {e}"))?;
+        let number = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let cells = record
+            .iter()
+            .map(|f| match String::from_utf8_lossy(f).trim() {
+                "" => Cell::Empty,
+                t => Cell::Text(t.to_string()),
+            })
+            .collect::<Vec<_>>();
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        rows.push(Row { number, first_column: 0, cells });
+    }
+    Ok(Table { file: shown.to_string(), source: Source::Csv, headers, rows })
+}
+
+fn read_sheet(path: &Path, shown: &str) -> Result<Table> {
+    let mut workbook = open_workbook_auto(path).map_err(|e| anyhow!("{shown}: cannot open the workbook: {e}"))?;
+    let name = workbook.sheet_names().first().cloned().ok_or_else(|| anyhow!("{shown}: the workbook has no sheets"))?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| anyhow!("{shown}: the workbook has no sheets"))?
+        .map_err(|e| anyhow!("{shown}: cannot read sheet {name:?}: {e}"))?;
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let mut iter = range.rows().enumerate();
+    let headers = match iter.next() {
+        Some((_, cells)) => cells.iter().map(|c| clean_header(&c.to_string())).collect(),
+        None => Vec::new(),
+    };
+    let mut rows = Vec::new();
+    for (i, cells) in iter {
+        let cells: Vec<Cell> = cells.iter().map(data_to_cell).collect();
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        rows.push(Row { number: first_row as usize + i + 1, first_column: first_column as usize, cells });
+    }
+    Ok(Table { file: shown.to_string(), source: Source::Sheet(name), headers, rows })
+}
+
+fn data_to_cell(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) if s.trim().is_empty() => Cell::Empty,
+        Data::String(s) => Cell::Text(s.trim().to_string()),
+        Data::Float(f) => Cell::Float(*f),
+        Data::Int(i) => Cell::Int(*i),
+        Data::Bool(b) => Cell::Other(format!("the boolean {b}")),
+        Data::DateTime(_) | Data::DateTimeIso(_) => Cell::Other(format!("the date {d}")),
+        Data::DurationIso(s) => Cell::Other(format!("the duration {s}")),
+        Data::Error(e) => Cell::Other(format!("the error {e:?}")),
+    }
+}
+
+/// A contract column a reader wants.
+#[derive(Debug, Clone, Copy)]
+pub struct Want {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+pub const fn required(name: &'static str) -> Want {
+    Want { name, required: true }
+}
+
+pub const fn optional(name: &'static str) -> Want {
+    Want { name, required: false }
+}
+
+/// Finds each wanted column among `headers` (case-insensitive, after `[kolommen]`
+/// renames). Returns one index per wanted column, `None` for an absent optional one.
+/// A missing required column is an error listing the headers and the closest one.
+pub fn map_columns(
+    file: &str,
+    headers: &[String],
+    wants: &[Want],
+    renames: &BTreeMap<String, String>,
+) -> Result<Vec<Option<usize>>> {
+    let mut found = Vec::with_capacity(wants.len());
+    let mut missing = Vec::new();
+    for want in wants {
+        let header = renames.get(want.name).map(String::as_str).unwrap_or(want.name);
+        let matches: Vec<usize> = (0..headers.len()).filter(|&i| headers[i].eq_ignore_ascii_case(header.trim())).collect();
+        match matches.as_slice() {
+            [] => {
+                if want.required {
+                    missing.push((want.name, header));
+                }
+                found.push(None);
+            }
+            [i] => found.push(Some(*i)),
+            _ => bail!("{file}: the header {header:?} appears {} times; it must be unique", matches.len()),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let mut msg = String::new();
+    for (name, header) in &missing {
+        let renamed = if name != header { format!(" (renamed to {header:?} in [kolommen])") } else { String::new() };
+        write!(msg, "{file}: missing required column {name:?}{renamed}").unwrap();
+        if let Some(near) = nearest(header, headers) {
+            write!(msg, "; did you mean {near:?}?").unwrap();
+        }
+        msg.push('\n');
+    }
+    write!(msg, "headers found: {}", headers.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")).unwrap();
+    Err(anyhow!(msg))
+}
+
+/// The header closest to `wanted` by edit distance, if it is close enough to be a typo
+/// or a variant (at most half the name's length away).
+fn nearest<'a>(wanted: &str, headers: &'a [String]) -> Option<&'a str> {
+    let w = wanted.to_lowercase();
+    headers
+        .iter()
+        .map(|h| (edit_distance(&w, &h.to_lowercase()), h))
+        .filter(|(d, _)| *d <= w.chars().count().div_ceil(2))
+        .min_by_key(|(d, h)| (*d, h.as_str()))
+        .map(|(_, h)| h.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Collects every row error of one file; reports the count and the first few.
+#[derive(Debug)]
+pub struct RowErrors {
+    file: String,
+    first: Vec<String>,
+    count: usize,
+}
+
+const SHOWN_ERRORS: usize = 5;
+
+impl RowErrors {
+    pub fn new(file: &str) -> RowErrors {
+        RowErrors { file: file.to_string(), first: Vec::new(), count: 0 }
+    }
+
+    /// `location` is "row 7" or a cell; `column` the contract name; `problem` says what
+    /// is wrong with which value.
+    pub fn push(&mut self, location: &str, column: &str, problem: &str) {
+        self.count += 1;
+        if self.first.len() < SHOWN_ERRORS {
+            self.first.push(format!("{location}, column {column:?}: {problem}"));
+        }
+    }
+
+    /// A problem with a whole row (or several rows).
+    pub fn push_row(&mut self, location: &str, problem: &str) {
+        self.count += 1;
+        if self.first.len() < SHOWN_ERRORS {
+            self.first.push(format!("{location}: {problem}"));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    pub fn finish(self) -> Result<()> {
+        match self.count {
+            0 => Ok(()),
+            1 => bail!("1 invalid value in {}: {}", self.file, self.first[0]),
+            n => bail!(
+                "{n} invalid values in {}; first {}:\n  {}",
+                self.file,
+                self.first.len(),
+                self.first.join("\n  ")
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_references_use_spreadsheet_letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(3), "D");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+    }
+
+    #[test]
+    fn separator_follows_the_header_line() {
+        assert_eq!(detect_separator(b"kvk;naam;boekjaar"), b';');
+        assert_eq!(detect_separator(b"kvk,naam,boekjaar"), b',');
+        assert_eq!(detect_separator(b"kvk"), b',');
+    }
+
+    #[test]
+    fn headers_match_case_insensitively_and_through_renames() {
+        let headers: Vec<String> = ["KVK", "qTotaalBaten_0", "Naam"].iter().map(|s| s.to_string()).collect();
+        let renames = BTreeMap::from([("bedrijfsopbrengsten".to_string(), "qtotaalbaten_0".to_string())]);
+        let got = map_columns("j.csv", &headers, &[required("kvk"), required("bedrijfsopbrengsten"), optional("sector")], &renames)
+            .unwrap();
+        assert_eq!(got, vec![Some(0), Some(1), None]);
+    }
+
+    #[test]
+    fn missing_column_lists_headers_and_suggests_the_nearest() {
+        let headers: Vec<String> = ["kvk", "bedrijfslastn", "bsn"].iter().map(|s| s.to_string()).collect();
+        let err = map_columns("j.csv", &headers, &[required("bedrijfslasten")], &BTreeMap::new()).unwrap_err().to_string();
+        assert!(err.contains("missing required column \"bedrijfslasten\"; did you mean \"bedrijfslastn\"?"), "{err}");
+        assert!(err.contains("headers found: \"kvk\", \"bedrijfslastn\", \"bsn\""), "{err}");
+    }
+
+    #[test]
+    fn row_errors_report_count_and_first_few() {
+        let mut errors = RowErrors::new("j.csv");
+        for row in 2..10 {
+            errors.push(&format!("row {row}"), "bedrag", "not a number: \"x\"");
+        }
+        let msg = errors.finish().unwrap_err().to_string();
+        assert!(msg.starts_with("8 invalid values in j.csv; first 5:"), "{msg}");
+        assert!(msg.contains("row 2, column \"bedrag\": not a number: \"x\""), "{msg}");
+        assert!(!msg.contains("row 7"), "{msg}");
+    }
+}

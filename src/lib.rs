@@ -1,0 +1,16 @@
+//! richttarief: the Wlz richttariefpercentage from jaarverslagen and declaraties.
+//!
+//! Data flows one way: `config` → `ingest` → `aggregate` → `classify` → `solve` →
+//! `report`, orchestrated by `pipeline`. `model`, `aggregate`, `classify` and `solve` are
+//! pure; only `ingest` and `report` touch files, and only `ingest` uses polars or calamine.
+
+pub mod aggregate;
+pub mod app;
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod ingest;
+pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod solve;

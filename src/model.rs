@@ -1,0 +1,211 @@
+//! Pure domain types: identifiers, the closed sets of the data contract, break-even
+//! percentages and the per-provider figures that every later stage reads.
+//!
+//! Parsing a closed set (`Sector::parse`) is the only place its Dutch spellings appear.
+//! This module does no IO, reads no clock or environment and prints nothing.
+//!
+//! Money is `rust_decimal::Decimal` throughout (euros, exact). Percentages used in the
+//! formulas are fractions (`0.955` = 95.5%); they become percent only in `report`.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+/// A KvK number: the provider's identity. Exactly eight digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Kvk(u32);
+
+/// An AGB code as found on claims. Exactly eight digits; several may map to one KvK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Agb(u32);
+
+fn parse_eight_digits(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    if t.len() != 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("expected 8 digits, found {t:?}"));
+    }
+    Ok(t.parse().expect("eight ASCII digits fit in u32"))
+}
+
+impl Kvk {
+    pub fn parse(text: &str) -> Result<Kvk, String> {
+        parse_eight_digits(text).map(Kvk)
+    }
+}
+
+impl Agb {
+    pub fn parse(text: &str) -> Result<Agb, String> {
+        parse_eight_digits(text).map(Agb)
+    }
+}
+
+impl fmt::Display for Kvk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:08}", self.0)
+    }
+}
+
+impl fmt::Display for Agb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:08}", self.0)
+    }
+}
+
+/// Declares a closed set with its one Dutch spelling per variant. The declaration order is
+/// the report order (rtp.csv sorts VV, GZ, GGZ, then extramuraal, intramuraal).
+macro_rules! closed_set {
+    ($(#[$doc:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn parse(text: &str) -> Result<$name, String> {
+                let t = text.trim();
+                $(if t.eq_ignore_ascii_case($text) { return Ok($name::$variant); })+
+                Err(format!(
+                    "unknown {} {:?}; expected one of {}",
+                    $what,
+                    t,
+                    [$($text),+].join(", ")
+                ))
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+closed_set!(
+    /// Wlz sector. The order is also the tie-break when two sectors have equal claims.
+    Sector, "sector", { Vv => "VV", Gz => "GZ", Ggz => "GGZ" }
+);
+
+closed_set!(
+    /// The cluster a provider is solved in; `Alle` when clustering is switched off.
+    Cluster, "cluster", { Extramuraal => "extramuraal", Intramuraal => "intramuraal", Alle => "alle" }
+);
+
+closed_set!(
+    /// How care is delivered, from the tariff table.
+    Leveringsvorm, "leveringsvorm", {
+        Intramuraal => "intramuraal",
+        Vpt => "vpt",
+        Mpt => "mpt",
+        Overig => "overig",
+    }
+);
+
+closed_set!(
+    /// Which part of the tariff a prestatie pays.
+    Component, "component", { Zorg => "zorg", Nhc => "nhc", Nic => "nic", Volledig => "volledig" }
+);
+
+/// One NZa tariff row for the reference year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tariff {
+    pub sector: Sector,
+    pub leveringsvorm: Leveringsvorm,
+    pub component: Component,
+    /// Maximum tariff per unit, m.
+    pub max_tarief: Decimal,
+    /// Capital part per unit embedded in an integral `zorg` tariff, e (0 when absent).
+    pub kapitaal_per_eenheid: Decimal,
+}
+
+/// The claim sums of one provider for one prestatiecode: Σ aantal and Σ bedrag.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClaimSums {
+    pub aantal: Decimal,
+    pub bedrag: Decimal,
+}
+
+/// The jaarverslag figures of one provider for the reference year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accounts {
+    pub kvk: Kvk,
+    pub naam: String,
+    pub boekjaar: i32,
+    /// B
+    pub bedrijfsopbrengsten: Decimal,
+    /// W
+    pub opbrengsten_wlz: Option<Decimal>,
+    /// L
+    pub bedrijfslasten: Decimal,
+    /// FB
+    pub financiele_baten: Decimal,
+    /// FL, a positive number
+    pub financiele_lasten: Decimal,
+    pub resultaat: Option<Decimal>,
+    pub sector: Option<Sector>,
+    /// Where the row came from, for explanations ("jaarverslagen.csv row 7").
+    pub bron: String,
+}
+
+/// Per-provider sums over its claims joined with the tariff table (methodology section 3).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimFigures {
+    /// D = Σ d
+    pub declaraties: Decimal,
+    /// K = Σ k, the capital part (NHC/NIC lines plus n·e of integral tariffs)
+    pub kapitaal: Decimal,
+    /// X = Σ x, lines paid at 100% and never scaled
+    pub volledig: Decimal,
+    /// S = Σ s, the care part as paid
+    pub zorg: Decimal,
+    /// S_max = Σ s_max, the care part at 100% of the maximum tariff
+    pub zorg_max: Decimal,
+    /// Σ d over lines whose leveringsvorm counts as intramural
+    pub intramuraal: Decimal,
+    /// Σ d per sector, in `Sector::ALL` order
+    pub per_sector: [Decimal; 3],
+}
+
+/// A provider's break-even percentage r*: positive at r exactly when r ≥ r* (or r > r*
+/// when zero does not count as positive). The infinities are variants, not magic numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BreakEven {
+    /// Positive at every percentage (−∞).
+    Always,
+    /// Positive from this fraction on.
+    At(Decimal),
+    /// Never positive (+∞).
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_need_eight_digits() {
+        assert_eq!(Kvk::parse(" 01234567 ").unwrap().to_string(), "01234567");
+        assert!(Kvk::parse("1234567").is_err());
+        assert!(Kvk::parse("123456789").is_err());
+        assert!(Agb::parse("1234567a").is_err());
+    }
+
+    #[test]
+    fn closed_sets_parse_case_insensitively_and_name_the_choices() {
+        assert_eq!(Sector::parse("ggz"), Ok(Sector::Ggz));
+        assert_eq!(Component::parse("NHC"), Ok(Component::Nhc));
+        let err = Leveringsvorm::parse("thuis").unwrap_err();
+        assert!(err.contains("intramuraal, vpt, mpt, overig"), "{err}");
+    }
+
+    #[test]
+    fn break_even_orders_infinities_around_values() {
+        let mid = BreakEven::At(Decimal::new(955, 3));
+        assert!(BreakEven::Always < mid && mid < BreakEven::Never);
+    }
+}

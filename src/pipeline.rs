@@ -1,0 +1,161 @@
+//! The one orchestrator: ingest → aggregate → classify → solve. Returns a `Run` holding
+//! everything the reports, `check` and `explain` need; it writes nothing.
+//!
+//! Progress goes to the caller's `progress` callback (the binary sends it to stderr), so
+//! this module prints nothing itself.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use rust_decimal::Decimal;
+
+use crate::aggregate::provider_figures;
+use crate::classify::{classify, Excluded, Provider};
+use crate::config::{Config, Rounding};
+use crate::ingest::claims::{join, read_claims, ProviderClaims};
+use crate::ingest::{self, InputFile, TariffTable};
+use crate::model::{ClaimFigures, Cluster, Kvk, Sector};
+use crate::solve::{self, GroupResult, Position, Rules};
+
+/// One group of providers and its solution.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub sector: Sector,
+    pub cluster: Cluster,
+    /// Indices into `Run::providers`.
+    pub members: Vec<usize>,
+    pub result: GroupResult,
+}
+
+impl Group {
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.sector, self.cluster)
+    }
+}
+
+/// Everything one run computed.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub config: Config,
+    pub inputs: Vec<InputFile>,
+    /// Sorted by group (VV, GZ, GGZ; extramuraal, intramuraal, alle), then KvK.
+    pub providers: Vec<Provider>,
+    /// Sorted by KvK.
+    pub excluded: Vec<Excluded>,
+    pub groups: Vec<Group>,
+    pub claims: BTreeMap<Kvk, ProviderClaims>,
+    pub tariffs: TariffTable,
+    pub warnings: Vec<String>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Run {
+    pub fn group_of(&self, provider: usize) -> Option<&Group> {
+        self.groups.iter().find(|g| g.members.contains(&provider))
+    }
+
+    pub fn positions(&self, group: &Group) -> Vec<Position> {
+        group.members.iter().map(|&i| self.providers[i].position.clone()).collect()
+    }
+}
+
+/// The solver's rules from the configuration, every percentage as a fraction.
+pub fn rules(config: &Config) -> Rules {
+    let hundred = Decimal::ONE_HUNDRED;
+    Rules {
+        aandeel_aanbieders: config.criteria.aandeel_aanbieders,
+        aandeel_omzet: config.criteria.aandeel_omzet,
+        nul_is_positief: config.criteria.nul_is_positief,
+        grid: config.berekening.grid(),
+        round_up: config.berekening.afronden == Rounding::Omhoog,
+        floor: config.berekening.ondergrens / hundred,
+        cap: config.berekening.bovengrens / hundred,
+    }
+}
+
+/// Reads the inputs, aggregates, classifies and solves.
+pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let base = &config.invoer.basis;
+    let mut inputs = Vec::new();
+    let mut record = |rol: &'static str, path: &std::path::Path, rijen: u64| -> Result<()> {
+        let (bytes, sha256) = ingest::hash_file(&base.join(path))?;
+        inputs.push(InputFile { rol, pad: ingest::shown(path), bytes, rijen, sha256 });
+        Ok(())
+    };
+
+    let jv = &config.invoer.jaarverslagen;
+    let accounts = ingest::read_accounts(&base.join(jv), &ingest::shown(jv), config)?;
+    record("jaarverslagen", jv, accounts.rows)?;
+    progress(&format!(
+        "read {}: {} jaarverslagen over {} ({} of other years skipped)",
+        ingest::shown(jv),
+        accounts.by_kvk.len(),
+        config.referentiejaar,
+        accounts.other_years
+    ));
+    let tv = &config.invoer.tarieven;
+    let tariffs = ingest::read_tariffs(&base.join(tv), &ingest::shown(tv), config)?;
+    record("tarieven", tv, tariffs.rows)?;
+    progress(&format!("read {}: {} tariffs for {}", ingest::shown(tv), tariffs.by_code.len(), config.referentiejaar));
+    let koppel = match &config.invoer.koppeltabel {
+        Some(k) => {
+            let t = ingest::read_koppeltabel(&base.join(k), &ingest::shown(k), config)?;
+            record("koppeltabel", k, t.rows)?;
+            Some(t)
+        }
+        None => None,
+    };
+    lap("tabellen", &mut timings);
+
+    let raw = read_claims(config, progress)?;
+    for f in &raw.files {
+        inputs.push(InputFile { rol: "declaraties", pad: f.file.clone(), bytes: f.bytes, rijen: f.rows, sha256: f.sha256.clone() });
+    }
+    let claims = join(&raw, koppel.as_ref(), &tariffs, config.referentiejaar)?;
+    drop(raw);
+    lap("declaraties", &mut timings);
+
+    let figures: BTreeMap<Kvk, ClaimFigures> = claims
+        .iter()
+        .map(|(&k, c)| (k, provider_figures(&c.lines, &tariffs.by_code, &config.clustering.intramural_forms)))
+        .collect();
+    let (mut providers, excluded) = classify(&accounts.by_kvk, &figures, config);
+    providers.sort_by_key(|p| (p.sector, p.cluster, p.kvk));
+    progress(&format!("classified: {} providers in the population, {} excluded", providers.len(), excluded.len()));
+    lap("classificatie", &mut timings);
+
+    let mut keys: Vec<(Sector, Cluster)> = providers.iter().map(Provider::group).collect();
+    keys.dedup();
+    let members: Vec<Vec<usize>> =
+        keys.iter().map(|&k| (0..providers.len()).filter(|&i| providers[i].group() == k).collect()).collect();
+    let positions: Vec<Vec<Position>> =
+        members.iter().map(|m| m.iter().map(|&i| providers[i].position.clone()).collect()).collect();
+    let results = solve::solve(&positions, &rules(config));
+    let groups: Vec<Group> = keys
+        .into_iter()
+        .zip(members)
+        .zip(results)
+        .map(|(((sector, cluster), members), result)| Group { sector, cluster, members, result })
+        .collect();
+    progress(&format!("solved {} groups", groups.len()));
+    lap("berekening", &mut timings);
+
+    Ok(Run {
+        config: config.clone(),
+        inputs,
+        providers,
+        excluded,
+        groups,
+        claims,
+        tariffs,
+        warnings: accounts.warnings,
+        timings,
+    })
+}

@@ -1,0 +1,286 @@
+//! The output edge: the contract's files (`rtp.csv`, `aanbieders.csv`, `uitgesloten.csv`,
+//! `manifest.json`), written to a temporary folder beside `--out` and moved into place only
+//! when all of them are complete; and the text shown on stdout.
+//!
+//! This is the only place that rounds, and only for display, each with a named strategy:
+//! money and percentages half away from zero (as Excel's ROUND), shares of providers and
+//! omzet downwards, so that a displayed 75.00 is never a rounded-up 74.996.
+
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::BreakEven;
+use crate::pipeline::Run;
+
+const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
+
+/// Euros with two decimals, half away from zero.
+pub fn money(d: Decimal) -> String {
+    format!("{:.2}", d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// A fraction as percent with `dp` decimals, half away from zero.
+pub fn percent(fraction: Decimal, dp: u32) -> String {
+    let p = (fraction * HUNDRED).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    format!("{:.*}", dp as usize, p)
+}
+
+/// A share as percent with two decimals, rounded down: 74.996% shows as 74.99, never 75.00.
+pub fn share(fraction: Decimal) -> String {
+    let p = (fraction * HUNDRED).round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity);
+    format!("{p:.2}")
+}
+
+/// A break-even as percent with four decimals; the infinities as `-inf` and `inf`.
+pub fn break_even(b: BreakEven) -> String {
+    match b {
+        BreakEven::Always => "-inf".into(),
+        BreakEven::At(v) => percent(v, 4),
+        BreakEven::Never => "inf".into(),
+    }
+}
+
+/// The RTP as percent with as many decimals as the grid, floor and cap need (one by
+/// default). The value is on the grid or is the floor or cap, so nothing is rounded away.
+pub fn rtp(run: &Run, fraction: Decimal) -> String {
+    let b = &run.config.berekening;
+    let dp = [b.afronding, b.ondergrens, b.bovengrens].iter().map(|d| d.normalize().scale()).max().unwrap_or(1);
+    format!("{:.*}", dp as usize, (fraction * HUNDRED).normalize())
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "ja"
+    } else {
+        "nee"
+    }
+}
+
+fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+}
+
+pub const RTP_COLUMNS: [&str; 11] = [
+    "sector",
+    "cluster",
+    "aanbieders",
+    "omzet",
+    "rtp_aantal",
+    "rtp_omzet",
+    "rtp",
+    "bindend",
+    "haalbaar",
+    "aandeel_aanbieders_positief",
+    "aandeel_omzet_positief",
+];
+
+/// The rows of rtp.csv, one per group, without the header.
+pub fn rtp_rows(run: &Run) -> Vec<Vec<String>> {
+    run.groups
+        .iter()
+        .map(|g| {
+            let r = &g.result;
+            vec![
+                g.sector.to_string(),
+                g.cluster.to_string(),
+                r.n.to_string(),
+                money(r.omzet),
+                break_even(r.r_aantal),
+                break_even(r.r_omzet),
+                rtp(run, r.rtp),
+                r.bindend.as_str().to_string(),
+                yes_no(r.haalbaar).to_string(),
+                share(r.at_rtp.share_providers()),
+                share(r.at_rtp.share_omzet()),
+            ]
+        })
+        .collect()
+}
+
+pub fn rtp_csv(run: &Run) -> Result<Vec<u8>> {
+    csv_text(&RTP_COLUMNS, rtp_rows(run))
+}
+
+pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
+    let header = [
+        "kvk",
+        "naam",
+        "sector",
+        "cluster",
+        "intramuraal_aandeel",
+        "omzet",
+        "resultaat",
+        "declaraties",
+        "kapitaal",
+        "volledig",
+        "zorg",
+        "zorg_max",
+        "gerealiseerd_pct",
+        "breakeven_pct",
+        "resultaat_bij_rtp",
+        "positief",
+    ];
+    let mut rows = Vec::new();
+    for g in &run.groups {
+        for (j, &i) in g.members.iter().enumerate() {
+            let p = &run.providers[i];
+            let c = &p.claims;
+            let at = g.result.rtp;
+            let realised = if c.zorg_max.is_zero() { String::new() } else { percent(c.zorg / c.zorg_max, 4) };
+            rows.push(vec![
+                p.kvk.to_string(),
+                p.naam.clone(),
+                p.sector.to_string(),
+                p.cluster.to_string(),
+                percent(p.intramuraal_aandeel, 4),
+                money(p.position.omzet),
+                money(p.position.resultaat),
+                money(c.declaraties),
+                money(c.kapitaal),
+                money(c.volledig),
+                money(c.zorg),
+                money(c.zorg_max),
+                realised,
+                break_even(g.result.break_evens[j]),
+                money(p.position.result_at(at)),
+                yes_no(p.position.is_positive_at(at, run.config.criteria.nul_is_positief)).to_string(),
+            ]);
+        }
+    }
+    csv_text(&header, rows)
+}
+
+pub fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {
+    let rows = run.excluded.iter().map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden.clone()]).collect();
+    csv_text(&["kvk", "naam", "reden"], rows)
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    programma: &'static str,
+    versie: &'static str,
+    model: &'static str,
+    configuratie: &'a crate::config::Config,
+    invoer: &'a [crate::ingest::InputFile],
+    uitvoer: Vec<OutputFile>,
+    waarschuwingen: &'a [String],
+    /// Milliseconds per stage: the only part that differs between identical runs.
+    tijden_ms: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct OutputFile {
+    bestand: String,
+    bytes: u64,
+    sha256: String,
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Every output file's name and content, the manifest last.
+pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = vec![
+        ("rtp.csv".to_string(), rtp_csv(run)?),
+        ("aanbieders.csv".to_string(), aanbieders_csv(run)?),
+        ("uitgesloten.csv".to_string(), uitgesloten_csv(run)?),
+    ];
+    let manifest = Manifest {
+        programma: env!("CARGO_PKG_NAME"),
+        versie: env!("CARGO_PKG_VERSION"),
+        model: run.config.model.as_str(),
+        configuratie: &run.config,
+        invoer: &run.inputs,
+        uitvoer: files
+            .iter()
+            .map(|(name, bytes)| OutputFile { bestand: name.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) })
+            .collect(),
+        waarschuwingen: &run.warnings,
+        tijden_ms: run
+            .timings
+            .iter()
+            .map(|(name, d)| (name.to_string(), serde_json::Value::from(d.as_millis() as u64)))
+            .collect(),
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest)?;
+    json.push(b'\n');
+    files.push(("manifest.json".to_string(), json));
+    Ok(files)
+}
+
+/// Writes the files into a temporary folder beside `out`, then moves them into place: a
+/// new `out` is renamed whole; into an existing `out` each file is renamed over its old
+/// version (atomic per file) and the manifest last, so a manifest always describes
+/// complete files. On any error the temporary folder is removed and `out` is untouched.
+pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "uitvoer".into());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> Result<()> {
+        std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        for (file, bytes) in files {
+            std::fs::write(tmp.join(file), bytes).with_context(|| format!("cannot write {}", tmp.join(file).display()))?;
+        }
+        if !out.exists() {
+            std::fs::rename(&tmp, out).with_context(|| format!("cannot move results to {}", out.display()))?;
+            return Ok(());
+        }
+        anyhow::ensure!(out.is_dir(), "{} exists and is not a folder", out.display());
+        for (file, _) in files {
+            std::fs::rename(tmp.join(file), out.join(file)).with_context(|| format!("cannot move {} into {}", file, out.display()))?;
+        }
+        std::fs::remove_dir(&tmp).ok();
+        Ok(())
+    })();
+    if result.is_err() {
+        std::fs::remove_dir_all(&tmp).ok();
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn money_rounds_half_away_from_zero() {
+        assert_eq!(money(d("2.005")), "2.01");
+        assert_eq!(money(d("-2.005")), "-2.01");
+        assert_eq!(money(d("7")), "7.00");
+    }
+
+    #[test]
+    fn shares_round_down_so_75_means_75() {
+        assert_eq!(share(d("0.74996")), "74.99");
+        assert_eq!(share(d("0.75")), "75.00");
+        assert_eq!(share(Decimal::ONE), "100.00");
+    }
+
+    #[test]
+    fn break_evens_show_infinities_as_words() {
+        assert_eq!(break_even(BreakEven::At(d("0.9555555"))), "95.5556");
+        assert_eq!(break_even(BreakEven::Always), "-inf");
+        assert_eq!(break_even(BreakEven::Never), "inf");
+    }
+}

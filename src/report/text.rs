@@ -1,0 +1,250 @@
+//! Text for people: the RTP table `run` prints on stdout, the verdict of `check`, and the
+//! step-by-step account of one provider that `explain` prints. Labels are English; the
+//! contract's Dutch terms (omzet, resultaat, prestatiecode) are kept where they name data.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+
+use super::{break_even, money, percent, rtp, share};
+use crate::aggregate::line_parts;
+use crate::classify::result;
+use crate::config::{ResultDefinition, ThresholdSide};
+use crate::model::{Kvk, Sector};
+use crate::pipeline::{Group, Run};
+use crate::solve::{evaluate, Evaluation, Rho};
+
+/// Lays out rows in columns, left-aligned text and right-aligned numbers.
+fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).chain([header[c].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(c, s)| if right[c] { format!("{s:>w$}", w = widths[c]) } else { format!("{s:<w$}", w = widths[c]) })
+            .collect();
+        parts.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for r in rows {
+        out += &line(r.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+/// The RTP table printed by `run`.
+pub fn rtp_table(run: &Run) -> String {
+    let header = ["groep", "aanbieders", "omzet", "rtp_aantal", "rtp_omzet", "rtp", "bindend", "haalbaar", "% aanbieders ≥ 0", "% omzet ≥ 0"];
+    let rows: Vec<Vec<String>> = super::rtp_rows(run)
+        .into_iter()
+        .map(|r| {
+            let mut v = vec![format!("{}/{}", r[0], r[1])];
+            v.extend(r.into_iter().skip(2));
+            v
+        })
+        .collect();
+    let right = [false, true, true, true, true, true, false, false, true, true];
+    let mut out = format!("RTP {} (model {}), referentiejaar {}\n", "per groep", run.config.model, run.config.referentiejaar);
+    out += &columns(&header, &rows, &right);
+    if run.groups.is_empty() {
+        out += "(no provider is in the population)\n";
+    }
+    out
+}
+
+/// The verdict of `check` for one group at the published percentage.
+pub fn check_group(run: &Run, group: &Group, at: &Evaluation, published: &str) -> String {
+    let c = &run.config.criteria;
+    let verdict = |ok: bool| if ok { "pass" } else { "FAIL" };
+    let mut out = String::new();
+    let _ = writeln!(out, "{} at {published}%: {}", group.name(), if at.holds() { "pass" } else { "FAIL" });
+    let _ = writeln!(
+        out,
+        "  providers with result ≥ 0: {} of {} ({}%); needed {} ({}%): {}, margin {:+} providers",
+        at.positive,
+        at.n,
+        share(at.share_providers()),
+        at.needed,
+        percent(c.aandeel_aanbieders, 0),
+        verdict(at.aantal_met()),
+        at.positive as i64 - at.needed as i64
+    );
+    if c.aandeel_omzet.is_zero() {
+        let _ = writeln!(out, "  omzet criterion: switched off (aandeel_omzet = 0)");
+    } else {
+        let _ = writeln!(
+            out,
+            "  omzet of those providers: {} of {} ({}%); needed {} ({}%): {}, margin {}",
+            money(at.omzet_positive),
+            money(at.omzet_total),
+            share(at.share_omzet()),
+            money(at.omzet_needed),
+            percent(c.aandeel_omzet, 0),
+            verdict(at.omzet_met()),
+            money(at.omzet_positive - at.omzet_needed)
+        );
+    }
+    let r = &group.result;
+    if r.haalbaar {
+        let _ = writeln!(out, "  lowest RTP that passes: {}% (binding: {})", rtp(run, r.rtp), r.bindend.as_str());
+    } else {
+        let _ = writeln!(out, "  no RTP up to the cap of {}% passes", rtp(run, r.rtp));
+    }
+    out
+}
+
+fn rho_text(rho: Rho) -> String {
+    match rho {
+        Rho::One => "1 (schaling = \"declaraties\")".into(),
+        Rho::Ratio { wlz, declared } => format!("W / D = {} / {} = {}", money(wlz), money(declared), (wlz / declared).round_dp(6)),
+    }
+}
+
+/// One provider's path through every step, with its own numbers.
+pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
+    let config = &run.config;
+    let calc = &config.berekening;
+    let index = run.providers.iter().position(|p| p.kvk == kvk);
+    let excluded = run.excluded.iter().find(|e| e.kvk == kvk);
+    let claims = run.claims.get(&kvk);
+    if index.is_none() && excluded.is_none() {
+        return None;
+    }
+    let mut o = String::new();
+    let naam = index.map(|i| run.providers[i].naam.clone()).or(excluded.map(|e| e.naam.clone())).unwrap_or_default();
+    let _ = writeln!(o, "KvK {kvk}  {naam}");
+    let _ = writeln!(o, "model {}, referentiejaar {}\n", config.model, config.referentiejaar);
+
+    let accounts = index.map(|i| &run.providers[i].accounts);
+    let _ = writeln!(o, "1. Jaarverslag");
+    match accounts {
+        None if excluded.is_some() => {
+            let _ = writeln!(o, "   (see the reason for exclusion below)");
+        }
+        None => {}
+        Some(a) => {
+            let _ = writeln!(o, "   source: {}", a.bron);
+            let _ = writeln!(o, "   bedrijfsopbrengsten B   {:>18}", money(a.bedrijfsopbrengsten));
+            if let Some(w) = a.opbrengsten_wlz {
+                let _ = writeln!(o, "   opbrengsten_wlz W       {:>18}", money(w));
+            }
+            let _ = writeln!(o, "   bedrijfslasten L        {:>18}", money(a.bedrijfslasten));
+            let _ = writeln!(o, "   financiele_baten FB     {:>18}", money(a.financiele_baten));
+            let _ = writeln!(o, "   financiele_lasten FL    {:>18}", money(a.financiele_lasten));
+            let formula = match calc.resultaat {
+                ResultDefinition::InclusiefFinancieel => "B − L + FB − FL",
+                ResultDefinition::Bedrijfsresultaat => "B − L",
+            };
+            let _ = writeln!(o, "   resultaat R = {formula} = {}", money(result(a, calc.resultaat)));
+        }
+    }
+
+    let _ = writeln!(o, "\n2. Declaraties over {}", config.referentiejaar);
+    match claims {
+        None => {
+            let _ = writeln!(o, "   none");
+        }
+        Some(c) => {
+            let via: Vec<String> = c
+                .via
+                .iter()
+                .map(|v| match v {
+                    crate::ingest::claims::Claimant::Agb(a) => format!("AGB {a}"),
+                    crate::ingest::claims::Claimant::Kvk(k) => format!("KvK {k}"),
+                })
+                .collect();
+            let _ = writeln!(o, "   claimed under: {}", via.join(", "));
+            let header = ["prestatiecode", "sector", "leveringsvorm", "component", "aantal", "bedrag d", "max_tarief m", "kapitaal e", "k", "x", "s", "s_max"];
+            let mut rows = Vec::new();
+            for (code, sums) in &c.lines {
+                let t = &run.tariffs.by_code[code];
+                let parts = line_parts(sums, t);
+                rows.push(vec![
+                    code.clone(),
+                    t.sector.to_string(),
+                    t.leveringsvorm.to_string(),
+                    t.component.to_string(),
+                    sums.aantal.normalize().to_string(),
+                    money(sums.bedrag),
+                    money(t.max_tarief),
+                    money(t.kapitaal_per_eenheid),
+                    money(parts.kapitaal),
+                    money(parts.volledig),
+                    money(parts.zorg),
+                    money(parts.zorg_max),
+                ]);
+            }
+            let right = [false, false, false, false, true, true, true, true, true, true, true, true];
+            for line in columns(&header, &rows, &right).lines() {
+                let _ = writeln!(o, "   {line}");
+            }
+        }
+    }
+
+    if let Some(e) = excluded {
+        let _ = writeln!(o, "\n3. Excluded from the population: {}", e.reden);
+        return Some(o);
+    }
+    let i = index.expect("in the population");
+    let p = &run.providers[i];
+    let f = &p.claims;
+    let _ = writeln!(o, "   D = Σd {}   K = Σk {}   X = Σx {}   S = Σs {}   S_max = Σs_max {}", money(f.declaraties), money(f.kapitaal), money(f.volledig), money(f.zorg), money(f.zorg_max));
+    if !f.zorg_max.is_zero() {
+        let _ = writeln!(o, "   realised percentage p = S / S_max = {}%", percent(f.zorg / f.zorg_max, 4));
+    }
+
+    let _ = writeln!(o, "\n3. Classification");
+    let per_sector: Vec<String> = Sector::ALL.iter().zip(f.per_sector).map(|(s, d)| format!("{s} {}", money(d))).collect();
+    let _ = writeln!(o, "   Σd per sector: {}  → sector {} (from {:?})", per_sector.join(", "), p.sector, calc.sector_bron);
+    let cl = &config.clustering;
+    if cl.clusters {
+        let rule = match cl.drempel_telt_als {
+            ThresholdSide::Intramuraal => "≥",
+            ThresholdSide::Extramuraal => ">",
+        };
+        let _ = writeln!(
+            o,
+            "   intramural Σd {} of D {}: a = {}%; intramural when a {rule} {}%  → cluster {}",
+            money(f.intramuraal),
+            money(f.declaraties),
+            percent(p.intramuraal_aandeel, 4),
+            percent(cl.intramuraal_drempel, 2),
+            p.cluster
+        );
+    } else {
+        let _ = writeln!(o, "   clusters are off  → cluster alle");
+    }
+
+    let pos = &p.position;
+    let _ = writeln!(o, "\n4. Result at a percentage r");
+    let _ = writeln!(o, "   ρ = {}", rho_text(pos.rho));
+    let (formula, base) = if calc.nhc_nic_strippen {
+        ("R + ρ·(r·S_max − S)   (NHC/NIC stripped)", "S_max")
+    } else {
+        ("R + ρ·(r·(S_max + K) − (S + K))   (NHC/NIC not stripped)", "S_max + K")
+    };
+    let _ = writeln!(o, "   R(r) = {formula}");
+    let _ = writeln!(o, "   base {base} = {}, paid now {}", money(pos.basis), money(pos.huidig));
+    let _ = writeln!(o, "   omzet O ({:?}) = {}", calc.omzet_basis, money(pos.omzet));
+    let g = run.group_of(i).expect("every provider is in a group");
+    let j = g.members.iter().position(|&m| m == i).expect("member");
+    let _ = writeln!(o, "   break-even r* = {}%", break_even(g.result.break_evens[j]));
+
+    let at = g.result.rtp;
+    let _ = writeln!(o, "\n5. Group {}: RTP {}% (binding: {}, {} providers)", g.name(), rtp(run, at), g.result.bindend.as_str(), g.result.n);
+    let positive = pos.is_positive_at(at, config.criteria.nul_is_positief);
+    let _ = writeln!(
+        o,
+        "   R(RTP) = {}  → {}",
+        money(pos.result_at(at)),
+        if positive { "positive (counts towards both criteria)" } else { "negative" }
+    );
+    Some(o)
+}
+
+/// The evaluation of every group (or one) at a published percentage, as `check` needs it.
+pub fn evaluate_at(run: &Run, group: &Group, r: Decimal) -> Evaluation {
+    evaluate(&run.positions(group), r, &crate::pipeline::rules(&run.config))
+}

@@ -1,0 +1,467 @@
+//! Solving (methodology section 5): each provider's break-even percentage, the exact RTP
+//! per group, and its certification at the rounded value.
+//!
+//! A provider's simulated result is linear in the percentage r:
+//! `R(r) = R + ρ·(r·basis − huidig)`, where `basis` is S_max (NHC/NIC stripped) or
+//! S_max + K (not stripped) and `huidig` is S or S + K. So each provider has one break-even
+//! r*, and sorting them gives both criteria exactly in O(N log N), without bisection.
+//!
+//! Break-evens are quotients, so they are computed to Decimal's 28 significant digits and
+//! only used to order providers and to propose a grid point. Whether the criteria hold at a
+//! grid point is always decided by evaluating every R_i(r) in exact decimal arithmetic (no
+//! division), and the published RTP is the lowest grid point where that exact test passes.
+//!
+//! Pure: no IO, no clock, no environment, nothing printed.
+
+use rayon::prelude::*;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::model::BreakEven;
+
+/// The scaling factor ρ of the tariff effect.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rho {
+    /// ρ = 1: the declared amounts are the revenue the percentage works on.
+    One,
+    /// ρ = W / D, kept as a fraction so that the sign of R(r) is decided without division.
+    Ratio { wlz: Decimal, declared: Decimal },
+}
+
+impl Rho {
+    pub fn value(self) -> Decimal {
+        match self {
+            Rho::One => Decimal::ONE,
+            Rho::Ratio { wlz, declared } => wlz / declared,
+        }
+    }
+}
+
+/// What the solver needs to know of one provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    /// R, the result in the reference year.
+    pub resultaat: Decimal,
+    pub rho: Rho,
+    /// The amount the percentage applies to at 100% (S_max, or S_max + K).
+    pub basis: Decimal,
+    /// The same amount as actually paid (S, or S + K).
+    pub huidig: Decimal,
+    /// O, the provider's weight in the omzet criterion.
+    pub omzet: Decimal,
+}
+
+/// Multiplies, refusing to round: the criteria are certified in exact arithmetic, so a
+/// product that does not fit Decimal's 96-bit mantissa must stop the run, not drift.
+fn mul(a: Decimal, b: Decimal) -> Decimal {
+    let p = a.checked_mul(b).expect("amount too large for exact decimal arithmetic");
+    assert!(
+        a.scale() + b.scale() > 28 || p.scale() == a.scale() + b.scale() || p.is_zero(),
+        "product {a} × {b} cannot be represented exactly"
+    );
+    p
+}
+
+impl Position {
+    /// R(r) exactly when ρ = 1; with ρ = W/D the quotient is rounded to Decimal precision,
+    /// which is only ever used for display.
+    pub fn result_at(&self, r: Decimal) -> Decimal {
+        let effect = mul(r, self.basis) - self.huidig;
+        match self.rho {
+            Rho::One => self.resultaat + effect,
+            Rho::Ratio { wlz, declared } => self.resultaat + mul(wlz, effect) / declared,
+        }
+    }
+
+    /// Whether R(r) ≥ 0 (or > 0), decided without division: with ρ = W/D and D > 0 the
+    /// sign of R(r) is the sign of R·D + W·(r·basis − huidig).
+    pub fn is_positive_at(&self, r: Decimal, zero_counts: bool) -> bool {
+        let effect = mul(r, self.basis) - self.huidig;
+        let scaled = match self.rho {
+            Rho::One => self.resultaat + effect,
+            Rho::Ratio { wlz, declared } => mul(self.resultaat, declared) + mul(wlz, effect),
+        };
+        if zero_counts {
+            scaled >= Decimal::ZERO
+        } else {
+            scaled > Decimal::ZERO
+        }
+    }
+
+    /// r* with R(r*) = 0. With a zero base the result does not depend on r.
+    pub fn break_even(&self, zero_counts: bool) -> BreakEven {
+        let r0 = self.resultaat;
+        if self.basis.is_zero() || self.rho.value().is_zero() {
+            let positive = if zero_counts { r0 >= Decimal::ZERO } else { r0 > Decimal::ZERO };
+            return if positive { BreakEven::Always } else { BreakEven::Never };
+        }
+        // r* = (huidig − R/ρ) / basis
+        let r_over_rho = match self.rho {
+            Rho::One => r0,
+            Rho::Ratio { wlz, declared } => mul(r0, declared) / wlz,
+        };
+        BreakEven::At((self.huidig - r_over_rho) / self.basis)
+    }
+}
+
+/// The criteria and the grid, with every percentage as a fraction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    pub aandeel_aanbieders: Decimal,
+    pub aandeel_omzet: Decimal,
+    pub nul_is_positief: bool,
+    /// Grid step as a fraction (0.1 point = 0.001).
+    pub grid: Decimal,
+    pub round_up: bool,
+    pub floor: Decimal,
+    pub cap: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    Aantal,
+    Omzet,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Aantal => "aantal",
+            Binding::Omzet => "omzet",
+        }
+    }
+}
+
+/// The exact state of a group at one percentage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub r: Decimal,
+    pub positive: usize,
+    pub needed: usize,
+    pub omzet_positive: Decimal,
+    pub omzet_needed: Decimal,
+    pub omzet_total: Decimal,
+    pub n: usize,
+}
+
+impl Evaluation {
+    pub fn aantal_met(&self) -> bool {
+        self.positive >= self.needed
+    }
+    pub fn omzet_met(&self) -> bool {
+        self.omzet_positive >= self.omzet_needed
+    }
+    pub fn holds(&self) -> bool {
+        self.aantal_met() && self.omzet_met()
+    }
+    pub fn share_providers(&self) -> Decimal {
+        if self.n == 0 {
+            return Decimal::ZERO;
+        }
+        Decimal::from(self.positive) / Decimal::from(self.n)
+    }
+    pub fn share_omzet(&self) -> Decimal {
+        if self.omzet_total.is_zero() {
+            return Decimal::ZERO;
+        }
+        self.omzet_positive / self.omzet_total
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupResult {
+    pub n: usize,
+    pub omzet: Decimal,
+    pub r_aantal: BreakEven,
+    pub r_omzet: BreakEven,
+    /// The published RTP as a fraction: on the grid, within floor and cap.
+    pub rtp: Decimal,
+    pub bindend: Binding,
+    /// The criteria hold at the cap (and so at or below it).
+    pub haalbaar: bool,
+    /// The exact evaluation at `rtp`: the certification.
+    pub at_rtp: Evaluation,
+    /// Break-even per provider, in the input order.
+    pub break_evens: Vec<BreakEven>,
+}
+
+/// ⌈share·n⌉: how many providers must be positive.
+pub fn providers_needed(share: Decimal, n: usize) -> usize {
+    let needed = mul(share, Decimal::from(n)).ceil();
+    usize::try_from(needed.mantissa() / 10i128.pow(needed.scale())).expect("share in [0, 1]")
+}
+
+/// Evaluates both criteria at `r` exactly.
+pub fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Evaluation {
+    let omzet_total: Decimal = positions.iter().map(|p| p.omzet).sum();
+    let mut positive = 0;
+    let mut omzet_positive = Decimal::ZERO;
+    for p in positions {
+        if p.is_positive_at(r, rules.nul_is_positief) {
+            positive += 1;
+            omzet_positive += p.omzet;
+        }
+    }
+    Evaluation {
+        r,
+        positive,
+        needed: providers_needed(rules.aandeel_aanbieders, positions.len()),
+        omzet_positive,
+        omzet_needed: mul(rules.aandeel_omzet, omzet_total),
+        omzet_total,
+        n: positions.len(),
+    }
+}
+
+/// The unrounded percentages at which each criterion is first met: the ⌈share·N⌉-th
+/// smallest break-even, and the smallest break-even at which the cumulative omzet reaches
+/// share·O. A zero share is met with no provider at all (−∞).
+pub fn criteria_points(break_evens: &[BreakEven], omzet: &[Decimal], rules: &Rules) -> (BreakEven, BreakEven) {
+    let mut order: Vec<usize> = (0..break_evens.len()).collect();
+    // Stable on the input order, so ties never depend on the sort.
+    order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
+
+    let needed = providers_needed(rules.aandeel_aanbieders, break_evens.len());
+    let r_aantal = if needed == 0 { BreakEven::Always } else { break_evens[order[needed - 1]] };
+
+    let total: Decimal = omzet.iter().sum();
+    let threshold = mul(rules.aandeel_omzet, total);
+    let r_omzet = if rules.aandeel_omzet.is_zero() {
+        BreakEven::Always
+    } else {
+        let mut cumulative = Decimal::ZERO;
+        let mut found = BreakEven::Never;
+        for &i in &order {
+            cumulative += omzet[i];
+            if cumulative >= threshold {
+                found = break_evens[i];
+                break;
+            }
+        }
+        found
+    };
+    (r_aantal, r_omzet)
+}
+
+/// Solves one group: break-evens, criteria points, the RTP on the grid, certification.
+pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
+    let break_evens: Vec<BreakEven> = positions.iter().map(|p| p.break_even(rules.nul_is_positief)).collect();
+    let omzet: Vec<Decimal> = positions.iter().map(|p| p.omzet).collect();
+    let (r_aantal, r_omzet) = criteria_points(&break_evens, &omzet, rules);
+    let bindend = if r_omzet > r_aantal { Binding::Omzet } else { Binding::Aantal };
+    let binding = r_aantal.max(r_omzet);
+
+    let holds = |r: Decimal| evaluate(positions, r, rules).holds();
+    let haalbaar = holds(rules.cap);
+    let g = rules.grid;
+    let rtp = match binding {
+        BreakEven::Always => rules.floor,
+        BreakEven::Never => rules.cap,
+        BreakEven::At(v) => {
+            let steps = v / g;
+            let mut candidate = if rules.round_up {
+                mul(steps.ceil(), g)
+            } else {
+                mul(steps.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero), g)
+            };
+            if rules.round_up {
+                // The break-even is a rounded quotient: let the exact test, not the
+                // quotient's last digit, decide the grid point. Step down while the
+                // criteria still hold one step lower, then up until they hold.
+                while candidate - g >= rules.floor && holds(candidate - g) {
+                    candidate -= g;
+                }
+                while candidate < rules.cap && !holds(candidate) {
+                    candidate += g;
+                }
+            }
+            candidate
+        }
+    };
+    let rtp = rtp.max(rules.floor).min(rules.cap).normalize();
+    GroupResult {
+        n: positions.len(),
+        omzet: omzet.iter().sum(),
+        r_aantal,
+        r_omzet,
+        rtp,
+        bindend,
+        haalbaar,
+        at_rtp: evaluate(positions, rtp, rules),
+        break_evens,
+    }
+}
+
+/// Solves every group in parallel. The result is in the groups' order and does not depend
+/// on the number of threads: every sum is an exact decimal sum.
+pub fn solve(groups: &[Vec<Position>], rules: &Rules) -> Vec<GroupResult> {
+    groups.par_iter().map(|g| solve_group(g, rules)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn rules() -> Rules {
+        Rules {
+            aandeel_aanbieders: d("0.75"),
+            aandeel_omzet: d("0.75"),
+            nul_is_positief: true,
+            grid: d("0.001"),
+            round_up: true,
+            floor: Decimal::ZERO,
+            cap: Decimal::ONE,
+        }
+    }
+
+    /// A provider with ρ = 1, its omzet, result R and care part S of S_max.
+    fn pos(omzet: &str, resultaat: &str, huidig: &str, basis: &str) -> Position {
+        Position { resultaat: d(resultaat), rho: Rho::One, basis: d(basis), huidig: d(huidig), omzet: d(omzet) }
+    }
+
+    fn check_break_even(p: &Position, expected: BreakEven) {
+        assert_eq!(p.break_even(true), expected, "{p:?}");
+    }
+
+    #[test]
+    fn break_even_of_a_provider() {
+        // S = 960, S_max = 1000, R = −10: r* = p − R/S_max = 0.96 + 10/1000 = 0.97.
+        check_break_even(&pos("2000", "-10", "960", "1000"), BreakEven::At(d("0.97")));
+        // Positive now (R = 30): break-even below the realised 96%: 0.96 − 0.03 = 0.93.
+        check_break_even(&pos("2000", "30", "960", "1000"), BreakEven::At(d("0.93")));
+    }
+
+    #[test]
+    fn only_volledig_lines_is_always_or_never_positive() {
+        // No care part to scale (S_max = 0): the result does not depend on r.
+        check_break_even(&pos("500", "0", "0", "0"), BreakEven::Always);
+        check_break_even(&pos("500", "12.5", "0", "0"), BreakEven::Always);
+        check_break_even(&pos("500", "-0.01", "0", "0"), BreakEven::Never);
+        // Zero does not count as positive: R = 0 is then never positive.
+        assert_eq!(pos("500", "0", "0", "0").break_even(false), BreakEven::Never);
+    }
+
+    #[test]
+    fn scaled_break_even_uses_rho() {
+        // ρ = W/D = 1500/1000 = 1.5, R = −15, S = 900, S_max = 1000:
+        // r* = (S − R/ρ) / S_max = (900 + 10) / 1000 = 0.91.
+        let p = Position {
+            resultaat: d("-15"),
+            rho: Rho::Ratio { wlz: d("1500"), declared: d("1000") },
+            basis: d("1000"),
+            huidig: d("900"),
+            omzet: d("2000"),
+        };
+        check_break_even(&p, BreakEven::At(d("0.91")));
+        assert!(p.is_positive_at(d("0.91"), true));
+        assert!(!p.is_positive_at(d("0.909"), true));
+        // R(0.95) = −15 + 1.5·(950 − 900) = 60.
+        assert_eq!(p.result_at(d("0.95")), d("60"));
+    }
+
+    #[test]
+    fn count_threshold_is_the_ceiling_for_small_groups() {
+        // ⌈0.75·N⌉ for N = 1..8: 1, 2, 3, 3, 4, 5, 6, 6.
+        let got: Vec<usize> = (1..=8).map(|n| providers_needed(d("0.75"), n)).collect();
+        assert_eq!(got, vec![1, 2, 3, 3, 4, 5, 6, 6]);
+        assert_eq!(providers_needed(Decimal::ZERO, 5), 0);
+        assert_eq!(providers_needed(Decimal::ONE, 5), 5);
+    }
+
+    #[test]
+    fn four_providers_worked_by_hand() {
+        // Break-evens 0.93, 0.95, 0.97, 0.99 with omzet 100, 100, 100, 700 (total 1000).
+        // Count: ⌈0.75·4⌉ = 3rd smallest = 0.97.
+        // Omzet: cumulative 100, 200, 300, 1000; 750 is first reached at the 4th: 0.99.
+        let group = vec![
+            pos("100", "0", "930", "1000"),
+            pos("100", "0", "950", "1000"),
+            pos("100", "0", "970", "1000"),
+            pos("700", "0", "990", "1000"),
+        ];
+        let g = solve_group(&group, &rules());
+        assert_eq!(g.r_aantal, BreakEven::At(d("0.97")));
+        assert_eq!(g.r_omzet, BreakEven::At(d("0.99")));
+        assert_eq!(g.bindend, Binding::Omzet);
+        assert_eq!(g.rtp, d("0.99"));
+        assert!(g.haalbaar && g.at_rtp.holds());
+        assert_eq!(g.at_rtp.positive, 4);
+    }
+
+    #[test]
+    fn break_even_exactly_on_the_grid_is_the_rtp() {
+        // Three providers, all break-even at exactly 95.5% (R = 0, S = 955, S_max = 1000):
+        // rounding up must not move an exact grid value to 95.6.
+        let group = vec![pos("1", "0", "955", "1000"); 3];
+        assert_eq!(solve_group(&group, &rules()).rtp, d("0.955"));
+        // With "> 0" the break-even itself is not positive: the next grid point is.
+        let strict = Rules { nul_is_positief: false, ..rules() };
+        assert_eq!(solve_group(&group, &strict).rtp, d("0.956"));
+    }
+
+    #[test]
+    fn break_even_off_the_grid_rounds_up_or_to_nearest() {
+        // S = 9551, S_max = 10000, R = 0: r* = 0.9551 → up: 95.6, nearest: 95.5.
+        let group = vec![pos("1", "0", "9551", "10000")];
+        assert_eq!(solve_group(&group, &rules()).rtp, d("0.956"));
+        let nearest = Rules { round_up: false, ..rules() };
+        let g = solve_group(&group, &nearest);
+        assert_eq!(g.rtp, d("0.955"));
+        // Rounded to nearest below the break-even the criteria do not hold, and that shows.
+        assert!(!g.at_rtp.holds() && g.haalbaar);
+    }
+
+    #[test]
+    fn ties_in_break_even_count_together() {
+        // Break-evens 0.90, 0.96, 0.96, 0.96 with omzet 700, 100, 100, 100.
+        // Count: 3rd smallest = 0.96 (a tie). Omzet: 700 < 750 until the first 0.96: 0.96.
+        let group = vec![
+            pos("700", "0", "900", "1000"),
+            pos("100", "0", "960", "1000"),
+            pos("100", "0", "960", "1000"),
+            pos("100", "0", "960", "1000"),
+        ];
+        let g = solve_group(&group, &rules());
+        assert_eq!((g.r_aantal, g.r_omzet), (BreakEven::At(d("0.96")), BreakEven::At(d("0.96"))));
+        assert_eq!(g.bindend, Binding::Aantal, "equal points bind on aantal");
+        assert_eq!(g.rtp, d("0.96"));
+        assert_eq!(g.at_rtp.positive, 4, "all tied providers turn positive together");
+    }
+
+    #[test]
+    fn infeasible_below_the_cap_is_reported_not_an_error() {
+        // Two of three providers need more than 100%: ⌈0.75·3⌉ = 3rd smallest = 1.05.
+        let group = vec![
+            pos("1", "0", "950", "1000"),
+            pos("1", "-100", "950", "1000"),
+            pos("1", "-60", "990", "1000"),
+        ];
+        let g = solve_group(&group, &rules());
+        assert_eq!(g.r_aantal, BreakEven::At(d("1.05")));
+        assert!(!g.haalbaar);
+        assert_eq!(g.rtp, Decimal::ONE, "reported at the cap");
+        // At 100%: R = 0 + 50 = 50, R = −100 + 50 = −50 and R = −60 + 10 = −50: one positive.
+        assert_eq!(g.at_rtp.positive, 1);
+    }
+
+    #[test]
+    fn floor_applies_when_everyone_is_positive_anyway() {
+        let group = vec![pos("1", "1000", "950", "1000"); 4];
+        let rules = Rules { floor: d("0.9"), ..rules() };
+        let g = solve_group(&group, &rules);
+        // r* = 0.95 − 1 = −0.05 for all; the floor 90% takes over.
+        assert_eq!(g.rtp, d("0.9"));
+    }
+
+    #[test]
+    fn omzet_criterion_switched_off_is_met_everywhere() {
+        let group = vec![pos("1", "0", "950", "1000")];
+        let g = solve_group(&group, &Rules { aandeel_omzet: Decimal::ZERO, ..rules() });
+        assert_eq!(g.r_omzet, BreakEven::Always);
+        assert_eq!(g.bindend, Binding::Aantal);
+    }
+}

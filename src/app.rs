@@ -91,7 +91,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             for g in groups {
                 let at = report::text::evaluate_at(&run, g, fraction);
                 all_pass &= at.holds();
-                text += &report::text::check_group(&run, g, &at, &rtp.normalize().to_string());
+                text += &report::text::check_group(&run, g, &at, &rtp.to_string());
             }
             print(&text)?;
             Ok(if all_pass { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CRITERION_FAILED) })

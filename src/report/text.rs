@@ -46,7 +46,7 @@ pub fn rtp_table(run: &Run) -> String {
         })
         .collect();
     let right = [false, true, true, true, true, true, false, false, true, true];
-    let mut out = format!("RTP {} (model {}), referentiejaar {}\n", "per groep", run.config.model, run.config.referentiejaar);
+    let mut out = format!("RTP per groep (model {}), referentiejaar {}\n", run.config.model, run.config.referentiejaar);
     out += &columns(&header, &rows, &right);
     if run.groups.is_empty() {
         out += "(no provider is in the population)\n";

@@ -1,0 +1,559 @@
+//! Runs the real binary on fixture folders: golden outputs byte for byte (regenerate with
+//! `UPDATE_GOLDEN=1 cargo test` and review the diff), every input format, determinism,
+//! every bad-input case of the core issue, and the `check` and `explain` commands.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const BIN: &str = env!("CARGO_BIN_EXE_richttarief");
+const CSV_OUTPUTS: [&str; 3] = ["rtp.csv", "aanbieders.csv", "uitgesloten.csv"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("richttarief-test-{}-{}-{name}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A copy of a fixture folder's files in a scratch folder, to change.
+fn copy_fixture(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for entry in std::fs::read_dir(fixture(name)).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+struct Run {
+    args: Vec<String>,
+    output: Output,
+}
+
+impl Run {
+    fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    /// Fails the test with everything a reader needs to see.
+    fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "richttarief {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+fn richttarief(args: &[&str], env: &[(&str, &str)], cwd: &Path) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run { args: args.iter().map(|s| s.to_string()).collect(), output: cmd.output().expect("the binary runs") }
+}
+
+fn run_config(config: &Path, out: &Path) -> Run {
+    richttarief(&["run", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()], &[], &root())
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The manifest without its timings, the only part allowed to differ between runs.
+fn manifest_without_timings(dir: &Path) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(&read(&dir.join("manifest.json"))).unwrap();
+    v.as_object_mut().unwrap().remove("tijden_ms");
+    serde_json::to_string_pretty(&v).unwrap() + "\n"
+}
+
+/// Compares an output folder with a golden folder; `UPDATE_GOLDEN=1` rewrites the golden.
+fn compare_golden(out: &Path, golden: &Path) {
+    let mut files: Vec<(String, String)> = CSV_OUTPUTS.iter().map(|f| (f.to_string(), read(&out.join(f)))).collect();
+    files.push(("manifest.json".into(), manifest_without_timings(out)));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden).unwrap();
+        for (name, text) in &files {
+            std::fs::write(golden.join(name), text).unwrap();
+        }
+        return;
+    }
+    for (name, text) in files {
+        let expected = read(&golden.join(&name));
+        assert!(
+            text == expected,
+            "{name} differs from {}\n--- got\n{text}\n--- expected\n{expected}",
+            golden.join(&name).display()
+        );
+    }
+}
+
+fn assert_same_csv_outputs(a: &Path, b: &Path) {
+    for f in CSV_OUTPUTS {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Golden runs
+
+fn golden_preset(preset: &str) {
+    let out = scratch("golden").join("uit");
+    run_config(&fixture("klein").join(format!("{preset}.toml")), &out).expect_code(0);
+    compare_golden(&out, &fixture("klein/verwacht").join(preset));
+}
+
+#[test]
+fn golden_zn_2027() {
+    golden_preset("zn-2027");
+}
+
+#[test]
+fn golden_zn_2024() {
+    golden_preset("zn-2024");
+}
+
+#[test]
+fn golden_hof_2024() {
+    golden_preset("hof-2024");
+}
+
+/// The same data in another format gives the same bytes as the CSV fixture.
+fn same_as_klein(config: &Path) {
+    let out = scratch("variant").join("uit");
+    run_config(config, &out).expect_code(0);
+    assert_same_csv_outputs(&out, &fixture("klein/verwacht/zn-2027"));
+}
+
+#[test]
+fn decimal_comma_and_semicolons_read_the_same() {
+    same_as_klein(&fixture("varianten/komma.toml"));
+}
+
+#[test]
+fn xlsx_reads_the_same() {
+    same_as_klein(&fixture("varianten/xlsx.toml"));
+}
+
+#[test]
+fn ods_reads_the_same() {
+    same_as_klein(&fixture("varianten/ods.toml"));
+}
+
+#[test]
+fn gzip_and_several_files_by_glob_read_the_same() {
+    use std::io::Write;
+    let dir = copy_fixture("klein");
+    let text = read(&dir.join("declaraties.csv"));
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, body) = (lines[0], &lines[1..]);
+    std::fs::create_dir(dir.join("deel")).unwrap();
+    for (i, chunk) in body.chunks(8).enumerate() {
+        let file = std::fs::File::create(dir.join(format!("deel/d{i}.csv.gz"))).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+        writeln!(gz, "{header}").unwrap();
+        for l in chunk {
+            writeln!(gz, "{l}").unwrap();
+        }
+        gz.finish().unwrap();
+    }
+    let config = read(&dir.join("zn-2027.toml")).replace("declaraties = \"declaraties.csv\"", "declaraties = [\"deel/*.csv.gz\"]");
+    std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
+    same_as_klein(&dir.join("zn-2027.toml"));
+}
+
+#[test]
+fn parquet_reads_the_same() {
+    use polars::prelude::*;
+    let dir = copy_fixture("klein");
+    let mut rdr = csv::Reader::from_path(dir.join("declaraties.csv")).unwrap();
+    let (mut agb, mut jaar, mut code, mut aantal, mut cents) = (vec![], vec![], vec![], vec![], vec![]);
+    for r in rdr.records() {
+        let r = r.unwrap();
+        agb.push(r[1].to_string());
+        jaar.push(r[2].parse::<i64>().unwrap());
+        code.push(r[3].to_string());
+        // aantal as a float column: read through its shortest decimal text.
+        aantal.push(r[4].parse::<f64>().unwrap());
+        // bedrag as an exact Decimal(18, 2) column.
+        cents.push(r[5].replace('.', "").parse::<i128>().unwrap());
+    }
+    let bedrag = Int128Chunked::from_vec("bedrag".into(), cents).into_decimal(18, 2).unwrap().into_series();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("agb".into(), agb),
+        Column::new("jaar".into(), jaar),
+        Column::new("prestatiecode".into(), code),
+        Column::new("aantal".into(), aantal),
+        bedrag.into(),
+    ])
+    .unwrap();
+    let file = std::fs::File::create(dir.join("declaraties.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+    let config = read(&dir.join("zn-2027.toml")).replace("declaraties.csv", "declaraties.parquet");
+    std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
+    same_as_klein(&dir.join("zn-2027.toml"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Determinism
+
+#[test]
+fn repeated_runs_and_thread_counts_give_identical_bytes() {
+    let config = fixture("klein/zn-2027.toml");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "2"] {
+        let out = scratch("threads").join("uit");
+        let args = ["run", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        richttarief(&args, &[("RAYON_NUM_THREADS", threads)], &root()).expect_code(0);
+        outputs.push(out);
+    }
+    for out in &outputs[1..] {
+        assert_same_csv_outputs(&outputs[0], out);
+        assert_eq!(manifest_without_timings(&outputs[0]), manifest_without_timings(out));
+    }
+}
+
+/// Permutes the data lines of a CSV file with a small deterministic generator.
+fn shuffle_lines(path: &Path, seed: u64) {
+    let text = read(path);
+    let mut lines: Vec<&str> = text.lines().collect();
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    for i in (2..lines.len()).rev() {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let j = 1 + (state >> 33) as usize % i;
+        lines.swap(i, j);
+    }
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn shuffled_inputs_give_identical_bytes() {
+    for seed in 1..=4 {
+        let dir = copy_fixture("klein");
+        for f in ["jaarverslagen.csv", "declaraties.csv", "tarieven.csv", "koppeltabel.csv"] {
+            shuffle_lines(&dir.join(f), seed * 31 + f.len() as u64);
+        }
+        assert_ne!(read(&dir.join("declaraties.csv")), read(&fixture("klein/declaraties.csv")), "seed {seed} shuffled nothing");
+        let out = dir.join("uit");
+        let args = ["run", "--config", "zn-2027.toml", "--out", out.to_str().unwrap()];
+        richttarief(&args, &[("RAYON_NUM_THREADS", if seed % 2 == 0 { "1" } else { "2" })], &dir).expect_code(0);
+        assert_same_csv_outputs(&out, &fixture("klein/verwacht/zn-2027"));
+    }
+}
+
+#[test]
+fn columns_outside_the_contract_never_reach_outputs_or_messages() {
+    let dir = copy_fixture("klein");
+    let out = dir.join("uit");
+    let run = run_config(&dir.join("zn-2027.toml"), &out);
+    run.expect_code(0);
+    let bsns: Vec<String> = read(&dir.join("declaraties.csv")).lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let mut everything = run.stdout() + &run.stderr();
+    for f in CSV_OUTPUTS.iter().chain(&["manifest.json"]) {
+        everything += &read(&out.join(f));
+    }
+    // A bad line must not quote its BSN either.
+    let text = read(&dir.join("declaraties.csv")).replace("111222350,20000006,2024,VG5,1000,240000.00", "111222350,20000006,2024,VG5,1000,fout");
+    std::fs::write(dir.join("declaraties.csv"), text).unwrap();
+    let bad = run_config(&dir.join("zn-2027.toml"), &dir.join("uit2"));
+    bad.expect_code(1);
+    everything += &bad.stderr();
+    for bsn in bsns {
+        assert!(!everything.contains(&bsn), "BSN {bsn} leaked");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Output folder handling
+
+#[test]
+fn an_existing_output_folder_gets_new_files_and_keeps_others() {
+    let dir = copy_fixture("klein");
+    let out = dir.join("uit");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("rtp.csv"), "old").unwrap();
+    std::fs::write(out.join("notities.txt"), "mine").unwrap();
+    run_config(&dir.join("zn-2027.toml"), &out).expect_code(0);
+    assert_eq!(read(&out.join("rtp.csv")), read(&fixture("klein/verwacht/zn-2027/rtp.csv")));
+    assert_eq!(read(&out.join("notities.txt")), "mine");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+    assert!(leftovers.is_empty(), "temporary folder left behind");
+}
+
+#[test]
+fn a_failed_run_leaves_an_existing_output_folder_untouched() {
+    let dir = copy_fixture("klein");
+    let out = dir.join("uit");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("rtp.csv"), "old").unwrap();
+    std::fs::write(dir.join("declaraties.csv"), "bsn,agb,jaar,prestatiecode,aantal,bedrag\n").unwrap();
+    run_config(&dir.join("zn-2027.toml"), &out).expect_code(1);
+    assert_eq!(read(&out.join("rtp.csv")), "old");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input: exit 1, a message naming file, row, column and value, and no output folder.
+
+/// Copies `klein`, applies `change` to one file, runs, and checks the failure.
+fn bad_input(file: &str, change: impl Fn(String) -> String, expected: &[&str]) {
+    let dir = copy_fixture("klein");
+    let path = dir.join(file);
+    let before = read(&path);
+    let after = change(before.clone());
+    assert_ne!(before, after, "the change did nothing to {file}");
+    std::fs::write(&path, after).unwrap();
+    let out = dir.join("uit");
+    let run = run_config(&dir.join("zn-2027.toml"), &out);
+    run.expect_code(1);
+    let err = run.stderr();
+    for fragment in expected {
+        assert!(err.contains(fragment), "stderr lacks {fragment:?}:\n{err}");
+    }
+    assert!(err.starts_with("richttarief: "), "{err}");
+    assert!(run.stdout().is_empty(), "stdout: {}", run.stdout());
+    assert!(!out.exists(), "an output folder was written");
+}
+
+#[test]
+fn bad_non_numeric_amount() {
+    bad_input(
+        "jaarverslagen.csv",
+        |t| t.replace("480000.00,410000.00,485000.00", "480000.00,410000.00,n.v.t."),
+        &["jaarverslagen.csv", "row 4", "column \"bedrijfslasten\"", "not a number: \"n.v.t.\""],
+    );
+}
+
+#[test]
+fn bad_thousands_separator() {
+    bad_input(
+        "declaraties.csv",
+        |t| t.replace("V4VV,1800,342000.00", "V4VV,1800,\"342,000.00\""),
+        &["declaraties.csv", "row 7", "column \"bedrag\"", "\"342,000.00\"", "thousands separators are refused"],
+    );
+}
+
+#[test]
+fn bad_missing_required_column() {
+    bad_input(
+        "jaarverslagen.csv",
+        |t| t.replacen("financiele_lasten", "financiele_lastn", 1),
+        &["jaarverslagen.csv", "missing required column \"financiele_lasten\"", "did you mean \"financiele_lastn\"?", "headers found: \"kvk\", \"naam\""],
+    );
+}
+
+#[test]
+fn bad_prestatiecode_without_tariff() {
+    bad_input(
+        "declaraties.csv",
+        |t| t.replace("20000008,2024,GGZB4", "20000008,2024,GGZB9"),
+        &["without a tariff for 2024", "declaraties.csv row 22", "column \"prestatiecode\"", "\"GGZB9\""],
+    );
+}
+
+#[test]
+fn bad_agb_without_kvk() {
+    bad_input(
+        "koppeltabel.csv",
+        |t| t.replace("20000007,10000007\n", ""),
+        &["without a KvK in the koppeltabel", "declaraties.csv row 21", "column \"agb\"", "\"20000007\""],
+    );
+}
+
+#[test]
+fn bad_two_jaarverslagen_for_one_kvk_and_year() {
+    bad_input(
+        "jaarverslagen.csv",
+        |t| t.replace("10000009,Stichting Iepenlaan,2024", "10000008,Stichting Iepenlaan,2024"),
+        &["jaarverslagen.csv", "row 12", "a second jaarverslag for KvK 10000008 and boekjaar 2024", "the first is row 11"],
+    );
+}
+
+#[test]
+fn bad_unknown_sector_leveringsvorm_and_component() {
+    bad_input(
+        "tarieven.csv",
+        |t| {
+            t.replace("GZ,intramuraal,zorg,250.00", "GHZ,intramuraal,zorg,250.00")
+                .replace("VV,mpt,zorg,75.00", "VV,thuis,zorg,75.00")
+                .replace("VV,overig,volledig", "VV,overig,toeslag")
+        },
+        &[
+            "3 invalid values in tarieven.csv",
+            "row 6, column \"leveringsvorm\": unknown leveringsvorm \"thuis\"",
+            "row 7, column \"component\": unknown component \"toeslag\"",
+            "row 8, column \"sector\": unknown sector \"GHZ\"; expected one of VV, GZ, GGZ",
+        ],
+    );
+}
+
+#[test]
+fn bad_empty_claims_file() {
+    bad_input("declaraties.csv", |_| "bsn,agb,jaar,prestatiecode,aantal,bedrag\n".into(), &["declaraties.csv", "has no claim lines"]);
+    bad_input("declaraties.csv", |_| String::new(), &["declaraties.csv", "empty"]);
+}
+
+#[test]
+fn bad_configuration_key() {
+    bad_input(
+        "zn-2027.toml",
+        |t| t.replace("[uitsluiting]", "[criteria]\naandeel_aanbiedrs = 0.8\n\n[uitsluiting]"),
+        &["zn-2027.toml", "unknown field `aandeel_aanbiedrs`", "aandeel_aanbieders"],
+    );
+}
+
+#[test]
+fn bad_rows_are_all_counted_and_the_first_few_shown() {
+    bad_input(
+        "declaraties.csv",
+        |t| t.replace(",2024,", ",twintig,"),
+        &["21 invalid values in declaraties.csv; first 5:", "row 2, column \"jaar\": not a whole number: \"twintig\"", "row 7, column \"jaar\""],
+    );
+}
+
+#[test]
+fn bad_configuration_values_are_named_before_any_data_is_read() {
+    bad_input(
+        "zn-2027.toml",
+        |t| t.replace("[uitsluiting]", "[clustering]\nintramuraal_drempel = 2\n\n[uitsluiting]").replace("tarieven.csv", "tarief.csv"),
+        &["2 problems", "clustering.intramuraal_drempel = 2: must be a fraction between 0 and 1", "invoer.tarieven = \"tarief.csv\": no such file"],
+    );
+}
+
+#[test]
+fn wrong_usage_exits_2() {
+    let run = richttarief(&["run", "--confg", "x.toml"], &[], &root());
+    run.expect_code(2);
+    assert!(run.stderr().contains("--confg"), "{}", run.stderr());
+}
+
+// ---------------------------------------------------------------------------------------
+// check and explain
+
+fn check(rtp: &str, groep: Option<&str>) -> Run {
+    let config = fixture("klein/zn-2027.toml");
+    let mut args = vec!["check", "--config", config.to_str().unwrap(), "--rtp", rtp];
+    if let Some(g) = groep {
+        args.extend(["--groep", g]);
+    }
+    richttarief(&args, &[], &root())
+}
+
+#[test]
+fn check_passes_at_the_rtp_with_margins() {
+    // VV/intramuraal: RTP 97.0; break-evens 95.3132, 95.7629, 96.9444, 97.4906; 3 of 4 needed.
+    let run = check("97.0", Some("VV/intramuraal"));
+    run.expect_code(0);
+    let out = run.stdout();
+    assert!(out.contains("VV/intramuraal at 97.0%: pass"), "{out}");
+    assert!(out.contains("3 of 4 (75.00%); needed 3 (75%): pass, margin +0 providers"), "{out}");
+    // Positive omzet 811300 + 547500 + 411600 = 1770400 of 2010400; 75% is 1507800.
+    assert!(out.contains("1770400.00 of 2010400.00 (88.06%); needed 1507800.00 (75%): pass, margin 262600.00"), "{out}");
+    assert!(out.contains("lowest RTP that passes: 97.0% (binding: aantal)"), "{out}");
+    assert!(!out.contains("GGZ"), "only the asked group: {out}");
+}
+
+#[test]
+fn check_one_grid_step_below_fails_with_exit_3() {
+    let run = check("96.9", Some("VV/intramuraal"));
+    run.expect_code(3);
+    let out = run.stdout();
+    assert!(out.contains("VV/intramuraal at 96.9%: FAIL"), "{out}");
+    assert!(out.contains("2 of 4 (50.00%); needed 3 (75%): FAIL, margin -1 providers"), "{out}");
+}
+
+#[test]
+fn check_every_group_and_unknown_group() {
+    let run = check("97.2", None);
+    run.expect_code(0);
+    assert_eq!(run.stdout().matches(": pass\n").count(), 5, "{}", run.stdout());
+    let run = check("97", Some("VV/alle"));
+    run.expect_code(2);
+    assert!(run.stderr().contains("the groups are: VV/extramuraal, VV/intramuraal"), "{}", run.stderr());
+}
+
+fn explain(kvk: &str) -> Run {
+    let config = fixture("klein/zn-2027.toml");
+    richttarief(&["explain", "--config", config.to_str().unwrap(), "--kvk", kvk], &[], &root())
+}
+
+#[test]
+fn explain_walks_a_provider_with_several_agb_codes_through_every_step() {
+    let run = explain("10000003");
+    run.expect_code(0);
+    let out = run.stdout();
+    for fragment in [
+        "KvK 10000003  Stichting Castella",
+        "source: jaarverslagen.csv row 5",
+        "resultaat R = B − L + FB − FL = 6000.00",
+        "claimed under: AGB 20000003, AGB 20000033",
+        "D = Σd 482950.00   K = Σk 12500.00   X = Σx 0.00   S = Σs 470450.00   S_max = Σs_max 485000.00",
+        "realised percentage p = S / S_max = 97.0000%",
+        "a = 80.3396%; intramural when a ≥ 1.00%  → cluster intramuraal",
+        "break-even r* = 95.7629%",
+        "Group VV/intramuraal: RTP 97.0% (binding: aantal, 4 providers)",
+        "R(RTP) = 6000.00  → positive",
+    ] {
+        assert!(out.contains(fragment), "lacks {fragment:?}:\n{out}");
+    }
+    // VPT integral: 500 days at €180 with €25 capital embedded, paid €87,675:
+    // k = 500·25 = 12500, s = 87675 − 12500 = 75175, s_max = 500·(180 − 25) = 77500.
+    let vpt: Vec<&str> = out.lines().find(|l| l.trim_start().starts_with("VPT4VV")).unwrap().split_whitespace().collect();
+    assert_eq!(vpt, ["VPT4VV", "VV", "vpt", "zorg", "500", "87675.00", "180.00", "25.00", "12500.00", "0.00", "75175.00", "77500.00"]);
+}
+
+#[test]
+fn explain_an_excluded_provider_gives_the_reason() {
+    let run = explain("10000011");
+    run.expect_code(0);
+    assert!(run.stdout().contains("Excluded from the population: nieuwe aanbieder"), "{}", run.stdout());
+    let run = explain("12345678");
+    run.expect_code(1);
+    assert!(run.stderr().contains("KvK 12345678 has neither a jaarverslag nor claims over 2024"), "{}", run.stderr());
+}
+
+// ---------------------------------------------------------------------------------------
+// The README's main command
+
+#[test]
+fn run_without_config_uses_the_sample_data() {
+    let dir = scratch("voorbeeld");
+    let run = richttarief(&["run", "--out", dir.join("uit").to_str().unwrap()], &[], &root());
+    run.expect_code(0);
+    let rtp = read(&dir.join("uit/rtp.csv"));
+    let groups: BTreeMap<String, String> = rtp
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (format!("{}/{}", f[0], f[1]), f[6].to_string())
+        })
+        .collect();
+    assert_eq!(groups.len(), 6, "both clusters of all three sectors:\n{rtp}");
+    assert!(run.stdout().contains("RTP per groep (model zn-2027), referentiejaar 2024"), "{}", run.stdout());
+}

@@ -50,6 +50,9 @@ pub enum Command {
 
 fn parse_percent(s: &str) -> Result<Decimal, String> {
     let d = Decimal::from_str_exact(s.trim()).map_err(|_| format!("{s:?} is not a percentage such as 95.5"))?;
+    if d.scale() > 6 {
+        return Err(format!("{s} has more than 6 decimals"));
+    }
     if d < Decimal::ZERO || d > Decimal::from(200) {
         return Err(format!("{s} is outside 0 to 200 percent"));
     }

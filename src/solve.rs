@@ -465,3 +465,109 @@ mod tests {
         assert_eq!(g.bindend, Binding::Aantal);
     }
 }
+
+/// Properties that must hold for every input, not only the hand-made ones.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cents(c: i64) -> Decimal {
+        Decimal::new(c, 2)
+    }
+
+    /// A provider: care part up to €1M paid at 85-101% of the maximum, a result of ±€50k,
+    /// omzet up to €2M, ρ = 1 or W/D with W within half to one and a half times D.
+    fn position() -> impl Strategy<Value = Position> {
+        (-5_000_000i64..5_000_000, 0i64..100_000_000, 8500i64..=10100, 1i64..200_000_000, prop::option::of(50i64..150))
+            .prop_map(|(r, basis, pct, omzet, rho)| {
+                let basis = cents(basis);
+                let huidig = (basis * Decimal::new(pct, 4)).round_dp(2);
+                let rho = match rho {
+                    None => Rho::One,
+                    Some(w) => Rho::Ratio { wlz: (huidig + Decimal::ONE) * Decimal::new(w, 2), declared: huidig + Decimal::ONE },
+                };
+                Position { resultaat: cents(r), rho, basis, huidig, omzet: cents(omzet) }
+            })
+    }
+
+    fn rules() -> impl Strategy<Value = Rules> {
+        (10i64..=19, prop::bool::ANY, prop::bool::ANY, prop::sample::select(vec![1i64, 25, 100]), prop::bool::ANY)
+            .prop_map(|(share, omzet_on, zero, grid, floor)| Rules {
+                aandeel_aanbieders: Decimal::new(share * 5, 2),
+                aandeel_omzet: if omzet_on { Decimal::new(share * 5, 2) } else { Decimal::ZERO },
+                nul_is_positief: zero,
+                grid: Decimal::new(grid, 4),
+                round_up: true,
+                floor: if floor { Decimal::new(9, 1) } else { Decimal::ZERO },
+                cap: Decimal::ONE,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn result_is_non_decreasing_in_r(p in position(), a in 0i64..1500, b in 0i64..1500) {
+            let (lo, hi) = (Decimal::new(a.min(b), 3), Decimal::new(a.max(b), 3));
+            prop_assert!(p.result_at(lo) <= p.result_at(hi));
+            prop_assert!(!p.is_positive_at(lo, true) || p.is_positive_at(hi, true));
+            prop_assert!(!p.is_positive_at(lo, false) || p.is_positive_at(hi, false));
+        }
+
+        #[test]
+        fn break_even_separates_negative_from_positive(p in position()) {
+            if let BreakEven::At(v) = p.break_even(true) {
+                // Just above and below r*, at nine decimals (r* itself has 28 digits).
+                let eps = Decimal::new(1, 9);
+                let above = v.round_dp_with_strategy(9, RoundingStrategy::ToPositiveInfinity) + eps;
+                let below = v.round_dp_with_strategy(9, RoundingStrategy::ToNegativeInfinity) - eps;
+                prop_assert!(p.is_positive_at(above, true), "{p:?} at {above}");
+                prop_assert!(!p.is_positive_at(below, true), "{p:?} at {below}");
+            }
+        }
+
+        #[test]
+        fn criteria_hold_at_the_rtp_and_fail_one_step_below(ps in prop::collection::vec(position(), 1..40), rules in rules()) {
+            let g = solve_group(&ps, &rules);
+            prop_assert_eq!(g.at_rtp.clone(), evaluate(&ps, g.rtp, &rules));
+            if g.haalbaar {
+                prop_assert!(g.at_rtp.holds(), "not certified at {}", g.rtp);
+                if g.rtp > rules.floor {
+                    prop_assert!(!evaluate(&ps, g.rtp - rules.grid, &rules).holds(), "holds one step below {}", g.rtp);
+                }
+            } else {
+                prop_assert!(!evaluate(&ps, rules.cap, &rules).holds());
+                prop_assert_eq!(g.rtp, rules.cap);
+            }
+        }
+
+        #[test]
+        fn adding_a_loss_making_provider_never_lowers_the_rtp(
+            ps in prop::collection::vec(position(), 1..30),
+            extra in position(),
+            loss in 1i64..1_000_000,
+            rules in rules(),
+        ) {
+            let before = solve_group(&ps, &rules);
+            // Loss-making: a negative result at the group's current RTP.
+            let mut extra = Position { rho: Rho::One, ..extra };
+            extra.resultaat = extra.huidig - mul(before.rtp, extra.basis) - cents(loss);
+            prop_assert!(!extra.is_positive_at(before.rtp, rules.nul_is_positief));
+            let mut more = ps.clone();
+            more.push(extra);
+            let after = solve_group(&more, &rules);
+            prop_assert!(after.rtp >= before.rtp, "{} < {}", after.rtp, before.rtp);
+        }
+
+        #[test]
+        fn the_order_of_providers_does_not_matter(ps in prop::collection::vec(position(), 1..30), rules in rules(), seed in 0u64..1000) {
+            let mut shuffled = ps.clone();
+            let n = shuffled.len();
+            for i in (1..n).rev() {
+                shuffled.swap(i, (seed as usize * 7919 + i * 104729) % (i + 1));
+            }
+            let (a, b) = (solve_group(&ps, &rules), solve_group(&shuffled, &rules));
+            prop_assert_eq!((a.rtp, a.r_aantal, a.r_omzet, a.bindend, a.haalbaar), (b.rtp, b.r_aantal, b.r_omzet, b.bindend, b.haalbaar));
+            prop_assert_eq!((a.at_rtp.positive, a.at_rtp.omzet_positive), (b.at_rtp.positive, b.at_rtp.omzet_positive));
+        }
+    }
+}

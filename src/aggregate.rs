@@ -37,13 +37,22 @@ pub fn line_parts(sums: &ClaimSums, tariff: &Tariff) -> LineParts {
                 zorg_max: n * (tariff.max_tarief - tariff.kapitaal_per_eenheid),
             }
         }
-        Component::Nhc | Component::Nic => LineParts { kapitaal: d, ..LineParts::default() },
-        Component::Volledig => LineParts { volledig: d, ..LineParts::default() },
+        Component::Nhc | Component::Nic => LineParts {
+            kapitaal: d,
+            ..LineParts::default()
+        },
+        Component::Volledig => LineParts {
+            volledig: d,
+            ..LineParts::default()
+        },
     }
 }
 
 fn sector_index(s: Sector) -> usize {
-    Sector::ALL.iter().position(|&x| x == s).expect("every sector is in ALL")
+    Sector::ALL
+        .iter()
+        .position(|&x| x == s)
+        .expect("every sector is in ALL")
 }
 
 /// Sums one provider's lines. Every code must have a tariff (the join checked this).
@@ -89,12 +98,27 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
-    fn tariff(sector: Sector, vorm: Leveringsvorm, component: Component, m: &str, e: &str) -> Tariff {
-        Tariff { sector, leveringsvorm: vorm, component, max_tarief: d(m), kapitaal_per_eenheid: d(e) }
+    fn tariff(
+        sector: Sector,
+        vorm: Leveringsvorm,
+        component: Component,
+        m: &str,
+        e: &str,
+    ) -> Tariff {
+        Tariff {
+            sector,
+            leveringsvorm: vorm,
+            component,
+            max_tarief: d(m),
+            kapitaal_per_eenheid: d(e),
+        }
     }
 
     fn sums(n: &str, bedrag: &str) -> ClaimSums {
-        ClaimSums { aantal: d(n), bedrag: d(bedrag) }
+        ClaimSums {
+            aantal: d(n),
+            bedrag: d(bedrag),
+        }
     }
 
     #[test]
@@ -102,23 +126,67 @@ mod tests {
         // 10 days at max €200 with €30 capital per day, paid €1,920 (96% of the care part
         // plus all capital: 0.96·1700 + 300 = 1932 would be; here 1920 was declared):
         // k = 10·30 = 300, s = 1920 − 300 = 1620, s_max = 10·(200 − 30) = 1700.
-        let t = tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Zorg, "200", "30");
+        let t = tariff(
+            Sector::Vv,
+            Leveringsvorm::Intramuraal,
+            Component::Zorg,
+            "200",
+            "30",
+        );
         let p = line_parts(&sums("10", "1920"), &t);
-        assert_eq!(p, LineParts { kapitaal: d("300"), volledig: d("0"), zorg: d("1620"), zorg_max: d("1700") });
+        assert_eq!(
+            p,
+            LineParts {
+                kapitaal: d("300"),
+                volledig: d("0"),
+                zorg: d("1620"),
+                zorg_max: d("1700")
+            }
+        );
     }
 
     #[test]
     fn nhc_and_volledig_lines_are_never_care() {
-        let nhc = tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Nhc, "25", "0");
-        assert_eq!(line_parts(&sums("10", "250"), &nhc), LineParts { kapitaal: d("250"), ..Default::default() });
-        let full = tariff(Sector::Gz, Leveringsvorm::Overig, Component::Volledig, "80", "0");
-        assert_eq!(line_parts(&sums("2", "160"), &full), LineParts { volledig: d("160"), ..Default::default() });
+        let nhc = tariff(
+            Sector::Vv,
+            Leveringsvorm::Intramuraal,
+            Component::Nhc,
+            "25",
+            "0",
+        );
+        assert_eq!(
+            line_parts(&sums("10", "250"), &nhc),
+            LineParts {
+                kapitaal: d("250"),
+                ..Default::default()
+            }
+        );
+        let full = tariff(
+            Sector::Gz,
+            Leveringsvorm::Overig,
+            Component::Volledig,
+            "80",
+            "0",
+        );
+        assert_eq!(
+            line_parts(&sums("2", "160"), &full),
+            LineParts {
+                volledig: d("160"),
+                ..Default::default()
+            }
+        );
     }
 
     #[test]
     fn credit_lines_sum_as_they_come() {
         // 10 days declared then 2 credited: n = 8, d = 1600 at €200 (100%).
-        let t = tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Zorg, "200", "0");
+        let t = tariff(
+            Sector::Vv,
+            Leveringsvorm::Intramuraal,
+            Component::Zorg,
+            "200",
+            "0",
+        );
         let p = line_parts(&sums("8", "1600"), &t);
         assert_eq!((p.zorg, p.zorg_max), (d("1600"), d("1600")));
     }
@@ -126,10 +194,34 @@ mod tests {
     #[test]
     fn provider_sums_intramural_share_and_sector() {
         let tariffs = BTreeMap::from([
-            ("V1".to_string(), tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Zorg, "100", "10")),
-            ("V2".to_string(), tariff(Sector::Vv, Leveringsvorm::Vpt, Component::Zorg, "50", "0")),
-            ("G1".to_string(), tariff(Sector::Gz, Leveringsvorm::Mpt, Component::Zorg, "60", "0")),
-            ("N1".to_string(), tariff(Sector::Vv, Leveringsvorm::Intramuraal, Component::Nhc, "20", "0")),
+            (
+                "V1".to_string(),
+                tariff(
+                    Sector::Vv,
+                    Leveringsvorm::Intramuraal,
+                    Component::Zorg,
+                    "100",
+                    "10",
+                ),
+            ),
+            (
+                "V2".to_string(),
+                tariff(Sector::Vv, Leveringsvorm::Vpt, Component::Zorg, "50", "0"),
+            ),
+            (
+                "G1".to_string(),
+                tariff(Sector::Gz, Leveringsvorm::Mpt, Component::Zorg, "60", "0"),
+            ),
+            (
+                "N1".to_string(),
+                tariff(
+                    Sector::Vv,
+                    Leveringsvorm::Intramuraal,
+                    Component::Nhc,
+                    "20",
+                    "0",
+                ),
+            ),
         ]);
         let lines = BTreeMap::from([
             ("V1".to_string(), sums("10", "950")), // k 100, s 850, s_max 900
@@ -142,14 +234,21 @@ mod tests {
         assert_eq!(f.kapitaal, d("300"));
         assert_eq!(f.zorg, d("3610"));
         assert_eq!(f.zorg_max, d("3700"));
-        assert_eq!(f.intramuraal, d("1150"), "V1 and N1; VPT is extramural by default");
+        assert_eq!(
+            f.intramuraal,
+            d("1150"),
+            "V1 and N1; VPT is extramural by default"
+        );
         assert_eq!(f.per_sector, [d("2110"), d("1800"), d("0")]);
         assert_eq!(main_sector(&f), Sector::Vv);
     }
 
     #[test]
     fn sector_ties_go_to_vv_then_gz() {
-        let f = ClaimFigures { per_sector: [d("0"), d("5"), d("5")], ..Default::default() };
+        let f = ClaimFigures {
+            per_sector: [d("0"), d("5"), d("5")],
+            ..Default::default()
+        };
         assert_eq!(main_sector(&f), Sector::Gz);
     }
 }

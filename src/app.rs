@@ -56,7 +56,9 @@ fn compute(config: &Config) -> Result<Run> {
 
 fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|_| out.flush()).context("writing to stdout")
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .context("writing to stdout")
 }
 
 pub fn execute(cli: Cli) -> Result<ExitCode> {
@@ -78,12 +80,18 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 .iter()
                 .filter(|g| match groep {
                     None => true,
-                    Some((sector, cluster)) => g.sector == sector && cluster.is_none_or(|c| c == g.cluster),
+                    Some((sector, cluster)) => {
+                        g.sector == sector && cluster.is_none_or(|c| c == g.cluster)
+                    }
                 })
                 .collect();
             if groups.is_empty() {
                 let names: Vec<String> = run.groups.iter().map(|g| g.name()).collect();
-                return Err(UsageError(format!("no such group in this run; the groups are: {}", names.join(", "))).into());
+                return Err(UsageError(format!(
+                    "no such group in this run; the groups are: {}",
+                    names.join(", ")
+                ))
+                .into());
             }
             let fraction = rtp / rust_decimal::Decimal::ONE_HUNDRED;
             let mut text = String::new();
@@ -94,13 +102,21 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 text += &report::text::check_group(&run, g, &at, &rtp.to_string());
             }
             print(&text)?;
-            Ok(if all_pass { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CRITERION_FAILED) })
+            Ok(if all_pass {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_CRITERION_FAILED)
+            })
         }
         Command::Explain { config, kvk } => {
             let config = load(config)?;
             let run = compute(&config)?;
-            let text = report::text::explain(&run, kvk)
-                .ok_or_else(|| anyhow::anyhow!("KvK {kvk} has neither a jaarverslag nor claims over {}", config.referentiejaar))?;
+            let text = report::text::explain(&run, kvk).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "KvK {kvk} has neither a jaarverslag nor claims over {}",
+                    config.referentiejaar
+                )
+            })?;
             print(&text)?;
             Ok(ExitCode::SUCCESS)
         }

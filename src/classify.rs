@@ -44,14 +44,21 @@ pub struct Excluded {
 pub fn result(a: &Accounts, definition: ResultDefinition) -> Decimal {
     let operating = a.bedrijfsopbrengsten - a.bedrijfslasten;
     match definition {
-        ResultDefinition::InclusiefFinancieel => operating + a.financiele_baten - a.financiele_lasten,
+        ResultDefinition::InclusiefFinancieel => {
+            operating + a.financiele_baten - a.financiele_lasten
+        }
         ResultDefinition::Bedrijfsresultaat => operating,
     }
 }
 
 /// Whether intramural share a = intramuraal / D puts the provider in the intramural cluster,
 /// decided without division: a ≥ t ⟺ intramuraal ≥ t·D (D > 0).
-pub fn is_intramural(intramuraal: Decimal, declaraties: Decimal, drempel: Decimal, side: ThresholdSide) -> bool {
+pub fn is_intramural(
+    intramuraal: Decimal,
+    declaraties: Decimal,
+    drempel: Decimal,
+    side: ThresholdSide,
+) -> bool {
     let threshold = drempel * declaraties;
     match side {
         ThresholdSide::Intramuraal => intramuraal >= threshold,
@@ -67,14 +74,25 @@ pub fn classify(
 ) -> (Vec<Provider>, Vec<Excluded>) {
     let year = config.referentiejaar;
     let calc = &config.berekening;
-    let listed: BTreeMap<Kvk, &str> =
-        config.uitsluiting.kvk.iter().filter_map(|e| e.parsed.map(|k| (k, e.reden.as_str()))).collect();
+    let listed: BTreeMap<Kvk, &str> = config
+        .uitsluiting
+        .kvk
+        .iter()
+        .filter_map(|e| e.parsed.map(|k| (k, e.reden.as_str())))
+        .collect();
     let everyone: BTreeSet<Kvk> = accounts.keys().chain(claims.keys()).copied().collect();
     let mut providers = Vec::new();
     let mut excluded = Vec::new();
     for kvk in everyone {
-        let naam = accounts.get(&kvk).map(|a| a.naam.clone()).unwrap_or_default();
-        let exclude = |reden: String| Excluded { kvk, naam: naam.clone(), reden };
+        let naam = accounts
+            .get(&kvk)
+            .map(|a| a.naam.clone())
+            .unwrap_or_default();
+        let exclude = |reden: String| Excluded {
+            kvk,
+            naam: naam.clone(),
+            reden,
+        };
         let (a, c) = match (accounts.get(&kvk), claims.get(&kvk)) {
             (Some(a), Some(c)) => (a, c),
             (None, _) => {
@@ -98,7 +116,10 @@ pub fn classify(
         let rho = match calc.schaling {
             Scaling::Declaraties => Rho::One,
             // The reader requires W > 0 with this scaling.
-            Scaling::Jaarverslag => Rho::Ratio { wlz: a.opbrengsten_wlz.unwrap_or(Decimal::ZERO), declared: d },
+            Scaling::Jaarverslag => Rho::Ratio {
+                wlz: a.opbrengsten_wlz.unwrap_or(Decimal::ZERO),
+                declared: d,
+            },
         };
         let (basis, huidig) = if calc.nhc_nic_strippen {
             (c.zorg_max, c.zorg)
@@ -106,7 +127,9 @@ pub fn classify(
             (c.zorg_max + c.kapitaal, c.zorg + c.kapitaal)
         };
         if basis < Decimal::ZERO {
-            reasons.push(format!("zorgdeel tegen maximumtarief {basis} < 0 (per saldo gecrediteerd)"));
+            reasons.push(format!(
+                "zorgdeel tegen maximumtarief {basis} < 0 (per saldo gecrediteerd)"
+            ));
         }
         if let Some(reden) = listed.get(&kvk) {
             reasons.push((*reden).to_string());
@@ -124,14 +147,22 @@ pub fn classify(
             Rho::One => c.kapitaal,
             Rho::Ratio { wlz, declared } => wlz * c.kapitaal / declared,
         };
-        let stripped = if calc.nhc_nic_strippen { scaled_capital } else { Decimal::ZERO };
+        let stripped = if calc.nhc_nic_strippen {
+            scaled_capital
+        } else {
+            Decimal::ZERO
+        };
         let omzet = match calc.omzet_basis {
             OmzetBasis::Bedrijfsopbrengsten => b - stripped,
             OmzetBasis::Wlz => wlz_revenue - stripped,
         };
         let min = &config.uitsluiting;
         if omzet < min.min_omzet {
-            reasons.push(format!("omzet {} onder minimum {}", omzet.round_dp(2), min.min_omzet));
+            reasons.push(format!(
+                "omzet {} onder minimum {}",
+                omzet.round_dp(2),
+                min.min_omzet
+            ));
         }
         if wlz_revenue < min.min_aandeel_wlz * b {
             reasons.push(format!(
@@ -146,12 +177,19 @@ pub fn classify(
         }
         let sector = match calc.sector_bron {
             SectorSource::Declaraties => main_sector(c),
-            SectorSource::Jaarverslag => a.sector.expect("the reader requires a sector with sector_bron = jaarverslag"),
+            SectorSource::Jaarverslag => a
+                .sector
+                .expect("the reader requires a sector with sector_bron = jaarverslag"),
         };
         let cl = &config.clustering;
         let cluster = if !cl.clusters {
             Cluster::Alle
-        } else if is_intramural(c.intramuraal, d, cl.intramuraal_drempel, cl.drempel_telt_als) {
+        } else if is_intramural(
+            c.intramuraal,
+            d,
+            cl.intramuraal_drempel,
+            cl.drempel_telt_als,
+        ) {
             Cluster::Intramuraal
         } else {
             Cluster::Extramuraal
@@ -164,7 +202,13 @@ pub fn classify(
             intramuraal_aandeel: c.intramuraal / d,
             claims: c.clone(),
             accounts: a.clone(),
-            position: Position { resultaat: result(a, calc.resultaat), rho, basis, huidig, omzet },
+            position: Position {
+                resultaat: result(a, calc.resultaat),
+                rho,
+                basis,
+                huidig,
+                omzet,
+            },
         });
     }
     (providers, excluded)
@@ -182,10 +226,25 @@ mod tests {
     #[test]
     fn exactly_one_percent_intramural_follows_the_configured_side() {
         // D = 1000, intramural 10: a = 1% exactly.
-        assert!(is_intramural(d("10"), d("1000"), d("0.01"), ThresholdSide::Intramuraal));
-        assert!(!is_intramural(d("10"), d("1000"), d("0.01"), ThresholdSide::Extramuraal));
+        assert!(is_intramural(
+            d("10"),
+            d("1000"),
+            d("0.01"),
+            ThresholdSide::Intramuraal
+        ));
+        assert!(!is_intramural(
+            d("10"),
+            d("1000"),
+            d("0.01"),
+            ThresholdSide::Extramuraal
+        ));
         // Just below 1% is extramural either way.
-        assert!(!is_intramural(d("9.99"), d("1000"), d("0.01"), ThresholdSide::Intramuraal));
+        assert!(!is_intramural(
+            d("9.99"),
+            d("1000"),
+            d("0.01"),
+            ThresholdSide::Intramuraal
+        ));
     }
 
     #[test]

@@ -8,7 +8,11 @@ use rust_decimal::Decimal;
 use crate::model::{Cluster, Sector};
 
 #[derive(Debug, Parser)]
-#[command(name = "richttarief", version, about = "Computes the Wlz richttariefpercentage (RTP) per group, exactly and traceably")]
+#[command(
+    name = "richttarief",
+    version,
+    about = "Computes the Wlz richttariefpercentage (RTP) per group, exactly and traceably"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -49,7 +53,8 @@ pub enum Command {
 }
 
 fn parse_percent(s: &str) -> Result<Decimal, String> {
-    let d = Decimal::from_str_exact(s.trim()).map_err(|_| format!("{s:?} is not a percentage such as 95.5"))?;
+    let d = Decimal::from_str_exact(s.trim())
+        .map_err(|_| format!("{s:?} is not a percentage such as 95.5"))?;
     if d.scale() > 6 {
         return Err(format!("{s} has more than 6 decimals"));
     }
@@ -64,7 +69,10 @@ fn parse_group(s: &str) -> Result<(Sector, Option<Cluster>), String> {
         Some((a, b)) => (a, Some(b)),
         None => (s, None),
     };
-    Ok((Sector::parse(sector)?, cluster.map(Cluster::parse).transpose()?))
+    Ok((
+        Sector::parse(sector)?,
+        cluster.map(Cluster::parse).transpose()?,
+    ))
 }
 
 fn parse_kvk(s: &str) -> Result<crate::model::Kvk, String> {

@@ -403,9 +403,16 @@ fn overlay(base: FileConfig, top: &FileConfig) -> FileConfig {
         model: pick(base.model, &top.model),
         referentiejaar: pick(base.referentiejaar, &top.referentiejaar),
         decimaalteken: pick(base.decimaalteken, &top.decimaalteken),
-        invoer: table!(base.invoer, &top.invoer, FileInputs {
-            jaarverslagen, declaraties, tarieven, koppeltabel
-        }),
+        invoer: table!(
+            base.invoer,
+            &top.invoer,
+            FileInputs {
+                jaarverslagen,
+                declaraties,
+                tarieven,
+                koppeltabel
+            }
+        ),
         // Renames add up: a later layer renames more columns, it does not forget earlier ones.
         kolommen: match (base.kolommen, &top.kolommen) {
             (b, None) => b,
@@ -415,26 +422,60 @@ fn overlay(base: FileConfig, top: &FileConfig) -> FileConfig {
                 Some(b)
             }
         },
-        criteria: table!(base.criteria, &top.criteria, FileCriteria {
-            aandeel_aanbieders, aandeel_omzet, nul_is_positief
-        }),
-        clustering: table!(base.clustering, &top.clustering, FileClustering {
-            clusters, intramuraal_drempel, drempel_telt_als, intramurale_leveringsvormen
-        }),
-        berekening: table!(base.berekening, &top.berekening, FileCalculation {
-            resultaat, nhc_nic_strippen, omzet_basis, schaling, sector_bron,
-            afronding, afronden, ondergrens, bovengrens
-        }),
-        uitsluiting: table!(base.uitsluiting, &top.uitsluiting, FileExclusions {
-            min_omzet, min_aandeel_wlz, kvk
-        }),
+        criteria: table!(
+            base.criteria,
+            &top.criteria,
+            FileCriteria {
+                aandeel_aanbieders,
+                aandeel_omzet,
+                nul_is_positief
+            }
+        ),
+        clustering: table!(
+            base.clustering,
+            &top.clustering,
+            FileClustering {
+                clusters,
+                intramuraal_drempel,
+                drempel_telt_als,
+                intramurale_leveringsvormen
+            }
+        ),
+        berekening: table!(
+            base.berekening,
+            &top.berekening,
+            FileCalculation {
+                resultaat,
+                nhc_nic_strippen,
+                omzet_basis,
+                schaling,
+                sector_bron,
+                afronding,
+                afronden,
+                ondergrens,
+                bovengrens
+            }
+        ),
+        uitsluiting: table!(
+            base.uitsluiting,
+            &top.uitsluiting,
+            FileExclusions {
+                min_omzet,
+                min_aandeel_wlz,
+                kvk
+            }
+        ),
     }
 }
 
 /// Lays `layers` over the preset named by the last layer that names one (default
 /// `zn-2027`) and validates the result. Paths are relative to `basis`.
 pub fn resolve(layers: &[&FileConfig], basis: &Path) -> Result<Config> {
-    let model = layers.iter().rev().find_map(|l| l.model).unwrap_or(Model::Zn2027);
+    let model = layers
+        .iter()
+        .rev()
+        .find_map(|l| l.model)
+        .unwrap_or(Model::Zn2027);
     let merged = layers.iter().fold(preset(model), |acc, l| overlay(acc, l));
     validate(merged, model, basis)
 }
@@ -454,7 +495,9 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         0
     });
     if f.referentiejaar.is_some() && !(1900..=2100).contains(&referentiejaar) {
-        problems.push(format!("referentiejaar = {referentiejaar}: not a plausible year"));
+        problems.push(format!(
+            "referentiejaar = {referentiejaar}: not a plausible year"
+        ));
     }
 
     let mut share = |key: &str, v: Decimal| {
@@ -463,12 +506,20 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         }
         v
     };
-    let aandeel_aanbieders = share("criteria.aandeel_aanbieders", value(criteria.aandeel_aanbieders));
+    let aandeel_aanbieders = share(
+        "criteria.aandeel_aanbieders",
+        value(criteria.aandeel_aanbieders),
+    );
     let aandeel_omzet = share("criteria.aandeel_omzet", value(criteria.aandeel_omzet));
-    let drempel = share("clustering.intramuraal_drempel", value(clustering.intramuraal_drempel));
+    let drempel = share(
+        "clustering.intramuraal_drempel",
+        value(clustering.intramuraal_drempel),
+    );
     let min_aandeel_wlz = share("uitsluiting.min_aandeel_wlz", value(excl.min_aandeel_wlz));
 
-    let vormen = clustering.intramurale_leveringsvormen.expect("preset sets the list");
+    let vormen = clustering
+        .intramurale_leveringsvormen
+        .expect("preset sets the list");
     let mut intramural_forms = Vec::new();
     for v in &vormen {
         match Leveringsvorm::parse(v) {
@@ -486,7 +537,9 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     let ondergrens = value(calc.ondergrens);
     let bovengrens = value(calc.bovengrens);
     if ondergrens < Decimal::ZERO {
-        problems.push(format!("berekening.ondergrens = {ondergrens}: must be at least 0 percent"));
+        problems.push(format!(
+            "berekening.ondergrens = {ondergrens}: must be at least 0 percent"
+        ));
     }
     if bovengrens <= ondergrens {
         problems.push(format!(
@@ -494,11 +547,15 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         ));
     }
     if bovengrens > Decimal::from(200) {
-        problems.push(format!("berekening.bovengrens = {bovengrens}: must be at most 200 percent"));
+        problems.push(format!(
+            "berekening.bovengrens = {bovengrens}: must be at most 200 percent"
+        ));
     }
     let min_omzet = value(excl.min_omzet);
     if min_omzet < Decimal::ZERO {
-        problems.push(format!("uitsluiting.min_omzet = {min_omzet}: must be at least 0"));
+        problems.push(format!(
+            "uitsluiting.min_omzet = {min_omzet}: must be at least 0"
+        ));
     }
     let mut excluded = Vec::new();
     for (i, e) in excl.kvk.unwrap_or_default().into_iter().enumerate() {
@@ -510,9 +567,16 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             }
         };
         if e.reden.trim().is_empty() {
-            problems.push(format!("uitsluiting.kvk[{}].reden: a reason is required", i + 1));
+            problems.push(format!(
+                "uitsluiting.kvk[{}].reden: a reason is required",
+                i + 1
+            ));
         }
-        excluded.push(ExcludedKvk { kvk: e.kvk, reden: e.reden, parsed });
+        excluded.push(ExcludedKvk {
+            kvk: e.kvk,
+            reden: e.reden,
+            parsed,
+        });
     }
 
     let kolommen = f.kolommen.unwrap_or_default();
@@ -524,7 +588,9 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             ));
         }
         if v.trim().is_empty() {
-            problems.push(format!("kolommen.{k}: the header to read must not be empty"));
+            problems.push(format!(
+                "kolommen.{k}: the header to read must not be empty"
+            ));
         }
     }
 
@@ -537,7 +603,10 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             Some(p) => {
                 let full = basis.join(&p);
                 if !full.is_file() {
-                    problems.push(format!("invoer.{key} = {p:?}: no such file ({})", full.display()));
+                    problems.push(format!(
+                        "invoer.{key} = {p:?}: no such file ({})",
+                        full.display()
+                    ));
                 }
                 PathBuf::from(p)
             }
@@ -613,7 +682,11 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             ondergrens,
             bovengrens,
         },
-        uitsluiting: Exclusions { min_omzet, min_aandeel_wlz, kvk: excluded },
+        uitsluiting: Exclusions {
+            min_omzet,
+            min_aandeel_wlz,
+            kvk: excluded,
+        },
     })
 }
 
@@ -630,7 +703,8 @@ fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     }
     let full = basis.join(pattern);
     let full_text = full.to_string_lossy();
-    let paths = glob::glob(&full_text).map_err(|e| format!("{pattern:?}: not a valid glob: {e}"))?;
+    let paths =
+        glob::glob(&full_text).map_err(|e| format!("{pattern:?}: not a valid glob: {e}"))?;
     let mut out = Vec::new();
     for p in paths {
         let p = p.map_err(|e| format!("{pattern:?}: {e}"))?;
@@ -639,7 +713,10 @@ fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
         }
     }
     if out.is_empty() {
-        return Err(format!("{pattern:?}: the glob matches no file in {}", basis.display()));
+        return Err(format!(
+            "{pattern:?}: the glob matches no file in {}",
+            basis.display()
+        ));
     }
     Ok(out)
 }
@@ -649,7 +726,8 @@ mod tests {
     use super::*;
 
     fn resolve_text(text: &str) -> Result<Config> {
-        let dir = std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for f in ["j.csv", "t.csv", "d1.csv", "d2.csv"] {
             std::fs::write(dir.join(f), "x").unwrap();
@@ -666,7 +744,10 @@ mod tests {
         assert_eq!(c.model, Model::Zn2027);
         assert!(c.clustering.clusters && c.berekening.nhc_nic_strippen);
         assert_eq!(c.criteria.aandeel_omzet, Decimal::new(75, 2));
-        assert_eq!(c.invoer.declaratiebestanden, vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]);
+        assert_eq!(
+            c.invoer.declaratiebestanden,
+            vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]
+        );
     }
 
     #[test]
@@ -683,7 +764,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_named() {
-        let err = resolve_text(&format!("{INPUTS}[criteria]\naandeel_aanbiedrs = 0.8\n")).unwrap_err();
+        let err =
+            resolve_text(&format!("{INPUTS}[criteria]\naandeel_aanbiedrs = 0.8\n")).unwrap_err();
         assert!(format!("{err:#}").contains("aandeel_aanbiedrs"), "{err:#}");
     }
 
@@ -707,15 +789,26 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("invoer.jaarverslagen = \"nope.csv\": no such file"), "{err}");
-        assert!(err.contains("invoer.declaraties: \"x/*.gz\": the glob matches no file"), "{err}");
+        assert!(
+            err.contains("invoer.jaarverslagen = \"nope.csv\": no such file"),
+            "{err}"
+        );
+        assert!(
+            err.contains("invoer.declaraties: \"x/*.gz\": the glob matches no file"),
+            "{err}"
+        );
     }
 
     #[test]
     fn later_layers_override_earlier_ones_key_by_key() {
-        let base = parse_text(&format!("{INPUTS}[clustering]\nintramuraal_drempel = 0.02\n")).unwrap();
-        let scenario = parse_text("model = \"hof-2024\"\n[criteria]\nnul_is_positief = false\n").unwrap();
-        let dir = std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+        let base = parse_text(&format!(
+            "{INPUTS}[clustering]\nintramuraal_drempel = 0.02\n"
+        ))
+        .unwrap();
+        let scenario =
+            parse_text("model = \"hof-2024\"\n[criteria]\nnul_is_positief = false\n").unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
         resolve_text(INPUTS).unwrap(); // creates the files
         let c = resolve(&[&base, &scenario], &dir).unwrap();
         assert_eq!(c.model, Model::Hof2024);

@@ -15,7 +15,7 @@ use crate::classify::{classify, Excluded, Provider};
 use crate::config::{Config, Rounding};
 use crate::ingest::claims::{join, read_claims, ProviderClaims};
 use crate::ingest::{self, InputFile, TariffTable};
-use crate::model::{ClaimFigures, Cluster, Kvk, Sector};
+use crate::model::{Accounts, ClaimFigures, Cluster, Kvk, Sector};
 use crate::solve::{self, GroupResult, Position, Rules};
 
 /// One group of providers and its solution.
@@ -45,6 +45,8 @@ pub struct Run {
     pub excluded: Vec<Excluded>,
     pub groups: Vec<Group>,
     pub claims: BTreeMap<Kvk, ProviderClaims>,
+    /// The reference year's jaarverslagen of everyone, excluded providers included.
+    pub accounts: BTreeMap<Kvk, Accounts>,
     pub tariffs: TariffTable,
     pub warnings: Vec<String>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -56,7 +58,11 @@ impl Run {
     }
 
     pub fn positions(&self, group: &Group) -> Vec<Position> {
-        group.members.iter().map(|&i| self.providers[i].position.clone()).collect()
+        group
+            .members
+            .iter()
+            .map(|&i| self.providers[i].position.clone())
+            .collect()
     }
 }
 
@@ -86,7 +92,13 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
     let mut inputs = Vec::new();
     let mut record = |rol: &'static str, path: &std::path::Path, rijen: u64| -> Result<()> {
         let (bytes, sha256) = ingest::hash_file(&base.join(path))?;
-        inputs.push(InputFile { rol, pad: ingest::shown(path), bytes, rijen, sha256 });
+        inputs.push(InputFile {
+            rol,
+            pad: ingest::shown(path),
+            bytes,
+            rijen,
+            sha256,
+        });
         Ok(())
     };
 
@@ -103,7 +115,12 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
     let tv = &config.invoer.tarieven;
     let tariffs = ingest::read_tariffs(&base.join(tv), &ingest::shown(tv), config)?;
     record("tarieven", tv, tariffs.rows)?;
-    progress(&format!("read {}: {} tariffs for {}", ingest::shown(tv), tariffs.by_code.len(), config.referentiejaar));
+    progress(&format!(
+        "read {}: {} tariffs for {}",
+        ingest::shown(tv),
+        tariffs.by_code.len(),
+        config.referentiejaar
+    ));
     let koppel = match &config.invoer.koppeltabel {
         Some(k) => {
             let t = ingest::read_koppeltabel(&base.join(k), &ingest::shown(k), config)?;
@@ -116,7 +133,13 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
 
     let raw = read_claims(config, progress)?;
     for f in &raw.files {
-        inputs.push(InputFile { rol: "declaraties", pad: f.file.clone(), bytes: f.bytes, rijen: f.rows, sha256: f.sha256.clone() });
+        inputs.push(InputFile {
+            rol: "declaraties",
+            pad: f.file.clone(),
+            bytes: f.bytes,
+            rijen: f.rows,
+            sha256: f.sha256.clone(),
+        });
     }
     let claims = join(&raw, koppel.as_ref(), &tariffs, config.referentiejaar)?;
     drop(raw);
@@ -124,25 +147,54 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
 
     let figures: BTreeMap<Kvk, ClaimFigures> = claims
         .iter()
-        .map(|(&k, c)| (k, provider_figures(&c.lines, &tariffs.by_code, &config.clustering.intramural_forms)))
+        .map(|(&k, c)| {
+            (
+                k,
+                provider_figures(
+                    &c.lines,
+                    &tariffs.by_code,
+                    &config.clustering.intramural_forms,
+                ),
+            )
+        })
         .collect();
-    let (mut providers, excluded) = classify(&accounts.by_kvk, &figures, config);
+    let (mut providers, mut excluded) = classify(&accounts.by_kvk, &figures, config);
+    for e in excluded.iter_mut().filter(|e| e.naam.is_empty()) {
+        e.naam = accounts.names.get(&e.kvk).cloned().unwrap_or_default();
+    }
     providers.sort_by_key(|p| (p.sector, p.cluster, p.kvk));
-    progress(&format!("classified: {} providers in the population, {} excluded", providers.len(), excluded.len()));
+    progress(&format!(
+        "classified: {} providers in the population, {} excluded",
+        providers.len(),
+        excluded.len()
+    ));
     lap("classificatie", &mut timings);
 
     let mut keys: Vec<(Sector, Cluster)> = providers.iter().map(Provider::group).collect();
     keys.dedup();
-    let members: Vec<Vec<usize>> =
-        keys.iter().map(|&k| (0..providers.len()).filter(|&i| providers[i].group() == k).collect()).collect();
-    let positions: Vec<Vec<Position>> =
-        members.iter().map(|m| m.iter().map(|&i| providers[i].position.clone()).collect()).collect();
+    let members: Vec<Vec<usize>> = keys
+        .iter()
+        .map(|&k| {
+            (0..providers.len())
+                .filter(|&i| providers[i].group() == k)
+                .collect()
+        })
+        .collect();
+    let positions: Vec<Vec<Position>> = members
+        .iter()
+        .map(|m| m.iter().map(|&i| providers[i].position.clone()).collect())
+        .collect();
     let results = solve::solve(&positions, &rules(config));
     let groups: Vec<Group> = keys
         .into_iter()
         .zip(members)
         .zip(results)
-        .map(|(((sector, cluster), members), result)| Group { sector, cluster, members, result })
+        .map(|(((sector, cluster), members), result)| Group {
+            sector,
+            cluster,
+            members,
+            result,
+        })
         .collect();
     progress(&format!("solved {} groups", groups.len()));
     lap("berekening", &mut timings);
@@ -154,6 +206,7 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
         excluded,
         groups,
         claims,
+        accounts: accounts.by_kvk,
         tariffs,
         warnings: accounts.warnings,
         timings,

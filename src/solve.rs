@@ -53,7 +53,9 @@ pub struct Position {
 /// Multiplies, refusing to round: the criteria are certified in exact arithmetic, so a
 /// product that does not fit Decimal's 96-bit mantissa must stop the run, not drift.
 fn mul(a: Decimal, b: Decimal) -> Decimal {
-    let p = a.checked_mul(b).expect("amount too large for exact decimal arithmetic");
+    let p = a
+        .checked_mul(b)
+        .expect("amount too large for exact decimal arithmetic");
     assert!(
         a.scale() + b.scale() > 28 || p.scale() == a.scale() + b.scale() || p.is_zero(),
         "product {a} × {b} cannot be represented exactly"
@@ -91,8 +93,16 @@ impl Position {
     pub fn break_even(&self, zero_counts: bool) -> BreakEven {
         let r0 = self.resultaat;
         if self.basis.is_zero() || self.rho.value().is_zero() {
-            let positive = if zero_counts { r0 >= Decimal::ZERO } else { r0 > Decimal::ZERO };
-            return if positive { BreakEven::Always } else { BreakEven::Never };
+            let positive = if zero_counts {
+                r0 >= Decimal::ZERO
+            } else {
+                r0 > Decimal::ZERO
+            };
+            return if positive {
+                BreakEven::Always
+            } else {
+                BreakEven::Never
+            };
         }
         // r* = (huidig − R/ρ) / basis
         let r_over_rho = match self.rho {
@@ -215,13 +225,21 @@ pub fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Evaluation
 /// The unrounded percentages at which each criterion is first met: the ⌈share·N⌉-th
 /// smallest break-even, and the smallest break-even at which the cumulative omzet reaches
 /// share·O. A zero share is met with no provider at all (−∞).
-pub fn criteria_points(break_evens: &[BreakEven], omzet: &[Decimal], rules: &Rules) -> (BreakEven, BreakEven) {
+pub fn criteria_points(
+    break_evens: &[BreakEven],
+    omzet: &[Decimal],
+    rules: &Rules,
+) -> (BreakEven, BreakEven) {
     let mut order: Vec<usize> = (0..break_evens.len()).collect();
     // Stable on the input order, so ties never depend on the sort.
     order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
 
     let needed = providers_needed(rules.aandeel_aanbieders, break_evens.len());
-    let r_aantal = if needed == 0 { BreakEven::Always } else { break_evens[order[needed - 1]] };
+    let r_aantal = if needed == 0 {
+        BreakEven::Always
+    } else {
+        break_evens[order[needed - 1]]
+    };
 
     let total: Decimal = omzet.iter().sum();
     let threshold = mul(rules.aandeel_omzet, total);
@@ -244,10 +262,17 @@ pub fn criteria_points(break_evens: &[BreakEven], omzet: &[Decimal], rules: &Rul
 
 /// Solves one group: break-evens, criteria points, the RTP on the grid, certification.
 pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
-    let break_evens: Vec<BreakEven> = positions.iter().map(|p| p.break_even(rules.nul_is_positief)).collect();
+    let break_evens: Vec<BreakEven> = positions
+        .iter()
+        .map(|p| p.break_even(rules.nul_is_positief))
+        .collect();
     let omzet: Vec<Decimal> = positions.iter().map(|p| p.omzet).collect();
     let (r_aantal, r_omzet) = criteria_points(&break_evens, &omzet, rules);
-    let bindend = if r_omzet > r_aantal { Binding::Omzet } else { Binding::Aantal };
+    let bindend = if r_omzet > r_aantal {
+        Binding::Omzet
+    } else {
+        Binding::Aantal
+    };
     let binding = r_aantal.max(r_omzet);
 
     let holds = |r: Decimal| evaluate(positions, r, rules).holds();
@@ -261,7 +286,10 @@ pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
             let mut candidate = if rules.round_up {
                 mul(steps.ceil(), g)
             } else {
-                mul(steps.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero), g)
+                mul(
+                    steps.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero),
+                    g,
+                )
             };
             if rules.round_up {
                 // The break-even is a rounded quotient: let the exact test, not the
@@ -320,7 +348,13 @@ mod tests {
 
     /// A provider with ρ = 1, its omzet, result R and care part S of S_max.
     fn pos(omzet: &str, resultaat: &str, huidig: &str, basis: &str) -> Position {
-        Position { resultaat: d(resultaat), rho: Rho::One, basis: d(basis), huidig: d(huidig), omzet: d(omzet) }
+        Position {
+            resultaat: d(resultaat),
+            rho: Rho::One,
+            basis: d(basis),
+            huidig: d(huidig),
+            omzet: d(omzet),
+        }
     }
 
     fn check_break_even(p: &Position, expected: BreakEven) {
@@ -342,7 +376,10 @@ mod tests {
         check_break_even(&pos("500", "12.5", "0", "0"), BreakEven::Always);
         check_break_even(&pos("500", "-0.01", "0", "0"), BreakEven::Never);
         // Zero does not count as positive: R = 0 is then never positive.
-        assert_eq!(pos("500", "0", "0", "0").break_even(false), BreakEven::Never);
+        assert_eq!(
+            pos("500", "0", "0", "0").break_even(false),
+            BreakEven::Never
+        );
     }
 
     #[test]
@@ -351,7 +388,10 @@ mod tests {
         // r* = (S − R/ρ) / S_max = (900 + 10) / 1000 = 0.91.
         let p = Position {
             resultaat: d("-15"),
-            rho: Rho::Ratio { wlz: d("1500"), declared: d("1000") },
+            rho: Rho::Ratio {
+                wlz: d("1500"),
+                declared: d("1000"),
+            },
             basis: d("1000"),
             huidig: d("900"),
             omzet: d("2000"),
@@ -399,7 +439,10 @@ mod tests {
         let group = vec![pos("1", "0", "955", "1000"); 3];
         assert_eq!(solve_group(&group, &rules()).rtp, d("0.955"));
         // With "> 0" the break-even itself is not positive: the next grid point is.
-        let strict = Rules { nul_is_positief: false, ..rules() };
+        let strict = Rules {
+            nul_is_positief: false,
+            ..rules()
+        };
         assert_eq!(solve_group(&group, &strict).rtp, d("0.956"));
     }
 
@@ -408,7 +451,10 @@ mod tests {
         // S = 9551, S_max = 10000, R = 0: r* = 0.9551 → up: 95.6, nearest: 95.5.
         let group = vec![pos("1", "0", "9551", "10000")];
         assert_eq!(solve_group(&group, &rules()).rtp, d("0.956"));
-        let nearest = Rules { round_up: false, ..rules() };
+        let nearest = Rules {
+            round_up: false,
+            ..rules()
+        };
         let g = solve_group(&group, &nearest);
         assert_eq!(g.rtp, d("0.955"));
         // Rounded to nearest below the break-even the criteria do not hold, and that shows.
@@ -426,10 +472,16 @@ mod tests {
             pos("100", "0", "960", "1000"),
         ];
         let g = solve_group(&group, &rules());
-        assert_eq!((g.r_aantal, g.r_omzet), (BreakEven::At(d("0.96")), BreakEven::At(d("0.96"))));
+        assert_eq!(
+            (g.r_aantal, g.r_omzet),
+            (BreakEven::At(d("0.96")), BreakEven::At(d("0.96")))
+        );
         assert_eq!(g.bindend, Binding::Aantal, "equal points bind on aantal");
         assert_eq!(g.rtp, d("0.96"));
-        assert_eq!(g.at_rtp.positive, 4, "all tied providers turn positive together");
+        assert_eq!(
+            g.at_rtp.positive, 4,
+            "all tied providers turn positive together"
+        );
     }
 
     #[test]
@@ -451,7 +503,10 @@ mod tests {
     #[test]
     fn floor_applies_when_everyone_is_positive_anyway() {
         let group = vec![pos("1", "1000", "950", "1000"); 4];
-        let rules = Rules { floor: d("0.9"), ..rules() };
+        let rules = Rules {
+            floor: d("0.9"),
+            ..rules()
+        };
         let g = solve_group(&group, &rules);
         // r* = 0.95 − 1 = −0.05 for all; the floor 90% takes over.
         assert_eq!(g.rtp, d("0.9"));
@@ -460,7 +515,13 @@ mod tests {
     #[test]
     fn omzet_criterion_switched_off_is_met_everywhere() {
         let group = vec![pos("1", "0", "950", "1000")];
-        let g = solve_group(&group, &Rules { aandeel_omzet: Decimal::ZERO, ..rules() });
+        let g = solve_group(
+            &group,
+            &Rules {
+                aandeel_omzet: Decimal::ZERO,
+                ..rules()
+            },
+        );
         assert_eq!(g.r_omzet, BreakEven::Always);
         assert_eq!(g.bindend, Binding::Aantal);
     }
@@ -479,27 +540,56 @@ mod properties {
     /// A provider: care part up to €1M paid at 85-101% of the maximum, a result of ±€50k,
     /// omzet up to €2M, ρ = 1 or W/D with W within half to one and a half times D.
     fn position() -> impl Strategy<Value = Position> {
-        (-5_000_000i64..5_000_000, 0i64..100_000_000, 8500i64..=10100, 1i64..200_000_000, prop::option::of(50i64..150))
+        (
+            -5_000_000i64..5_000_000,
+            0i64..100_000_000,
+            8500i64..=10100,
+            1i64..200_000_000,
+            prop::option::of(50i64..150),
+        )
             .prop_map(|(r, basis, pct, omzet, rho)| {
                 let basis = cents(basis);
                 let huidig = (basis * Decimal::new(pct, 4)).round_dp(2);
                 let rho = match rho {
                     None => Rho::One,
-                    Some(w) => Rho::Ratio { wlz: (huidig + Decimal::ONE) * Decimal::new(w, 2), declared: huidig + Decimal::ONE },
+                    Some(w) => Rho::Ratio {
+                        wlz: (huidig + Decimal::ONE) * Decimal::new(w, 2),
+                        declared: huidig + Decimal::ONE,
+                    },
                 };
-                Position { resultaat: cents(r), rho, basis, huidig, omzet: cents(omzet) }
+                Position {
+                    resultaat: cents(r),
+                    rho,
+                    basis,
+                    huidig,
+                    omzet: cents(omzet),
+                }
             })
     }
 
     fn rules() -> impl Strategy<Value = Rules> {
-        (10i64..=19, prop::bool::ANY, prop::bool::ANY, prop::sample::select(vec![1i64, 25, 100]), prop::bool::ANY)
+        (
+            10i64..=19,
+            prop::bool::ANY,
+            prop::bool::ANY,
+            prop::sample::select(vec![1i64, 25, 100]),
+            prop::bool::ANY,
+        )
             .prop_map(|(share, omzet_on, zero, grid, floor)| Rules {
                 aandeel_aanbieders: Decimal::new(share * 5, 2),
-                aandeel_omzet: if omzet_on { Decimal::new(share * 5, 2) } else { Decimal::ZERO },
+                aandeel_omzet: if omzet_on {
+                    Decimal::new(share * 5, 2)
+                } else {
+                    Decimal::ZERO
+                },
                 nul_is_positief: zero,
                 grid: Decimal::new(grid, 4),
                 round_up: true,
-                floor: if floor { Decimal::new(9, 1) } else { Decimal::ZERO },
+                floor: if floor {
+                    Decimal::new(9, 1)
+                } else {
+                    Decimal::ZERO
+                },
                 cap: Decimal::ONE,
             })
     }

@@ -21,7 +21,11 @@ fn fixture(name: &str) -> PathBuf {
 /// A fresh, empty folder for one test.
 fn scratch(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("richttarief-test-{}-{}-{name}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let dir = std::env::temp_dir().join(format!(
+        "richttarief-test-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -74,11 +78,24 @@ fn richttarief(args: &[&str], env: &[(&str, &str)], cwd: &Path) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    Run { args: args.iter().map(|s| s.to_string()).collect(), output: cmd.output().expect("the binary runs") }
+    Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        output: cmd.output().expect("the binary runs"),
+    }
 }
 
 fn run_config(config: &Path, out: &Path) -> Run {
-    richttarief(&["run", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()], &[], &root())
+    richttarief(
+        &[
+            "run",
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        &root(),
+    )
 }
 
 fn read(path: &Path) -> String {
@@ -94,7 +111,10 @@ fn manifest_without_timings(dir: &Path) -> String {
 
 /// Compares an output folder with a golden folder; `UPDATE_GOLDEN=1` rewrites the golden.
 fn compare_golden(out: &Path, golden: &Path) {
-    let mut files: Vec<(String, String)> = CSV_OUTPUTS.iter().map(|f| (f.to_string(), read(&out.join(f)))).collect();
+    let mut files: Vec<(String, String)> = CSV_OUTPUTS
+        .iter()
+        .map(|f| (f.to_string(), read(&out.join(f))))
+        .collect();
     files.push(("manifest.json".into(), manifest_without_timings(out)));
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(golden).unwrap();
@@ -115,7 +135,13 @@ fn compare_golden(out: &Path, golden: &Path) {
 
 fn assert_same_csv_outputs(a: &Path, b: &Path) {
     for f in CSV_OUTPUTS {
-        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs between {} and {}", a.display(), b.display());
+        assert_eq!(
+            read(&a.join(f)),
+            read(&b.join(f)),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 
@@ -182,7 +208,10 @@ fn gzip_and_several_files_by_glob_read_the_same() {
         }
         gz.finish().unwrap();
     }
-    let config = read(&dir.join("zn-2027.toml")).replace("declaraties = \"declaraties.csv\"", "declaraties = [\"deel/*.csv.gz\"]");
+    let config = read(&dir.join("zn-2027.toml")).replace(
+        "declaraties = \"declaraties.csv\"",
+        "declaraties = [\"deel/*.csv.gz\"]",
+    );
     std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
     same_as_klein(&dir.join("zn-2027.toml"));
 }
@@ -192,7 +221,8 @@ fn parquet_reads_the_same() {
     use polars::prelude::*;
     let dir = copy_fixture("klein");
     let mut rdr = csv::Reader::from_path(dir.join("declaraties.csv")).unwrap();
-    let (mut agb, mut jaar, mut code, mut aantal, mut cents) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut agb, mut jaar, mut code, mut aantal, mut cents) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for r in rdr.records() {
         let r = r.unwrap();
         agb.push(r[1].to_string());
@@ -203,7 +233,10 @@ fn parquet_reads_the_same() {
         // bedrag as an exact Decimal(18, 2) column.
         cents.push(r[5].replace('.', "").parse::<i128>().unwrap());
     }
-    let bedrag = Int128Chunked::from_vec("bedrag".into(), cents).into_decimal(18, 2).unwrap().into_series();
+    let bedrag = Int128Chunked::from_vec("bedrag".into(), cents)
+        .into_decimal(18, 2)
+        .unwrap()
+        .into_series();
     let mut df = DataFrame::new_infer_height(vec![
         Column::new("agb".into(), agb),
         Column::new("jaar".into(), jaar),
@@ -228,13 +261,22 @@ fn repeated_runs_and_thread_counts_give_identical_bytes() {
     let mut outputs = Vec::new();
     for threads in ["1", "2", "2"] {
         let out = scratch("threads").join("uit");
-        let args = ["run", "--config", config.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        let args = [
+            "run",
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
         richttarief(&args, &[("RAYON_NUM_THREADS", threads)], &root()).expect_code(0);
         outputs.push(out);
     }
     for out in &outputs[1..] {
         assert_same_csv_outputs(&outputs[0], out);
-        assert_eq!(manifest_without_timings(&outputs[0]), manifest_without_timings(out));
+        assert_eq!(
+            manifest_without_timings(&outputs[0]),
+            manifest_without_timings(out)
+        );
     }
 }
 
@@ -242,9 +284,13 @@ fn repeated_runs_and_thread_counts_give_identical_bytes() {
 fn shuffle_lines(path: &Path, seed: u64) {
     let text = read(path);
     let mut lines: Vec<&str> = text.lines().collect();
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     for i in (2..lines.len()).rev() {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let j = 1 + (state >> 33) as usize % i;
         lines.swap(i, j);
     }
@@ -255,13 +301,33 @@ fn shuffle_lines(path: &Path, seed: u64) {
 fn shuffled_inputs_give_identical_bytes() {
     for seed in 1..=4 {
         let dir = copy_fixture("klein");
-        for f in ["jaarverslagen.csv", "declaraties.csv", "tarieven.csv", "koppeltabel.csv"] {
+        for f in [
+            "jaarverslagen.csv",
+            "declaraties.csv",
+            "tarieven.csv",
+            "koppeltabel.csv",
+        ] {
             shuffle_lines(&dir.join(f), seed * 31 + f.len() as u64);
         }
-        assert_ne!(read(&dir.join("declaraties.csv")), read(&fixture("klein/declaraties.csv")), "seed {seed} shuffled nothing");
+        assert_ne!(
+            read(&dir.join("declaraties.csv")),
+            read(&fixture("klein/declaraties.csv")),
+            "seed {seed} shuffled nothing"
+        );
         let out = dir.join("uit");
-        let args = ["run", "--config", "zn-2027.toml", "--out", out.to_str().unwrap()];
-        richttarief(&args, &[("RAYON_NUM_THREADS", if seed % 2 == 0 { "1" } else { "2" })], &dir).expect_code(0);
+        let args = [
+            "run",
+            "--config",
+            "zn-2027.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        richttarief(
+            &args,
+            &[("RAYON_NUM_THREADS", if seed % 2 == 0 { "1" } else { "2" })],
+            &dir,
+        )
+        .expect_code(0);
         assert_same_csv_outputs(&out, &fixture("klein/verwacht/zn-2027"));
     }
 }
@@ -272,13 +338,20 @@ fn columns_outside_the_contract_never_reach_outputs_or_messages() {
     let out = dir.join("uit");
     let run = run_config(&dir.join("zn-2027.toml"), &out);
     run.expect_code(0);
-    let bsns: Vec<String> = read(&dir.join("declaraties.csv")).lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let bsns: Vec<String> = read(&dir.join("declaraties.csv"))
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
     let mut everything = run.stdout() + &run.stderr();
     for f in CSV_OUTPUTS.iter().chain(&["manifest.json"]) {
         everything += &read(&out.join(f));
     }
     // A bad line must not quote its BSN either.
-    let text = read(&dir.join("declaraties.csv")).replace("111222350,20000006,2024,VG5,1000,240000.00", "111222350,20000006,2024,VG5,1000,fout");
+    let text = read(&dir.join("declaraties.csv")).replace(
+        "111222350,20000006,2024,VG5,1000,240000.00",
+        "111222350,20000006,2024,VG5,1000,fout",
+    );
     std::fs::write(dir.join("declaraties.csv"), text).unwrap();
     let bad = run_config(&dir.join("zn-2027.toml"), &dir.join("uit2"));
     bad.expect_code(1);
@@ -299,9 +372,16 @@ fn an_existing_output_folder_gets_new_files_and_keeps_others() {
     std::fs::write(out.join("rtp.csv"), "old").unwrap();
     std::fs::write(out.join("notities.txt"), "mine").unwrap();
     run_config(&dir.join("zn-2027.toml"), &out).expect_code(0);
-    assert_eq!(read(&out.join("rtp.csv")), read(&fixture("klein/verwacht/zn-2027/rtp.csv")));
+    assert_eq!(
+        read(&out.join("rtp.csv")),
+        read(&fixture("klein/verwacht/zn-2027/rtp.csv"))
+    );
     assert_eq!(read(&out.join("notities.txt")), "mine");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary folder left behind");
 }
 
@@ -311,7 +391,11 @@ fn a_failed_run_leaves_an_existing_output_folder_untouched() {
     let out = dir.join("uit");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("rtp.csv"), "old").unwrap();
-    std::fs::write(dir.join("declaraties.csv"), "bsn,agb,jaar,prestatiecode,aantal,bedrag\n").unwrap();
+    std::fs::write(
+        dir.join("declaraties.csv"),
+        "bsn,agb,jaar,prestatiecode,aantal,bedrag\n",
+    )
+    .unwrap();
     run_config(&dir.join("zn-2027.toml"), &out).expect_code(1);
     assert_eq!(read(&out.join("rtp.csv")), "old");
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
@@ -344,8 +428,18 @@ fn bad_input(file: &str, change: impl Fn(String) -> String, expected: &[&str]) {
 fn bad_non_numeric_amount() {
     bad_input(
         "jaarverslagen.csv",
-        |t| t.replace("480000.00,410000.00,485000.00", "480000.00,410000.00,n.v.t."),
-        &["jaarverslagen.csv", "row 4", "column \"bedrijfslasten\"", "not a number: \"n.v.t.\""],
+        |t| {
+            t.replace(
+                "480000.00,410000.00,485000.00",
+                "480000.00,410000.00,n.v.t.",
+            )
+        },
+        &[
+            "jaarverslagen.csv",
+            "row 4",
+            "column \"bedrijfslasten\"",
+            "not a number: \"n.v.t.\"",
+        ],
     );
 }
 
@@ -354,7 +448,13 @@ fn bad_thousands_separator() {
     bad_input(
         "declaraties.csv",
         |t| t.replace("V4VV,1800,342000.00", "V4VV,1800,\"342,000.00\""),
-        &["declaraties.csv", "row 7", "column \"bedrag\"", "\"342,000.00\"", "thousands separators are refused"],
+        &[
+            "declaraties.csv",
+            "row 7",
+            "column \"bedrag\"",
+            "\"342,000.00\"",
+            "thousands separators are refused",
+        ],
     );
 }
 
@@ -363,7 +463,12 @@ fn bad_missing_required_column() {
     bad_input(
         "jaarverslagen.csv",
         |t| t.replacen("financiele_lasten", "financiele_lastn", 1),
-        &["jaarverslagen.csv", "missing required column \"financiele_lasten\"", "did you mean \"financiele_lastn\"?", "headers found: \"kvk\", \"naam\""],
+        &[
+            "jaarverslagen.csv",
+            "missing required column \"financiele_lasten\"",
+            "did you mean \"financiele_lastn\"?",
+            "headers found: \"kvk\", \"naam\"",
+        ],
     );
 }
 
@@ -372,7 +477,12 @@ fn bad_prestatiecode_without_tariff() {
     bad_input(
         "declaraties.csv",
         |t| t.replace("20000008,2024,GGZB4", "20000008,2024,GGZB9"),
-        &["without a tariff for 2024", "declaraties.csv row 22", "column \"prestatiecode\"", "\"GGZB9\""],
+        &[
+            "without a tariff for 2024",
+            "declaraties.csv row 22",
+            "column \"prestatiecode\"",
+            "\"GGZB9\"",
+        ],
     );
 }
 
@@ -381,7 +491,12 @@ fn bad_agb_without_kvk() {
     bad_input(
         "koppeltabel.csv",
         |t| t.replace("20000007,10000007\n", ""),
-        &["without a KvK in the koppeltabel", "declaraties.csv row 21", "column \"agb\"", "\"20000007\""],
+        &[
+            "without a KvK in the koppeltabel",
+            "declaraties.csv row 21",
+            "column \"agb\"",
+            "\"20000007\"",
+        ],
     );
 }
 
@@ -389,8 +504,18 @@ fn bad_agb_without_kvk() {
 fn bad_two_jaarverslagen_for_one_kvk_and_year() {
     bad_input(
         "jaarverslagen.csv",
-        |t| t.replace("10000009,Stichting Iepenlaan,2024", "10000008,Stichting Iepenlaan,2024"),
-        &["jaarverslagen.csv", "row 12", "a second jaarverslag for KvK 10000008 and boekjaar 2024", "the first is row 11"],
+        |t| {
+            t.replace(
+                "10000009,Stichting Iepenlaan,2024",
+                "10000008,Stichting Iepenlaan,2024",
+            )
+        },
+        &[
+            "jaarverslagen.csv",
+            "row 12",
+            "a second jaarverslag for KvK 10000008 and boekjaar 2024",
+            "the first is row 11",
+        ],
     );
 }
 
@@ -414,16 +539,33 @@ fn bad_unknown_sector_leveringsvorm_and_component() {
 
 #[test]
 fn bad_empty_claims_file() {
-    bad_input("declaraties.csv", |_| "bsn,agb,jaar,prestatiecode,aantal,bedrag\n".into(), &["declaraties.csv", "has no claim lines"]);
-    bad_input("declaraties.csv", |_| String::new(), &["declaraties.csv", "empty"]);
+    bad_input(
+        "declaraties.csv",
+        |_| "bsn,agb,jaar,prestatiecode,aantal,bedrag\n".into(),
+        &["declaraties.csv", "has no claim lines"],
+    );
+    bad_input(
+        "declaraties.csv",
+        |_| String::new(),
+        &["declaraties.csv", "empty"],
+    );
 }
 
 #[test]
 fn bad_configuration_key() {
     bad_input(
         "zn-2027.toml",
-        |t| t.replace("[uitsluiting]", "[criteria]\naandeel_aanbiedrs = 0.8\n\n[uitsluiting]"),
-        &["zn-2027.toml", "unknown field `aandeel_aanbiedrs`", "aandeel_aanbieders"],
+        |t| {
+            t.replace(
+                "[uitsluiting]",
+                "[criteria]\naandeel_aanbiedrs = 0.8\n\n[uitsluiting]",
+            )
+        },
+        &[
+            "zn-2027.toml",
+            "unknown field `aandeel_aanbiedrs`",
+            "aandeel_aanbieders",
+        ],
     );
 }
 
@@ -432,7 +574,11 @@ fn bad_rows_are_all_counted_and_the_first_few_shown() {
     bad_input(
         "declaraties.csv",
         |t| t.replace(",2024,", ",twintig,"),
-        &["21 invalid values in declaraties.csv; first 5:", "row 2, column \"jaar\": not a whole number: \"twintig\"", "row 7, column \"jaar\""],
+        &[
+            "21 invalid values in declaraties.csv; first 5:",
+            "row 2, column \"jaar\": not a whole number: \"twintig\"",
+            "row 7, column \"jaar\"",
+        ],
     );
 }
 
@@ -440,8 +586,18 @@ fn bad_rows_are_all_counted_and_the_first_few_shown() {
 fn bad_configuration_values_are_named_before_any_data_is_read() {
     bad_input(
         "zn-2027.toml",
-        |t| t.replace("[uitsluiting]", "[clustering]\nintramuraal_drempel = 2\n\n[uitsluiting]").replace("tarieven.csv", "tarief.csv"),
-        &["2 problems", "clustering.intramuraal_drempel = 2: must be a fraction between 0 and 1", "invoer.tarieven = \"tarief.csv\": no such file"],
+        |t| {
+            t.replace(
+                "[uitsluiting]",
+                "[clustering]\nintramuraal_drempel = 2\n\n[uitsluiting]",
+            )
+            .replace("tarieven.csv", "tarief.csv")
+        },
+        &[
+            "2 problems",
+            "clustering.intramuraal_drempel = 2: must be a fraction between 0 and 1",
+            "invoer.tarieven = \"tarief.csv\": no such file",
+        ],
     );
 }
 
@@ -471,10 +627,21 @@ fn check_passes_at_the_rtp_with_margins() {
     run.expect_code(0);
     let out = run.stdout();
     assert!(out.contains("VV/intramuraal at 97.0%: pass"), "{out}");
-    assert!(out.contains("3 of 4 (75.00%); needed 3 (75%): pass, margin +0 providers"), "{out}");
+    assert!(
+        out.contains("3 of 4 (75.00%); needed 3 (75%): pass, margin +0 providers"),
+        "{out}"
+    );
     // Positive omzet 811300 + 547500 + 411600 = 1770400 of 2010400; 75% is 1507800.
-    assert!(out.contains("1770400.00 of 2010400.00 (88.06%); needed 1507800.00 (75%): pass, margin 262600.00"), "{out}");
-    assert!(out.contains("lowest RTP that passes: 97.0% (binding: aantal)"), "{out}");
+    assert!(
+        out.contains(
+            "1770400.00 of 2010400.00 (88.06%); needed 1507800.00 (75%): pass, margin 262600.00"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("lowest RTP that passes: 97.0% (binding: aantal)"),
+        "{out}"
+    );
     assert!(!out.contains("GGZ"), "only the asked group: {out}");
 }
 
@@ -484,22 +651,45 @@ fn check_one_grid_step_below_fails_with_exit_3() {
     run.expect_code(3);
     let out = run.stdout();
     assert!(out.contains("VV/intramuraal at 96.9%: FAIL"), "{out}");
-    assert!(out.contains("2 of 4 (50.00%); needed 3 (75%): FAIL, margin -1 providers"), "{out}");
+    assert!(
+        out.contains("2 of 4 (50.00%); needed 3 (75%): FAIL, margin -1 providers"),
+        "{out}"
+    );
 }
 
 #[test]
 fn check_every_group_and_unknown_group() {
     let run = check("97.2", None);
     run.expect_code(0);
-    assert_eq!(run.stdout().matches(": pass\n").count(), 5, "{}", run.stdout());
+    assert_eq!(
+        run.stdout().matches(": pass\n").count(),
+        5,
+        "{}",
+        run.stdout()
+    );
     let run = check("97", Some("VV/alle"));
     run.expect_code(2);
-    assert!(run.stderr().contains("the groups are: VV/extramuraal, VV/intramuraal"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("the groups are: VV/extramuraal, VV/intramuraal"),
+        "{}",
+        run.stderr()
+    );
 }
 
 fn explain(kvk: &str) -> Run {
     let config = fixture("klein/zn-2027.toml");
-    richttarief(&["explain", "--config", config.to_str().unwrap(), "--kvk", kvk], &[], &root())
+    richttarief(
+        &[
+            "explain",
+            "--config",
+            config.to_str().unwrap(),
+            "--kvk",
+            kvk,
+        ],
+        &[],
+        &root(),
+    )
 }
 
 #[test]
@@ -523,18 +713,39 @@ fn explain_walks_a_provider_with_several_agb_codes_through_every_step() {
     }
     // VPT integral: 500 days at €180 with €25 capital embedded, paid €87,675:
     // k = 500·25 = 12500, s = 87675 − 12500 = 75175, s_max = 500·(180 − 25) = 77500.
-    let vpt: Vec<&str> = out.lines().find(|l| l.trim_start().starts_with("VPT4VV")).unwrap().split_whitespace().collect();
-    assert_eq!(vpt, ["VPT4VV", "VV", "vpt", "zorg", "500", "87675.00", "180.00", "25.00", "12500.00", "0.00", "75175.00", "77500.00"]);
+    let vpt: Vec<&str> = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("VPT4VV"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        vpt,
+        [
+            "VPT4VV", "VV", "vpt", "zorg", "500", "87675.00", "180.00", "25.00", "12500.00",
+            "0.00", "75175.00", "77500.00"
+        ]
+    );
 }
 
 #[test]
 fn explain_an_excluded_provider_gives_the_reason() {
     let run = explain("10000011");
     run.expect_code(0);
-    assert!(run.stdout().contains("Excluded from the population: nieuwe aanbieder"), "{}", run.stdout());
+    assert!(
+        run.stdout()
+            .contains("Excluded from the population: nieuwe aanbieder"),
+        "{}",
+        run.stdout()
+    );
     let run = explain("12345678");
     run.expect_code(1);
-    assert!(run.stderr().contains("KvK 12345678 has neither a jaarverslag nor claims over 2024"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("KvK 12345678 has neither a jaarverslag nor claims over 2024"),
+        "{}",
+        run.stderr()
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -543,7 +754,11 @@ fn explain_an_excluded_provider_gives_the_reason() {
 #[test]
 fn run_without_config_uses_the_sample_data() {
     let dir = scratch("voorbeeld");
-    let run = richttarief(&["run", "--out", dir.join("uit").to_str().unwrap()], &[], &root());
+    let run = richttarief(
+        &["run", "--out", dir.join("uit").to_str().unwrap()],
+        &[],
+        &root(),
+    );
     run.expect_code(0);
     let rtp = read(&dir.join("uit/rtp.csv"));
     let groups: BTreeMap<String, String> = rtp
@@ -554,6 +769,15 @@ fn run_without_config_uses_the_sample_data() {
             (format!("{}/{}", f[0], f[1]), f[6].to_string())
         })
         .collect();
-    assert_eq!(groups.len(), 6, "both clusters of all three sectors:\n{rtp}");
-    assert!(run.stdout().contains("RTP per groep (model zn-2027), referentiejaar 2024"), "{}", run.stdout());
+    assert_eq!(
+        groups.len(),
+        6,
+        "both clusters of all three sectors:\n{rtp}"
+    );
+    assert!(
+        run.stdout()
+            .contains("RTP per groep (model zn-2027), referentiejaar 2024"),
+        "{}",
+        run.stdout()
+    );
 }

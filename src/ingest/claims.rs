@@ -17,7 +17,10 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, parse_decimal, Cell};
-use super::table::{clean_header, detect_separator, format_of, map_columns, optional, required, Format, RowErrors, Want};
+use super::table::{
+    clean_header, detect_separator, format_of, map_columns, optional, required, Format, RowErrors,
+    Want,
+};
 use super::{parquet, Koppeltabel, TariffTable};
 use crate::config::{Config, DecimalSign};
 use crate::model::{Agb, ClaimSums, Kvk};
@@ -73,7 +76,10 @@ impl RawClaims {
                 id
             }
         };
-        let acc = self.sums.entry((who, id)).or_insert(Acc { sums: ClaimSums::default(), first });
+        let acc = self.sums.entry((who, id)).or_insert(Acc {
+            sums: ClaimSums::default(),
+            first,
+        });
         acc.sums.aantal += aantal;
         acc.sums.bedrag += bedrag;
     }
@@ -105,12 +111,22 @@ struct ClaimColumns {
 }
 
 fn claim_columns(file: &str, headers: &[String], config: &Config) -> Result<ClaimColumns> {
-    let ids = map_columns(file, headers, &[optional("agb"), optional("kvk")], &config.kolommen)?;
+    let ids = map_columns(
+        file,
+        headers,
+        &[optional("agb"), optional("kvk")],
+        &config.kolommen,
+    )?;
     if ids.iter().all(Option::is_none) {
         // Neither identifier: report it the way every missing column is reported.
         map_columns(file, headers, &[required("agb")], &config.kolommen)?;
     }
-    let wants: [Want; 4] = [required("jaar"), required("prestatiecode"), required("aantal"), required("bedrag")];
+    let wants: [Want; 4] = [
+        required("jaar"),
+        required("prestatiecode"),
+        required("aantal"),
+        required("bedrag"),
+    ];
     let c = map_columns(file, headers, &wants, &config.kolommen)?;
     Ok(ClaimColumns {
         agb: ids[0],
@@ -135,7 +151,10 @@ fn claim_line<'c>(
     let who = match (kvk, columns.agb.and_then(|c| cell_identifier(cells(c)))) {
         (Some(k), _) => Kvk::parse(&k).map(Claimant::Kvk).map_err(|e| ("kvk", e)),
         (None, Some(a)) => Agb::parse(&a).map(Claimant::Agb).map_err(|e| ("agb", e)),
-        (None, None) => Err(("agb", "empty: every line needs an AGB code or a KvK number".to_string())),
+        (None, None) => Err((
+            "agb",
+            "empty: every line needs an AGB code or a KvK number".to_string(),
+        )),
     };
     let who = who.map_err(|(col, e)| errors.push(location, col, &e)).ok();
     let jaar = match cell_integer(cells(columns.jaar)) {
@@ -178,16 +197,27 @@ pub fn read_claims(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Ra
     for (i, path) in config.invoer.declaratiebestanden.iter().enumerate() {
         let shown = super::shown(path);
         let full = config.invoer.basis.join(path);
-        raw.files.push(ClaimFile { file: shown.clone(), bytes: 0, sha256: String::new(), rows: 0, other_years: 0 });
+        raw.files.push(ClaimFile {
+            file: shown.clone(),
+            bytes: 0,
+            sha256: String::new(),
+            rows: 0,
+            other_years: 0,
+        });
         let stats = match format_of(&full)? {
             Format::Csv => read_csv_file(&full, &shown, i as u32, config, &mut raw)?,
             Format::Parquet => read_parquet_file(&full, &shown, i as u32, config, &mut raw)?,
-            Format::Spreadsheet => bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets"),
+            Format::Spreadsheet => {
+                bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
+            }
         };
         if stats.rows == 0 {
             bail!("{shown}: the claims file has no claim lines");
         }
-        progress(&format!("read {shown}: {} claim lines ({} of other years skipped)", stats.rows, stats.other_years));
+        progress(&format!(
+            "read {shown}: {} claim lines ({} of other years skipped)",
+            stats.rows, stats.other_years
+        ));
         raw.files[i] = stats;
     }
     Ok(raw)
@@ -209,21 +239,38 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-fn read_csv_file(path: &Path, shown: &str, file: u32, config: &Config, raw: &mut RawClaims) -> Result<ClaimFile> {
+fn read_csv_file(
+    path: &Path,
+    shown: &str,
+    file: u32,
+    config: &Config,
+    raw: &mut RawClaims,
+) -> Result<ClaimFile> {
     let f = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
-    let mut hashing = Hashing { inner: f, hasher: Sha256::new(), bytes: 0 };
+    let mut hashing = Hashing {
+        inner: f,
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
     let (rows, other_years) = {
         let mut buffered = BufReader::with_capacity(1 << 16, &mut hashing);
-        let gzip = buffered.fill_buf().with_context(|| format!("cannot read {shown}"))?.starts_with(&[0x1f, 0x8b]);
+        let gzip = buffered
+            .fill_buf()
+            .with_context(|| format!("cannot read {shown}"))?
+            .starts_with(&[0x1f, 0x8b]);
         let decoded: Box<dyn BufRead + '_> = if gzip {
-            Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(buffered)))
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                MultiGzDecoder::new(buffered),
+            ))
         } else {
             Box::new(buffered)
         };
         aggregate_csv(decoded, shown, file, config, raw)?
     };
     // Hash what the parser did not need to read (nothing, normally) so the hash is the file's.
-    std::io::copy(&mut hashing, &mut std::io::sink()).with_context(|| format!("cannot read {shown}"))?;
+    std::io::copy(&mut hashing, &mut std::io::sink())
+        .with_context(|| format!("cannot read {shown}"))?;
     Ok(ClaimFile {
         file: shown.to_string(),
         bytes: hashing.bytes,
@@ -233,9 +280,17 @@ fn read_csv_file(path: &Path, shown: &str, file: u32, config: &Config, raw: &mut
     })
 }
 
-fn aggregate_csv(mut input: Box<dyn BufRead + '_>, shown: &str, file: u32, config: &Config, raw: &mut RawClaims) -> Result<(u64, u64)> {
+fn aggregate_csv(
+    mut input: Box<dyn BufRead + '_>,
+    shown: &str,
+    file: u32,
+    config: &Config,
+    raw: &mut RawClaims,
+) -> Result<(u64, u64)> {
     let mut header = Vec::new();
-    input.read_until(b'\n', &mut header).with_context(|| format!("cannot read {shown}"))?;
+    input
+        .read_until(b'\n', &mut header)
+        .with_context(|| format!("cannot read {shown}"))?;
     if header.iter().all(u8::is_ascii_whitespace) {
         bail!("{shown}: the claims file is empty (no header line)");
     }
@@ -275,11 +330,16 @@ fn aggregate_csv(mut input: Box<dyn BufRead + '_>, shown: &str, file: u32, confi
             Ok((who, _, code, aantal, bedrag)) => raw.add(who, code, aantal, bedrag, seen),
             Err(()) => {
                 // The slow path parses the line again through cells, to word the problem.
-                let cells: Vec<Cell> = record.iter().map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned())).collect();
+                let cells: Vec<Cell> = record
+                    .iter()
+                    .map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned()))
+                    .collect();
                 let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
                 match claim_line(&get, &columns, sign, &format!("row {line}"), &mut errors) {
                     Some((_, jaar, ..)) if jaar != year => other_years += 1,
-                    Some((who, _, code, aantal, bedrag)) => raw.add(who, &code, aantal, bedrag, seen),
+                    Some((who, _, code, aantal, bedrag)) => {
+                        raw.add(who, &code, aantal, bedrag, seen)
+                    }
                     None => {}
                 }
             }
@@ -291,8 +351,18 @@ fn aggregate_csv(mut input: Box<dyn BufRead + '_>, shown: &str, file: u32, confi
 
 /// Parses a well-formed line without allocating; any problem sends it to the slow path,
 /// which finds and words the problem.
-fn fast_line<'r>(record: &'r csv::ByteRecord, c: &ClaimColumns, sign: DecimalSign) -> Result<(Claimant, i64, &'r str, Decimal, Decimal), ()> {
-    let field = |i: usize| record.get(i).and_then(|b| std::str::from_utf8(b).ok()).map(str::trim).unwrap_or("");
+fn fast_line<'r>(
+    record: &'r csv::ByteRecord,
+    c: &ClaimColumns,
+    sign: DecimalSign,
+) -> Result<(Claimant, i64, &'r str, Decimal, Decimal), ()> {
+    let field = |i: usize| {
+        record
+            .get(i)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .map(str::trim)
+            .unwrap_or("")
+    };
     let kvk = c.kvk.map(field).unwrap_or("");
     let who = if !kvk.is_empty() {
         Claimant::Kvk(Kvk::parse(kvk).map_err(drop)?)
@@ -309,14 +379,27 @@ fn fast_line<'r>(record: &'r csv::ByteRecord, c: &ClaimColumns, sign: DecimalSig
     Ok((who, jaar, code, aantal, bedrag))
 }
 
-fn read_parquet_file(path: &Path, shown: &str, file: u32, config: &Config, raw: &mut RawClaims) -> Result<ClaimFile> {
+fn read_parquet_file(
+    path: &Path,
+    shown: &str,
+    file: u32,
+    config: &Config,
+    raw: &mut RawClaims,
+) -> Result<ClaimFile> {
     let (bytes, sha256) = super::hash_file(path)?;
     let headers = parquet::headers(path, shown)?;
     let columns = claim_columns(shown, &headers, config)?;
-    let wanted: Vec<usize> = [columns.agb, columns.kvk, Some(columns.jaar), Some(columns.prestatiecode), Some(columns.aantal), Some(columns.bedrag)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let wanted: Vec<usize> = [
+        columns.agb,
+        columns.kvk,
+        Some(columns.jaar),
+        Some(columns.prestatiecode),
+        Some(columns.aantal),
+        Some(columns.bedrag),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     // Batches hold only the contract columns, renumbered 0.. in `wanted` order.
     let mut next = 0..;
     let mut renumber = |c: Option<usize>| c.map(|_| next.next().expect("unbounded"));
@@ -338,9 +421,13 @@ fn read_parquet_file(path: &Path, shown: &str, file: u32, config: &Config, raw: 
             let line = offset + r as u64 + 1;
             rows += 1;
             let get = |c: usize| &batch[c][r];
-            if let Some((who, jaar, code, aantal, bedrag)) =
-                claim_line(&get, &local, config.decimaalteken, &format!("row {line}"), &mut errors)
-            {
+            if let Some((who, jaar, code, aantal, bedrag)) = claim_line(
+                &get,
+                &local,
+                config.decimaalteken,
+                &format!("row {line}"),
+                &mut errors,
+            ) {
                 if jaar != year {
                     other_years += 1;
                 } else {
@@ -351,7 +438,13 @@ fn read_parquet_file(path: &Path, shown: &str, file: u32, config: &Config, raw: 
         Ok(())
     })?;
     errors.finish()?;
-    Ok(ClaimFile { file: shown.to_string(), bytes, sha256, rows, other_years })
+    Ok(ClaimFile {
+        file: shown.to_string(),
+        bytes,
+        sha256,
+        rows,
+        other_years,
+    })
 }
 
 /// The claims of one provider after the join.
@@ -366,11 +459,22 @@ pub struct ProviderClaims {
 /// Maps claimants to KvK numbers and checks that every prestatiecode has a tariff for the
 /// reference year. All unknown codes and unmapped AGB codes are reported together, each
 /// with the first line it occurs on.
-pub fn join(raw: &RawClaims, koppel: Option<&Koppeltabel>, tariffs: &TariffTable, year: i32) -> Result<BTreeMap<Kvk, ProviderClaims>> {
+pub fn join(
+    raw: &RawClaims,
+    koppel: Option<&Koppeltabel>,
+    tariffs: &TariffTable,
+    year: i32,
+) -> Result<BTreeMap<Kvk, ProviderClaims>> {
     let mut unknown_codes: BTreeMap<&str, Seen> = BTreeMap::new();
     let mut unmapped: BTreeMap<Agb, Seen> = BTreeMap::new();
     let mut out: BTreeMap<Kvk, ProviderClaims> = BTreeMap::new();
-    let earlier = |a: Seen, b: Seen| if (b.file, b.line) < (a.file, a.line) { b } else { a };
+    let earlier = |a: Seen, b: Seen| {
+        if (b.file, b.line) < (a.file, a.line) {
+            b
+        } else {
+            a
+        }
+    };
     for (&(who, id), acc) in &raw.sums {
         let code = raw.codes[id as usize].as_str();
         if !tariffs.by_code.contains_key(code) {
@@ -397,7 +501,11 @@ pub fn join(raw: &RawClaims, koppel: Option<&Koppeltabel>, tariffs: &TariffTable
     let mut problems = Vec::new();
     let list = |n: usize, what: String, items: Vec<String>| {
         let shown: Vec<String> = items.into_iter().take(5).collect();
-        format!("{n} {what}; first {}:\n  {}", shown.len(), shown.join("\n  "))
+        format!(
+            "{n} {what}; first {}:\n  {}",
+            shown.len(),
+            shown.join("\n  ")
+        )
     };
     if !unknown_codes.is_empty() {
         let mut items: Vec<(Seen, &str)> = unknown_codes.iter().map(|(c, s)| (*s, *c)).collect();
@@ -405,17 +513,27 @@ pub fn join(raw: &RawClaims, koppel: Option<&Koppeltabel>, tariffs: &TariffTable
         problems.push(list(
             items.len(),
             format!("prestatiecode(s) in the declaraties without a tariff for {year}"),
-            items.iter().map(|(s, c)| format!("{}, column \"prestatiecode\": {c:?}", raw.location(*s))).collect(),
+            items
+                .iter()
+                .map(|(s, c)| format!("{}, column \"prestatiecode\": {c:?}", raw.location(*s)))
+                .collect(),
         ));
     }
     if !unmapped.is_empty() {
         let mut items: Vec<(Seen, Agb)> = unmapped.iter().map(|(a, s)| (*s, *a)).collect();
         items.sort_by_key(|(s, a)| (s.file, s.line, *a));
-        let why = if koppel.is_none() { " (no koppeltabel is configured)" } else { "" };
+        let why = if koppel.is_none() {
+            " (no koppeltabel is configured)"
+        } else {
+            ""
+        };
         problems.push(list(
             items.len(),
             format!("AGB code(s) in the declaraties without a KvK in the koppeltabel{why}"),
-            items.iter().map(|(s, a)| format!("{}, column \"agb\": \"{a}\"", raw.location(*s))).collect(),
+            items
+                .iter()
+                .map(|(s, a)| format!("{}, column \"agb\": \"{a}\"", raw.location(*s)))
+                .collect(),
         ));
     }
     if !problems.is_empty() {

@@ -35,12 +35,15 @@ pub struct InputFile {
 
 /// Size and SHA-256 of a file, read in one streaming pass.
 pub fn hash_file(path: &Path) -> Result<(u64, String)> {
-    let mut file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
     loop {
-        let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
+        let n = file
+            .read(&mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         if n == 0 {
             break;
         }
@@ -75,7 +78,12 @@ impl Fields<'_> {
     }
 
     /// The value of column `i`, required to be present when `needed`.
-    fn value<T>(&mut self, i: usize, needed: bool, parse: impl Fn(&Cell) -> Result<Option<T>, String>) -> Option<T> {
+    fn value<T>(
+        &mut self,
+        i: usize,
+        needed: bool,
+        parse: impl Fn(&Cell) -> Result<Option<T>, String>,
+    ) -> Option<T> {
         let (column, cell) = self.cell(i)?;
         match parse(cell) {
             Ok(Some(v)) => Some(v),
@@ -96,15 +104,27 @@ impl Fields<'_> {
         self.value(i, true, |c| Ok(cell_text(c)))
     }
 
-    fn decimal(&mut self, i: usize, needed: bool, sign: crate::config::DecimalSign) -> Option<Decimal> {
-        self.value(i, needed, |c| cell_decimal(c, sign).map(|d| d.map(|d| d.normalize())))
+    fn decimal(
+        &mut self,
+        i: usize,
+        needed: bool,
+        sign: crate::config::DecimalSign,
+    ) -> Option<Decimal> {
+        self.value(i, needed, |c| {
+            cell_decimal(c, sign).map(|d| d.map(|d| d.normalize()))
+        })
     }
 
     fn integer(&mut self, i: usize) -> Option<i64> {
         self.value(i, true, cell_integer)
     }
 
-    fn parsed<T>(&mut self, i: usize, needed: bool, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        i: usize,
+        needed: bool,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
         self.value(i, needed, |c| match cell_identifier(c) {
             None => Ok(None),
             Some(t) => parse(&t).map(Some),
@@ -121,6 +141,9 @@ pub struct AccountsTable {
     pub other_years: u64,
     /// Differences between a reported and the computed result above €1.
     pub warnings: Vec<String>,
+    /// The name of every KvK in the file, of any year (the latest year's), so that a
+    /// provider excluded for lacking this year's accounts still has a name in the reports.
+    pub names: BTreeMap<Kvk, String>,
 }
 
 pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<AccountsTable> {
@@ -130,12 +153,18 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         required("naam"),
         required("boekjaar"),
         required("bedrijfsopbrengsten"),
-        Want { name: "opbrengsten_wlz", required: config.berekening.schaling == Scaling::Jaarverslag },
+        Want {
+            name: "opbrengsten_wlz",
+            required: config.berekening.schaling == Scaling::Jaarverslag,
+        },
         required("bedrijfslasten"),
         required("financiele_baten"),
         required("financiele_lasten"),
         optional("resultaat"),
-        Want { name: "sector", required: config.berekening.sector_bron == SectorSource::Jaarverslag },
+        Want {
+            name: "sector",
+            required: config.berekening.sector_bron == SectorSource::Jaarverslag,
+        },
     ];
     let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
     let sign = config.decimaalteken;
@@ -144,8 +173,15 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
     let mut by_kvk = BTreeMap::new();
     let mut other_years = 0;
     let mut warnings = Vec::new();
+    let mut names: BTreeMap<Kvk, (i64, String)> = BTreeMap::new();
     for row in &table.rows {
-        let mut f = Fields { table: &table, row, columns: &columns, wants: &wants, errors: &mut errors };
+        let mut f = Fields {
+            table: &table,
+            row,
+            columns: &columns,
+            wants: &wants,
+            errors: &mut errors,
+        };
         let kvk = f.parsed(0, true, Kvk::parse);
         let naam = f.text(1);
         let boekjaar = f.integer(2);
@@ -158,15 +194,25 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         let sector = f.parsed(9, wants[9].required, Sector::parse);
         if let Some(v) = fl.filter(|v| v.is_sign_negative() && !v.is_zero()) {
             let column = columns[7].expect("required column");
-            f.fail(7, column, format!("{v} is negative; financiële lasten are entered as a positive number"));
+            f.fail(
+                7,
+                column,
+                format!("{v} is negative; financiële lasten are entered as a positive number"),
+            );
         }
         if let (Some(v), Scaling::Jaarverslag) = (w, config.berekening.schaling) {
             if v <= Decimal::ZERO {
                 let column = columns[4].expect("required with schaling = jaarverslag");
-                f.fail(4, column, format!("{v}: must be above 0 with schaling = \"jaarverslag\" (ρ = W/D)"));
+                f.fail(
+                    4,
+                    column,
+                    format!("{v}: must be above 0 with schaling = \"jaarverslag\" (ρ = W/D)"),
+                );
             }
         }
-        let (Some(kvk), Some(naam), Some(boekjaar), Some(b), Some(l), Some(fb), Some(fl)) = (kvk, naam, boekjaar, b, l, fb, fl) else {
+        let (Some(kvk), Some(naam), Some(boekjaar), Some(b), Some(l), Some(fb), Some(fl)) =
+            (kvk, naam, boekjaar, b, l, fb, fl)
+        else {
             continue;
         };
         if let Some(first) = seen.insert((kvk, boekjaar), row.number) {
@@ -175,6 +221,10 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
                 &format!("a second jaarverslag for KvK {kvk} and boekjaar {boekjaar} (the first is row {first})"),
             );
             continue;
+        }
+        let latest = names.entry(kvk).or_insert((boekjaar, naam.clone()));
+        if boekjaar > latest.0 {
+            *latest = (boekjaar, naam.clone());
         }
         if boekjaar != i64::from(config.referentiejaar) {
             other_years += 1;
@@ -207,7 +257,14 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         );
     }
     errors.finish()?;
-    Ok(AccountsTable { by_kvk, rows: table.rows.len() as u64, other_years, warnings })
+    let names = names.into_iter().map(|(k, (_, n))| (k, n)).collect();
+    Ok(AccountsTable {
+        by_kvk,
+        rows: table.rows.len() as u64,
+        other_years,
+        warnings,
+        names,
+    })
 }
 
 /// The tariff table of the reference year, by prestatiecode.
@@ -234,7 +291,13 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut by_code = BTreeMap::new();
     for row in &table.rows {
-        let mut f = Fields { table: &table, row, columns: &columns, wants: &wants, errors: &mut errors };
+        let mut f = Fields {
+            table: &table,
+            row,
+            columns: &columns,
+            wants: &wants,
+            errors: &mut errors,
+        };
         let jaar = f.integer(0);
         let code = f.text(1);
         let sector = f.parsed(2, true, Sector::parse);
@@ -242,8 +305,14 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
         let component = f.parsed(4, true, Component::parse);
         let max_tarief = f.decimal(5, true, sign);
         let kapitaal = f.decimal(6, false, sign).unwrap_or(Decimal::ZERO);
-        let (Some(jaar), Some(code), Some(sector), Some(leveringsvorm), Some(component), Some(max_tarief)) =
-            (jaar, code, sector, leveringsvorm, component, max_tarief)
+        let (
+            Some(jaar),
+            Some(code),
+            Some(sector),
+            Some(leveringsvorm),
+            Some(component),
+            Some(max_tarief),
+        ) = (jaar, code, sector, leveringsvorm, component, max_tarief)
         else {
             continue;
         };
@@ -260,7 +329,11 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
             continue;
         }
         if kapitaal < Decimal::ZERO || kapitaal > max_tarief {
-            problem(6, "kapitaal_per_eenheid", format!("{kapitaal}: must be between 0 and max_tarief {max_tarief}"));
+            problem(
+                6,
+                "kapitaal_per_eenheid",
+                format!("{kapitaal}: must be between 0 and max_tarief {max_tarief}"),
+            );
             continue;
         }
         if let Some(first) = seen.insert((jaar, code.clone()), row.number) {
@@ -271,11 +344,23 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
             continue;
         }
         if jaar == i64::from(config.referentiejaar) {
-            by_code.insert(code, Tariff { sector, leveringsvorm, component, max_tarief, kapitaal_per_eenheid: kapitaal });
+            by_code.insert(
+                code,
+                Tariff {
+                    sector,
+                    leveringsvorm,
+                    component,
+                    max_tarief,
+                    kapitaal_per_eenheid: kapitaal,
+                },
+            );
         }
     }
     errors.finish()?;
-    Ok(TariffTable { by_code, rows: table.rows.len() as u64 })
+    Ok(TariffTable {
+        by_code,
+        rows: table.rows.len() as u64,
+    })
 }
 
 /// AGB → KvK.
@@ -292,8 +377,15 @@ pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Kop
     let mut errors = RowErrors::new(shown);
     let mut by_agb: HashMap<Agb, (Kvk, usize)> = HashMap::new();
     for row in &table.rows {
-        let mut f = Fields { table: &table, row, columns: &columns, wants: &wants, errors: &mut errors };
-        let (Some(agb), Some(kvk)) = (f.parsed(0, true, Agb::parse), f.parsed(1, true, Kvk::parse)) else {
+        let mut f = Fields {
+            table: &table,
+            row,
+            columns: &columns,
+            wants: &wants,
+            errors: &mut errors,
+        };
+        let (Some(agb), Some(kvk)) = (f.parsed(0, true, Agb::parse), f.parsed(1, true, Kvk::parse))
+        else {
             continue;
         };
         if let Some(&(other, first)) = by_agb.get(&agb) {
@@ -308,5 +400,8 @@ pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Kop
         by_agb.insert(agb, (kvk, row.number));
     }
     errors.finish()?;
-    Ok(Koppeltabel { by_agb: by_agb.into_iter().map(|(a, (k, _))| (a, k)).collect(), rows: table.rows.len() as u64 })
+    Ok(Koppeltabel {
+        by_agb: by_agb.into_iter().map(|(a, (k, _))| (a, k)).collect(),
+        rows: table.rows.len() as u64,
+    })
 }

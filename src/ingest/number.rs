@@ -56,7 +56,10 @@ pub fn parse_decimal(text: &str, sign: DecimalSign) -> Result<Decimal, String> {
         DecimalSign::Comma => (b',', b'.'),
     };
     let bytes = t.as_bytes();
-    let digits = bytes.strip_prefix(b"-").or_else(|| bytes.strip_prefix(b"+")).unwrap_or(bytes);
+    let digits = bytes
+        .strip_prefix(b"-")
+        .or_else(|| bytes.strip_prefix(b"+"))
+        .unwrap_or(bytes);
     let mut marks = 0;
     let mut seen_digit = false;
     for &b in digits {
@@ -176,12 +179,20 @@ mod tests {
     #[test]
     fn decimal_comma_when_configured() {
         check("1234,5", DecimalSign::Comma, Ok("1234.5"));
-        check("1.234,5", DecimalSign::Comma, Err("thousands separators are refused"));
+        check(
+            "1.234,5",
+            DecimalSign::Comma,
+            Err("thousands separators are refused"),
+        );
     }
 
     #[test]
     fn thousands_separators_and_junk_are_refused() {
-        check("1,234.56", DecimalSign::Point, Err("thousands separators are refused"));
+        check(
+            "1,234.56",
+            DecimalSign::Point,
+            Err("thousands separators are refused"),
+        );
         check("1234,56", DecimalSign::Point, Err("decimaalteken"));
         check("1_000", DecimalSign::Point, Err("not a number"));
         check("1 000", DecimalSign::Point, Err("not a number"));
@@ -196,14 +207,23 @@ mod tests {
     fn spreadsheet_floats_become_what_the_sheet_shows() {
         // 100.1 is 100.099999999999994315658… as a float; the sheet shows 100.1.
         assert_eq!(float_to_decimal(100.1).unwrap().to_string(), "100.1");
-        assert_eq!(float_to_decimal(0.1 + 0.2).unwrap().to_string(), "0.30000000000000004");
+        assert_eq!(
+            float_to_decimal(0.1 + 0.2).unwrap().to_string(),
+            "0.30000000000000004"
+        );
         assert_eq!(cell_integer(&Cell::Float(2024.0)), Ok(Some(2024)));
         assert!(cell_integer(&Cell::Float(2024.5)).is_err());
     }
 
     #[test]
     fn numeric_identifiers_get_their_leading_zeros_back() {
-        assert_eq!(cell_identifier(&Cell::Float(1234567.0)).as_deref(), Some("01234567"));
-        assert_eq!(cell_identifier(&Cell::Text("1234567".into())).as_deref(), Some("1234567"));
+        assert_eq!(
+            cell_identifier(&Cell::Float(1234567.0)).as_deref(),
+            Some("01234567")
+        );
+        assert_eq!(
+            cell_identifier(&Cell::Text("1234567".into())).as_deref(),
+            Some("1234567")
+        );
     }
 }

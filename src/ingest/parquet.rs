@@ -26,8 +26,13 @@ fn open(path: &Path, shown: &str) -> Result<ParquetReader<File>> {
 
 /// The column names of a Parquet file.
 pub fn headers(path: &Path, shown: &str) -> Result<Vec<String>> {
-    let schema = open(path, shown)?.schema().map_err(|e| anyhow!("{shown}: not a readable Parquet file: {e}"))?;
-    Ok(schema.iter_names().map(|n| super::table::clean_header(n.as_str())).collect())
+    let schema = open(path, shown)?
+        .schema()
+        .map_err(|e| anyhow!("{shown}: not a readable Parquet file: {e}"))?;
+    Ok(schema
+        .iter_names()
+        .map(|n| super::table::clean_header(n.as_str()))
+        .collect())
 }
 
 /// Calls `f(offset, columns)` for each slice of the named columns, in file order;
@@ -67,7 +72,8 @@ pub fn for_each_batch(
             .iter()
             .map(|n| {
                 let column = df.column(n).map_err(fail)?;
-                cells(column.as_materialized_series()).map_err(|e| anyhow!("{shown}, column {n:?}: {e}"))
+                cells(column.as_materialized_series())
+                    .map_err(|e| anyhow!("{shown}, column {n:?}: {e}"))
             })
             .collect::<Result<Vec<_>>>()?;
         f(offset as u64, &columns)?;
@@ -80,14 +86,27 @@ pub fn for_each_batch(
 fn cells(s: &Series) -> Result<Vec<Cell>> {
     let fail = |e: PolarsError| anyhow!("{e}");
     Ok(match s.dtype() {
-        DataType::String => s.str().map_err(fail)?.iter().map(|v| v.map_or(Cell::Empty, |t| Cell::Text(t.to_string()))).collect(),
+        DataType::String => s
+            .str()
+            .map_err(fail)?
+            .iter()
+            .map(|v| v.map_or(Cell::Empty, |t| Cell::Text(t.to_string())))
+            .collect(),
         DataType::Float32 | DataType::Float64 => {
             let f = s.cast(&DataType::Float64).map_err(fail)?;
-            f.f64().map_err(fail)?.iter().map(|v| v.map_or(Cell::Empty, Cell::Float)).collect()
+            f.f64()
+                .map_err(fail)?
+                .iter()
+                .map(|v| v.map_or(Cell::Empty, Cell::Float))
+                .collect()
         }
         dt if dt.is_integer() => {
             let i = s.cast(&DataType::Int64).map_err(fail)?;
-            i.i64().map_err(fail)?.iter().map(|v| v.map_or(Cell::Empty, Cell::Int)).collect()
+            i.i64()
+                .map_err(fail)?
+                .iter()
+                .map(|v| v.map_or(Cell::Empty, Cell::Int))
+                .collect()
         }
         DataType::Decimal(_, _) => {
             let d = s.decimal().map_err(fail)?;
@@ -102,6 +121,10 @@ fn cells(s: &Series) -> Result<Vec<Cell>> {
                 })
                 .collect::<Result<_>>()?
         }
-        other => return Err(anyhow!("has type {other}; expected text, an integer, a decimal or a float")),
+        other => {
+            return Err(anyhow!(
+                "has type {other}; expected text, an integer, a decimal or a float"
+            ))
+        }
     })
 }

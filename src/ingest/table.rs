@@ -51,7 +51,11 @@ impl Table {
         match &self.source {
             Source::Csv => format!("row {}", row.number),
             Source::Sheet(name) => {
-                format!("sheet {name:?}, cell {}{}", column_letters(row.first_column + column), row.number)
+                format!(
+                    "sheet {name:?}, cell {}{}",
+                    column_letters(row.first_column + column),
+                    row.number
+                )
             }
         }
     }
@@ -87,14 +91,20 @@ pub enum Format {
 }
 
 pub fn format_of(path: &Path) -> Result<Format> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     let ext = name.rsplit('.').next().unwrap_or("");
     match ext {
         "csv" | "txt" => Ok(Format::Csv),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Ok(Format::Spreadsheet),
         "parquet" | "pq" => Ok(Format::Parquet),
-        _ => bail!("{}: unknown file type; expected .csv, .csv.gz, .xlsx, .ods or .parquet", path.display()),
+        _ => bail!(
+            "{}: unknown file type; expected .csv, .csv.gz, .xlsx, .ods or .parquet",
+            path.display()
+        ),
     }
 }
 
@@ -103,7 +113,9 @@ pub fn read_table(path: &Path, shown: &str) -> Result<Table> {
     match format_of(path)? {
         Format::Csv => read_csv(path, shown),
         Format::Spreadsheet => read_sheet(path, shown),
-        Format::Parquet => bail!("{shown}: Parquet is only read for declaraties; use CSV, XLSX or ODS"),
+        Format::Parquet => {
+            bail!("{shown}: Parquet is only read for declaraties; use CSV, XLSX or ODS")
+        }
     }
 }
 
@@ -119,7 +131,10 @@ pub fn detect_separator(header_line: &[u8]) -> u8 {
 
 /// The first line of a byte buffer (for separator detection).
 pub fn first_line(bytes: &[u8]) -> &[u8] {
-    let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
     &bytes[..end]
 }
 
@@ -156,14 +171,28 @@ fn read_csv(path: &Path, shown: &str) -> Result<Table> {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
-        rows.push(Row { number, first_column: 0, cells });
+        rows.push(Row {
+            number,
+            first_column: 0,
+            cells,
+        });
     }
-    Ok(Table { file: shown.to_string(), source: Source::Csv, headers, rows })
+    Ok(Table {
+        file: shown.to_string(),
+        source: Source::Csv,
+        headers,
+        rows,
+    })
 }
 
 fn read_sheet(path: &Path, shown: &str) -> Result<Table> {
-    let mut workbook = open_workbook_auto(path).map_err(|e| anyhow!("{shown}: cannot open the workbook: {e}"))?;
-    let name = workbook.sheet_names().first().cloned().ok_or_else(|| anyhow!("{shown}: the workbook has no sheets"))?;
+    let mut workbook =
+        open_workbook_auto(path).map_err(|e| anyhow!("{shown}: cannot open the workbook: {e}"))?;
+    let name = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| anyhow!("{shown}: the workbook has no sheets"))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or_else(|| anyhow!("{shown}: the workbook has no sheets"))?
@@ -180,9 +209,18 @@ fn read_sheet(path: &Path, shown: &str) -> Result<Table> {
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
-        rows.push(Row { number: first_row as usize + i + 1, first_column: first_column as usize, cells });
+        rows.push(Row {
+            number: first_row as usize + i + 1,
+            first_column: first_column as usize,
+            cells,
+        });
     }
-    Ok(Table { file: shown.to_string(), source: Source::Sheet(name), headers, rows })
+    Ok(Table {
+        file: shown.to_string(),
+        source: Source::Sheet(name),
+        headers,
+        rows,
+    })
 }
 
 fn data_to_cell(d: &Data) -> Cell {
@@ -207,11 +245,17 @@ pub struct Want {
 }
 
 pub const fn required(name: &'static str) -> Want {
-    Want { name, required: true }
+    Want {
+        name,
+        required: true,
+    }
 }
 
 pub const fn optional(name: &'static str) -> Want {
-    Want { name, required: false }
+    Want {
+        name,
+        required: false,
+    }
 }
 
 /// Finds each wanted column among `headers` (case-insensitive, after `[kolommen]`
@@ -226,8 +270,13 @@ pub fn map_columns(
     let mut found = Vec::with_capacity(wants.len());
     let mut missing = Vec::new();
     for want in wants {
-        let header = renames.get(want.name).map(String::as_str).unwrap_or(want.name);
-        let matches: Vec<usize> = (0..headers.len()).filter(|&i| headers[i].eq_ignore_ascii_case(header.trim())).collect();
+        let header = renames
+            .get(want.name)
+            .map(String::as_str)
+            .unwrap_or(want.name);
+        let matches: Vec<usize> = (0..headers.len())
+            .filter(|&i| headers[i].eq_ignore_ascii_case(header.trim()))
+            .collect();
         match matches.as_slice() {
             [] => {
                 if want.required {
@@ -236,7 +285,10 @@ pub fn map_columns(
                 found.push(None);
             }
             [i] => found.push(Some(*i)),
-            _ => bail!("{file}: the header {header:?} appears {} times; it must be unique", matches.len()),
+            _ => bail!(
+                "{file}: the header {header:?} appears {} times; it must be unique",
+                matches.len()
+            ),
         }
     }
     if missing.is_empty() {
@@ -244,14 +296,27 @@ pub fn map_columns(
     }
     let mut msg = String::new();
     for (name, header) in &missing {
-        let renamed = if name != header { format!(" (renamed to {header:?} in [kolommen])") } else { String::new() };
+        let renamed = if name != header {
+            format!(" (renamed to {header:?} in [kolommen])")
+        } else {
+            String::new()
+        };
         write!(msg, "{file}: missing required column {name:?}{renamed}").unwrap();
         if let Some(near) = nearest(header, headers) {
             write!(msg, "; did you mean {near:?}?").unwrap();
         }
         msg.push('\n');
     }
-    write!(msg, "headers found: {}", headers.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")).unwrap();
+    write!(
+        msg,
+        "headers found: {}",
+        headers
+            .iter()
+            .map(|h| format!("{h:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+    .unwrap();
     Err(anyhow!(msg))
 }
 
@@ -273,7 +338,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -292,7 +359,11 @@ const SHOWN_ERRORS: usize = 5;
 
 impl RowErrors {
     pub fn new(file: &str) -> RowErrors {
-        RowErrors { file: file.to_string(), first: Vec::new(), count: 0 }
+        RowErrors {
+            file: file.to_string(),
+            first: Vec::new(),
+            count: 0,
+        }
     }
 
     /// `location` is "row 7" or a cell; `column` the contract name; `problem` says what
@@ -300,7 +371,8 @@ impl RowErrors {
     pub fn push(&mut self, location: &str, column: &str, problem: &str) {
         self.count += 1;
         if self.first.len() < SHOWN_ERRORS {
-            self.first.push(format!("{location}, column {column:?}: {problem}"));
+            self.first
+                .push(format!("{location}, column {column:?}: {problem}"));
         }
     }
 
@@ -356,19 +428,52 @@ mod tests {
 
     #[test]
     fn headers_match_case_insensitively_and_through_renames() {
-        let headers: Vec<String> = ["KVK", "qTotaalBaten_0", "Naam"].iter().map(|s| s.to_string()).collect();
-        let renames = BTreeMap::from([("bedrijfsopbrengsten".to_string(), "qtotaalbaten_0".to_string())]);
-        let got = map_columns("j.csv", &headers, &[required("kvk"), required("bedrijfsopbrengsten"), optional("sector")], &renames)
-            .unwrap();
+        let headers: Vec<String> = ["KVK", "qTotaalBaten_0", "Naam"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let renames = BTreeMap::from([(
+            "bedrijfsopbrengsten".to_string(),
+            "qtotaalbaten_0".to_string(),
+        )]);
+        let got = map_columns(
+            "j.csv",
+            &headers,
+            &[
+                required("kvk"),
+                required("bedrijfsopbrengsten"),
+                optional("sector"),
+            ],
+            &renames,
+        )
+        .unwrap();
         assert_eq!(got, vec![Some(0), Some(1), None]);
     }
 
     #[test]
     fn missing_column_lists_headers_and_suggests_the_nearest() {
-        let headers: Vec<String> = ["kvk", "bedrijfslastn", "bsn"].iter().map(|s| s.to_string()).collect();
-        let err = map_columns("j.csv", &headers, &[required("bedrijfslasten")], &BTreeMap::new()).unwrap_err().to_string();
-        assert!(err.contains("missing required column \"bedrijfslasten\"; did you mean \"bedrijfslastn\"?"), "{err}");
-        assert!(err.contains("headers found: \"kvk\", \"bedrijfslastn\", \"bsn\""), "{err}");
+        let headers: Vec<String> = ["kvk", "bedrijfslastn", "bsn"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let err = map_columns(
+            "j.csv",
+            &headers,
+            &[required("bedrijfslasten")],
+            &BTreeMap::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains(
+                "missing required column \"bedrijfslasten\"; did you mean \"bedrijfslastn\"?"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains("headers found: \"kvk\", \"bedrijfslastn\", \"bsn\""),
+            "{err}"
+        );
     }
 
     #[test]
@@ -378,8 +483,14 @@ mod tests {
             errors.push(&format!("row {row}"), "bedrag", "not a number: \"x\"");
         }
         let msg = errors.finish().unwrap_err().to_string();
-        assert!(msg.starts_with("8 invalid values in j.csv; first 5:"), "{msg}");
-        assert!(msg.contains("row 2, column \"bedrag\": not a number: \"x\""), "{msg}");
+        assert!(
+            msg.starts_with("8 invalid values in j.csv; first 5:"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("row 2, column \"bedrag\": not a number: \"x\""),
+            "{msg}"
+        );
         assert!(!msg.contains("row 7"), "{msg}");
     }
 }

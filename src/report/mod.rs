@@ -22,7 +22,10 @@ const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
 /// Euros with two decimals, half away from zero.
 pub fn money(d: Decimal) -> String {
-    format!("{:.2}", d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    format!(
+        "{:.2}",
+        d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    )
 }
 
 /// A fraction as percent with `dp` decimals, half away from zero.
@@ -50,7 +53,11 @@ pub fn break_even(b: BreakEven) -> String {
 /// default). The value is on the grid or is the floor or cap, so nothing is rounded away.
 pub fn rtp(run: &Run, fraction: Decimal) -> String {
     let b = &run.config.berekening;
-    let dp = [b.afronding, b.ondergrens, b.bovengrens].iter().map(|d| d.normalize().scale()).max().unwrap_or(1);
+    let dp = [b.afronding, b.ondergrens, b.bovengrens]
+        .iter()
+        .map(|d| d.normalize().scale())
+        .max()
+        .unwrap_or(1);
     format!("{:.*}", dp as usize, (fraction * HUNDRED).normalize())
 }
 
@@ -63,7 +70,9 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     w.write_record(header)?;
     for r in rows {
         w.write_record(&r)?;
@@ -137,7 +146,11 @@ pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
             let p = &run.providers[i];
             let c = &p.claims;
             let at = g.result.rtp;
-            let realised = if c.zorg_max.is_zero() { String::new() } else { percent(c.zorg / c.zorg_max, 4) };
+            let realised = if c.zorg_max.is_zero() {
+                String::new()
+            } else {
+                percent(c.zorg / c.zorg_max, 4)
+            };
             rows.push(vec![
                 p.kvk.to_string(),
                 p.naam.clone(),
@@ -154,7 +167,11 @@ pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
                 realised,
                 break_even(g.result.break_evens[j]),
                 money(p.position.result_at(at)),
-                yes_no(p.position.is_positive_at(at, run.config.criteria.nul_is_positief)).to_string(),
+                yes_no(
+                    p.position
+                        .is_positive_at(at, run.config.criteria.nul_is_positief),
+                )
+                .to_string(),
             ]);
         }
     }
@@ -162,7 +179,11 @@ pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
 }
 
 pub fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {
-    let rows = run.excluded.iter().map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden.clone()]).collect();
+    let rows = run
+        .excluded
+        .iter()
+        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden.clone()])
+        .collect();
     csv_text(&["kvk", "naam", "reden"], rows)
 }
 
@@ -205,13 +226,22 @@ pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
         invoer: &run.inputs,
         uitvoer: files
             .iter()
-            .map(|(name, bytes)| OutputFile { bestand: name.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) })
+            .map(|(name, bytes)| OutputFile {
+                bestand: name.clone(),
+                bytes: bytes.len() as u64,
+                sha256: sha256(bytes),
+            })
             .collect(),
         waarschuwingen: &run.warnings,
         tijden_ms: run
             .timings
             .iter()
-            .map(|(name, d)| (name.to_string(), serde_json::Value::from(d.as_millis() as u64)))
+            .map(|(name, d)| {
+                (
+                    name.to_string(),
+                    serde_json::Value::from(d.as_millis() as u64),
+                )
+            })
             .collect(),
     };
     let mut json = serde_json::to_vec_pretty(&manifest)?;
@@ -229,21 +259,28 @@ pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "uitvoer".into());
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "uitvoer".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> Result<()> {
         std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         for (file, bytes) in files {
-            std::fs::write(tmp.join(file), bytes).with_context(|| format!("cannot write {}", tmp.join(file).display()))?;
+            std::fs::write(tmp.join(file), bytes)
+                .with_context(|| format!("cannot write {}", tmp.join(file).display()))?;
         }
         if !out.exists() {
-            std::fs::rename(&tmp, out).with_context(|| format!("cannot move results to {}", out.display()))?;
+            std::fs::rename(&tmp, out)
+                .with_context(|| format!("cannot move results to {}", out.display()))?;
             return Ok(());
         }
         anyhow::ensure!(out.is_dir(), "{} exists and is not a folder", out.display());
         for (file, _) in files {
-            std::fs::rename(tmp.join(file), out.join(file)).with_context(|| format!("cannot move {} into {}", file, out.display()))?;
+            std::fs::rename(tmp.join(file), out.join(file))
+                .with_context(|| format!("cannot move {} into {}", file, out.display()))?;
         }
         std::fs::remove_dir(&tmp).ok();
         Ok(())

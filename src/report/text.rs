@@ -17,13 +17,25 @@ use crate::solve::{evaluate, Evaluation, Rho};
 /// Lays out rows in columns, left-aligned text and right-aligned numbers.
 fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
     let widths: Vec<usize> = (0..header.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).chain([header[c].chars().count()]).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |cells: Vec<&str>| {
         let parts: Vec<String> = cells
             .iter()
             .enumerate()
-            .map(|(c, s)| if right[c] { format!("{s:>w$}", w = widths[c]) } else { format!("{s:<w$}", w = widths[c]) })
+            .map(|(c, s)| {
+                if right[c] {
+                    format!("{s:>w$}", w = widths[c])
+                } else {
+                    format!("{s:<w$}", w = widths[c])
+                }
+            })
             .collect();
         parts.join("  ").trim_end().to_string() + "\n"
     };
@@ -36,7 +48,18 @@ fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
 
 /// The RTP table printed by `run`.
 pub fn rtp_table(run: &Run) -> String {
-    let header = ["groep", "aanbieders", "omzet", "rtp_aantal", "rtp_omzet", "rtp", "bindend", "haalbaar", "% aanbieders ≥ 0", "% omzet ≥ 0"];
+    let header = [
+        "groep",
+        "aanbieders",
+        "omzet",
+        "rtp_aantal",
+        "rtp_omzet",
+        "rtp",
+        "bindend",
+        "haalbaar",
+        "% aanbieders ≥ 0",
+        "% omzet ≥ 0",
+    ];
     let rows: Vec<Vec<String>> = super::rtp_rows(run)
         .into_iter()
         .map(|r| {
@@ -45,8 +68,13 @@ pub fn rtp_table(run: &Run) -> String {
             v
         })
         .collect();
-    let right = [false, true, true, true, true, true, false, false, true, true];
-    let mut out = format!("RTP per groep (model {}), referentiejaar {}\n", run.config.model, run.config.referentiejaar);
+    let right = [
+        false, true, true, true, true, true, false, false, true, true,
+    ];
+    let mut out = format!(
+        "RTP per groep (model {}), referentiejaar {}\n",
+        run.config.model, run.config.referentiejaar
+    );
     out += &columns(&header, &rows, &right);
     if run.groups.is_empty() {
         out += "(no provider is in the population)\n";
@@ -59,7 +87,12 @@ pub fn check_group(run: &Run, group: &Group, at: &Evaluation, published: &str) -
     let c = &run.config.criteria;
     let verdict = |ok: bool| if ok { "pass" } else { "FAIL" };
     let mut out = String::new();
-    let _ = writeln!(out, "{} at {published}%: {}", group.name(), if at.holds() { "pass" } else { "FAIL" });
+    let _ = writeln!(
+        out,
+        "{} at {published}%: {}",
+        group.name(),
+        if at.holds() { "pass" } else { "FAIL" }
+    );
     let _ = writeln!(
         out,
         "  providers with result ≥ 0: {} of {} ({}%); needed {} ({}%): {}, margin {:+} providers",
@@ -88,17 +121,35 @@ pub fn check_group(run: &Run, group: &Group, at: &Evaluation, published: &str) -
     }
     let r = &group.result;
     if r.haalbaar {
-        let _ = writeln!(out, "  lowest RTP that passes: {}% (binding: {})", rtp(run, r.rtp), r.bindend.as_str());
+        let _ = writeln!(
+            out,
+            "  lowest RTP that passes: {}% (binding: {})",
+            rtp(run, r.rtp),
+            r.bindend.as_str()
+        );
     } else {
         let _ = writeln!(out, "  no RTP up to the cap of {}% passes", rtp(run, r.rtp));
     }
     out
 }
 
+/// A configuration value as the TOML file spells it.
+fn word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
+}
+
 fn rho_text(rho: Rho) -> String {
     match rho {
         Rho::One => "1 (schaling = \"declaraties\")".into(),
-        Rho::Ratio { wlz, declared } => format!("W / D = {} / {} = {}", money(wlz), money(declared), (wlz / declared).round_dp(6)),
+        Rho::Ratio { wlz, declared } => format!(
+            "W / D = {} / {} = {}",
+            money(wlz),
+            money(declared),
+            (wlz / declared).round_dp(6)
+        ),
     }
 }
 
@@ -113,31 +164,56 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
         return None;
     }
     let mut o = String::new();
-    let naam = index.map(|i| run.providers[i].naam.clone()).or(excluded.map(|e| e.naam.clone())).unwrap_or_default();
+    let naam = index
+        .map(|i| run.providers[i].naam.clone())
+        .or(excluded.map(|e| e.naam.clone()))
+        .unwrap_or_default();
     let _ = writeln!(o, "KvK {kvk}  {naam}");
-    let _ = writeln!(o, "model {}, referentiejaar {}\n", config.model, config.referentiejaar);
+    let _ = writeln!(
+        o,
+        "model {}, referentiejaar {}\n",
+        config.model, config.referentiejaar
+    );
 
-    let accounts = index.map(|i| &run.providers[i].accounts);
     let _ = writeln!(o, "1. Jaarverslag");
-    match accounts {
-        None if excluded.is_some() => {
-            let _ = writeln!(o, "   (see the reason for exclusion below)");
+    match run.accounts.get(&kvk) {
+        None => {
+            let _ = writeln!(o, "   none over {}", config.referentiejaar);
         }
-        None => {}
         Some(a) => {
             let _ = writeln!(o, "   source: {}", a.bron);
-            let _ = writeln!(o, "   bedrijfsopbrengsten B   {:>18}", money(a.bedrijfsopbrengsten));
+            let _ = writeln!(
+                o,
+                "   bedrijfsopbrengsten B   {:>18}",
+                money(a.bedrijfsopbrengsten)
+            );
             if let Some(w) = a.opbrengsten_wlz {
                 let _ = writeln!(o, "   opbrengsten_wlz W       {:>18}", money(w));
             }
-            let _ = writeln!(o, "   bedrijfslasten L        {:>18}", money(a.bedrijfslasten));
-            let _ = writeln!(o, "   financiele_baten FB     {:>18}", money(a.financiele_baten));
-            let _ = writeln!(o, "   financiele_lasten FL    {:>18}", money(a.financiele_lasten));
+            let _ = writeln!(
+                o,
+                "   bedrijfslasten L        {:>18}",
+                money(a.bedrijfslasten)
+            );
+            let _ = writeln!(
+                o,
+                "   financiele_baten FB     {:>18}",
+                money(a.financiele_baten)
+            );
+            let _ = writeln!(
+                o,
+                "   financiele_lasten FL    {:>18}",
+                money(a.financiele_lasten)
+            );
             let formula = match calc.resultaat {
                 ResultDefinition::InclusiefFinancieel => "B − L + FB − FL",
                 ResultDefinition::Bedrijfsresultaat => "B − L",
             };
-            let _ = writeln!(o, "   resultaat R = {formula} = {}", money(result(a, calc.resultaat)));
+            let _ = writeln!(
+                o,
+                "   resultaat R = {formula} = {}",
+                money(result(a, calc.resultaat))
+            );
         }
     }
 
@@ -156,7 +232,20 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
                 })
                 .collect();
             let _ = writeln!(o, "   claimed under: {}", via.join(", "));
-            let header = ["prestatiecode", "sector", "leveringsvorm", "component", "aantal", "bedrag d", "max_tarief m", "kapitaal e", "k", "x", "s", "s_max"];
+            let header = [
+                "prestatiecode",
+                "sector",
+                "leveringsvorm",
+                "component",
+                "aantal",
+                "bedrag d",
+                "max_tarief m",
+                "kapitaal e",
+                "k",
+                "x",
+                "s",
+                "s_max",
+            ];
             let mut rows = Vec::new();
             for (code, sums) in &c.lines {
                 let t = &run.tariffs.by_code[code];
@@ -176,7 +265,9 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
                     money(parts.zorg_max),
                 ]);
             }
-            let right = [false, false, false, false, true, true, true, true, true, true, true, true];
+            let right = [
+                false, false, false, false, true, true, true, true, true, true, true, true,
+            ];
             for line in columns(&header, &rows, &right).lines() {
                 let _ = writeln!(o, "   {line}");
             }
@@ -190,14 +281,36 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let i = index.expect("in the population");
     let p = &run.providers[i];
     let f = &p.claims;
-    let _ = writeln!(o, "   D = Σd {}   K = Σk {}   X = Σx {}   S = Σs {}   S_max = Σs_max {}", money(f.declaraties), money(f.kapitaal), money(f.volledig), money(f.zorg), money(f.zorg_max));
+    let _ = writeln!(
+        o,
+        "   D = Σd {}   K = Σk {}   X = Σx {}   S = Σs {}   S_max = Σs_max {}",
+        money(f.declaraties),
+        money(f.kapitaal),
+        money(f.volledig),
+        money(f.zorg),
+        money(f.zorg_max)
+    );
     if !f.zorg_max.is_zero() {
-        let _ = writeln!(o, "   realised percentage p = S / S_max = {}%", percent(f.zorg / f.zorg_max, 4));
+        let _ = writeln!(
+            o,
+            "   realised percentage p = S / S_max = {}%",
+            percent(f.zorg / f.zorg_max, 4)
+        );
     }
 
     let _ = writeln!(o, "\n3. Classification");
-    let per_sector: Vec<String> = Sector::ALL.iter().zip(f.per_sector).map(|(s, d)| format!("{s} {}", money(d))).collect();
-    let _ = writeln!(o, "   Σd per sector: {}  → sector {} (from {:?})", per_sector.join(", "), p.sector, calc.sector_bron);
+    let per_sector: Vec<String> = Sector::ALL
+        .iter()
+        .zip(f.per_sector)
+        .map(|(s, d)| format!("{s} {}", money(d)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "   Σd per sector: {}  → sector {} (sector_bron = {})",
+        per_sector.join(", "),
+        p.sector,
+        word(&calc.sector_bron)
+    );
     let cl = &config.clustering;
     if cl.clusters {
         let rule = match cl.drempel_telt_als {
@@ -223,28 +336,60 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let (formula, base) = if calc.nhc_nic_strippen {
         ("R + ρ·(r·S_max − S)   (NHC/NIC stripped)", "S_max")
     } else {
-        ("R + ρ·(r·(S_max + K) − (S + K))   (NHC/NIC not stripped)", "S_max + K")
+        (
+            "R + ρ·(r·(S_max + K) − (S + K))   (NHC/NIC not stripped)",
+            "S_max + K",
+        )
     };
     let _ = writeln!(o, "   R(r) = {formula}");
-    let _ = writeln!(o, "   base {base} = {}, paid now {}", money(pos.basis), money(pos.huidig));
-    let _ = writeln!(o, "   omzet O ({:?}) = {}", calc.omzet_basis, money(pos.omzet));
+    let _ = writeln!(
+        o,
+        "   base {base} = {}, paid now {}",
+        money(pos.basis),
+        money(pos.huidig)
+    );
+    let _ = writeln!(
+        o,
+        "   omzet O (omzet_basis = {}) = {}",
+        word(&calc.omzet_basis),
+        money(pos.omzet)
+    );
     let g = run.group_of(i).expect("every provider is in a group");
     let j = g.members.iter().position(|&m| m == i).expect("member");
-    let _ = writeln!(o, "   break-even r* = {}%", break_even(g.result.break_evens[j]));
+    let _ = writeln!(
+        o,
+        "   break-even r* = {}%",
+        break_even(g.result.break_evens[j])
+    );
 
     let at = g.result.rtp;
-    let _ = writeln!(o, "\n5. Group {}: RTP {}% (binding: {}, {} providers)", g.name(), rtp(run, at), g.result.bindend.as_str(), g.result.n);
+    let _ = writeln!(
+        o,
+        "\n5. Group {}: RTP {}% (binding: {}, {} providers)",
+        g.name(),
+        rtp(run, at),
+        g.result.bindend.as_str(),
+        g.result.n
+    );
     let positive = pos.is_positive_at(at, config.criteria.nul_is_positief);
     let _ = writeln!(
         o,
         "   R(RTP) = {}  → {}",
         money(pos.result_at(at)),
-        if positive { "positive (counts towards both criteria)" } else { "negative" }
+        if positive {
+            "positive (counts towards both criteria)"
+        } else {
+            "negative"
+        }
     );
     Some(o)
 }
 
 /// The evaluation of every group (or one) at a published percentage, as `check` needs it.
 pub fn evaluate_at(run: &Run, group: &Group, r: Decimal) -> Evaluation {
-    evaluate(&run.positions(group), r, &crate::pipeline::rules(&run.config))
+    evaluate(
+        &run.positions(group),
+        r,
+        &crate::pipeline::rules(&run.config),
+    )
 }

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::aggregate::main_sector;
 use crate::config::{Config, OmzetBasis, ResultDefinition, Scaling, SectorSource, ThresholdSide};
@@ -113,13 +113,19 @@ pub fn classify(
         if d <= Decimal::ZERO {
             reasons.push(format!("Wlz-declaraties per saldo {d} ≤ 0"));
         }
-        let rho = match calc.schaling {
-            Scaling::Declaraties => Rho::One,
-            // The reader requires W > 0 with this scaling.
-            Scaling::Jaarverslag => Rho::Ratio {
-                wlz: a.opbrengsten_wlz.unwrap_or(Decimal::ZERO),
+        let rho = match (calc.schaling, a.opbrengsten_wlz) {
+            (Scaling::Declaraties, _) => Rho::One,
+            (Scaling::Jaarverslag, Some(w)) if w > Decimal::ZERO => Rho::Ratio {
+                wlz: w,
                 declared: d,
             },
+            (Scaling::Jaarverslag, w) => {
+                let shown = w.map_or("leeg".to_string(), |w| w.to_string());
+                reasons.push(format!(
+                    "opbrengsten_wlz {shown}: ρ = W/D vraagt W > 0 (schaling = jaarverslag)"
+                ));
+                Rho::One
+            }
         };
         let (basis, huidig) = if calc.nhc_nic_strippen {
             (c.zorg_max, c.zorg)
@@ -145,7 +151,10 @@ pub fn classify(
         };
         let scaled_capital = match rho {
             Rho::One => c.kapitaal,
-            Rho::Ratio { wlz, declared } => wlz * c.kapitaal / declared,
+            // ρ·K is euros taken off both sides; W·K/D is a quotient, so it is rounded once,
+            // to the cent, to keep the omzet criterion's sums exact.
+            Rho::Ratio { wlz, declared } => (wlz * c.kapitaal / declared)
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
         };
         let stripped = if calc.nhc_nic_strippen {
             scaled_capital

@@ -781,3 +781,70 @@ fn run_without_config_uses_the_sample_data() {
         run.stdout()
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Options and renames
+
+#[test]
+fn golden_non_default_options() {
+    // ρ = W/D, omzet_basis wlz, sector from the accounts, exactly 1% counted extramural,
+    // "> 0", a 0.25-point grid and a 90% floor. By hand for 10000004: ρ = 235000 / 235200,
+    // ρ·K = 29974.489… → 29974.49, O = W − ρ·K = 205025.51; r* = 0.95 − 500 / (ρ·216000)
+    // = 94.7683%. 10000005 (exactly 1% intramural) is extramural here.
+    let out = scratch("opties").join("uit");
+    run_config(&fixture("klein/opties.toml"), &out).expect_code(0);
+    let providers = read(&out.join("aanbieders.csv"));
+    assert!(
+        providers.contains("10000004,Thuiszorg De Dijk,VV,extramuraal,0.0000,205025.51,500.00,"),
+        "{providers}"
+    );
+    assert!(providers.contains(",94.7683,"), "{providers}");
+    assert!(
+        providers.contains("10000005,Wijkzorg Eemland,VV,extramuraal,1.0000,"),
+        "{providers}"
+    );
+    compare_golden(&out, &fixture("klein/verwacht/opties"));
+}
+
+#[test]
+fn digimv_headers_read_through_kolommen_renames() {
+    let dir = copy_fixture("klein");
+    let text = read(&dir.join("jaarverslagen.csv"))
+        .replacen("bedrijfsopbrengsten", "qTotaalBaten_0", 1)
+        .replacen("financiele_lasten", "QFINANCIELELASTEN_0", 1);
+    std::fs::write(dir.join("jaarverslagen.csv"), text).unwrap();
+    let config = read(&dir.join("zn-2027.toml")).replace(
+        "[uitsluiting]",
+        "[kolommen]\nbedrijfsopbrengsten = \"qTotaalBaten_0\"\nfinanciele_lasten = \"qFinancieleLasten_0\"\n\n[uitsluiting]",
+    );
+    std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
+    same_as_klein(&dir.join("zn-2027.toml"));
+}
+
+#[test]
+fn bad_spreadsheet_cell_is_named_by_sheet_and_cell() {
+    let dir = copy_fixture("klein");
+    std::fs::copy(
+        fixture("varianten/jaarverslagen_fout.xlsx"),
+        dir.join("jaarverslagen_fout.xlsx"),
+    )
+    .unwrap();
+    let config =
+        read(&dir.join("zn-2027.toml")).replace("jaarverslagen.csv", "jaarverslagen_fout.xlsx");
+    std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
+    let out = dir.join("uit");
+    let run = run_config(&dir.join("zn-2027.toml"), &out);
+    run.expect_code(1);
+    let expected = "jaarverslagen_fout.xlsx: sheet \"Blad1\", cell F3, column \"bedrijfslasten\": not a number: \"n.v.t.\"";
+    assert!(run.stderr().contains(expected), "{}", run.stderr());
+    assert!(!out.exists());
+}
+
+#[test]
+fn golden_manifests_of_the_format_variants() {
+    for variant in ["komma", "xlsx", "ods"] {
+        let out = scratch(variant).join("uit");
+        run_config(&fixture(&format!("varianten/{variant}.toml")), &out).expect_code(0);
+        compare_golden(&out, &fixture(&format!("varianten/verwacht/{variant}")));
+    }
+}

@@ -186,7 +186,11 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         let naam = f.text(1);
         let boekjaar = f.integer(2);
         let b = f.decimal(3, true, sign);
-        let w = f.decimal(4, wants[4].required, sign);
+        // W may be empty or 0 (a provider without Wlz revenue); classify excludes such a
+        // provider from the population when ρ = W/D needs it.
+        // W may be empty or 0 (a provider without Wlz revenue); classify excludes such a
+        // provider from the population when ρ = W/D needs it.
+        let w = f.decimal(4, false, sign);
         let l = f.decimal(5, true, sign);
         let fb = f.decimal(6, true, sign);
         let fl = f.decimal(7, true, sign);
@@ -199,16 +203,6 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
                 column,
                 format!("{v} is negative; financiële lasten are entered as a positive number"),
             );
-        }
-        if let (Some(v), Scaling::Jaarverslag) = (w, config.berekening.schaling) {
-            if v <= Decimal::ZERO {
-                let column = columns[4].expect("required with schaling = jaarverslag");
-                f.fail(
-                    4,
-                    column,
-                    format!("{v}: must be above 0 with schaling = \"jaarverslag\" (ρ = W/D)"),
-                );
-            }
         }
         let (Some(kvk), Some(naam), Some(boekjaar), Some(b), Some(l), Some(fb), Some(fl)) =
             (kvk, naam, boekjaar, b, l, fb, fl)

@@ -99,7 +99,8 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             for g in groups {
                 let at = report::text::evaluate_at(&run, g, fraction);
                 all_pass &= at.holds();
-                text += &report::text::check_group(&run, g, &at, &rtp.to_string());
+                let lowest = report::text::lowest_passing(&run, g);
+                text += &report::text::check_group(&run, g, &at, &rtp.to_string(), lowest);
             }
             print(&text)?;
             Ok(if all_pass {

@@ -631,8 +631,18 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             Err(e) => problems.push(format!("invoer.declaraties: {e}")),
         }
     }
+    // One file named twice (`a.csv` and `./a.csv`, or by a path and by a glob) would be
+    // counted twice: keep the first naming of each real file.
+    let mut seen = std::collections::HashSet::new();
+    declaratiebestanden.retain(|p| {
+        seen.insert(
+            basis
+                .join(p)
+                .canonicalize()
+                .unwrap_or_else(|_| basis.join(p)),
+        )
+    });
     declaratiebestanden.sort();
-    declaratiebestanden.dedup();
     if patterns.is_empty() && !problems.iter().any(|p| p.starts_with("invoer.declaraties")) {
         problems.push("invoer.declaraties: the list is empty".into());
     }
@@ -796,6 +806,18 @@ mod tests {
         assert!(
             err.contains("invoer.declaraties: \"x/*.gz\": the glob matches no file"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn one_file_named_twice_is_read_once() {
+        let c = resolve_text(
+            "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = [\"d1.csv\", \"./d1.csv\", \"d*.csv\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.invoer.declaratiebestanden,
+            vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]
         );
     }
 

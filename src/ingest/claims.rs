@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 
 use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, parse_decimal, Cell};
 use super::table::{
-    clean_header, detect_separator, format_of, map_columns, optional, required, Format, RowErrors,
-    Want,
+    clean_header, detect_separator, format_of, map_columns, optional, required, width_problem,
+    Format, RowErrors, Want,
 };
 use super::{parquet, Koppeltabel, TariffTable};
 use crate::config::{Config, DecimalSign};
@@ -218,6 +218,13 @@ pub fn read_claims(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Ra
             "read {shown}: {} claim lines ({} of other years skipped)",
             stats.rows, stats.other_years
         ));
+        if let Some(twin) = raw.files[..i].iter().find(|f| f.sha256 == stats.sha256) {
+            bail!(
+                "{shown} has the same content as {} (SHA-256 {}); its claims would be counted twice",
+                twin.file,
+                stats.sha256
+            );
+        }
         raw.files[i] = stats;
     }
     Ok(raw)
@@ -324,6 +331,10 @@ fn aggregate_csv(
             continue;
         }
         rows += 1;
+        if let Some(problem) = width_problem(&record, headers.len()) {
+            errors.push_row(&format!("row {line}"), &problem);
+            continue;
+        }
         let seen = Seen { file, line };
         match fast_line(&record, &columns, sign) {
             Ok((_, jaar, ..)) if jaar != year => other_years += 1,

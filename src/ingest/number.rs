@@ -90,7 +90,25 @@ pub fn parse_decimal(text: &str, sign: DecimalSign) -> Result<Decimal, String> {
     } else {
         t
     };
-    Decimal::from_str_exact(text).map_err(|e| format!("not a number: {t:?} ({e})"))
+    Decimal::from_str_exact(text)
+        .map_err(|e| format!("not a number: {t:?} ({e})"))
+        .and_then(|d| within_precision(d, t))
+}
+
+/// The most decimals an input number may have. Real amounts have two, units and tariffs a
+/// few; more is the noise of a float computed elsewhere (0.1 + 0.2 = 0.30000000000000004),
+/// which would be guessed at if it were rounded here. The limit also keeps every product
+/// the solver forms within Decimal's 28 digits, so that certification stays exact.
+pub const MAX_DECIMALS: u32 = 6;
+
+fn within_precision(d: Decimal, shown: impl std::fmt::Display) -> Result<Decimal, String> {
+    let d = d.normalize();
+    if d.scale() > MAX_DECIMALS {
+        return Err(format!(
+            "{shown} has more than {MAX_DECIMALS} decimals (a float's rounding noise? round it where the file is made)"
+        ));
+    }
+    Ok(d)
 }
 
 /// A spreadsheet float as the decimal it shows: through its shortest round-trip text.
@@ -98,7 +116,8 @@ pub fn float_to_decimal(f: f64) -> Result<Decimal, String> {
     if !f.is_finite() {
         return Err(format!("not a number: {f}"));
     }
-    Decimal::from_str(&f.to_string()).map_err(|e| format!("not a number: {f} ({e})"))
+    let d = Decimal::from_str(&f.to_string()).map_err(|e| format!("not a number: {f} ({e})"))?;
+    within_precision(d, f)
 }
 
 /// A cell as an exact decimal; `Ok(None)` when empty.
@@ -109,7 +128,7 @@ pub fn cell_decimal(cell: &Cell, sign: DecimalSign) -> Result<Option<Decimal>, S
         Cell::Text(t) => parse_decimal(t, sign).map(Some),
         Cell::Float(f) => float_to_decimal(*f).map(Some),
         Cell::Int(i) => Ok(Some(Decimal::from(*i))),
-        Cell::Decimal(d) => Ok(Some(*d)),
+        Cell::Decimal(d) => within_precision(*d, d).map(Some),
         Cell::Other(o) => Err(format!("not a number: {o}")),
     }
 }
@@ -171,7 +190,9 @@ mod tests {
 
     #[test]
     fn point_decimals_parse_exactly() {
-        check("100.10", DecimalSign::Point, Ok("100.10"));
+        // The value is exact; trailing zeros are dropped (outputs print fixed decimals).
+        check("100.10", DecimalSign::Point, Ok("100.1"));
+        check("123456789.01", DecimalSign::Point, Ok("123456789.01"));
         check(" -1234567890.12 ", DecimalSign::Point, Ok("-1234567890.12"));
         check("+5", DecimalSign::Point, Ok("5"));
     }
@@ -201,16 +222,22 @@ mod tests {
         check("n.v.t.", DecimalSign::Point, Err("not a number"));
         check("-", DecimalSign::Point, Err("not a number"));
         check("1.2.3", DecimalSign::Point, Err("not a number"));
+        check(
+            "0.30000000000000004",
+            DecimalSign::Point,
+            Err("more than 6 decimals"),
+        );
+        check("0.1234560000", DecimalSign::Point, Ok("0.123456"));
     }
 
     #[test]
     fn spreadsheet_floats_become_what_the_sheet_shows() {
         // 100.1 is 100.099999999999994315658… as a float; the sheet shows 100.1.
         assert_eq!(float_to_decimal(100.1).unwrap().to_string(), "100.1");
-        assert_eq!(
-            float_to_decimal(0.1 + 0.2).unwrap().to_string(),
-            "0.30000000000000004"
-        );
+        // A float's noise is refused, not rounded away.
+        assert!(float_to_decimal(0.1 + 0.2)
+            .unwrap_err()
+            .contains("more than 6 decimals"));
         assert_eq!(cell_integer(&Cell::Float(2024.0)), Ok(Some(2024)));
         assert!(cell_integer(&Cell::Float(2024.5)).is_err());
     }

@@ -145,44 +145,92 @@ pub fn clean_header(h: &str) -> String {
 
 fn read_csv(path: &Path, shown: &str) -> Result<Table> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
-    let separator = detect_separator(first_line(&bytes));
+    let text = decode(bytes);
+    let separator = detect_separator(first_line(text.as_bytes()));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .flexible(true)
         .has_headers(true)
-        .from_reader(bytes.as_slice());
-    let headers = reader
-        .byte_headers()
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
         .with_context(|| format!("{shown}: cannot read the header line"))?
         .iter()
-        .map(|h| clean_header(&String::from_utf8_lossy(h)))
+        .map(clean_header)
         .collect();
     let mut rows = Vec::new();
+    let mut errors = RowErrors::new(shown);
     for record in reader.byte_records() {
         let record = record.map_err(|e| anyhow!("{shown}: {e}"))?;
         let number = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        if let Some(problem) = width_problem(&record, headers.len()) {
+            errors.push_row(&format!("row {number}"), &problem);
+            continue;
+        }
         let cells = record
             .iter()
             .map(|f| match String::from_utf8_lossy(f).trim() {
                 "" => Cell::Empty,
                 t => Cell::Text(t.to_string()),
             })
-            .collect::<Vec<_>>();
-        if cells.iter().all(Cell::is_empty) {
-            continue;
-        }
+            .collect();
         rows.push(Row {
             number,
             first_column: 0,
             cells,
         });
     }
+    errors.finish()?;
     Ok(Table {
         file: shown.to_string(),
         source: Source::Csv,
         headers,
         rows,
     })
+}
+
+/// A CSV file's text: UTF-8, or else Windows-1252, which Excel on Windows writes (and of
+/// which Latin-1 is a subset), so that `é` in a name is not replaced by U+FFFD.
+pub fn decode(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => e.into_bytes().iter().map(|&b| windows_1252(b)).collect(),
+    }
+}
+
+fn windows_1252(b: u8) -> char {
+    // 0x80-0x9F differ from Latin-1; the five unassigned bytes map to their C1 controls.
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// A CSV row whose field count differs from the header's would be read shifted or cut: a
+/// separator inside an unquoted value (`342,000.00`) must not silently become `342`. Extra
+/// empty fields at the end (a trailing separator) are harmless and allowed.
+pub fn width_problem(record: &csv::ByteRecord, width: usize) -> Option<String> {
+    let n = record.len();
+    let harmless = n > width
+        && record
+            .iter()
+            .skip(width)
+            .all(|f| f.iter().all(u8::is_ascii_whitespace));
+    if n == width || harmless {
+        return None;
+    }
+    Some(format!(
+        "{n} fields where the header has {width}: a separator inside an unquoted value? \
+         (thousands separators are refused; quote text that contains the separator)"
+    ))
 }
 
 fn read_sheet(path: &Path, shown: &str) -> Result<Table> {
@@ -307,16 +355,31 @@ pub fn map_columns(
         }
         msg.push('\n');
     }
-    write!(
-        msg,
-        "headers found: {}",
-        headers
+    // A "header" without a letter is a value: the file has no header line. Values are never
+    // echoed, since a claims file's first line can hold a BSN.
+    let is_name = |h: &String| h.chars().any(char::is_alphabetic);
+    let shown: Vec<String> = headers
+        .iter()
+        .map(|h| {
+            if is_name(h) {
+                format!("{h:?}")
+            } else {
+                "(a value)".to_string()
+            }
+        })
+        .collect();
+    write!(msg, "headers found: {}", shown.join(", ")).unwrap();
+    let known = |h: &String| {
+        crate::config::CONTRACT_COLUMNS
             .iter()
-            .map(|h| format!("{h:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-    .unwrap();
+            .any(|c| c.eq_ignore_ascii_case(h))
+            || renames.values().any(|r| r.trim().eq_ignore_ascii_case(h))
+    };
+    if !headers.iter().any(known) {
+        msg.push_str(
+            "\nnone of these is a column of the data contract: is the header line missing?",
+        );
+    }
     Err(anyhow!(msg))
 }
 
@@ -420,6 +483,12 @@ mod tests {
     }
 
     #[test]
+    fn non_utf8_text_is_read_as_windows_1252() {
+        assert_eq!(decode(b"Caf\xe9 \x80 5".to_vec()), "Café € 5");
+        assert_eq!(decode("Café".as_bytes().to_vec()), "Café");
+    }
+
+    #[test]
     fn separator_follows_the_header_line() {
         assert_eq!(detect_separator(b"kvk;naam;boekjaar"), b';');
         assert_eq!(detect_separator(b"kvk,naam,boekjaar"), b',');
@@ -474,6 +543,23 @@ mod tests {
             err.contains("headers found: \"kvk\", \"bedrijfslastn\", \"bsn\""),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_missing_header_line_is_named_without_echoing_values() {
+        let headers: Vec<String> = ["111222333", "20000001", "2024"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let err = map_columns("d.csv", &headers, &[required("agb")], &BTreeMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("111222333"), "{err}");
+        assert!(
+            err.contains("headers found: (a value), (a value), (a value)"),
+            "{err}"
+        );
+        assert!(err.contains("is the header line missing?"), "{err}");
     }
 
     #[test]

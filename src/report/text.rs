@@ -48,6 +48,8 @@ fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
 
 /// The RTP table printed by `run`.
 pub fn rtp_table(run: &Run) -> String {
+    let sign = positive_sign(run);
+    let (providers, omzet) = (format!("% aanbieders {sign}"), format!("% omzet {sign}"));
     let header = [
         "groep",
         "aanbieders",
@@ -57,8 +59,8 @@ pub fn rtp_table(run: &Run) -> String {
         "rtp",
         "bindend",
         "haalbaar",
-        "% aanbieders ≥ 0",
-        "% omzet ≥ 0",
+        providers.as_str(),
+        omzet.as_str(),
     ];
     let rows: Vec<Vec<String>> = super::rtp_rows(run)
         .into_iter()
@@ -82,8 +84,30 @@ pub fn rtp_table(run: &Run) -> String {
     out
 }
 
-/// The verdict of `check` for one group at the published percentage.
-pub fn check_group(run: &Run, group: &Group, at: &Evaluation, published: &str) -> String {
+/// "≥ 0", or "> 0" when a zero result does not count as positive.
+pub fn positive_sign(run: &Run) -> &'static str {
+    if run.config.criteria.nul_is_positief {
+        "≥ 0"
+    } else {
+        "> 0"
+    }
+}
+
+/// A configured share as percent, exactly as configured (0.755 shows as 75.5).
+fn share_setting(fraction: Decimal) -> String {
+    (fraction * Decimal::ONE_HUNDRED).normalize().to_string()
+}
+
+/// The verdict of `check` for one group at the published percentage. `lowest` is the
+/// lowest grid point where both criteria hold (rounded up, whatever `afronden` says), or
+/// `None` when none up to the cap does.
+pub fn check_group(
+    run: &Run,
+    group: &Group,
+    at: &Evaluation,
+    published: &str,
+    lowest: Option<Decimal>,
+) -> String {
     let c = &run.config.criteria;
     let verdict = |ok: bool| if ok { "pass" } else { "FAIL" };
     let mut out = String::new();
@@ -91,16 +115,17 @@ pub fn check_group(run: &Run, group: &Group, at: &Evaluation, published: &str) -
         out,
         "{} at {published}%: {}",
         group.name(),
-        if at.holds() { "pass" } else { "FAIL" }
+        verdict(at.holds())
     );
     let _ = writeln!(
         out,
-        "  providers with result ≥ 0: {} of {} ({}%); needed {} ({}%): {}, margin {:+} providers",
+        "  providers with result {}: {} of {} ({}%); needed {} ({}%): {}, margin {:+} providers",
+        positive_sign(run),
         at.positive,
         at.n,
         share(at.share_providers()),
         at.needed,
-        percent(c.aandeel_aanbieders, 0),
+        share_setting(c.aandeel_aanbieders),
         verdict(at.aantal_met()),
         at.positive as i64 - at.needed as i64
     );
@@ -114,23 +139,40 @@ pub fn check_group(run: &Run, group: &Group, at: &Evaluation, published: &str) -
             money(at.omzet_total),
             share(at.share_omzet()),
             money(at.omzet_needed),
-            percent(c.aandeel_omzet, 0),
+            share_setting(c.aandeel_omzet),
             verdict(at.omzet_met()),
             money(at.omzet_positive - at.omzet_needed)
         );
     }
-    let r = &group.result;
-    if r.haalbaar {
-        let _ = writeln!(
-            out,
-            "  lowest RTP that passes: {}% (binding: {})",
-            rtp(run, r.rtp),
-            r.bindend.as_str()
-        );
-    } else {
-        let _ = writeln!(out, "  no RTP up to the cap of {}% passes", rtp(run, r.rtp));
+    match lowest {
+        Some(r) => {
+            let _ = writeln!(
+                out,
+                "  lowest RTP that passes: {}% (binding: {})",
+                rtp(run, r),
+                group.result.bindend.as_str()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  no RTP up to the cap of {}% passes",
+                rtp(run, run.config.berekening.bovengrens / Decimal::ONE_HUNDRED)
+            );
+        }
     }
     out
+}
+
+/// The lowest grid point at which both criteria hold in `group`, rounding up whatever the
+/// configuration's `afronden` says; `None` when they fail at the cap.
+pub fn lowest_passing(run: &Run, group: &Group) -> Option<Decimal> {
+    let rules = crate::solve::Rules {
+        round_up: true,
+        ..crate::pipeline::rules(&run.config)
+    };
+    let solved = crate::solve::solve_group(&run.positions(group), &rules);
+    solved.haalbaar.then_some(solved.rtp)
 }
 
 /// A configuration value as the TOML file spells it.

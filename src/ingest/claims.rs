@@ -428,6 +428,7 @@ fn read_parquet_file(
     let (mut rows, mut other_years) = (0u64, 0u64);
     parquet::for_each_batch(path, shown, &names, |offset, batch| {
         let height = batch.first().map_or(0, Vec::len);
+        #[allow(clippy::needless_range_loop)] // r indexes every column of the batch
         for r in 0..height {
             let line = offset + r as u64 + 1;
             rows += 1;
@@ -456,6 +457,29 @@ fn read_parquet_file(
         rows,
         other_years,
     })
+}
+
+/// "N <what>; first 5:" and, per value in the order of the file and line it first occurs
+/// on, where that is.
+fn first_seen<K: AsRef<str>>(
+    raw: &RawClaims,
+    values: BTreeMap<K, Seen>,
+    what: &str,
+    column: &str,
+) -> String {
+    let mut items: Vec<(Seen, K)> = values.into_iter().map(|(v, s)| (s, v)).collect();
+    items.sort_by(|(a, x), (b, y)| (a.file, a.line, x.as_ref()).cmp(&(b.file, b.line, y.as_ref())));
+    let shown: Vec<String> = items
+        .iter()
+        .take(5)
+        .map(|(s, v)| format!("{}, column {column:?}: {:?}", raw.location(*s), v.as_ref()))
+        .collect();
+    format!(
+        "{} {what}; first {}:\n  {}",
+        items.len(),
+        shown.len(),
+        shown.join("\n  ")
+    )
 }
 
 /// The claims of one provider after the join.
@@ -510,41 +534,25 @@ pub fn join(
         line.bedrag += acc.sums.bedrag;
     }
     let mut problems = Vec::new();
-    let list = |n: usize, what: String, items: Vec<String>| {
-        let shown: Vec<String> = items.into_iter().take(5).collect();
-        format!(
-            "{n} {what}; first {}:\n  {}",
-            shown.len(),
-            shown.join("\n  ")
-        )
-    };
     if !unknown_codes.is_empty() {
-        let mut items: Vec<(Seen, &str)> = unknown_codes.iter().map(|(c, s)| (*s, *c)).collect();
-        items.sort_by_key(|(s, c)| (s.file, s.line, *c));
-        problems.push(list(
-            items.len(),
-            format!("prestatiecode(s) in the declaraties without a tariff for {year}"),
-            items
-                .iter()
-                .map(|(s, c)| format!("{}, column \"prestatiecode\": {c:?}", raw.location(*s)))
-                .collect(),
-        ));
+        let what = format!("prestatiecode(s) in the declaraties without a tariff for {year}");
+        problems.push(first_seen(raw, unknown_codes, &what, "prestatiecode"));
     }
     if !unmapped.is_empty() {
-        let mut items: Vec<(Seen, Agb)> = unmapped.iter().map(|(a, s)| (*s, *a)).collect();
-        items.sort_by_key(|(s, a)| (s.file, s.line, *a));
         let why = if koppel.is_none() {
             " (no koppeltabel is configured)"
         } else {
             ""
         };
-        problems.push(list(
-            items.len(),
-            format!("AGB code(s) in the declaraties without a KvK in the koppeltabel{why}"),
-            items
-                .iter()
-                .map(|(s, a)| format!("{}, column \"agb\": \"{a}\"", raw.location(*s)))
+        let what = format!("AGB code(s) in the declaraties without a KvK in the koppeltabel{why}");
+        problems.push(first_seen(
+            raw,
+            unmapped
+                .into_iter()
+                .map(|(a, s)| (a.to_string(), s))
                 .collect(),
+            &what,
+            "agb",
         ));
     }
     if !problems.is_empty() {

@@ -77,7 +77,7 @@ fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
     for r in rows {
         w.write_record(&r)?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 pub const RTP_COLUMNS: [&str; 11] = [

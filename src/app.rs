@@ -109,6 +109,42 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(EXIT_CRITERION_FAILED)
             })
         }
+        Command::Generate {
+            out,
+            aanbieders,
+            declaratieregels,
+            seed,
+            formaat,
+            jaar,
+        } => {
+            let options = crate::generate::Options {
+                out: out.clone(),
+                providers: aanbieders,
+                claim_lines: declaratieregels,
+                seed,
+                format: formaat,
+                year: jaar,
+            };
+            let bar = indicatif::ProgressBar::new(declaratieregels).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:40}] {human_pos}/{human_len} claim lines, {eta} left",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_message("generating");
+            let summary =
+                crate::generate::generate(&options, &mut |done, _| bar.set_position(done))?;
+            bar.finish_and_clear();
+            progress(&format!(
+                "generated {} providers and {} claim lines in {}: {}",
+                summary.providers,
+                summary.claim_lines,
+                out.display(),
+                summary.files.join(", ")
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Explain { config, kvk } => {
             let config = load(config)?;
             let run = compute(&config)?;

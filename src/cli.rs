@@ -41,6 +41,27 @@ pub enum Command {
         #[arg(long, value_parser = parse_group)]
         groep: Option<(Sector, Option<Cluster>)>,
     },
+    /// Generate a synthetic, consistent data set of any size, deterministic for a seed.
+    Generate {
+        /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel and richttarief.toml into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Number of providers.
+        #[arg(long, default_value_t = 200)]
+        aanbieders: usize,
+        /// Number of claim lines, credits and late lines of the year before included.
+        #[arg(long, default_value_t = 100_000)]
+        declaratieregels: u64,
+        /// Seed: the same seed and sizes give the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How to write the claims.
+        #[arg(long, value_enum, default_value = "csv.gz")]
+        formaat: crate::generate::ClaimsFormat,
+        /// Reference year of the data.
+        #[arg(long, default_value_t = 2024)]
+        jaar: i32,
+    },
     /// Show one provider's path through every step, with its own numbers.
     Explain {
         /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.

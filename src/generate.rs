@@ -1,0 +1,1251 @@
+//! `richttarief generate`: a complete, consistent synthetic data set (jaarverslagen,
+//! declaraties, tarieven, koppeltabel and a configuration that runs on them) of any size,
+//! deterministic for a seed, written as it is generated so that 10^8 claim lines need no
+//! more memory than 10^4.
+//!
+//! The distributions (README, "Synthetic data") are chosen so that the data behave like
+//! the real thing where the RTP is sensitive: provider sizes, realised percentages, result
+//! margins, the extramural/intramural split and NHC/NIC both as lines and embedded.
+//! Claims are generated first; each provider's accounts are then derived from what it
+//! declared, so accounts and claims agree by construction.
+//!
+//! This is a file edge like `ingest` and `report`: it writes files (Parquet through
+//! polars) and must never be used by the pipeline itself.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// How the claims are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClaimsFormat {
+    Csv,
+    #[value(name = "csv.gz")]
+    CsvGz,
+    Parquet,
+}
+
+impl ClaimsFormat {
+    fn file_name(self) -> &'static str {
+        match self {
+            ClaimsFormat::Csv => "declaraties.csv",
+            ClaimsFormat::CsvGz => "declaraties.csv.gz",
+            ClaimsFormat::Parquet => "declaraties.parquet",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub providers: usize,
+    pub claim_lines: u64,
+    pub seed: u64,
+    pub format: ClaimsFormat,
+    pub year: i32,
+}
+
+/// What was generated, for the closing message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub providers: usize,
+    pub claim_lines: u64,
+    pub files: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// A small random number generator of our own: SplitMix64. Its output for a seed never
+// changes with a crate upgrade, which is what "deterministic for a seed" needs.
+
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+
+    /// Uniform integer in [lo, hi].
+    fn int(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next_u64() % (hi - lo + 1)
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// Standard normal (Box-Muller).
+    fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.unit();
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.next_u64() as usize % items.len()]
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The illustrative tariff table (not NZa's values; every omschrijving says so).
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unit {
+    Day,
+    Hour,
+    Ride,
+}
+
+struct Code {
+    code: &'static str,
+    sector: &'static str,
+    vorm: &'static str,
+    component: &'static str,
+    /// Maximum tariff and embedded capital, in cents per unit.
+    max: i64,
+    capital: i64,
+    unit: Unit,
+    what: &'static str,
+}
+
+const fn code(
+    code: &'static str,
+    sector: &'static str,
+    vorm: &'static str,
+    component: &'static str,
+    max: i64,
+    capital: i64,
+    unit: Unit,
+    what: &'static str,
+) -> Code {
+    Code {
+        code,
+        sector,
+        vorm,
+        component,
+        max,
+        capital,
+        unit,
+        what,
+    }
+}
+
+use Unit::{Day, Hour, Ride};
+
+const TARIFFS: &[Code] = &[
+    code(
+        "V4VV",
+        "VV",
+        "intramuraal",
+        "zorg",
+        17840,
+        0,
+        Day,
+        "verblijf VV 4, per dag",
+    ),
+    code(
+        "NHC4VV",
+        "VV",
+        "intramuraal",
+        "nhc",
+        2785,
+        0,
+        Day,
+        "NHC bij VV 4, per dag",
+    ),
+    code(
+        "NIC4VV",
+        "VV",
+        "intramuraal",
+        "nic",
+        640,
+        0,
+        Day,
+        "NIC bij VV 4, per dag",
+    ),
+    code(
+        "V5VV",
+        "VV",
+        "intramuraal",
+        "zorg",
+        26215,
+        0,
+        Day,
+        "verblijf VV 5, per dag",
+    ),
+    code(
+        "NHC5VV",
+        "VV",
+        "intramuraal",
+        "nhc",
+        3360,
+        0,
+        Day,
+        "NHC bij VV 5, per dag",
+    ),
+    code(
+        "NIC5VV",
+        "VV",
+        "intramuraal",
+        "nic",
+        745,
+        0,
+        Day,
+        "NIC bij VV 5, per dag",
+    ),
+    code(
+        "V6VV",
+        "VV",
+        "intramuraal",
+        "zorg",
+        24580,
+        0,
+        Day,
+        "verblijf VV 6, per dag",
+    ),
+    code(
+        "NHC6VV",
+        "VV",
+        "intramuraal",
+        "nhc",
+        3360,
+        0,
+        Day,
+        "NHC bij VV 6, per dag",
+    ),
+    code(
+        "NIC6VV",
+        "VV",
+        "intramuraal",
+        "nic",
+        745,
+        0,
+        Day,
+        "NIC bij VV 6, per dag",
+    ),
+    code(
+        "V7VV",
+        "VV",
+        "intramuraal",
+        "zorg",
+        29630,
+        0,
+        Day,
+        "verblijf VV 7, per dag",
+    ),
+    code(
+        "NHC7VV",
+        "VV",
+        "intramuraal",
+        "nhc",
+        3510,
+        0,
+        Day,
+        "NHC bij VV 7, per dag",
+    ),
+    code(
+        "NIC7VV",
+        "VV",
+        "intramuraal",
+        "nic",
+        820,
+        0,
+        Day,
+        "NIC bij VV 7, per dag",
+    ),
+    code(
+        "VPT4VV",
+        "VV",
+        "vpt",
+        "zorg",
+        15820,
+        2140,
+        Day,
+        "VPT VV 4 integraal, per dag",
+    ),
+    code(
+        "VPT5VV",
+        "VV",
+        "vpt",
+        "zorg",
+        23870,
+        2790,
+        Day,
+        "VPT VV 5 integraal, per dag",
+    ),
+    code(
+        "H126",
+        "VV",
+        "mpt",
+        "zorg",
+        6345,
+        0,
+        Hour,
+        "MPT persoonlijke verzorging, per uur",
+    ),
+    code(
+        "H127",
+        "VV",
+        "mpt",
+        "zorg",
+        8410,
+        0,
+        Hour,
+        "MPT verpleging, per uur",
+    ),
+    code(
+        "T101",
+        "VV",
+        "overig",
+        "volledig",
+        13860,
+        0,
+        Ride,
+        "vervoer dagbesteding, per rit",
+    ),
+    code(
+        "VG3",
+        "GZ",
+        "intramuraal",
+        "zorg",
+        16890,
+        0,
+        Day,
+        "verblijf VG 3, per dag",
+    ),
+    code(
+        "NHCVG3",
+        "GZ",
+        "intramuraal",
+        "nhc",
+        2910,
+        0,
+        Day,
+        "NHC bij VG 3, per dag",
+    ),
+    code(
+        "NICVG3",
+        "GZ",
+        "intramuraal",
+        "nic",
+        610,
+        0,
+        Day,
+        "NIC bij VG 3, per dag",
+    ),
+    code(
+        "VG5",
+        "GZ",
+        "intramuraal",
+        "zorg",
+        26240,
+        0,
+        Day,
+        "verblijf VG 5, per dag",
+    ),
+    code(
+        "NHCVG5",
+        "GZ",
+        "intramuraal",
+        "nhc",
+        3480,
+        0,
+        Day,
+        "NHC bij VG 5, per dag",
+    ),
+    code(
+        "NICVG5",
+        "GZ",
+        "intramuraal",
+        "nic",
+        790,
+        0,
+        Day,
+        "NIC bij VG 5, per dag",
+    ),
+    code(
+        "VG7",
+        "GZ",
+        "intramuraal",
+        "zorg",
+        34480,
+        0,
+        Day,
+        "verblijf VG 7, per dag",
+    ),
+    code(
+        "NHCVG7",
+        "GZ",
+        "intramuraal",
+        "nhc",
+        3860,
+        0,
+        Day,
+        "NHC bij VG 7, per dag",
+    ),
+    code(
+        "NICVG7",
+        "GZ",
+        "intramuraal",
+        "nic",
+        940,
+        0,
+        Day,
+        "NIC bij VG 7, per dag",
+    ),
+    code(
+        "VPTVG5",
+        "GZ",
+        "vpt",
+        "zorg",
+        24130,
+        2480,
+        Day,
+        "VPT VG 5 integraal, per dag",
+    ),
+    code(
+        "H300",
+        "GZ",
+        "mpt",
+        "zorg",
+        6890,
+        0,
+        Hour,
+        "MPT begeleiding GZ, per uur",
+    ),
+    code(
+        "H811",
+        "GZ",
+        "mpt",
+        "zorg",
+        5130,
+        0,
+        Hour,
+        "MPT dagbesteding GZ, per uur",
+    ),
+    code(
+        "H890",
+        "GZ",
+        "overig",
+        "volledig",
+        1735,
+        0,
+        Ride,
+        "vervoer GZ, per rit",
+    ),
+    code(
+        "GGZ-W3",
+        "GGZ",
+        "intramuraal",
+        "zorg",
+        19640,
+        0,
+        Day,
+        "verblijf GGZ-W 3, per dag",
+    ),
+    code(
+        "NHC-GGZ-W3",
+        "GGZ",
+        "intramuraal",
+        "nhc",
+        3040,
+        0,
+        Day,
+        "NHC bij GGZ-W 3, per dag",
+    ),
+    code(
+        "NIC-GGZ-W3",
+        "GGZ",
+        "intramuraal",
+        "nic",
+        660,
+        0,
+        Day,
+        "NIC bij GGZ-W 3, per dag",
+    ),
+    code(
+        "GGZ-B4",
+        "GGZ",
+        "intramuraal",
+        "zorg",
+        31850,
+        0,
+        Day,
+        "verblijf GGZ-B 4, per dag",
+    ),
+    code(
+        "NHC-GGZ-B4",
+        "GGZ",
+        "intramuraal",
+        "nhc",
+        3470,
+        0,
+        Day,
+        "NHC bij GGZ-B 4, per dag",
+    ),
+    code(
+        "NIC-GGZ-B4",
+        "GGZ",
+        "intramuraal",
+        "nic",
+        810,
+        0,
+        Day,
+        "NIC bij GGZ-B 4, per dag",
+    ),
+    code(
+        "VPT-GGZ-W3",
+        "GGZ",
+        "vpt",
+        "zorg",
+        18990,
+        2960,
+        Day,
+        "VPT GGZ-W 3 integraal, per dag",
+    ),
+    code(
+        "H152",
+        "GGZ",
+        "mpt",
+        "zorg",
+        7180,
+        0,
+        Hour,
+        "MPT begeleiding GGZ, per uur",
+    ),
+    code(
+        "H153",
+        "GGZ",
+        "mpt",
+        "zorg",
+        8840,
+        0,
+        Hour,
+        "MPT behandeling GGZ, per uur",
+    ),
+];
+
+fn tariff_index(code: &str) -> usize {
+    TARIFFS
+        .iter()
+        .position(|t| t.code == code)
+        .expect("the code is in TARIFFS")
+}
+
+/// The codes a provider of a sector and kind claims, with relative weights. An intramural
+/// stay claims its care code and, on separate lines, the NHC and NIC of the same days.
+fn profile(sector: &str, intramural: bool) -> Vec<(usize, f64)> {
+    let codes: Vec<(&str, f64)> = match (sector, intramural) {
+        ("VV", true) => vec![
+            ("V4VV", 2.0),
+            ("NHC4VV", 2.0),
+            ("NIC4VV", 2.0),
+            ("V5VV", 3.0),
+            ("NHC5VV", 3.0),
+            ("NIC5VV", 3.0),
+            ("V6VV", 2.0),
+            ("NHC6VV", 2.0),
+            ("NIC6VV", 2.0),
+            ("V7VV", 1.0),
+            ("NHC7VV", 1.0),
+            ("NIC7VV", 1.0),
+            ("H126", 1.5),
+            ("H127", 0.5),
+            ("T101", 0.5),
+            ("VPT4VV", 0.5),
+        ],
+        ("VV", false) => vec![
+            ("VPT4VV", 2.0),
+            ("VPT5VV", 1.5),
+            ("H126", 4.0),
+            ("H127", 2.0),
+        ],
+        ("GZ", true) => vec![
+            ("VG3", 1.0),
+            ("NHCVG3", 1.0),
+            ("NICVG3", 1.0),
+            ("VG5", 2.0),
+            ("NHCVG5", 2.0),
+            ("NICVG5", 2.0),
+            ("VG7", 1.0),
+            ("NHCVG7", 1.0),
+            ("NICVG7", 1.0),
+            ("H811", 1.0),
+            ("H300", 0.5),
+            ("H890", 0.5),
+        ],
+        ("GZ", false) => vec![("VPTVG5", 1.0), ("H300", 4.0), ("H811", 2.0), ("H890", 1.0)],
+        ("GGZ", true) => vec![
+            ("GGZ-W3", 2.0),
+            ("NHC-GGZ-W3", 2.0),
+            ("NIC-GGZ-W3", 2.0),
+            ("GGZ-B4", 1.0),
+            ("NHC-GGZ-B4", 1.0),
+            ("NIC-GGZ-B4", 1.0),
+            ("H152", 1.0),
+        ],
+        _ => vec![("VPT-GGZ-W3", 1.0), ("H152", 4.0), ("H153", 1.5)],
+    };
+    codes
+        .into_iter()
+        .map(|(c, w)| (tariff_index(c), w))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Providers
+
+struct Provider {
+    kvk: u32,
+    naam: String,
+    sector: &'static str,
+    /// Extramural providers that also claim a little intramural care, near the threshold.
+    near_threshold: bool,
+    weight: f64,
+    /// Realised percentage of the care part of the maximum tariff, in basis points
+    /// (9630 = 96.30%), so that amounts are computed in integers.
+    realised: i64,
+    /// Result as a fraction of revenue.
+    margin: f64,
+    /// Declared Wlz as a fraction of revenue.
+    wlz_share: f64,
+    agbs: Vec<u32>,
+    codes: Vec<(usize, f64)>,
+    lines: u64,
+    /// Σ bedrag of the reference year in cents, accumulated while the claims are written.
+    declared: i64,
+    has_accounts: bool,
+}
+
+const NAME_FIRST: &[&str] = &[
+    "Stichting Zorggroep",
+    "Stichting",
+    "Zorgcentrum",
+    "Woonzorg",
+    "Zorg aan Huis",
+    "Stichting Wonen en Zorg",
+    "Thuiszorg",
+    "Stichting Dichtbij",
+    "Zorgcoöperatie",
+    "Stichting Het",
+];
+const NAME_LAST: &[&str] = &[
+    "De Linde",
+    "Eikenhorst",
+    "Meerzicht",
+    "Het Baken",
+    "De Wilgen",
+    "Bremhorst",
+    "Kompasroos",
+    "Oostflank",
+    "De Boomgaard",
+    "Lindevallei",
+    "Esdoornhuis",
+    "Rivierduin",
+    "De Vaart",
+    "Heuvelrand",
+    "Zonnehoeve",
+    "Waterweide",
+    "De Klaproos",
+    "Ruimzicht",
+    "Polderhof",
+    "Het Anker",
+    "De Kempen",
+    "Vlietland",
+];
+
+fn make_providers(rng: &mut Rng, n: usize) -> Vec<Provider> {
+    let mut kvks = HashSet::new();
+    let mut agb_seq = 0u32;
+    (0..n)
+        .map(|i| {
+            let sector = match rng.unit() {
+                u if u < 0.55 => "VV",
+                u if u < 0.85 => "GZ",
+                _ => "GGZ",
+            };
+            let extramural_share = if sector == "GZ" { 0.30 } else { 0.35 };
+            let intramural = !rng.chance(extramural_share);
+            let kvk = loop {
+                let k = rng.int(10_000_000, 99_999_999) as u32;
+                if kvks.insert(k) {
+                    break k;
+                }
+            };
+            let agb_count = match rng.unit() {
+                u if u < 0.85 => 1,
+                u if u < 0.95 => 2,
+                _ => rng.int(3, 4) as usize,
+            };
+            let prefix = match sector {
+                "VV" => 73,
+                "GZ" => 41,
+                _ => 22,
+            };
+            let agbs = (0..agb_count)
+                .map(|_| {
+                    agb_seq += 1;
+                    prefix * 1_000_000 + agb_seq
+                })
+                .collect();
+            // Fat tails: most providers earn a small margin; one in six is off the centre.
+            let margin = if rng.chance(0.83) {
+                0.015 + 0.012 * rng.normal()
+            } else {
+                0.005 + 0.04 * rng.normal()
+            };
+            let naam = format!(
+                "{} {}{}",
+                rng.pick(NAME_FIRST),
+                rng.pick(NAME_LAST),
+                if i >= NAME_FIRST.len() * NAME_LAST.len() / 4 {
+                    format!(" {}", i + 1)
+                } else {
+                    String::new()
+                }
+            );
+            Provider {
+                kvk,
+                naam,
+                sector,
+                near_threshold: !intramural && rng.chance(0.15),
+                // Lognormal size: a median provider, and a long tail of large ones.
+                weight: (1.1 * rng.normal()).exp(),
+                realised: ((0.963 + 0.012 * rng.normal()).clamp(0.93, 1.0) * 10_000.0).round()
+                    as i64,
+                margin: margin.clamp(-0.12, 0.15),
+                wlz_share: rng.uniform(0.60, 0.95),
+                agbs,
+                codes: profile(sector, intramural),
+                lines: 0,
+                declared: 0,
+                has_accounts: true,
+            }
+        })
+        .collect()
+}
+
+/// Splits `total` lines over the providers in proportion to their weights, exactly.
+fn allocate(providers: &mut [Provider], total: u64) {
+    let sum: f64 = providers.iter().map(|p| p.weight).sum();
+    let mut shares: Vec<(usize, f64)> = Vec::new();
+    let mut given = 0;
+    for (i, p) in providers.iter_mut().enumerate() {
+        let exact = total as f64 * p.weight / sum;
+        p.lines = exact.floor() as u64;
+        given += p.lines;
+        shares.push((i, exact - exact.floor()));
+    }
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for &(i, _) in shares.iter().take((total - given) as usize) {
+        providers[i].lines += 1;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Claim lines
+
+/// One claim line, money in cents and units in hundredths.
+struct Line {
+    agb: u32,
+    year: i32,
+    code: usize,
+    units: i64,
+    cents: i64,
+    bsn: u32,
+}
+
+/// n / d rounded half away from zero, so that a credit is exactly minus its debit.
+fn div_round(n: i64, d: i64) -> i64 {
+    let q = (n.abs() + d / 2) / d;
+    if n < 0 {
+        -q
+    } else {
+        q
+    }
+}
+
+/// The amount in cents declared for `units` (in hundredths) of `code`: the care part at
+/// `realised` basis points, embedded capital, NHC/NIC and `volledig` lines at 100%.
+fn amount(code: &Code, units: i64, realised: i64) -> i64 {
+    match code.component {
+        "zorg" => {
+            div_round(units * (code.max - code.capital) * realised, 100 * 10_000)
+                + div_round(units * code.capital, 100)
+        }
+        _ => div_round(units * code.max, 100),
+    }
+}
+
+fn units_for(rng: &mut Rng, unit: Unit) -> i64 {
+    match unit {
+        Unit::Day => rng.int(1, 31) as i64 * 100,
+        Unit::Hour => rng.int(1, 160) as i64 * 25,
+        Unit::Ride => rng.int(1, 22) as i64 * 100,
+    }
+}
+
+fn weighted(rng: &mut Rng, codes: &[(usize, f64)]) -> usize {
+    let total: f64 = codes.iter().map(|c| c.1).sum();
+    let mut x = rng.unit() * total;
+    for &(c, w) in codes {
+        if x < w {
+            return c;
+        }
+        x -= w;
+    }
+    codes[codes.len() - 1].0
+}
+
+/// Emits one provider's lines of one month (a share of its yearly lines), with now and
+/// then a credit that takes back part of a line, or a late line of the year before.
+fn month_lines(
+    rng: &mut Rng,
+    p: &mut Provider,
+    count: u64,
+    year: i32,
+    mut emit: impl FnMut(&Line) -> Result<()>,
+) -> Result<()> {
+    let near = p.near_threshold.then(|| profile(p.sector, true));
+    let mut written = 0;
+    while written < count {
+        let codes = match &near {
+            // About 0.5% of a near-threshold provider's lines are an intramural stay.
+            Some(intra) if rng.chance(0.005) => intra,
+            _ => &p.codes,
+        };
+        let code = weighted(rng, codes);
+        let units = units_for(rng, TARIFFS[code].unit);
+        let line_year = if rng.chance(0.002) { year - 1 } else { year };
+        let line = Line {
+            agb: *rng.pick(&p.agbs),
+            year: line_year,
+            code,
+            units,
+            cents: amount(&TARIFFS[code], units, p.realised),
+            bsn: rng.int(100_000_000, 999_999_999) as u32,
+        };
+        if line_year == year {
+            p.declared += line.cents;
+        }
+        emit(&line)?;
+        written += 1;
+        if written < count && rng.chance(0.015) {
+            // A correction: part of the same line taken back.
+            let back = (line.units * rng.int(1, 3) as i64 / 4).max(1);
+            let credit = Line {
+                units: -back,
+                cents: -amount(&TARIFFS[code], back, p.realised),
+                ..line
+            };
+            if line_year == year {
+                p.declared += credit.cents;
+            }
+            emit(&credit)?;
+            written += 1;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+fn cents_text(out: &mut Vec<u8>, cents: i64) {
+    if cents < 0 {
+        out.push(b'-');
+    }
+    let c = cents.unsigned_abs();
+    let _ = write!(out, "{}.{:02}", c / 100, c % 100);
+}
+
+trait ClaimSink {
+    fn line(&mut self, line: &Line) -> Result<()>;
+    fn finish(self: Box<Self>) -> Result<()>;
+}
+
+struct CsvSink<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> CsvSink<W> {
+    fn new(mut out: W) -> Result<CsvSink<W>> {
+        out.write_all(b"agb,jaar,prestatiecode,aantal,bedrag,bsn\n")?;
+        Ok(CsvSink {
+            out,
+            buf: Vec::with_capacity(1 << 16),
+        })
+    }
+}
+
+impl<W: Write> ClaimSink for CsvSink<W> {
+    fn line(&mut self, l: &Line) -> Result<()> {
+        let b = &mut self.buf;
+        let _ = write!(b, "{:08},{},{},", l.agb, l.year, TARIFFS[l.code].code);
+        cents_text(b, l.units);
+        b.push(b',');
+        cents_text(b, l.cents);
+        let _ = writeln!(b, ",{}", l.bsn);
+        if b.len() > (1 << 16) - 256 {
+            self.out.write_all(b)?;
+            b.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+struct GzSink(CsvSink<flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>>);
+
+impl ClaimSink for GzSink {
+    fn line(&mut self, l: &Line) -> Result<()> {
+        self.0.line(l)
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        let mut inner = self.0;
+        inner.out.write_all(&inner.buf)?;
+        inner.out.finish()?.flush()?;
+        Ok(())
+    }
+}
+
+/// Parquet through polars, a row group per batch: agb and prestatiecode as text, jaar as
+/// a 32-bit integer, aantal and bedrag as exact decimals with two places, bsn as text.
+struct ParquetSink {
+    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+    batch: ParquetBatch,
+}
+
+#[derive(Default)]
+struct ParquetBatch {
+    agb: Vec<String>,
+    jaar: Vec<i32>,
+    code: Vec<&'static str>,
+    aantal: Vec<i128>,
+    bedrag: Vec<i128>,
+    bsn: Vec<String>,
+}
+
+const PARQUET_BATCH: usize = 1 << 20;
+
+impl ParquetBatch {
+    fn frame(&mut self) -> Result<polars::prelude::DataFrame> {
+        use polars::prelude::*;
+        let b = std::mem::take(self);
+        let decimal = |name: &str, v: Vec<i128>| -> Result<Column> {
+            Ok(Int128Chunked::from_vec(name.into(), v)
+                .into_decimal(18, 2)?
+                .into_series()
+                .into())
+        };
+        Ok(DataFrame::new_infer_height(vec![
+            Column::new("agb".into(), b.agb),
+            Column::new("jaar".into(), b.jaar),
+            Column::new("prestatiecode".into(), b.code),
+            decimal("aantal", b.aantal)?,
+            decimal("bedrag", b.bedrag)?,
+            Column::new("bsn".into(), b.bsn),
+        ])?)
+    }
+}
+
+impl ParquetSink {
+    fn new(file: std::fs::File) -> Result<ParquetSink> {
+        use polars::prelude::*;
+        let mut empty = ParquetBatch::default();
+        let schema = empty.frame()?.schema().as_ref().clone();
+        let writer = ParquetWriter::new(file)
+            .with_row_group_size(Some(PARQUET_BATCH))
+            .batched(&schema)?;
+        Ok(ParquetSink {
+            writer,
+            batch: ParquetBatch::default(),
+        })
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if !self.batch.agb.is_empty() {
+            let df = self.batch.frame()?;
+            self.writer.write_batch(&df)?;
+        }
+        Ok(())
+    }
+}
+
+impl ClaimSink for ParquetSink {
+    fn line(&mut self, l: &Line) -> Result<()> {
+        let b = &mut self.batch;
+        b.agb.push(format!("{:08}", l.agb));
+        b.jaar.push(l.year);
+        b.code.push(TARIFFS[l.code].code);
+        b.aantal.push(i128::from(l.units));
+        b.bedrag.push(i128::from(l.cents));
+        b.bsn.push(l.bsn.to_string());
+        if b.agb.len() >= PARQUET_BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.flush()?;
+        self.writer.finish()?;
+        Ok(())
+    }
+}
+
+fn sink(path: &Path, format: ClaimsFormat) -> Result<Box<dyn ClaimSink>> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(match format {
+        ClaimsFormat::Csv => Box::new(CsvSink::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            file,
+        ))?),
+        ClaimsFormat::CsvGz => {
+            let gz = flate2::GzBuilder::new().mtime(0).write(
+                std::io::BufWriter::with_capacity(1 << 20, file),
+                flate2::Compression::fast(),
+            );
+            Box::new(GzSink(CsvSink::new(gz)?))
+        }
+        ClaimsFormat::Parquet => Box::new(ParquetSink::new(file)?),
+    })
+}
+
+fn money(cents: i64) -> String {
+    let mut b = Vec::new();
+    cents_text(&mut b, cents);
+    String::from_utf8(b).expect("ASCII")
+}
+
+fn write_text(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Generates the data set into `opts.out`; `progress(done, total)` hears about the claims.
+pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Summary> {
+    if opts.providers < 4 {
+        bail!("--aanbieders must be at least 4");
+    }
+    if opts.claim_lines < opts.providers as u64 * 12 {
+        bail!(
+            "--declaratieregels must be at least 12 per provider ({})",
+            opts.providers * 12
+        );
+    }
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create {}", opts.out.display()))?;
+    let mut rng = Rng::new(opts.seed);
+    let mut providers = make_providers(&mut rng, opts.providers);
+
+    // A few providers the pipeline must exclude: accounts without claims, claims without
+    // accounts, and a new provider listed in the configuration. About 2%, at least one each.
+    let odd = (opts.providers / 50).max(1);
+    let n = providers.len();
+    for p in &mut providers[n - odd..] {
+        p.weight = 0.0;
+    }
+    for p in &mut providers[n - 2 * odd..n - odd] {
+        p.has_accounts = false;
+    }
+    let new_provider = providers[n - 2 * odd - 1].kvk;
+    allocate(&mut providers, opts.claim_lines);
+
+    let claims_path = opts.out.join(opts.format.file_name());
+    let mut out = sink(&claims_path, opts.format)?;
+    let mut done = 0u64;
+    let year = opts.year;
+    for month in 0..12u64 {
+        for p in providers.iter_mut() {
+            // This month's share of the provider's lines, exactly (months 0..12 add up).
+            let count = p.lines * (month + 1) / 12 - p.lines * month / 12;
+            month_lines(&mut rng, p, count, year, |l| out.line(l))?;
+            done += count;
+        }
+        progress(done, opts.claim_lines);
+    }
+    out.finish()?;
+
+    // Accounts derived from what each provider declared.
+    let mut j = String::from(
+        "kvk,naam,boekjaar,bedrijfsopbrengsten,opbrengsten_wlz,bedrijfslasten,financiele_baten,financiele_lasten,resultaat,sector\n",
+    );
+    for p in providers.iter().filter(|p| p.has_accounts) {
+        // A provider without claims still has revenue: mostly outside the Wlz.
+        let declared = if p.lines == 0 { 500_000_00 } else { p.declared };
+        let revenue = (declared as f64 / p.wlz_share).round() as i64;
+        let wlz = if p.lines == 0 {
+            0
+        } else {
+            (declared as f64 * rng.uniform(0.985, 1.015)).round() as i64
+        };
+        let result = (revenue as f64 * p.margin).round() as i64;
+        let fin_income = (revenue as f64 * rng.uniform(0.0, 0.002)).round() as i64;
+        let fin_costs = (revenue as f64 * rng.uniform(0.002, 0.015)).round() as i64;
+        let costs = revenue - result + fin_income - fin_costs;
+        let naam = if p.naam.contains(',') {
+            format!("\"{}\"", p.naam)
+        } else {
+            p.naam.clone()
+        };
+        let _ = writeln!(
+            j,
+            "{},{naam},{year},{},{},{},{},{},{},{}",
+            p.kvk,
+            money(revenue),
+            money(wlz),
+            money(costs),
+            money(fin_income),
+            money(fin_costs),
+            money(result),
+            p.sector
+        );
+    }
+    write_text(&opts.out.join("jaarverslagen.csv"), &j)?;
+
+    let mut t = String::from("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid\n");
+    for c in TARIFFS {
+        let capital = if c.capital == 0 {
+            String::new()
+        } else {
+            money(c.capital)
+        };
+        let _ = writeln!(
+            t,
+            "{year},{},\"(illustratief, geen NZa-tarief) {}\",{},{},{},{},{capital}",
+            c.code,
+            c.what,
+            c.sector,
+            c.vorm,
+            c.component,
+            money(c.max)
+        );
+    }
+    write_text(&opts.out.join("tarieven.csv"), &t)?;
+
+    let mut k = String::from("agb,kvk\n");
+    for p in &providers {
+        for a in &p.agbs {
+            let _ = writeln!(k, "{a:08},{}", p.kvk);
+        }
+    }
+    write_text(&opts.out.join("koppeltabel.csv"), &k)?;
+
+    let config = format!(
+        "# Generated by: richttarief generate --aanbieders {} --declaratieregels {} --seed {} --formaat {}\n\
+         # Synthetic data: every provider is made up and the tariffs are illustrative, not NZa's.\n\
+         model = \"zn-2027\"\n\
+         referentiejaar = {year}\n\n\
+         [invoer]\n\
+         jaarverslagen = \"jaarverslagen.csv\"\n\
+         declaraties = [\"{}\"]\n\
+         tarieven = \"tarieven.csv\"\n\
+         koppeltabel = \"koppeltabel.csv\"\n\n\
+         [uitsluiting]\n\
+         kvk = [{{ kvk = \"{new_provider}\", reden = \"nieuwe aanbieder\" }}]\n",
+        opts.providers,
+        opts.claim_lines,
+        opts.seed,
+        match opts.format {
+            ClaimsFormat::Csv => "csv",
+            ClaimsFormat::CsvGz => "csv.gz",
+            ClaimsFormat::Parquet => "parquet",
+        },
+        opts.format.file_name(),
+    );
+    write_text(&opts.out.join("richttarief.toml"), &config)?;
+
+    Ok(Summary {
+        providers: providers.len(),
+        claim_lines: done,
+        files: vec![
+            "jaarverslagen.csv".into(),
+            opts.format.file_name().into(),
+            "tarieven.csv".into(),
+            "koppeltabel.csv".into(),
+            "richttarief.toml".into(),
+        ],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generator_is_deterministic_for_a_seed() {
+        let a: Vec<u64> = {
+            let mut r = Rng::new(7);
+            (0..5).map(|_| r.next_u64()).collect()
+        };
+        let b: Vec<u64> = {
+            let mut r = Rng::new(7);
+            (0..5).map(|_| r.next_u64()).collect()
+        };
+        assert_eq!(a, b);
+        assert_ne!(a, {
+            let mut r = Rng::new(8);
+            (0..5).map(|_| r.next_u64()).collect::<Vec<_>>()
+        });
+    }
+
+    #[test]
+    fn allocation_gives_every_line_exactly_once() {
+        let mut rng = Rng::new(1);
+        let mut providers = make_providers(&mut rng, 37);
+        allocate(&mut providers, 10_007);
+        assert_eq!(providers.iter().map(|p| p.lines).sum::<u64>(), 10_007);
+    }
+
+    #[test]
+    fn amounts_pay_capital_in_full_and_care_at_the_realised_percentage() {
+        // VPT4VV: max €158.20 with €21.40 capital; 10 days at 96%:
+        // care 10·136.80·0.96 = 1313.28, capital 10·21.40 = 214.00, total 1527.28.
+        let vpt = &TARIFFS[tariff_index("VPT4VV")];
+        assert_eq!(amount(vpt, 1000, 9600), 152728);
+        // NHC at 100% whatever the realised percentage: 10 days at €27.85.
+        assert_eq!(amount(&TARIFFS[tariff_index("NHC4VV")], 1000, 9000), 27850);
+        // A credit is exactly the negative of the same amount, also at a half cent:
+        // 0.25 hour of H126 at €63.45 is 15.8625 → 15.86; 0.5 hour at 97.5% is 30.93.
+        assert_eq!(amount(vpt, -1000, 9600), -152728);
+        let h126 = &TARIFFS[tariff_index("H126")];
+        assert_eq!(
+            (amount(h126, 25, 10_000), amount(h126, -25, 10_000)),
+            (1586, -1586)
+        );
+        assert_eq!(amount(h126, -50, 9750), -amount(h126, 50, 9750));
+    }
+
+    #[test]
+    fn money_is_written_with_two_decimals() {
+        assert_eq!(money(-5), "-0.05");
+        assert_eq!(money(123456), "1234.56");
+    }
+}

@@ -31,11 +31,23 @@ impl Kvk {
     pub fn parse(text: &str) -> Result<Kvk, String> {
         parse_eight_digits(text).map(Kvk)
     }
+
+    /// From the number of an eight-digit text already checked (leading zeros dropped).
+    pub fn from_number(n: u32) -> Kvk {
+        debug_assert!(n <= 99_999_999);
+        Kvk(n)
+    }
 }
 
 impl Agb {
     pub fn parse(text: &str) -> Result<Agb, String> {
         parse_eight_digits(text).map(Agb)
+    }
+
+    /// From the number of an eight-digit text already checked (leading zeros dropped).
+    pub fn from_number(n: u32) -> Agb {
+        debug_assert!(n <= 99_999_999);
+        Agb(n)
     }
 }
 

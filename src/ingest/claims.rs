@@ -3,25 +3,25 @@
 //! koppeltabel and the tariff table.
 //!
 //! No claim line is ever held as a row: memory grows with the number of distinct
-//! claimant × prestatiecode pairs, not with the number of lines. For each pair and each AGB
-//! the first file and line it was seen on is kept, so that a prestatiecode without a
-//! tariff or an AGB without a KvK is reported where it occurs.
+//! claimant × prestatiecode pairs, not with the number of lines. Sums are exact integers
+//! in millionths (every input number has at most six decimals, see `number`), which adds
+//! up as fast as integers do and converts to `Decimal` without loss. For each pair and
+//! each AGB the first file and line it was seen on is kept, so that a prestatiecode
+//! without a tariff or an AGB without a KvK is reported where it occurs.
+//!
+//! Files are read by parallel workers (`claims_csv`, `parquet`), each into its own
+//! `Partial`; partials merge by exact addition and the minimum of first-seen lines, so the
+//! result does not depend on how the work was divided.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
-use flate2::bufread::MultiGzDecoder;
+use anyhow::{bail, Result};
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 
-use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, parse_decimal, Cell};
-use super::table::{
-    clean_header, detect_separator, format_of, map_columns, optional, required, width_problem,
-    Format, RowErrors, Want,
-};
-use super::{parquet, Koppeltabel, TariffTable};
+use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell, MAX_DECIMALS};
+use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
+use super::{claims_csv, parquet, Koppeltabel, TariffTable};
 use crate::config::{Config, DecimalSign};
 use crate::model::{Agb, ClaimSums, Kvk};
 
@@ -32,22 +32,96 @@ pub enum Claimant {
     Kvk(Kvk),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Seen {
-    file: u32,
-    line: u64,
+/// A file (by its index in the configuration) and a line in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Seen {
+    pub file: u32,
+    pub line: u64,
 }
 
+/// Exact sums in millionths, and where the pair was first seen.
 #[derive(Debug, Clone, Copy)]
-struct Acc {
-    sums: ClaimSums,
-    first: Seen,
+pub(super) struct Acc {
+    pub aantal: i128,
+    pub bedrag: i128,
+    pub first: Seen,
+}
+
+/// A decimal of at most six places as an integer in millionths, exactly.
+pub(super) fn to_fixed(d: Decimal) -> i128 {
+    debug_assert!(d.scale() <= MAX_DECIMALS || d.normalize().scale() <= MAX_DECIMALS);
+    let d = d.normalize();
+    d.mantissa() * 10i128.pow(MAX_DECIMALS - d.scale())
+}
+
+pub(super) fn from_fixed(v: i128) -> Decimal {
+    Decimal::try_from_i128_with_scale(v, MAX_DECIMALS)
+        .expect("a sum of claims fits in a Decimal")
+        .normalize()
+}
+
+/// A fixed hasher: fast for these small keys, and the same in every run.
+pub(super) type Hasher = foldhash::fast::FixedState;
+
+/// One worker's aggregate of some claim lines of one file.
+pub(super) struct Partial {
+    code_ids: HashMap<Box<[u8]>, u32, Hasher>,
+    codes: Vec<Box<[u8]>>,
+    sums: HashMap<(Claimant, u32), Acc, Hasher>,
+    pub errors: RowErrors,
+    pub rows: u64,
+    pub other_years: u64,
+}
+
+impl Partial {
+    pub fn new(file: &str) -> Partial {
+        Partial {
+            code_ids: HashMap::with_hasher(Hasher::default()),
+            codes: Vec::new(),
+            sums: HashMap::with_hasher(Hasher::default()),
+            errors: RowErrors::new(file),
+            rows: 0,
+            other_years: 0,
+        }
+    }
+
+    #[inline]
+    pub fn add(&mut self, who: Claimant, code: &[u8], aantal: i128, bedrag: i128, first: Seen) {
+        let id = match self.code_ids.get(code) {
+            Some(&id) => id,
+            None => {
+                let id = self.codes.len() as u32;
+                self.codes.push(code.into());
+                self.code_ids.insert(code.into(), id);
+                id
+            }
+        };
+        let acc = self.sums.entry((who, id)).or_insert(Acc {
+            aantal: 0,
+            bedrag: 0,
+            first,
+        });
+        acc.aantal += aantal;
+        acc.bedrag += bedrag;
+        acc.first = acc.first.min(first);
+    }
+
+    /// Takes in another partial of the same file.
+    pub fn merge(&mut self, other: Partial) {
+        for ((who, id), acc) in other.sums {
+            let code = &other.codes[id as usize];
+            self.add(who, code, acc.aantal, acc.bedrag, acc.first);
+        }
+        self.errors.merge(other.errors);
+        self.rows += other.rows;
+        self.other_years += other.other_years;
+    }
 }
 
 /// The claims of the reference year, summed per claimant × prestatiecode.
 #[derive(Debug, Default)]
 pub struct RawClaims {
-    code_ids: HashMap<Box<str>, u32>,
+    code_ids: HashMap<String, u32>,
     codes: Vec<String>,
     sums: HashMap<(Claimant, u32), Acc>,
     pub files: Vec<ClaimFile>,
@@ -66,22 +140,24 @@ pub struct ClaimFile {
 }
 
 impl RawClaims {
-    fn add(&mut self, who: Claimant, code: &str, aantal: Decimal, bedrag: Decimal, first: Seen) {
-        let id = match self.code_ids.get(code) {
-            Some(&id) => id,
-            None => {
-                let id = self.codes.len() as u32;
-                self.codes.push(code.to_string());
-                self.code_ids.insert(code.into(), id);
-                id
+    fn absorb(&mut self, part: Partial) {
+        for ((who, id), acc) in part.sums {
+            // Codes were checked to be UTF-8 when they were read.
+            let code = String::from_utf8_lossy(&part.codes[id as usize]).into_owned();
+            let next = self.codes.len() as u32;
+            let gid = *self.code_ids.entry(code.clone()).or_insert(next);
+            if gid == next {
+                self.codes.push(code);
             }
-        };
-        let acc = self.sums.entry((who, id)).or_insert(Acc {
-            sums: ClaimSums::default(),
-            first,
-        });
-        acc.sums.aantal += aantal;
-        acc.sums.bedrag += bedrag;
+            let e = self.sums.entry((who, gid)).or_insert(Acc {
+                aantal: 0,
+                bedrag: 0,
+                first: acc.first,
+            });
+            e.aantal += acc.aantal;
+            e.bedrag += acc.bedrag;
+            e.first = e.first.min(acc.first);
+        }
     }
 
     /// Every claimant × prestatiecode pair with its sums, sorted (for comparisons).
@@ -89,7 +165,13 @@ impl RawClaims {
         let mut v: Vec<_> = self
             .sums
             .iter()
-            .map(|(&(who, id), acc)| (who, self.codes[id as usize].clone(), acc.sums))
+            .map(|(&(who, id), acc)| {
+                let sums = ClaimSums {
+                    aantal: from_fixed(acc.aantal),
+                    bedrag: from_fixed(acc.bedrag),
+                };
+                (who, self.codes[id as usize].clone(), sums)
+            })
             .collect();
         v.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         v
@@ -101,16 +183,20 @@ impl RawClaims {
 }
 
 /// The column positions of one claims file.
-struct ClaimColumns {
-    agb: Option<usize>,
-    kvk: Option<usize>,
-    jaar: usize,
-    prestatiecode: usize,
-    aantal: usize,
-    bedrag: usize,
+pub(super) struct ClaimColumns {
+    pub agb: Option<usize>,
+    pub kvk: Option<usize>,
+    pub jaar: usize,
+    pub prestatiecode: usize,
+    pub aantal: usize,
+    pub bedrag: usize,
 }
 
-fn claim_columns(file: &str, headers: &[String], config: &Config) -> Result<ClaimColumns> {
+pub(super) fn claim_columns(
+    file: &str,
+    headers: &[String],
+    config: &Config,
+) -> Result<ClaimColumns> {
     let ids = map_columns(
         file,
         headers,
@@ -139,7 +225,7 @@ fn claim_columns(file: &str, headers: &[String], config: &Config) -> Result<Clai
 }
 
 /// Parses one claim line from its cells, recording problems; `None` if it had any.
-fn claim_line<'c>(
+pub(super) fn claim_line<'c>(
     cells: &dyn Fn(usize) -> &'c Cell,
     columns: &ClaimColumns,
     sign: DecimalSign,
@@ -191,6 +277,94 @@ fn claim_line<'c>(
     Some((who?, jaar?, code?, aantal?, bedrag?))
 }
 
+/// Adds a line parsed by `claim_line` to `part`, or counts it as another year.
+pub(super) fn add_line(
+    part: &mut Partial,
+    line: (Claimant, i64, String, Decimal, Decimal),
+    year: i64,
+    seen: Seen,
+) {
+    let (who, jaar, code, aantal, bedrag) = line;
+    if jaar != year {
+        part.other_years += 1;
+    } else {
+        part.add(
+            who,
+            code.as_bytes(),
+            to_fixed(aantal),
+            to_fixed(bedrag),
+            seen,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Fast parsing of well-formed values, shared by the CSV and Parquet readers. Anything
+// unusual returns None and goes to `claim_line`, which words the problem.
+
+/// ASCII white space off both ends.
+pub(super) fn trim(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |p| p + 1);
+    &b[start..end]
+}
+
+/// Eight ASCII digits as a number.
+pub(super) fn eight_digits(b: &[u8]) -> Option<u32> {
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+}
+
+/// `[-+]digits[.digits]` with at most six decimals, in millionths; `None` for anything else.
+pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
+    let (negative, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let mut whole: i64 = 0;
+    let mut i = 0;
+    while i < digits.len() && digits[i].is_ascii_digit() {
+        whole = whole
+            .checked_mul(10)?
+            .checked_add(i64::from(digits[i] - b'0'))?;
+        i += 1;
+    }
+    let whole_digits = i;
+    let mut fraction: i64 = 0;
+    let mut places = 0u32;
+    if i < digits.len() {
+        if digits[i] != mark {
+            return None;
+        }
+        i += 1;
+        while i < digits.len() && digits[i].is_ascii_digit() {
+            if places == 6 {
+                return None;
+            }
+            fraction = fraction * 10 + i64::from(digits[i] - b'0');
+            places += 1;
+            i += 1;
+        }
+        if i != digits.len() {
+            return None;
+        }
+    }
+    if whole_digits + places as usize == 0 {
+        return None;
+    }
+    let v = i128::from(whole) * 1_000_000 + i128::from(fraction) * 10i128.pow(6 - places);
+    Some(if negative { -v } else { v })
+}
+
 /// Reads every claims file of the configuration in order; `progress` hears one line per file.
 pub fn read_claims(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<RawClaims> {
     let mut raw = RawClaims::default();
@@ -204,190 +378,29 @@ pub fn read_claims(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Ra
             rows: 0,
             other_years: 0,
         });
-        let stats = match format_of(&full)? {
-            Format::Csv => read_csv_file(&full, &shown, i as u32, config, &mut raw)?,
-            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config, &mut raw)?,
+        let (stats, part) = match format_of(&full)? {
+            Format::Csv => claims_csv::read(&full, &shown, i as u32, config)?,
+            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config)?,
             Format::Spreadsheet => {
                 bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
             }
         };
+        let mut part = part;
+        std::mem::replace(&mut part.errors, RowErrors::new(&shown)).finish()?;
         if stats.rows == 0 {
             bail!("{shown}: the claims file has no claim lines");
+        }
+        if let Some(twin) = raw.files[..i].iter().find(|f| f.sha256 == stats.sha256) {
+            bail!("{shown} has the same content as {} (SHA-256 {}); its claims would be counted twice", twin.file, stats.sha256);
         }
         progress(&format!(
             "read {shown}: {} claim lines ({} of other years skipped)",
             stats.rows, stats.other_years
         ));
-        if let Some(twin) = raw.files[..i].iter().find(|f| f.sha256 == stats.sha256) {
-            bail!(
-                "{shown} has the same content as {} (SHA-256 {}); its claims would be counted twice",
-                twin.file,
-                stats.sha256
-            );
-        }
         raw.files[i] = stats;
+        raw.absorb(part);
     }
     Ok(raw)
-}
-
-/// A reader that hashes and counts every byte that passes through it.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
-    bytes: u64,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
-}
-
-fn read_csv_file(
-    path: &Path,
-    shown: &str,
-    file: u32,
-    config: &Config,
-    raw: &mut RawClaims,
-) -> Result<ClaimFile> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
-    let mut hashing = Hashing {
-        inner: f,
-        hasher: Sha256::new(),
-        bytes: 0,
-    };
-    let (rows, other_years) = {
-        let mut buffered = BufReader::with_capacity(1 << 16, &mut hashing);
-        let gzip = buffered
-            .fill_buf()
-            .with_context(|| format!("cannot read {shown}"))?
-            .starts_with(&[0x1f, 0x8b]);
-        let decoded: Box<dyn BufRead + '_> = if gzip {
-            Box::new(BufReader::with_capacity(
-                1 << 16,
-                MultiGzDecoder::new(buffered),
-            ))
-        } else {
-            Box::new(buffered)
-        };
-        aggregate_csv(decoded, shown, file, config, raw)?
-    };
-    // Hash what the parser did not need to read (nothing, normally) so the hash is the file's.
-    std::io::copy(&mut hashing, &mut std::io::sink())
-        .with_context(|| format!("cannot read {shown}"))?;
-    Ok(ClaimFile {
-        file: shown.to_string(),
-        bytes: hashing.bytes,
-        sha256: format!("{:x}", hashing.hasher.finalize()),
-        rows,
-        other_years,
-    })
-}
-
-fn aggregate_csv(
-    mut input: Box<dyn BufRead + '_>,
-    shown: &str,
-    file: u32,
-    config: &Config,
-    raw: &mut RawClaims,
-) -> Result<(u64, u64)> {
-    let mut header = Vec::new();
-    input
-        .read_until(b'\n', &mut header)
-        .with_context(|| format!("cannot read {shown}"))?;
-    if header.iter().all(u8::is_ascii_whitespace) {
-        bail!("{shown}: the claims file is empty (no header line)");
-    }
-    let separator = detect_separator(&header);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .flexible(true)
-        .has_headers(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(std::io::Cursor::new(header).chain(input));
-    let headers: Vec<String> = reader
-        .byte_headers()
-        .with_context(|| format!("{shown}: cannot read the header line"))?
-        .iter()
-        .map(|h| clean_header(&String::from_utf8_lossy(h)))
-        .collect();
-    let columns = claim_columns(shown, &headers, config)?;
-    let mut errors = RowErrors::new(shown);
-    let year = i64::from(config.referentiejaar);
-    let sign = config.decimaalteken;
-    let mut record = csv::ByteRecord::new();
-    let (mut rows, mut other_years) = (0u64, 0u64);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => bail!("{shown}: {e}"),
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        rows += 1;
-        if let Some(problem) = width_problem(&record, headers.len()) {
-            errors.push_row(&format!("row {line}"), &problem);
-            continue;
-        }
-        let seen = Seen { file, line };
-        match fast_line(&record, &columns, sign) {
-            Ok((_, jaar, ..)) if jaar != year => other_years += 1,
-            Ok((who, _, code, aantal, bedrag)) => raw.add(who, code, aantal, bedrag, seen),
-            Err(()) => {
-                // The slow path parses the line again through cells, to word the problem.
-                let cells: Vec<Cell> = record
-                    .iter()
-                    .map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned()))
-                    .collect();
-                let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
-                match claim_line(&get, &columns, sign, &format!("row {line}"), &mut errors) {
-                    Some((_, jaar, ..)) if jaar != year => other_years += 1,
-                    Some((who, _, code, aantal, bedrag)) => {
-                        raw.add(who, &code, aantal, bedrag, seen)
-                    }
-                    None => {}
-                }
-            }
-        }
-    }
-    errors.finish()?;
-    Ok((rows, other_years))
-}
-
-/// Parses a well-formed line without allocating; any problem sends it to the slow path,
-/// which finds and words the problem.
-fn fast_line<'r>(
-    record: &'r csv::ByteRecord,
-    c: &ClaimColumns,
-    sign: DecimalSign,
-) -> Result<(Claimant, i64, &'r str, Decimal, Decimal), ()> {
-    let field = |i: usize| {
-        record
-            .get(i)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .map(str::trim)
-            .unwrap_or("")
-    };
-    let kvk = c.kvk.map(field).unwrap_or("");
-    let who = if !kvk.is_empty() {
-        Claimant::Kvk(Kvk::parse(kvk).map_err(drop)?)
-    } else {
-        Claimant::Agb(Agb::parse(c.agb.map(field).unwrap_or("")).map_err(drop)?)
-    };
-    let jaar = field(c.jaar).parse::<i64>().map_err(drop)?;
-    let code = field(c.prestatiecode);
-    if code.is_empty() {
-        return Err(());
-    }
-    let aantal = parse_decimal(field(c.aantal), sign).map_err(drop)?;
-    let bedrag = parse_decimal(field(c.bedrag), sign).map_err(drop)?;
-    Ok((who, jaar, code, aantal, bedrag))
 }
 
 fn read_parquet_file(
@@ -395,68 +408,19 @@ fn read_parquet_file(
     shown: &str,
     file: u32,
     config: &Config,
-    raw: &mut RawClaims,
-) -> Result<ClaimFile> {
+) -> Result<(ClaimFile, Partial)> {
     let (bytes, sha256) = super::hash_file(path)?;
     let headers = parquet::headers(path, shown)?;
     let columns = claim_columns(shown, &headers, config)?;
-    let wanted: Vec<usize> = [
-        columns.agb,
-        columns.kvk,
-        Some(columns.jaar),
-        Some(columns.prestatiecode),
-        Some(columns.aantal),
-        Some(columns.bedrag),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    // Batches hold only the contract columns, renumbered 0.. in `wanted` order.
-    let mut next = 0..;
-    let mut renumber = |c: Option<usize>| c.map(|_| next.next().expect("unbounded"));
-    let local = ClaimColumns {
-        agb: renumber(columns.agb),
-        kvk: renumber(columns.kvk),
-        jaar: renumber(Some(columns.jaar)).expect("present"),
-        prestatiecode: renumber(Some(columns.prestatiecode)).expect("present"),
-        aantal: renumber(Some(columns.aantal)).expect("present"),
-        bedrag: renumber(Some(columns.bedrag)).expect("present"),
-    };
-    let names: Vec<String> = wanted.iter().map(|&i| headers[i].clone()).collect();
-    let mut errors = RowErrors::new(shown);
-    let year = i64::from(config.referentiejaar);
-    let (mut rows, mut other_years) = (0u64, 0u64);
-    parquet::for_each_batch(path, shown, &names, |offset, batch| {
-        let height = batch.first().map_or(0, Vec::len);
-        #[allow(clippy::needless_range_loop)] // r indexes every column of the batch
-        for r in 0..height {
-            let line = offset + r as u64 + 1;
-            rows += 1;
-            let get = |c: usize| &batch[c][r];
-            if let Some((who, jaar, code, aantal, bedrag)) = claim_line(
-                &get,
-                &local,
-                config.decimaalteken,
-                &format!("row {line}"),
-                &mut errors,
-            ) {
-                if jaar != year {
-                    other_years += 1;
-                } else {
-                    raw.add(who, &code, aantal, bedrag, Seen { file, line });
-                }
-            }
-        }
-        Ok(())
-    })?;
-    errors.finish()?;
-    Ok(ClaimFile {
+    let part = parquet::aggregate(path, shown, file, &headers, &columns, config)?;
+    let stats = ClaimFile {
         file: shown.to_string(),
         bytes,
         sha256,
-        rows,
-        other_years,
-    })
+        rows: part.rows,
+        other_years: part.other_years,
+    };
+    Ok((stats, part))
 }
 
 /// "N <what>; first 5:" and, per value in the order of the file and line it first occurs
@@ -503,13 +467,7 @@ pub fn join(
     let mut unknown_codes: BTreeMap<&str, Seen> = BTreeMap::new();
     let mut unmapped: BTreeMap<Agb, Seen> = BTreeMap::new();
     let mut out: BTreeMap<Kvk, ProviderClaims> = BTreeMap::new();
-    let earlier = |a: Seen, b: Seen| {
-        if (b.file, b.line) < (a.file, a.line) {
-            b
-        } else {
-            a
-        }
-    };
+    let earlier = |a: Seen, b: Seen| a.min(b);
     for (&(who, id), acc) in &raw.sums {
         let code = raw.codes[id as usize].as_str();
         if !tariffs.by_code.contains_key(code) {
@@ -530,8 +488,8 @@ pub fn join(
         let p = out.entry(kvk).or_default();
         p.via.insert(who);
         let line = p.lines.entry(code.to_string()).or_default();
-        line.aantal += acc.sums.aantal;
-        line.bedrag += acc.sums.bedrag;
+        line.aantal += from_fixed(acc.aantal);
+        line.bedrag += from_fixed(acc.bedrag);
     }
     let mut problems = Vec::new();
     if !unknown_codes.is_empty() {
@@ -559,4 +517,37 @@ pub fn join(
         bail!("{}", problems.join("\n"));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_point_parses_exactly_or_declines() {
+        assert_eq!(fixed(b"123.45", b'.'), Some(123_450_000));
+        assert_eq!(fixed(b"-0.000001", b'.'), Some(-1));
+        assert_eq!(fixed(b"+7", b'.'), Some(7_000_000));
+        assert_eq!(fixed(b"12,5", b','), Some(12_500_000));
+        // Everything unusual goes to the slow path, which words the problem.
+        for bad in [
+            &b"1,234.56"[..],
+            b"1.0000001",
+            b"",
+            b"-",
+            b".",
+            b"1e5",
+            b"12.5.1",
+            b"1 000",
+        ] {
+            assert_eq!(fixed(bad, b'.'), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn identifiers_are_eight_digits() {
+        assert_eq!(eight_digits(b"01234567"), Some(1_234_567));
+        assert_eq!(eight_digits(b"1234567"), None);
+        assert_eq!(eight_digits(b"1234567a"), None);
+    }
 }

@@ -6,6 +6,7 @@
 //! polars and calamine are used here and in no other module except `report`.
 
 pub mod claims;
+mod claims_csv;
 pub mod number;
 mod parquet;
 pub mod table;

@@ -1,22 +1,30 @@
 //! Parquet claims through polars, read in bounded row slices so that a file far larger
-//! than memory streams through: each slice is turned into cells and handed to the caller,
-//! which aggregates it and lets it go.
+//! than memory streams through. Each slice is split over threads; every thread walks its
+//! rows through typed column values (no allocation per cell) and sums them exactly into
+//! its own `Partial`.
 //!
 //! Money stays exact: decimal columns arrive as integers with a scale, integer columns as
-//! integers, text as text, and float columns through their shortest decimal text (as
-//! spreadsheet floats are). This module knows nothing of claims; it only converts columns.
+//! integers, text as text. Float columns, and any row the fast path declines, go through
+//! the cells of the slow path (floats through their shortest decimal text, as spreadsheet
+//! floats do), which also words every problem.
 
 use std::fs::File;
 use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use polars::prelude::*;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
+use super::claims::{
+    add_line, claim_line, eight_digits, fixed, trim, ClaimColumns, Claimant, Partial, Seen,
+};
 use super::number::Cell;
+use crate::config::{Config, DecimalSign};
+use crate::model::{Agb, Kvk};
 
 /// Rows per slice: large enough to amortise polars' per-call work, small enough that a
-/// slice of six narrow columns stays in the tens of megabytes.
+/// slice of the narrow claim columns stays in the tens of megabytes.
 const SLICE_ROWS: usize = 1 << 20;
 
 fn open(path: &Path, shown: &str) -> Result<ParquetReader<File>> {
@@ -35,96 +43,279 @@ pub fn headers(path: &Path, shown: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Calls `f(offset, columns)` for each slice of the named columns, in file order;
-/// `columns[c][r]` is column `c` of row `offset + r` (0-based).
-pub fn for_each_batch(
+/// One value of a column, borrowed from the batch.
+#[derive(Clone, Copy)]
+enum Val<'a> {
+    Null,
+    Str(&'a str),
+    Int(i64),
+    /// An unscaled decimal and its scale.
+    Dec(i128, u32),
+    Float(f64),
+}
+
+impl Val<'_> {
+    fn cell(self) -> Cell {
+        match self {
+            Val::Null => Cell::Empty,
+            Val::Str(s) => Cell::Text(s.to_string()),
+            Val::Int(i) => Cell::Int(i),
+            Val::Dec(m, s) => match Decimal::try_from_i128_with_scale(m, s) {
+                Ok(d) => Cell::Decimal(d),
+                Err(_) => Cell::Other(format!("the decimal {m}e-{s}")),
+            },
+            Val::Float(f) => Cell::Float(f),
+        }
+    }
+
+    fn identifier(self) -> Option<u32> {
+        match self {
+            Val::Str(s) => eight_digits(trim(s.as_bytes())),
+            Val::Int(i) if (0..=99_999_999).contains(&i) => Some(i as u32),
+            _ => None,
+        }
+    }
+
+    /// Money and units in millionths, exactly; `None` sends the row to the slow path.
+    fn fixed(self, mark: u8) -> Option<i128> {
+        match self {
+            Val::Int(i) => Some(i128::from(i) * 1_000_000),
+            Val::Dec(m, s) if s <= 6 => Some(m * 10i128.pow(6 - s)),
+            Val::Dec(m, s) => {
+                let div = 10i128.pow(s - 6);
+                (m % div == 0).then(|| m / div)
+            }
+            Val::Str(t) => fixed(trim(t.as_bytes()), mark),
+            _ => None,
+        }
+    }
+}
+
+/// A column of a batch, cast where needed so that values can be read without allocation.
+enum Column {
+    Str(StringChunked),
+    Int(Int64Chunked),
+    Dec(Int128Chunked, u32),
+    Float(Float64Chunked),
+}
+
+impl Column {
+    fn new(s: &Series) -> Result<Column> {
+        let fail = |e: PolarsError| anyhow!("{e}");
+        Ok(match s.dtype() {
+            DataType::String => Column::Str(s.str().map_err(fail)?.clone()),
+            DataType::Float32 | DataType::Float64 => Column::Float(
+                s.cast(&DataType::Float64)
+                    .map_err(fail)?
+                    .f64()
+                    .map_err(fail)?
+                    .clone(),
+            ),
+            dt if dt.is_integer() => Column::Int(
+                s.cast(&DataType::Int64)
+                    .map_err(fail)?
+                    .i64()
+                    .map_err(fail)?
+                    .clone(),
+            ),
+            DataType::Decimal(_, _) => {
+                let d = s.decimal().map_err(fail)?;
+                Column::Dec(d.physical().clone(), d.scale() as u32)
+            }
+            other => {
+                return Err(anyhow!(
+                    "has type {other}; expected text, an integer, a decimal or a float"
+                ))
+            }
+        })
+    }
+
+    fn values(&self) -> Box<dyn Iterator<Item = Val<'_>> + '_> {
+        match self {
+            Column::Str(c) => Box::new(c.iter().map(|v| v.map_or(Val::Null, Val::Str))),
+            Column::Int(c) => Box::new(c.iter().map(|v| v.map_or(Val::Null, Val::Int))),
+            Column::Dec(c, s) => Box::new(
+                c.iter()
+                    .map(move |v| v.map_or(Val::Null, |m| Val::Dec(m, *s))),
+            ),
+            Column::Float(c) => Box::new(c.iter().map(|v| v.map_or(Val::Null, Val::Float))),
+        }
+    }
+}
+
+/// What every thread needs to know.
+struct Layout<'a> {
+    /// The batch's columns in the order agb, kvk, jaar, prestatiecode, aantal, bedrag
+    /// (agb or kvk may be absent).
+    local: ClaimColumns,
+    sign: DecimalSign,
+    year: i64,
+    file: u32,
+    shown: &'a str,
+}
+
+/// Reads and sums every claim line of a Parquet file. Row errors are in the result's
+/// `errors`, for the caller to report.
+pub(super) fn aggregate(
     path: &Path,
     shown: &str,
-    names: &[String],
-    mut f: impl FnMut(u64, &[Vec<Cell>]) -> Result<()>,
-) -> Result<()> {
+    file: u32,
+    headers: &[String],
+    columns: &ClaimColumns,
+    config: &Config,
+) -> Result<Partial> {
     let fail = |e: PolarsError| anyhow!("{shown}: cannot read Parquet: {e}");
     let mut first = open(path, shown)?;
     let metadata = first.get_metadata().map_err(fail)?.clone();
     let schema = first.schema().map_err(fail)?;
+    let wanted: Vec<usize> = [
+        columns.agb,
+        columns.kvk,
+        Some(columns.jaar),
+        Some(columns.prestatiecode),
+        Some(columns.aantal),
+        Some(columns.bedrag),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    // Batches hold only the contract columns, renumbered 0.. in `wanted` order.
+    let mut next = 0..;
+    let mut renumber = |c: Option<usize>| c.map(|_| next.next().expect("unbounded"));
+    let layout = Layout {
+        local: ClaimColumns {
+            agb: renumber(columns.agb),
+            kvk: renumber(columns.kvk),
+            jaar: renumber(Some(columns.jaar)).expect("present"),
+            prestatiecode: renumber(Some(columns.prestatiecode)).expect("present"),
+            aantal: renumber(Some(columns.aantal)).expect("present"),
+            bedrag: renumber(Some(columns.bedrag)).expect("present"),
+        },
+        sign: config.decimaalteken,
+        year: i64::from(config.referentiejaar),
+        file,
+        shown,
+    };
     // The file's own spelling of each name (headers were matched case-insensitively).
-    let file_names: Vec<String> = names
+    let names: Vec<String> = wanted
         .iter()
-        .map(|n| {
+        .map(|&i| {
             schema
                 .iter_names()
-                .find(|h| super::table::clean_header(h.as_str()) == *n)
+                .find(|h| super::table::clean_header(h.as_str()) == headers[i])
                 .map(|h| h.to_string())
                 .expect("names come from this file's headers")
         })
         .collect();
-    let total = metadata.num_rows;
+    let threads = rayon::current_num_threads().max(1);
+    let mut total = Partial::new(shown);
     let mut offset = 0;
-    while offset < total {
+    while offset < metadata.num_rows {
         let mut reader = open(path, shown)?;
         reader.set_metadata(metadata.clone());
         let df = reader
-            .with_columns(Some(file_names.clone()))
+            .with_columns(Some(names.clone()))
             .with_slice(Some((offset, SLICE_ROWS)))
             .finish()
             .map_err(fail)?;
-        let columns = file_names
-            .iter()
-            .map(|n| {
-                let column = df.column(n).map_err(fail)?;
-                cells(column.as_materialized_series())
-                    .map_err(|e| anyhow!("{shown}, column {n:?}: {e}"))
+        let height = df.height();
+        let step = height.div_ceil(threads).max(1);
+        let parts: Vec<Result<Partial>> = (0..height)
+            .step_by(step)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|start| {
+                let len = step.min(height - start);
+                let piece = df.slice(start as i64, len);
+                let cols = names
+                    .iter()
+                    .map(|n| {
+                        let s = piece
+                            .column(n)
+                            .map_err(fail)?
+                            .as_materialized_series()
+                            .clone();
+                        Column::new(&s).map_err(|e| anyhow!("{shown}, column {n:?}: {e}"))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(rows(&cols, &layout, (offset + start) as u64))
             })
-            .collect::<Result<Vec<_>>>()?;
-        f(offset as u64, &columns)?;
+            .collect();
+        for p in parts {
+            total.merge(p?);
+        }
         offset += SLICE_ROWS;
     }
-    Ok(())
+    Ok(total)
 }
 
-/// One column as cells, exactly.
-fn cells(s: &Series) -> Result<Vec<Cell>> {
-    let fail = |e: PolarsError| anyhow!("{e}");
-    Ok(match s.dtype() {
-        DataType::String => s
-            .str()
-            .map_err(fail)?
-            .iter()
-            .map(|v| v.map_or(Cell::Empty, |t| Cell::Text(t.to_string())))
-            .collect(),
-        DataType::Float32 | DataType::Float64 => {
-            let f = s.cast(&DataType::Float64).map_err(fail)?;
-            f.f64()
-                .map_err(fail)?
-                .iter()
-                .map(|v| v.map_or(Cell::Empty, Cell::Float))
-                .collect()
+/// Sums the rows of one piece of a batch; `first_row` is its first row's 0-based index.
+fn rows(cols: &[Column], layout: &Layout, first_row: u64) -> Partial {
+    let mut part = Partial::new(layout.shown);
+    let mut iters: Vec<_> = cols.iter().map(Column::values).collect();
+    let mut row: Vec<Val> = Vec::with_capacity(cols.len());
+    let mark = match layout.sign {
+        DecimalSign::Point => b'.',
+        DecimalSign::Comma => b',',
+    };
+    let c = &layout.local;
+    let mut index = first_row;
+    loop {
+        row.clear();
+        for it in iters.iter_mut() {
+            match it.next() {
+                Some(v) => row.push(v),
+                None => return part,
+            }
         }
-        dt if dt.is_integer() => {
-            let i = s.cast(&DataType::Int64).map_err(fail)?;
-            i.i64()
-                .map_err(fail)?
-                .iter()
-                .map(|v| v.map_or(Cell::Empty, Cell::Int))
-                .collect()
+        index += 1;
+        part.rows += 1;
+        let seen = Seen {
+            file: layout.file,
+            line: index,
+        };
+        let who = match c.kvk.map(|k| row[k]) {
+            Some(Val::Null) | None => c
+                .agb
+                .and_then(|a| row[a].identifier())
+                .map(|a| Claimant::Agb(Agb::from_number(a))),
+            Some(k) => k.identifier().map(|k| Claimant::Kvk(Kvk::from_number(k))),
+        };
+        let jaar = match row[c.jaar] {
+            Val::Int(j) => Some(j),
+            _ => None,
+        };
+        let code = match row[c.prestatiecode] {
+            Val::Str(s) if !trim(s.as_bytes()).is_empty() => Some(trim(s.as_bytes())),
+            _ => None,
+        };
+        match (
+            who,
+            jaar,
+            code,
+            row[c.aantal].fixed(mark),
+            row[c.bedrag].fixed(mark),
+        ) {
+            (Some(_), Some(j), Some(_), Some(_), Some(_)) if j != layout.year => {
+                part.other_years += 1
+            }
+            (Some(who), Some(_), Some(code), Some(aantal), Some(bedrag)) => {
+                part.add(who, code, aantal, bedrag, seen)
+            }
+            _ => {
+                let cells: Vec<Cell> = row.iter().map(|v| v.cell()).collect();
+                let get = |i: usize| &cells[i];
+                part.errors.at_line(index);
+                if let Some(parsed) = claim_line(
+                    &get,
+                    c,
+                    layout.sign,
+                    &format!("row {index}"),
+                    &mut part.errors,
+                ) {
+                    add_line(&mut part, parsed, layout.year, seen);
+                }
+            }
         }
-        DataType::Decimal(_, _) => {
-            let d = s.decimal().map_err(fail)?;
-            let scale = d.scale() as u32;
-            d.physical()
-                .iter()
-                .map(|v| match v {
-                    None => Ok(Cell::Empty),
-                    Some(m) => Decimal::try_from_i128_with_scale(m, scale)
-                        .map(Cell::Decimal)
-                        .map_err(|e| anyhow!("decimal {m}e-{scale} does not fit: {e}")),
-                })
-                .collect::<Result<_>>()?
-        }
-        other => {
-            return Err(anyhow!(
-                "has type {other}; expected text, an integer, a decimal or a float"
-            ))
-        }
-    })
+    }
 }

@@ -414,8 +414,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[derive(Debug)]
 pub struct RowErrors {
     file: String,
-    first: Vec<String>,
+    /// The first few messages, each with the line it is about (or the order it came in).
+    first: Vec<(u64, String)>,
     count: usize,
+    /// The line the next messages are about; `None` numbers them in the order they come.
+    line: Option<u64>,
 }
 
 const SHOWN_ERRORS: usize = 5;
@@ -426,25 +429,41 @@ impl RowErrors {
             file: file.to_string(),
             first: Vec::new(),
             count: 0,
+            line: None,
+        }
+    }
+
+    /// The line the next messages are about, so that collectors filled in parallel (each in
+    /// line order) can be merged into the file's first few.
+    pub fn at_line(&mut self, line: u64) {
+        self.line = Some(line);
+    }
+
+    fn keep(&mut self, message: String) {
+        let key = self.line.unwrap_or(self.count as u64);
+        self.count += 1;
+        if self.first.len() < SHOWN_ERRORS {
+            self.first.push((key, message));
         }
     }
 
     /// `location` is "row 7" or a cell; `column` the contract name; `problem` says what
     /// is wrong with which value.
     pub fn push(&mut self, location: &str, column: &str, problem: &str) {
-        self.count += 1;
-        if self.first.len() < SHOWN_ERRORS {
-            self.first
-                .push(format!("{location}, column {column:?}: {problem}"));
-        }
+        self.keep(format!("{location}, column {column:?}: {problem}"));
     }
 
     /// A problem with a whole row (or several rows).
     pub fn push_row(&mut self, location: &str, problem: &str) {
-        self.count += 1;
-        if self.first.len() < SHOWN_ERRORS {
-            self.first.push(format!("{location}: {problem}"));
-        }
+        self.keep(format!("{location}: {problem}"));
+    }
+
+    /// Takes in another collector's errors for the same file.
+    pub fn merge(&mut self, other: RowErrors) {
+        self.count += other.count;
+        self.first.extend(other.first);
+        self.first.sort_by_key(|(line, _)| *line);
+        self.first.truncate(SHOWN_ERRORS);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -456,14 +475,15 @@ impl RowErrors {
     }
 
     pub fn finish(self) -> Result<()> {
+        let first: Vec<&str> = self.first.iter().map(|(_, m)| m.as_str()).collect();
         match self.count {
             0 => Ok(()),
-            1 => bail!("1 invalid value in {}: {}", self.file, self.first[0]),
+            1 => bail!("1 invalid value in {}: {}", self.file, first[0]),
             n => bail!(
                 "{n} invalid values in {}; first {}:\n  {}",
                 self.file,
-                self.first.len(),
-                self.first.join("\n  ")
+                first.len(),
+                first.join("\n  ")
             ),
         }
     }
@@ -560,6 +580,31 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("is the header line missing?"), "{err}");
+    }
+
+    #[test]
+    fn row_errors_merged_from_parallel_collectors_keep_line_order() {
+        let (mut a, mut b) = (RowErrors::new("d.csv"), RowErrors::new("d.csv"));
+        for line in [3, 10, 11] {
+            a.at_line(line);
+            a.push(&format!("row {line}"), "bedrag", "x");
+        }
+        for line in [2, 4, 5, 6, 7] {
+            b.at_line(line);
+            b.push(&format!("row {line}"), "bedrag", "x");
+        }
+        a.merge(b);
+        let msg = a.finish().unwrap_err().to_string();
+        assert!(
+            msg.starts_with("8 invalid values in d.csv; first 5:"),
+            "{msg}"
+        );
+        let rows: Vec<&str> = msg
+            .lines()
+            .skip(1)
+            .map(|l| l.trim().split(',').next().unwrap())
+            .collect();
+        assert_eq!(rows, ["row 2", "row 3", "row 4", "row 5", "row 6"]);
     }
 
     #[test]

@@ -1108,7 +1108,9 @@ fn generated_claims_read_the_same_as_csv_gzip_and_parquet() {
 
 /// Σ aantal and Σ bedrag per (AGB, prestatiecode) of 2024, by the simplest possible path:
 /// the csv crate and `Decimal`, one line after another.
-fn reference_sums(csv_path: &Path) -> BTreeMap<(String, String), (rust_decimal::Decimal, rust_decimal::Decimal)> {
+fn reference_sums(
+    csv_path: &Path,
+) -> BTreeMap<(String, String), (rust_decimal::Decimal, rust_decimal::Decimal)> {
     use std::str::FromStr;
     let mut sums = BTreeMap::new();
     for r in csv::Reader::from_path(csv_path).unwrap().records() {
@@ -1116,14 +1118,18 @@ fn reference_sums(csv_path: &Path) -> BTreeMap<(String, String), (rust_decimal::
         if &r[1] != "2024" {
             continue;
         }
-        let e = sums.entry((r[0].to_string(), r[2].to_string())).or_insert((rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO));
+        let e = sums
+            .entry((r[0].to_string(), r[2].to_string()))
+            .or_insert((rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO));
         e.0 += rust_decimal::Decimal::from_str(&r[3]).unwrap();
         e.1 += rust_decimal::Decimal::from_str(&r[4]).unwrap();
     }
     sums
 }
 
-fn tool_sums(config: &Path) -> BTreeMap<(String, String), (rust_decimal::Decimal, rust_decimal::Decimal)> {
+fn tool_sums(
+    config: &Path,
+) -> BTreeMap<(String, String), (rust_decimal::Decimal, rust_decimal::Decimal)> {
     use richttarief::ingest::claims::{read_claims, Claimant};
     let config = richttarief::config::load(config).unwrap();
     let raw = read_claims(&config, &mut |_| {}).unwrap();
@@ -1144,23 +1150,47 @@ fn parallel_readers_equal_a_reference_sum_to_the_cent() {
     // 300,000 lines: about 13 MB of CSV, several 4 MiB chunks and Parquet slices.
     let args = |dir: &Path, format: &str| {
         let d = dir.to_str().unwrap().to_string();
-        vec!["generate".to_string(), "--out".into(), d, "--aanbieders".into(), "150".into(), "--declaratieregels".into(), "300000".into(), "--seed".into(), "11".into(), "--formaat".into(), format.into()]
+        vec![
+            "generate".to_string(),
+            "--out".into(),
+            d,
+            "--aanbieders".into(),
+            "150".into(),
+            "--declaratieregels".into(),
+            "300000".into(),
+            "--seed".into(),
+            "11".into(),
+            "--formaat".into(),
+            format.into(),
+        ]
     };
     let mut results = Vec::new();
     let mut csv_dir = PathBuf::new();
     for format in ["csv", "csv.gz", "parquet"] {
         let dir = scratch(&format!("ref-{format}"));
         let a = args(&dir, format);
-        richttarief(&a.iter().map(String::as_str).collect::<Vec<_>>(), &[], &root()).expect_code(0);
+        richttarief(
+            &a.iter().map(String::as_str).collect::<Vec<_>>(),
+            &[],
+            &root(),
+        )
+        .expect_code(0);
         results.push(tool_sums(&dir.join("richttarief.toml")));
         if format == "csv" {
             csv_dir = dir;
         }
     }
     let reference = reference_sums(&csv_dir.join("declaraties.csv"));
-    assert!(reference.len() > 1000, "a real test needs many groups: {}", reference.len());
+    assert!(
+        reference.len() > 1000,
+        "a real test needs many groups: {}",
+        reference.len()
+    );
     for (format, got) in ["csv", "csv.gz", "parquet"].iter().zip(&results) {
-        assert!(*got == reference, "{format} differs from the reference sums");
+        assert!(
+            *got == reference,
+            "{format} differs from the reference sums"
+        );
     }
 }
 
@@ -1168,13 +1198,31 @@ fn parallel_readers_equal_a_reference_sum_to_the_cent() {
 fn errors_found_on_different_workers_come_out_in_line_order() {
     let dir = scratch("chunks");
     let d = dir.to_str().unwrap();
-    richttarief(&["generate", "--out", d, "--aanbieders", "100", "--declaratieregels", "250000", "--formaat", "csv"], &[], &root()).expect_code(0);
+    richttarief(
+        &[
+            "generate",
+            "--out",
+            d,
+            "--aanbieders",
+            "100",
+            "--declaratieregels",
+            "250000",
+            "--formaat",
+            "csv",
+        ],
+        &[],
+        &root(),
+    )
+    .expect_code(0);
     let path = dir.join("declaraties.csv");
     let mut lines: Vec<String> = read(&path).lines().map(String::from).collect();
     // Line numbers are 1-based with the header as line 1; break lines 5, 200000 and 249000.
     for n in [249_000usize, 5, 200_000] {
         let fields: Vec<&str> = lines[n - 1].split(',').collect();
-        lines[n - 1] = format!("{},{},{},{},n.v.t.,{}", fields[0], fields[1], fields[2], fields[3], fields[5]);
+        lines[n - 1] = format!(
+            "{},{},{},{},n.v.t.,{}",
+            fields[0], fields[1], fields[2], fields[3], fields[5]
+        );
     }
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     let run = run_config(&dir.join("richttarief.toml"), &dir.join("uit"));
@@ -1182,4 +1230,55 @@ fn errors_found_on_different_workers_come_out_in_line_order() {
     let err = run.stderr();
     let expected = "3 invalid values in declaraties.csv; first 3:\n  row 5, column \"bedrag\": not a number: \"n.v.t.\"\n  row 200000, column \"bedrag\": not a number: \"n.v.t.\"\n  row 249000, column \"bedrag\"";
     assert!(err.contains(expected), "{err}");
+}
+
+#[test]
+fn a_bad_value_in_a_parquet_file_of_the_fast_shape_is_named_by_row() {
+    use polars::prelude::*;
+    let dir = scratch("pq-bad");
+    let d = dir.to_str().unwrap();
+    richttarief(
+        &[
+            "generate",
+            "--out",
+            d,
+            "--aanbieders",
+            "40",
+            "--declaratieregels",
+            "5000",
+            "--formaat",
+            "parquet",
+        ],
+        &[],
+        &root(),
+    )
+    .expect_code(0);
+    let path = dir.join("declaraties.parquet");
+    let mut df = ParquetReader::new(std::fs::File::open(&path).unwrap())
+        .finish()
+        .unwrap();
+    // Row 1234 (1-based) gets a seven-digit AGB code; every other value keeps the fast shape.
+    let agb: Vec<String> = df
+        .column("agb")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if i == 1233 {
+                "1234567".to_string()
+            } else {
+                v.unwrap().to_string()
+            }
+        })
+        .collect();
+    df.replace("agb", Column::new("agb".into(), agb)).unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let run = run_config(&dir.join("richttarief.toml"), &dir.join("uit"));
+    run.expect_code(1);
+    let expected = "1 invalid value in declaraties.parquet: row 1234, column \"agb\": expected 8 digits, found \"1234567\"";
+    assert!(run.stderr().contains(expected), "{}", run.stderr());
 }

@@ -644,9 +644,9 @@ const NAME_FIRST: &[&str] = &[
     "Zorg aan Huis",
     "Stichting Wonen en Zorg",
     "Thuiszorg",
-    "Stichting Dichtbij",
     "Zorgcoöperatie",
-    "Stichting Het",
+    "Stichting Zorgcentra",
+    "Zorggroep",
 ];
 const NAME_LAST: &[&str] = &[
     "De Linde",
@@ -675,6 +675,7 @@ const NAME_LAST: &[&str] = &[
 
 fn make_providers(rng: &mut Rng, n: usize) -> Vec<Provider> {
     let mut kvks = HashSet::new();
+    let mut names = HashSet::new();
     let mut agb_seq = 0u32;
     (0..n)
         .map(|i| {
@@ -713,16 +714,21 @@ fn make_providers(rng: &mut Rng, n: usize) -> Vec<Provider> {
             } else {
                 0.005 + 0.04 * rng.normal()
             };
-            let naam = format!(
-                "{} {}{}",
-                rng.pick(NAME_FIRST),
-                rng.pick(NAME_LAST),
-                if i >= NAME_FIRST.len() * NAME_LAST.len() / 4 {
-                    format!(" {}", i + 1)
-                } else {
-                    String::new()
+            // A first and a last part, drawn again when the name is taken; only when that
+            // keeps failing does a number make it unique.
+            let mut naam = String::new();
+            let mut unique = false;
+            for _ in 0..8 {
+                naam = format!("{} {}", rng.pick(NAME_FIRST), rng.pick(NAME_LAST));
+                if names.insert(naam.clone()) {
+                    unique = true;
+                    break;
                 }
-            );
+            }
+            if !unique {
+                naam = format!("{naam} {}", i + 1);
+                names.insert(naam.clone());
+            }
             Provider {
                 kvk,
                 naam,

@@ -319,6 +319,48 @@ pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
     }
 }
 
+/// The shares of providers and of omzet with a result ≥ 0 as the percentage rises: what the
+/// report's curves and the workbook's `Curves` sheet show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// The shares below every finite break-even (the providers positive at any percentage).
+    pub start: (Decimal, Decimal),
+    /// From each distinct finite break-even on: (r, share of providers, share of omzet).
+    pub steps: Vec<(Decimal, Decimal, Decimal)>,
+}
+
+/// The step curve of a group from its break-evens and omzet (in the same order).
+pub fn curve(break_evens: &[BreakEven], omzet: &[Decimal]) -> Curve {
+    let n = Decimal::from(break_evens.len().max(1));
+    let total: Decimal = omzet.iter().sum();
+    let share_of = |o: Decimal| {
+        if total.is_zero() {
+            Decimal::ZERO
+        } else {
+            o / total
+        }
+    };
+    let mut order: Vec<usize> = (0..break_evens.len()).collect();
+    order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
+    let (mut count, mut sum) = (0usize, Decimal::ZERO);
+    let mut start = (Decimal::ZERO, Decimal::ZERO);
+    let mut steps: Vec<(Decimal, Decimal, Decimal)> = Vec::new();
+    for &i in &order {
+        count += 1;
+        sum += omzet[i];
+        let point = (Decimal::from(count) / n, share_of(sum));
+        match break_evens[i] {
+            BreakEven::Always => start = point,
+            BreakEven::At(r) => match steps.last_mut() {
+                Some(last) if last.0 == r => *last = (r, point.0, point.1),
+                _ => steps.push((r, point.0, point.1)),
+            },
+            BreakEven::Never => {}
+        }
+    }
+    Curve { start, steps }
+}
+
 /// Solves every group in parallel. The result is in the groups' order and does not depend
 /// on the number of threads: every sum is an exact decimal sum.
 pub fn solve(groups: &[Vec<Position>], rules: &Rules) -> Vec<GroupResult> {
@@ -510,6 +552,28 @@ mod tests {
         let g = solve_group(&group, &rules);
         // r* = 0.95 − 1 = −0.05 for all; the floor 90% takes over.
         assert_eq!(g.rtp, d("0.9"));
+    }
+
+    #[test]
+    fn the_curve_steps_at_each_break_even_with_ties_together() {
+        // Break-evens −∞, 0.95, 0.97, 0.97, +∞ with omzet 1, 2, 3, 4, 10 (total 20).
+        let be = [
+            BreakEven::Always,
+            BreakEven::At(d("0.95")),
+            BreakEven::At(d("0.97")),
+            BreakEven::At(d("0.97")),
+            BreakEven::Never,
+        ];
+        let omzet = [d("1"), d("2"), d("3"), d("4"), d("10")];
+        let c = curve(&be, &omzet);
+        assert_eq!(c.start, (d("0.2"), d("0.05")));
+        assert_eq!(
+            c.steps,
+            vec![
+                (d("0.95"), d("0.4"), d("0.15")),
+                (d("0.97"), d("0.8"), d("0.5"))
+            ]
+        );
     }
 
     #[test]

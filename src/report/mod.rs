@@ -6,7 +6,10 @@
 //! money and percentages half away from zero (as Excel's ROUND), shares of providers and
 //! omzet downwards, so that a displayed 75.00 is never a rounded-up 74.996.
 
+pub mod figures;
+pub mod html;
 pub mod text;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -217,7 +220,17 @@ pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
         ("rtp.csv".to_string(), rtp_csv(run)?),
         ("aanbieders.csv".to_string(), aanbieders_csv(run)?),
         ("uitgesloten.csv".to_string(), uitgesloten_csv(run)?),
+        ("rapport.xlsx".to_string(), xlsx::workbook(run)?),
     ];
+    let figures = figures::figures(run)?;
+    files.push((
+        "rapport.html".to_string(),
+        html::page(run, &figures).into_bytes(),
+    ));
+    for f in figures {
+        files.push((format!("figuren/{}.svg", f.stem), f.svg.into_bytes()));
+        files.push((format!("figuren/{}.png", f.stem), f.png));
+    }
     let manifest = Manifest {
         programma: env!("CARGO_PKG_NAME"),
         versie: env!("CARGO_PKG_VERSION"),
@@ -269,8 +282,13 @@ pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     let result = (|| -> Result<()> {
         std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         for (file, bytes) in files {
-            std::fs::write(tmp.join(file), bytes)
-                .with_context(|| format!("cannot write {}", tmp.join(file).display()))?;
+            let path = tmp.join(file);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         if !out.exists() {
             std::fs::rename(&tmp, out)
@@ -279,10 +297,15 @@ pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         }
         anyhow::ensure!(out.is_dir(), "{} exists and is not a folder", out.display());
         for (file, _) in files {
-            std::fs::rename(tmp.join(file), out.join(file))
+            let target = out.join(file);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            std::fs::rename(tmp.join(file), &target)
                 .with_context(|| format!("cannot move {} into {}", file, out.display()))?;
         }
-        std::fs::remove_dir(&tmp).ok();
+        std::fs::remove_dir_all(&tmp).ok();
         Ok(())
     })();
     if result.is_err() {

@@ -1,0 +1,366 @@
+//! The report's figures, per group, as SVG and PNG (`figuren/` in the output folder):
+//! - `aandelen`: the shares of providers and of omzet with a result ≥ 0 as step curves over
+//!   the percentage, with the criteria's lines and the RTP;
+//! - `breakeven`: the distribution of break-even percentages, with the RTP;
+//! - `marge`: each provider's result at the RTP as a share of its omzet, against its omzet.
+//!
+//! Each figure is drawn once, by a function generic over the plotters backend, into an SVG
+//! string and an RGB buffer (encoded as PNG here, in memory). Text is rendered with the
+//! embedded DejaVu Sans, so PNGs need no system fonts and are the same on every machine.
+//! Floats are used for drawing only; they never flow back into a number of the run.
+
+use std::sync::Once;
+
+use anyhow::{anyhow, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::model::BreakEven;
+use crate::pipeline::{Group, Run};
+use crate::solve::{curve, Curve};
+
+const SIZE: (u32, u32) = (900, 540);
+const FONT: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const ORANGE: RGBColor = RGBColor(230, 120, 20);
+const GREEN: RGBColor = RGBColor(44, 160, 44);
+const RED: RGBColor = RGBColor(200, 40, 40);
+const GREY: RGBColor = RGBColor(120, 120, 120);
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_err() {
+            panic!("the embedded font is not a valid font");
+        }
+    });
+}
+
+fn pct(d: Decimal) -> f64 {
+    (d * Decimal::ONE_HUNDRED).to_f64().unwrap_or(f64::NAN)
+}
+
+/// A number with a decimal comma, as Dutch readers write it.
+fn nl(x: f64, dp: usize) -> String {
+    format!("{x:.dp$}").replace('.', ",")
+}
+
+/// What the three figures of one group show.
+struct Data {
+    title: String,
+    rtp: f64,
+    range: (f64, f64),
+    curve: Curve,
+    break_evens: Vec<f64>,
+    /// (omzet in € mln, result at the RTP as % of omzet, positive)
+    margins: Vec<(f64, f64, bool)>,
+    share_providers: f64,
+    share_omzet: f64,
+    sign: &'static str,
+}
+
+fn data(run: &Run, g: &Group) -> Data {
+    let omzet: Vec<Decimal> = g
+        .members
+        .iter()
+        .map(|&i| run.providers[i].position.omzet)
+        .collect();
+    let rtp = pct(g.result.rtp);
+    let zero = run.config.criteria.nul_is_positief;
+    let margins = g
+        .members
+        .iter()
+        .map(|&i| {
+            let p = &run.providers[i].position;
+            let r = p.result_at(g.result.rtp);
+            let margin = if p.omzet.is_zero() {
+                0.0
+            } else {
+                pct(r / p.omzet)
+            };
+            (
+                (p.omzet / Decimal::from(1_000_000)).to_f64().unwrap_or(0.0),
+                margin,
+                p.is_positive_at(g.result.rtp, zero),
+            )
+        })
+        .collect();
+    let break_evens: Vec<f64> = g
+        .result
+        .break_evens
+        .iter()
+        .filter_map(|b| {
+            if let BreakEven::At(v) = b {
+                Some(pct(*v))
+            } else {
+                None
+            }
+        })
+        .collect();
+    Data {
+        title: format!("{} {}", g.sector, g.cluster),
+        rtp,
+        range: ((rtp - 4.0).floor(), (rtp + 3.0).ceil()),
+        curve: curve(&g.result.break_evens, &omzet),
+        break_evens,
+        margins,
+        share_providers: pct(run.config.criteria.aandeel_aanbieders),
+        share_omzet: pct(run.config.criteria.aandeel_omzet),
+        sign: if zero { "≥ 0" } else { "> 0" },
+    }
+}
+
+type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn shares<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let (x0, x1) = d.range;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("{}: aanbieders en omzet met resultaat {}", d.title, d.sign),
+            ("sans-serif", 22),
+        )
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x0..x1, 0.0..100.0)?;
+    chart
+        .configure_mesh()
+        .x_desc("percentage van het NZa-maximumtarief (%)")
+        .y_desc(format!("aandeel met resultaat {} (%)", d.sign))
+        .x_label_formatter(&|x| nl(*x, 1))
+        .y_label_formatter(&|y| nl(*y, 0))
+        .label_style(("sans-serif", 15))
+        .draw()?;
+    // Steps: flat until a break-even, then up to the share from there on.
+    let step = |which: usize| -> Vec<(f64, f64)> {
+        let first = if which == 0 {
+            d.curve.start.0
+        } else {
+            d.curve.start.1
+        };
+        let mut level = pct(first);
+        let mut points = vec![(x0, level)];
+        for &(r, n, o) in &d.curve.steps {
+            let x = pct(r);
+            let next = pct(if which == 0 { n } else { o });
+            if x <= x0 {
+                level = next;
+                points = vec![(x0, level)];
+            } else if x < x1 {
+                points.push((x, level));
+                points.push((x, next));
+                level = next;
+            }
+        }
+        points.push((x1, level));
+        points
+    };
+    chart
+        .draw_series(LineSeries::new(step(0), BLUE.stroke_width(3)))?
+        .label("aanbieders")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE.stroke_width(3)));
+    if d.share_omzet > 0.0 {
+        chart
+            .draw_series(LineSeries::new(step(1), ORANGE.stroke_width(3)))?
+            .label("omzet")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], ORANGE.stroke_width(3)));
+    }
+    let mut lines = vec![d.share_providers];
+    if d.share_omzet > 0.0 && d.share_omzet != d.share_providers {
+        lines.push(d.share_omzet);
+    }
+    for y in lines {
+        chart.draw_series(LineSeries::new(
+            vec![(x0, y), (x1, y)],
+            GREY.stroke_width(1),
+        ))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("criterium {}%", nl(y, 0)),
+            (x0 + 0.1, y + 1.5),
+            ("sans-serif", 14),
+        )))?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            vec![(d.rtp, 0.0), (d.rtp, 100.0)],
+            RED.stroke_width(2),
+        ))?
+        .label(format!("RTP {}%", nl(d.rtp, 1)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 15))
+        .draw()?;
+    root.present()
+}
+
+fn histogram<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let (x0, x1) = d.range;
+    let width = 0.5;
+    let bins = ((x1 - x0) / width).round() as usize;
+    let mut counts = vec![0u32; bins];
+    let (mut below, mut above) = (0, 0);
+    for &b in &d.break_evens {
+        if b < x0 {
+            below += 1;
+        } else if b >= x1 {
+            above += 1;
+        } else {
+            counts[(((b - x0) / width) as usize).min(bins - 1)] += 1;
+        }
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.15;
+    let caption = format!(
+        "{}: break-evenpercentages ({} lager, {} hoger dan het bereik)",
+        d.title, below, above
+    );
+    let mut chart = ChartBuilder::on(&root)
+        .caption(caption, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x0..x1, 0.0..top)?;
+    chart
+        .configure_mesh()
+        .x_desc("break-evenpercentage (%)")
+        .y_desc("aantal aanbieders")
+        .y_labels((top as usize).min(10) + 1)
+        .x_label_formatter(&|x| nl(*x, 1))
+        // Counts are whole: a tick between two counts gets no label.
+        .y_label_formatter(&|y| {
+            if y.fract().abs() < 1e-9 {
+                nl(*y, 0)
+            } else {
+                String::new()
+            }
+        })
+        .label_style(("sans-serif", 15))
+        .draw()?;
+    chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
+        let left = x0 + i as f64 * width;
+        Rectangle::new(
+            [(left, 0.0), (left + width, c as f64)],
+            BLUE.mix(0.7).filled(),
+        )
+    }))?;
+    chart
+        .draw_series(LineSeries::new(
+            vec![(d.rtp, 0.0), (d.rtp, top)],
+            RED.stroke_width(2),
+        ))?
+        .label(format!("RTP {}%", nl(d.rtp, 1)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 15))
+        .draw()?;
+    root.present()
+}
+
+fn margins<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let xs: Vec<f64> = d.margins.iter().map(|m| m.0.max(0.01)).collect();
+    let (lo, hi) = xs
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+    let (lo, hi) = if lo > hi {
+        (0.1, 10.0)
+    } else {
+        (lo / 1.5, hi * 1.5)
+    };
+    let ys: Vec<f64> = d.margins.iter().map(|m| m.1.clamp(-15.0, 15.0)).collect();
+    let bound = ys.iter().fold(2.0f64, |a, &y| a.max(y.abs())) * 1.1;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("{}: resultaat bij de RTP van {}%", d.title, nl(d.rtp, 1)),
+            ("sans-serif", 22),
+        )
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d((lo..hi).log_scale(), -bound..bound)?;
+    chart
+        .configure_mesh()
+        .x_desc("omzet (mln €, logaritmische schaal)")
+        .y_desc("resultaat bij RTP (% van omzet)")
+        .x_label_formatter(&|x| nl(*x, if *x < 1.0 { 2 } else { 0 }))
+        .y_label_formatter(&|y| nl(*y, 1))
+        .label_style(("sans-serif", 15))
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        vec![(lo, 0.0), (hi, 0.0)],
+        GREY.stroke_width(1),
+    ))?;
+    chart.draw_series(xs.iter().zip(&ys).zip(&d.margins).map(|((&x, &y), m)| {
+        Circle::new((x, y), 5, if m.2 { GREEN.filled() } else { RED.filled() })
+    }))?;
+    root.present()
+}
+
+/// Draws one figure as SVG text and as PNG bytes.
+fn both(
+    draw_svg: impl FnOnce(DrawingArea<SVGBackend, Shift>) -> Drawn<SVGBackend>,
+    draw_png: impl FnOnce(DrawingArea<BitMapBackend, Shift>) -> Drawn<BitMapBackend>,
+) -> Result<(String, Vec<u8>)> {
+    let mut svg = String::new();
+    draw_svg(SVGBackend::with_string(&mut svg, SIZE).into_drawing_area())
+        .map_err(|e| anyhow!("drawing a figure: {e}"))?;
+    let mut rgb = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    draw_png(BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area())
+        .map_err(|e| anyhow!("drawing a figure: {e}"))?;
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, SIZE.0, SIZE.1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(&rgb)?;
+    }
+    Ok((svg, png_bytes))
+}
+
+/// A figure of one group: its file stem (`vv-intramuraal-aandelen`), SVG and PNG.
+pub struct Figure {
+    pub stem: String,
+    pub group: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Every figure of the run, in group order.
+pub fn figures(run: &Run) -> Result<Vec<Figure>> {
+    register_font();
+    let mut out = Vec::new();
+    for g in &run.groups {
+        let d = data(run, g);
+        let base = format!("{}-{}", g.sector.as_str().to_lowercase(), g.cluster);
+        let drawn = [
+            ("aandelen", both(|a| shares(a, &d), |a| shares(a, &d))?),
+            (
+                "breakeven",
+                both(|a| histogram(a, &d), |a| histogram(a, &d))?,
+            ),
+            ("marge", both(|a| margins(a, &d), |a| margins(a, &d))?),
+        ];
+        for (kind, (svg, png)) in drawn {
+            out.push(Figure {
+                stem: format!("{base}-{kind}"),
+                group: g.name(),
+                svg,
+                png,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,319 @@
+//! `rapport.xlsx`: the run as analysts open it. Sheets `Samenvatting`, `Aanbieders`,
+//! `Uitgesloten`, `Configuratie` and `Curves`, with real numbers in Dutch formats, frozen
+//! headers, filters and column widths.
+//!
+//! Excel stores every number as a binary double, so each exact decimal is converted once,
+//! here, after rounding to the precision the CSVs show; the CSVs stay the exact record.
+//! The document's creation date is fixed, so the same run gives the same bytes.
+
+use anyhow::{anyhow, Result};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
+
+use super::{rtp_rows, RTP_COLUMNS};
+use crate::model::BreakEven;
+use crate::pipeline::Run;
+use crate::solve::curve;
+
+fn number(d: Decimal, dp: u32) -> f64 {
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+        .to_f64()
+        .unwrap_or(f64::NAN)
+}
+
+struct Formats {
+    header: Format,
+    money: Format,
+    percent1: Format,
+    percent2: Format,
+    percent4: Format,
+    integer: Format,
+    text: Format,
+    positive: Format,
+    negative: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        // Number format codes are stored locale-free; [$€-413] asks for the euro sign and Dutch
+        // conventions (1.234,56) whatever the reader's locale.
+        let money = "[$€-413] #,##0.00;[Red][$€-413] -#,##0.00";
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E1F2))
+                .set_align(FormatAlign::Center),
+            money: Format::new().set_num_format(money),
+            percent1: Format::new().set_num_format("0.0%"),
+            percent2: Format::new().set_num_format("0.00%"),
+            percent4: Format::new().set_num_format("0.0000%"),
+            integer: Format::new().set_num_format("0"),
+            text: Format::new(),
+            positive: Format::new()
+                .set_background_color(Color::RGB(0xC6EFCE))
+                .set_font_color(Color::RGB(0x006100)),
+            negative: Format::new()
+                .set_background_color(Color::RGB(0xFFC7CE))
+                .set_font_color(Color::RGB(0x9C0006)),
+        }
+    }
+}
+
+/// Writes a header row, freezes it, filters it and sets the widths.
+fn header(
+    ws: &mut Worksheet,
+    row: u32,
+    names: &[&str],
+    widths: &[f64],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, name) in names.iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *name, &f.header)?;
+        ws.set_column_width(c as u16, widths.get(c).copied().unwrap_or(14.0))?;
+    }
+    ws.set_freeze_panes(row + 1, 0)?;
+    Ok(())
+}
+
+fn break_even_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    b: BreakEven,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match b {
+        BreakEven::At(v) => ws.write_number_with_format(row, col, number(v, 6), &f.percent4)?,
+        BreakEven::Always => ws.write_string_with_format(row, col, "-inf", &f.text)?,
+        BreakEven::Never => ws.write_string_with_format(row, col, "inf", &f.text)?,
+    };
+    Ok(())
+}
+
+fn samenvatting(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Samenvatting")?;
+    ws.write_string_with_format(0, 0, "model", &f.header)?;
+    ws.write_string(0, 1, run.config.model.as_str())?;
+    ws.write_string_with_format(1, 0, "referentiejaar", &f.header)?;
+    ws.write_number_with_format(1, 1, run.config.referentiejaar, &f.integer)?;
+    let widths = [
+        15.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0,
+    ];
+    header(ws, 3, &RTP_COLUMNS, &widths, f)?;
+    let rows = rtp_rows(run);
+    for (i, (g, text)) in run.groups.iter().zip(rows).enumerate() {
+        let row = 4 + i as u32;
+        let r = &g.result;
+        ws.write_string(row, 0, &text[0])?;
+        ws.write_string(row, 1, &text[1])?;
+        ws.write_number_with_format(row, 2, r.n as f64, &f.integer)?;
+        ws.write_number_with_format(row, 3, number(r.omzet, 2), &f.money)?;
+        break_even_cell(ws, row, 4, r.r_aantal, f)?;
+        break_even_cell(ws, row, 5, r.r_omzet, f)?;
+        ws.write_number_with_format(row, 6, number(r.rtp, 6), &f.percent1)?;
+        ws.write_string(row, 7, &text[7])?;
+        ws.write_string_with_format(
+            row,
+            8,
+            &text[8],
+            if r.haalbaar { &f.positive } else { &f.negative },
+        )?;
+        ws.write_number_with_format(
+            row,
+            9,
+            text[9].parse::<f64>().unwrap_or(f64::NAN) / 100.0,
+            &f.percent2,
+        )?;
+        ws.write_number_with_format(
+            row,
+            10,
+            text[10].parse::<f64>().unwrap_or(f64::NAN) / 100.0,
+            &f.percent2,
+        )?;
+    }
+    Ok(())
+}
+
+fn aanbieders(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Aanbieders")?;
+    let names = [
+        "kvk",
+        "naam",
+        "sector",
+        "cluster",
+        "intramuraal_aandeel",
+        "omzet",
+        "resultaat",
+        "declaraties",
+        "kapitaal",
+        "volledig",
+        "zorg",
+        "zorg_max",
+        "gerealiseerd_pct",
+        "breakeven_pct",
+        "resultaat_bij_rtp",
+        "positief",
+    ];
+    let widths = [
+        10.0, 36.0, 7.0, 12.0, 12.0, 17.0, 15.0, 17.0, 15.0, 13.0, 17.0, 17.0, 12.0, 12.0, 15.0,
+        9.0,
+    ];
+    header(ws, 0, &names, &widths, f)?;
+    let zero = run.config.criteria.nul_is_positief;
+    let mut row = 0u32;
+    for g in &run.groups {
+        for (j, &i) in g.members.iter().enumerate() {
+            row += 1;
+            let p = &run.providers[i];
+            let c = &p.claims;
+            ws.write_string(row, 0, p.kvk.to_string())?;
+            ws.write_string(row, 1, &p.naam)?;
+            ws.write_string(row, 2, p.sector.as_str())?;
+            ws.write_string(row, 3, p.cluster.as_str())?;
+            ws.write_number_with_format(row, 4, number(p.intramuraal_aandeel, 6), &f.percent4)?;
+            let amounts = [
+                p.position.omzet,
+                p.position.resultaat,
+                c.declaraties,
+                c.kapitaal,
+                c.volledig,
+                c.zorg,
+                c.zorg_max,
+            ];
+            for (k, a) in amounts.iter().enumerate() {
+                ws.write_number_with_format(row, 5 + k as u16, number(*a, 2), &f.money)?;
+            }
+            if !c.zorg_max.is_zero() {
+                ws.write_number_with_format(row, 12, number(c.zorg / c.zorg_max, 6), &f.percent4)?;
+            }
+            break_even_cell(ws, row, 13, g.result.break_evens[j], f)?;
+            let positive = p.position.is_positive_at(g.result.rtp, zero);
+            ws.write_number_with_format(
+                row,
+                14,
+                number(p.position.result_at(g.result.rtp), 2),
+                &f.money,
+            )?;
+            ws.write_string_with_format(
+                row,
+                15,
+                if positive { "ja" } else { "nee" },
+                if positive { &f.positive } else { &f.negative },
+            )?;
+        }
+    }
+    ws.autofilter(0, 0, row.max(1), names.len() as u16 - 1)?;
+    Ok(())
+}
+
+fn uitgesloten(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Uitgesloten")?;
+    header(ws, 0, &["kvk", "naam", "reden"], &[10.0, 36.0, 60.0], f)?;
+    for (i, e) in run.excluded.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, e.kvk.to_string())?;
+        ws.write_string(row, 1, &e.naam)?;
+        ws.write_string(row, 2, &e.reden)?;
+    }
+    ws.autofilter(0, 0, run.excluded.len().max(1) as u32, 2)?;
+    Ok(())
+}
+
+/// The resolved configuration as dotted keys, in the TOML file's words.
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+fn configuratie(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<()> {
+    let ws = wb.add_worksheet().set_name("Configuratie")?;
+    header(ws, 0, &["sleutel", "waarde"], &[40.0, 50.0], f)?;
+    let mut pairs = Vec::new();
+    flatten("", &serde_json::to_value(&run.config)?, &mut pairs);
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        ws.write_string(1 + i as u32, 0, k)?;
+        ws.write_string(1 + i as u32, 1, v)?;
+    }
+    let top = pairs.len() as u32 + 2;
+    let names = ["rol", "pad", "bytes", "rijen", "sha256"];
+    for (c, name) in names.iter().enumerate() {
+        ws.write_string_with_format(top, c as u16, *name, &f.header)?;
+    }
+    ws.set_column_width(2, 12.0)?;
+    ws.set_column_width(3, 12.0)?;
+    ws.set_column_width(4, 66.0)?;
+    for (i, input) in run.inputs.iter().enumerate() {
+        let row = top + 1 + i as u32;
+        ws.write_string(row, 0, input.rol)?;
+        ws.write_string(row, 1, &input.pad)?;
+        ws.write_number_with_format(row, 2, input.bytes as f64, &f.integer)?;
+        ws.write_number_with_format(row, 3, input.rijen as f64, &f.integer)?;
+        ws.write_string(row, 4, &input.sha256)?;
+    }
+    Ok(())
+}
+
+fn curves(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Curves")?;
+    let names = [
+        "sector",
+        "cluster",
+        "percentage",
+        "aandeel_aanbieders_positief",
+        "aandeel_omzet_positief",
+    ];
+    header(ws, 0, &names, &[8.0, 13.0, 12.0, 26.0, 24.0], f)?;
+    let mut row = 0u32;
+    for g in &run.groups {
+        let omzet: Vec<Decimal> = g
+            .members
+            .iter()
+            .map(|&i| run.providers[i].position.omzet)
+            .collect();
+        let c = curve(&g.result.break_evens, &omzet);
+        for &(r, n, o) in &c.steps {
+            row += 1;
+            ws.write_string(row, 0, g.sector.as_str())?;
+            ws.write_string(row, 1, g.cluster.as_str())?;
+            ws.write_number_with_format(row, 2, number(r, 6), &f.percent4)?;
+            ws.write_number_with_format(row, 3, number(n, 6), &f.percent2)?;
+            ws.write_number_with_format(row, 4, number(o, 6), &f.percent2)?;
+        }
+    }
+    ws.autofilter(0, 0, row.max(1), 4)?;
+    Ok(())
+}
+
+/// The workbook's bytes.
+pub fn workbook(run: &Run) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let fixed = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| anyhow!("{e}"))?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("richttariefpercentage")
+            .set_creation_datetime(&fixed),
+    );
+    let f = Formats::new();
+    samenvatting(&mut wb, run, &f)?;
+    aanbieders(&mut wb, run, &f)?;
+    uitgesloten(&mut wb, run, &f)?;
+    configuratie(&mut wb, run, &f)?;
+    curves(&mut wb, run, &f)?;
+    Ok(wb.save_to_buffer()?)
+}

@@ -127,6 +127,7 @@ struct Code {
     what: &'static str,
 }
 
+#[allow(clippy::too_many_arguments)] // one row of the tariff table, by position
 const fn code(
     code: &'static str,
     sector: &'static str,
@@ -1105,7 +1106,7 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
     );
     for p in providers.iter().filter(|p| p.has_accounts) {
         // A provider without claims still has revenue: mostly outside the Wlz.
-        let declared = if p.lines == 0 { 500_000_00 } else { p.declared };
+        let declared = if p.lines == 0 { 50_000_000 } else { p.declared }; // €500,000 in cents
         let revenue = (declared as f64 / p.wlz_share).round() as i64;
         let wlz = if p.lines == 0 {
             0

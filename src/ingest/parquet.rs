@@ -270,6 +270,10 @@ pub(super) fn aggregate(
     })
 }
 
+/// (identifier view, code view, jaar) → Σ aantal, Σ bedrag, first row, rows.
+type ViewSums =
+    std::collections::HashMap<(u128, u128, i64), (i128, i128, u64, u64), super::claims::Hasher>;
+
 /// The fast route for the common shape: one identifier column and prestatiecode as short
 /// text, jaar as an integer, aantal and bedrag as decimals of at most six places, no empty
 /// values. polars keeps text of up to 12 bytes inline in a 16-byte view, so rows are summed
@@ -334,11 +338,8 @@ fn by_views(
     }
 
     // (identifier view, code view, jaar) → Σ aantal, Σ bedrag, first row, rows.
-    let mut sums: std::collections::HashMap<
-        (u128, u128, i64),
-        (i128, i128, u64, u64),
-        super::claims::Hasher,
-    > = std::collections::HashMap::with_capacity_and_hasher(1 << 12, Default::default());
+    let mut sums: ViewSums =
+        std::collections::HashMap::with_capacity_and_hasher(1 << 12, Default::default());
     for i in 0..ids.len() {
         let key = (ids[i].as_u128(), codes[i].as_u128(), years[i]);
         let e = sums

@@ -46,8 +46,47 @@ fn progress(line: &str) {
     eprintln!("richttarief: {line}");
 }
 
+/// Stage lines on stderr, and a progress bar while a claims file is read. indicatif draws
+/// the bar only when stderr is a terminal, so scheduled runs and pipes see the lines alone.
+struct Terminal {
+    bar: indicatif::ProgressBar,
+}
+
+impl Terminal {
+    fn new() -> Terminal {
+        let style =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {percent}%, {eta} left")
+                .expect("a valid template")
+                .progress_chars("=> ");
+        Terminal {
+            bar: indicatif::ProgressBar::new(0).with_style(style),
+        }
+    }
+}
+
+impl pipeline::Progress for Terminal {
+    fn stage(&self, line: &str) {
+        self.bar.suspend(|| progress(line));
+    }
+
+    fn advance(&self, file: &str, done: u64, total: u64) {
+        if self.bar.length() != Some(total) {
+            self.bar.reset();
+            self.bar.set_length(total);
+            self.bar.set_message(format!("reading {file}"));
+        }
+        self.bar.set_position(done);
+        if done >= total {
+            self.bar.finish_and_clear();
+        }
+    }
+}
+
 fn compute(config: &Config) -> Result<Run> {
-    let run = pipeline::run(config, &mut progress)?;
+    let terminal = Terminal::new();
+    let run = pipeline::run(config, &terminal);
+    terminal.bar.finish_and_clear();
+    let run = run?;
     for w in &run.warnings {
         eprintln!("richttarief: warning: {w}");
     }
@@ -66,9 +105,15 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Run { config, out } => {
             let config = load(config)?;
             let run = compute(&config)?;
+            let started = std::time::Instant::now();
             let files = report::outputs(&run)?;
             report::write_outputs(&out, &files)?;
-            progress(&format!("wrote {} files to {}", files.len(), out.display()));
+            progress(&format!(
+                "wrote {} files to {} in {:.2} s",
+                files.len(),
+                out.display(),
+                started.elapsed().as_secs_f64()
+            ));
             print(&report::text::rtp_table(&run))?;
             Ok(ExitCode::SUCCESS)
         }

@@ -1,8 +1,8 @@
 //! The one orchestrator: ingest → aggregate → classify → solve. Returns a `Run` holding
 //! everything the reports, `check` and `explain` need; it writes nothing.
 //!
-//! Progress goes to the caller's `progress` callback (the binary sends it to stderr), so
-//! this module prints nothing itself.
+//! Progress goes to the caller's `Progress` (the binary draws it on stderr), so this module
+//! prints nothing itself.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -80,13 +80,36 @@ pub fn rules(config: &Config) -> Rules {
     }
 }
 
+/// How a run tells what it is doing: one line per stage, and how far a long read is.
+/// Implementations must be `Sync`: the claims readers report from their worker threads.
+pub trait Progress: Sync {
+    /// One finished stage, with its counts and time.
+    fn stage(&self, line: &str);
+    /// `done` of `total` units (bytes or rows) of the file being read.
+    fn advance(&self, file: &str, done: u64, total: u64);
+}
+
+/// Progress that goes nowhere (tests, library use).
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn stage(&self, _: &str) {}
+    fn advance(&self, _: &str, _: u64, _: u64) {}
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
 /// Reads the inputs, aggregates, classifies and solves.
-pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
+pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, clock.elapsed()));
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| -> Duration {
+        let took = clock.elapsed();
+        timings.push((name, took));
         clock = Instant::now();
+        took
     };
     let base = &config.invoer.basis;
     let mut inputs = Vec::new();
@@ -105,7 +128,7 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
     let jv = &config.invoer.jaarverslagen;
     let accounts = ingest::read_accounts(&base.join(jv), &ingest::shown(jv), config)?;
     record("jaarverslagen", jv, accounts.rows)?;
-    progress(&format!(
+    progress.stage(&format!(
         "read {}: {} jaarverslagen over {} ({} of other years skipped)",
         ingest::shown(jv),
         accounts.by_kvk.len(),
@@ -115,7 +138,7 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
     let tv = &config.invoer.tarieven;
     let tariffs = ingest::read_tariffs(&base.join(tv), &ingest::shown(tv), config)?;
     record("tarieven", tv, tariffs.rows)?;
-    progress(&format!(
+    progress.stage(&format!(
         "read {}: {} tariffs for {}",
         ingest::shown(tv),
         tariffs.by_code.len(),
@@ -129,7 +152,8 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
         }
         None => None,
     };
-    lap("tabellen", &mut timings);
+    let took = lap("tabellen", &mut timings);
+    progress.stage(&format!("read the tables in {}", seconds(took)));
 
     let raw = read_claims(config, progress)?;
     for f in &raw.files {
@@ -143,7 +167,8 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
     }
     let claims = join(&raw, koppel.as_ref(), &tariffs, config.referentiejaar)?;
     drop(raw);
-    lap("declaraties", &mut timings);
+    let took = lap("declaraties", &mut timings);
+    progress.stage(&format!("read and joined the claims in {}", seconds(took)));
 
     let figures: BTreeMap<Kvk, ClaimFigures> = claims
         .iter()
@@ -163,12 +188,13 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
         e.naam = accounts.names.get(&e.kvk).cloned().unwrap_or_default();
     }
     providers.sort_by_key(|p| (p.sector, p.cluster, p.kvk));
-    progress(&format!(
-        "classified: {} providers in the population, {} excluded",
+    let took = lap("classificatie", &mut timings);
+    progress.stage(&format!(
+        "classified: {} providers in the population, {} excluded, in {}",
         providers.len(),
-        excluded.len()
+        excluded.len(),
+        seconds(took)
     ));
-    lap("classificatie", &mut timings);
 
     let mut keys: Vec<(Sector, Cluster)> = providers.iter().map(Provider::group).collect();
     keys.dedup();
@@ -196,8 +222,12 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Run> {
             result,
         })
         .collect();
-    progress(&format!("solved {} groups", groups.len()));
-    lap("berekening", &mut timings);
+    let took = lap("berekening", &mut timings);
+    progress.stage(&format!(
+        "solved {} groups in {}",
+        groups.len(),
+        seconds(took)
+    ));
 
     Ok(Run {
         config: config.clone(),

@@ -1132,7 +1132,7 @@ fn tool_sums(
 ) -> BTreeMap<(String, String), (rust_decimal::Decimal, rust_decimal::Decimal)> {
     use richttarief::ingest::claims::{read_claims, Claimant};
     let config = richttarief::config::load(config).unwrap();
-    let raw = read_claims(&config, &mut |_| {}).unwrap();
+    let raw = read_claims(&config, &richttarief::pipeline::Quiet).unwrap();
     raw.sorted()
         .into_iter()
         .map(|(who, code, s)| {

@@ -366,7 +366,7 @@ pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
 }
 
 /// Reads every claims file of the configuration in order; `progress` hears one line per file.
-pub fn read_claims(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<RawClaims> {
+pub fn read_claims(config: &Config, progress: &dyn crate::pipeline::Progress) -> Result<RawClaims> {
     let mut raw = RawClaims::default();
     for (i, path) in config.invoer.declaratiebestanden.iter().enumerate() {
         let shown = super::shown(path);
@@ -379,8 +379,8 @@ pub fn read_claims(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Ra
             other_years: 0,
         });
         let (stats, part) = match format_of(&full)? {
-            Format::Csv => claims_csv::read(&full, &shown, i as u32, config)?,
-            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config)?,
+            Format::Csv => claims_csv::read(&full, &shown, i as u32, config, progress)?,
+            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config, progress)?,
             Format::Spreadsheet => {
                 bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
             }
@@ -393,7 +393,7 @@ pub fn read_claims(config: &Config, progress: &mut dyn FnMut(&str)) -> Result<Ra
         if let Some(twin) = raw.files[..i].iter().find(|f| f.sha256 == stats.sha256) {
             bail!("{shown} has the same content as {} (SHA-256 {}); its claims would be counted twice", twin.file, stats.sha256);
         }
-        progress(&format!(
+        progress.stage(&format!(
             "read {shown}: {} claim lines ({} of other years skipped)",
             stats.rows, stats.other_years
         ));
@@ -408,13 +408,14 @@ fn read_parquet_file(
     shown: &str,
     file: u32,
     config: &Config,
+    progress: &dyn crate::pipeline::Progress,
 ) -> Result<(ClaimFile, Partial)> {
     let headers = parquet::headers(path, shown)?;
     let columns = claim_columns(shown, &headers, config)?;
     // The manifest's SHA-256 is a pass of its own over the file: run it beside the read.
     let (hashed, part) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| super::hash_file(path));
-        let part = parquet::aggregate(path, shown, file, &headers, &columns, config);
+        let part = parquet::aggregate(path, shown, file, &headers, &columns, config, progress);
         (
             hashing
                 .join()

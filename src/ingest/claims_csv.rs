@@ -11,6 +11,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -25,23 +26,27 @@ use super::number::Cell;
 use super::table::{clean_header, detect_separator, width_problem};
 use crate::config::{Config, DecimalSign};
 use crate::model::{Agb, Kvk};
+use crate::pipeline::Progress;
 
 /// Bytes per chunk: large enough to keep a worker busy for a while, small enough that a
 /// few chunks in flight cost little memory.
 const CHUNK: usize = 4 << 20;
 
-/// A reader that hashes and counts every byte that passes through it.
-struct Hashing<R> {
+/// A reader that hashes and counts every byte that passes through it; `seen` lets the
+/// reading loop report progress while this reader is borrowed by the decoder.
+struct Hashing<'a, R> {
     inner: R,
     hasher: Sha256,
     bytes: u64,
+    seen: &'a AtomicU64,
 }
 
-impl<R: Read> Read for Hashing<R> {
+impl<R: Read> Read for Hashing<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
         self.bytes += n as u64;
+        self.seen.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -69,12 +74,16 @@ pub(super) fn read(
     shown: &str,
     file: u32,
     config: &Config,
+    progress: &dyn Progress,
 ) -> Result<(ClaimFile, Partial)> {
     let f = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let seen = AtomicU64::new(0);
     let mut hashing = Hashing {
         inner: f,
         hasher: Sha256::new(),
         bytes: 0,
+        seen: &seen,
     };
     let part = {
         let mut buffered = BufReader::with_capacity(1 << 16, &mut hashing);
@@ -121,7 +130,9 @@ pub(super) fn read(
             file,
             shown: shown.to_string(),
         };
-        read_chunks(input, &layout)?
+        read_chunks(input, &layout, &|| {
+            progress.advance(shown, seen.load(Ordering::Relaxed), size)
+        })?
     };
     // Hash what the parser did not need to read (nothing, normally) so the hash is the file's.
     std::io::copy(&mut hashing, &mut std::io::sink())
@@ -137,7 +148,11 @@ pub(super) fn read(
 }
 
 /// Cuts the input into chunks of whole lines on this thread and parses them on workers.
-fn read_chunks(mut input: Box<dyn BufRead + '_>, layout: &Layout) -> Result<Partial> {
+fn read_chunks(
+    mut input: Box<dyn BufRead + '_>,
+    layout: &Layout,
+    advanced: &dyn Fn(),
+) -> Result<Partial> {
     let workers = thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
@@ -179,6 +194,7 @@ fn read_chunks(mut input: Box<dyn BufRead + '_>, layout: &Layout) -> Result<Part
                     if tx.send(Chunk { data, first_line }).is_err() {
                         bail!("a claims worker stopped");
                     }
+                    advanced();
                 }
                 if eof && carry.is_empty() {
                     return Ok(());

@@ -163,6 +163,7 @@ pub(super) fn aggregate(
     headers: &[String],
     columns: &ClaimColumns,
     config: &Config,
+    progress: &dyn crate::pipeline::Progress,
 ) -> Result<Partial> {
     let fail = |e: PolarsError| anyhow!("{shown}: cannot read Parquet: {e}");
     let mut first = open(path, shown)?;
@@ -265,6 +266,7 @@ pub(super) fn aggregate(
             for p in parts {
                 total.merge(p?);
             }
+            progress.advance(shown, (offset + height) as u64, total_rows as u64);
         }
         Ok(total)
     })

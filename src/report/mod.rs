@@ -124,25 +124,27 @@ pub fn rtp_csv(run: &Run) -> Result<Vec<u8>> {
     csv_text(&RTP_COLUMNS, rtp_rows(run))
 }
 
+/// The columns of aanbieders.csv, also the `Aanbieders` sheet's.
+pub const AANBIEDERS_COLUMNS: [&str; 16] = [
+    "kvk",
+    "naam",
+    "sector",
+    "cluster",
+    "intramuraal_aandeel",
+    "omzet",
+    "resultaat",
+    "declaraties",
+    "kapitaal",
+    "volledig",
+    "zorg",
+    "zorg_max",
+    "gerealiseerd_pct",
+    "breakeven_pct",
+    "resultaat_bij_rtp",
+    "positief",
+];
+
 pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
-    let header = [
-        "kvk",
-        "naam",
-        "sector",
-        "cluster",
-        "intramuraal_aandeel",
-        "omzet",
-        "resultaat",
-        "declaraties",
-        "kapitaal",
-        "volledig",
-        "zorg",
-        "zorg_max",
-        "gerealiseerd_pct",
-        "breakeven_pct",
-        "resultaat_bij_rtp",
-        "positief",
-    ];
     let mut rows = Vec::new();
     for g in &run.groups {
         for (j, &i) in g.members.iter().enumerate() {
@@ -178,7 +180,7 @@ pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
             ]);
         }
     }
-    csv_text(&header, rows)
+    csv_text(&AANBIEDERS_COLUMNS, rows)
 }
 
 pub fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {

@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use super::{rtp_rows, RTP_COLUMNS};
+use super::{rtp_rows, AANBIEDERS_COLUMNS, RTP_COLUMNS};
 use crate::model::BreakEven;
 use crate::pipeline::Run;
 use crate::solve::curve;
@@ -139,24 +139,7 @@ fn samenvatting(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxErr
 
 fn aanbieders(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("Aanbieders")?;
-    let names = [
-        "kvk",
-        "naam",
-        "sector",
-        "cluster",
-        "intramuraal_aandeel",
-        "omzet",
-        "resultaat",
-        "declaraties",
-        "kapitaal",
-        "volledig",
-        "zorg",
-        "zorg_max",
-        "gerealiseerd_pct",
-        "breakeven_pct",
-        "resultaat_bij_rtp",
-        "positief",
-    ];
+    let names = AANBIEDERS_COLUMNS;
     let widths = [
         10.0, 36.0, 7.0, 12.0, 12.0, 17.0, 15.0, 17.0, 15.0, 13.0, 17.0, 17.0, 12.0, 12.0, 15.0,
         9.0,

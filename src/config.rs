@@ -58,6 +58,16 @@ pub enum DecimalSign {
     Comma,
 }
 
+impl DecimalSign {
+    /// The byte that separates whole and fraction.
+    pub fn mark(self) -> u8 {
+        match self {
+            DecimalSign::Point => b'.',
+            DecimalSign::Comma => b',',
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ThresholdSide {

@@ -222,6 +222,69 @@ pub fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Evaluation
     }
 }
 
+/// Which provider, in break-even order, decides a criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decider {
+    /// The criterion is met with no provider at all (a share of 0): −∞.
+    Nobody,
+    /// The provider at this position of `Ranking::order`.
+    At(usize),
+    /// Not met even with every provider positive: +∞.
+    Unreached,
+}
+
+/// The providers sorted by break-even (stable on the input order, so ties never depend on
+/// the sort), and the positions that decide each criterion: the ⌈share·N⌉-th for the count,
+/// the one where the cumulative omzet reaches share·O for the omzet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub order: Vec<usize>,
+    pub by_count: Decider,
+    pub by_omzet: Decider,
+}
+
+impl Ranking {
+    /// The break-even at which a criterion is first met.
+    pub fn point(&self, decider: Decider, break_evens: &[BreakEven]) -> BreakEven {
+        match decider {
+            Decider::Nobody => BreakEven::Always,
+            Decider::At(p) => break_evens[self.order[p]],
+            Decider::Unreached => BreakEven::Never,
+        }
+    }
+}
+
+pub fn rank(break_evens: &[BreakEven], omzet: &[Decimal], rules: &Rules) -> Ranking {
+    let mut order: Vec<usize> = (0..break_evens.len()).collect();
+    order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
+
+    let needed = providers_needed(rules.aandeel_aanbieders, break_evens.len());
+    let by_count = if needed == 0 {
+        Decider::Nobody
+    } else {
+        Decider::At(needed - 1)
+    };
+
+    let by_omzet = if rules.aandeel_omzet.is_zero() {
+        Decider::Nobody
+    } else {
+        let threshold = mul(rules.aandeel_omzet, omzet.iter().sum());
+        let mut cumulative = Decimal::ZERO;
+        order
+            .iter()
+            .position(|&i| {
+                cumulative += omzet[i];
+                cumulative >= threshold
+            })
+            .map_or(Decider::Unreached, Decider::At)
+    };
+    Ranking {
+        order,
+        by_count,
+        by_omzet,
+    }
+}
+
 /// The unrounded percentages at which each criterion is first met: the ⌈share·N⌉-th
 /// smallest break-even, and the smallest break-even at which the cumulative omzet reaches
 /// share·O. A zero share is met with no provider at all (−∞).
@@ -230,34 +293,11 @@ pub fn criteria_points(
     omzet: &[Decimal],
     rules: &Rules,
 ) -> (BreakEven, BreakEven) {
-    let mut order: Vec<usize> = (0..break_evens.len()).collect();
-    // Stable on the input order, so ties never depend on the sort.
-    order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
-
-    let needed = providers_needed(rules.aandeel_aanbieders, break_evens.len());
-    let r_aantal = if needed == 0 {
-        BreakEven::Always
-    } else {
-        break_evens[order[needed - 1]]
-    };
-
-    let total: Decimal = omzet.iter().sum();
-    let threshold = mul(rules.aandeel_omzet, total);
-    let r_omzet = if rules.aandeel_omzet.is_zero() {
-        BreakEven::Always
-    } else {
-        let mut cumulative = Decimal::ZERO;
-        let mut found = BreakEven::Never;
-        for &i in &order {
-            cumulative += omzet[i];
-            if cumulative >= threshold {
-                found = break_evens[i];
-                break;
-            }
-        }
-        found
-    };
-    (r_aantal, r_omzet)
+    let ranking = rank(break_evens, omzet, rules);
+    (
+        ranking.point(ranking.by_count, break_evens),
+        ranking.point(ranking.by_omzet, break_evens),
+    )
 }
 
 /// Solves one group: break-evens, criteria points, the RTP on the grid, certification.

@@ -49,8 +49,11 @@ pub(super) struct Acc {
 
 /// A decimal of at most six places as an integer in millionths, exactly.
 pub(super) fn to_fixed(d: Decimal) -> i128 {
-    debug_assert!(d.scale() <= MAX_DECIMALS || d.normalize().scale() <= MAX_DECIMALS);
     let d = d.normalize();
+    debug_assert!(
+        d.scale() <= MAX_DECIMALS,
+        "ingest refuses more than {MAX_DECIMALS} decimals"
+    );
     d.mantissa() * 10i128.pow(MAX_DECIMALS - d.scale())
 }
 

@@ -57,6 +57,8 @@ struct Layout {
     width: usize,
     separator: u8,
     sign: DecimalSign,
+    /// `sign`'s byte, looked up once per file rather than once per line.
+    mark: u8,
     year: i64,
     file: u32,
     shown: String,
@@ -126,6 +128,7 @@ pub(super) fn read(
             width: headers.len(),
             separator,
             sign: config.decimaalteken,
+            mark: config.decimaalteken.mark(),
             year: i64::from(config.referentiejaar),
             file,
             shown: shown.to_string(),
@@ -300,12 +303,10 @@ fn fast_line(
     if code.is_empty() || std::str::from_utf8(code).is_err() {
         return false;
     }
-    let mark = match layout.sign {
-        DecimalSign::Point => b'.',
-        DecimalSign::Comma => b',',
-    };
-    let (Some(aantal), Some(bedrag)) = (fixed(field(c.aantal), mark), fixed(field(c.bedrag), mark))
-    else {
+    let (Some(aantal), Some(bedrag)) = (
+        fixed(field(c.aantal), layout.mark),
+        fixed(field(c.bedrag), layout.mark),
+    ) else {
         return false;
     };
     if jaar != layout.year {

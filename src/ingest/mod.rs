@@ -68,7 +68,23 @@ struct Fields<'a> {
     errors: &'a mut RowErrors,
 }
 
-impl Fields<'_> {
+impl<'a> Fields<'a> {
+    fn new(
+        table: &'a Table,
+        row: &'a Row,
+        columns: &'a [Option<usize>],
+        wants: &'a [Want],
+        errors: &'a mut RowErrors,
+    ) -> Fields<'a> {
+        Fields {
+            table,
+            row,
+            columns,
+            wants,
+            errors,
+        }
+    }
+
     fn cell(&self, i: usize) -> Option<(usize, &Cell)> {
         self.columns[i].map(|c| (c, self.row.cell(c)))
     }
@@ -176,13 +192,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
     let mut warnings = Vec::new();
     let mut names: BTreeMap<Kvk, (i64, String)> = BTreeMap::new();
     for row in &table.rows {
-        let mut f = Fields {
-            table: &table,
-            row,
-            columns: &columns,
-            wants: &wants,
-            errors: &mut errors,
-        };
+        let mut f = Fields::new(&table, row, &columns, &wants, &mut errors);
         let kvk = f.parsed(0, true, Kvk::parse);
         let naam = f.text(1);
         let boekjaar = f.integer(2);
@@ -286,13 +296,7 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut by_code = BTreeMap::new();
     for row in &table.rows {
-        let mut f = Fields {
-            table: &table,
-            row,
-            columns: &columns,
-            wants: &wants,
-            errors: &mut errors,
-        };
+        let mut f = Fields::new(&table, row, &columns, &wants, &mut errors);
         let jaar = f.integer(0);
         let code = f.text(1);
         let sector = f.parsed(2, true, Sector::parse);
@@ -372,13 +376,7 @@ pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Kop
     let mut errors = RowErrors::new(shown);
     let mut by_agb: HashMap<Agb, (Kvk, usize)> = HashMap::new();
     for row in &table.rows {
-        let mut f = Fields {
-            table: &table,
-            row,
-            columns: &columns,
-            wants: &wants,
-            errors: &mut errors,
-        };
+        let mut f = Fields::new(&table, row, &columns, &wants, &mut errors);
         let (Some(agb), Some(kvk)) = (f.parsed(0, true, Agb::parse), f.parsed(1, true, Kvk::parse))
         else {
             continue;

@@ -393,10 +393,7 @@ fn rows(cols: &[Column], layout: &Layout, first_row: u64) -> Partial {
     let mut part = Partial::new(layout.shown);
     let mut iters: Vec<_> = cols.iter().map(Column::values).collect();
     let mut row: Vec<Val> = Vec::with_capacity(cols.len());
-    let mark = match layout.sign {
-        DecimalSign::Point => b'.',
-        DecimalSign::Comma => b',',
-    };
+    let mark = layout.sign.mark();
     let c = &layout.local;
     let mut index = first_row;
     loop {

@@ -115,6 +115,35 @@ fn data(run: &Run, g: &Group) -> Data {
 
 type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
+type Chart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The RTP as a red vertical line up to `top`, and the legend of every labelled series.
+fn mark_rtp<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    rtp: f64,
+    top: f64,
+    legend: SeriesLabelPosition,
+) -> Drawn<DB> {
+    chart
+        .draw_series(LineSeries::new(
+            vec![(rtp, 0.0), (rtp, top)],
+            RED.stroke_width(2),
+        ))?
+        .label(format!("RTP {}%", nl(rtp, 1)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(legend)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 15))
+        .draw()
+}
+
 fn shares<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<DB> {
     root.fill(&WHITE)?;
     let (x0, x1) = d.range;
@@ -184,20 +213,7 @@ fn shares<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<D
             ("sans-serif", 14),
         )))?;
     }
-    chart
-        .draw_series(LineSeries::new(
-            vec![(d.rtp, 0.0), (d.rtp, 100.0)],
-            RED.stroke_width(2),
-        ))?
-        .label(format!("RTP {}%", nl(d.rtp, 1)))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 15))
-        .draw()?;
+    mark_rtp(&mut chart, d.rtp, 100.0, SeriesLabelPosition::LowerRight)?;
     root.present()
 }
 
@@ -251,20 +267,7 @@ fn histogram<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Draw
             BLUE.mix(0.7).filled(),
         )
     }))?;
-    chart
-        .draw_series(LineSeries::new(
-            vec![(d.rtp, 0.0), (d.rtp, top)],
-            RED.stroke_width(2),
-        ))?
-        .label(format!("RTP {}%", nl(d.rtp, 1)))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 15))
-        .draw()?;
+    mark_rtp(&mut chart, d.rtp, top, SeriesLabelPosition::UpperLeft)?;
     root.present()
 }
 

@@ -11,7 +11,7 @@ use super::figures::Figure;
 use super::{break_even, money, percent, rtp, rtp_rows, share};
 use crate::model::BreakEven;
 use crate::pipeline::{Group, Run};
-use crate::solve::providers_needed;
+use crate::solve::{rank, Decider};
 
 /// Text as HTML: the five characters that could change the page's structure, escaped.
 fn esc(s: &str) -> String {
@@ -48,29 +48,27 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric: &[usi
 /// threshold; each with its neighbours, since those are the ones an objection is about.
 fn deciding(run: &Run, g: &Group) -> Vec<Vec<String>> {
     let members = &g.members;
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| g.result.break_evens[a].cmp(&g.result.break_evens[b]));
     let criteria = &run.config.criteria;
-    let mut marks: Vec<(usize, &str)> = Vec::new();
-    let k = providers_needed(criteria.aandeel_aanbieders, members.len());
-    if k > 0 {
-        marks.push((k - 1, "aantal"));
-    }
-    if !criteria.aandeel_omzet.is_zero() {
-        let total: Decimal = members
-            .iter()
-            .map(|&i| run.providers[i].position.omzet)
-            .sum();
-        let threshold = criteria.aandeel_omzet * total;
-        let mut cumulative = Decimal::ZERO;
-        for (pos, &j) in order.iter().enumerate() {
-            cumulative += run.providers[members[j]].position.omzet;
-            if cumulative >= threshold {
-                marks.push((pos, "omzet"));
-                break;
+    let omzet: Vec<Decimal> = members
+        .iter()
+        .map(|&i| run.providers[i].position.omzet)
+        .collect();
+    let ranking = rank(
+        &g.result.break_evens,
+        &omzet,
+        &crate::pipeline::rules(&run.config),
+    );
+    let order = &ranking.order;
+    let marks: Vec<(usize, &str)> = [(ranking.by_count, "aantal"), (ranking.by_omzet, "omzet")]
+        .into_iter()
+        .filter_map(|(d, why)| {
+            if let Decider::At(p) = d {
+                Some((p, why))
+            } else {
+                None
             }
-        }
-    }
+        })
+        .collect();
     let mut rows = Vec::new();
     let mut shown = std::collections::BTreeSet::new();
     for &(pos, _) in &marks {

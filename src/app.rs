@@ -87,7 +87,7 @@ fn compute(config: &Config) -> Result<Run> {
     let run = pipeline::run(config, &terminal);
     terminal.bar.finish_and_clear();
     let run = run?;
-    for w in &run.warnings {
+    for w in &run.data.warnings {
         eprintln!("richttarief: warning: {w}");
     }
     Ok(run)

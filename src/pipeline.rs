@@ -5,6 +5,7 @@
 //! prints nothing itself.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -34,21 +35,68 @@ impl Group {
     }
 }
 
+/// What was read from the input files: shared by every scenario that reads the same files
+/// in the same way (see `ReadKey`), so a scenario costs a re-solve, not a re-read.
+#[derive(Debug, Clone)]
+pub struct Data {
+    pub inputs: Vec<InputFile>,
+    pub claims: BTreeMap<Kvk, ProviderClaims>,
+    /// The reference year's jaarverslagen of everyone, excluded providers included.
+    pub accounts: BTreeMap<Kvk, Accounts>,
+    /// Every KvK's name in the jaarverslagen, of any year.
+    pub names: BTreeMap<Kvk, String>,
+    pub tariffs: TariffTable,
+    pub warnings: Vec<String>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The part of a configuration that decides what `read` returns. Two configurations with
+/// equal keys can share one `Data`; everything else in them only changes `compute`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadKey {
+    basis: std::path::PathBuf,
+    jaarverslagen: std::path::PathBuf,
+    declaraties: Vec<std::path::PathBuf>,
+    tarieven: std::path::PathBuf,
+    koppeltabel: Option<std::path::PathBuf>,
+    kolommen: BTreeMap<String, String>,
+    decimaalteken: crate::config::DecimalSign,
+    referentiejaar: i32,
+    /// Which optional jaarverslag columns are required (ingest refuses a file without them).
+    wlz_required: bool,
+    sector_required: bool,
+}
+
+impl ReadKey {
+    pub fn of(config: &Config) -> ReadKey {
+        let i = &config.invoer;
+        ReadKey {
+            basis: i.basis.clone(),
+            jaarverslagen: i.jaarverslagen.clone(),
+            declaraties: i.declaratiebestanden.clone(),
+            tarieven: i.tarieven.clone(),
+            koppeltabel: i.koppeltabel.clone(),
+            kolommen: config.kolommen.clone(),
+            decimaalteken: config.decimaalteken,
+            referentiejaar: config.referentiejaar,
+            wlz_required: config.berekening.schaling == crate::config::Scaling::Jaarverslag,
+            sector_required: config.berekening.sector_bron
+                == crate::config::SectorSource::Jaarverslag,
+        }
+    }
+}
+
 /// Everything one run computed.
 #[derive(Debug, Clone)]
 pub struct Run {
     pub config: Config,
-    pub inputs: Vec<InputFile>,
+    pub data: Arc<Data>,
     /// Sorted by group (VV, GZ, GGZ; extramuraal, intramuraal, alle), then KvK.
     pub providers: Vec<Provider>,
     /// Sorted by KvK.
     pub excluded: Vec<Excluded>,
     pub groups: Vec<Group>,
-    pub claims: BTreeMap<Kvk, ProviderClaims>,
-    /// The reference year's jaarverslagen of everyone, excluded providers included.
-    pub accounts: BTreeMap<Kvk, Accounts>,
-    pub tariffs: TariffTable,
-    pub warnings: Vec<String>,
+    /// The reading stages' times and then this run's own.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -101,16 +149,38 @@ fn seconds(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+/// Times the stages of a run, one lap at a time.
+struct Laps {
+    clock: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            clock: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) -> Duration {
+        let took = self.clock.elapsed();
+        self.timings.push((name, took));
+        self.clock = Instant::now();
+        took
+    }
+}
+
 /// Reads the inputs, aggregates, classifies and solves.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| -> Duration {
-        let took = clock.elapsed();
-        timings.push((name, took));
-        clock = Instant::now();
-        took
-    };
+    let data = Arc::new(read(config, progress)?);
+    Ok(compute(config, &data, progress))
+}
+
+/// Reads the tables and the claims and joins them: everything of a run that depends on
+/// the input files, and nothing that depends on the methodology.
+pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
+    let mut laps = Laps::new();
     let base = &config.invoer.basis;
     let mut inputs = Vec::new();
     let mut record = |rol: &'static str, path: &std::path::Path, rijen: u64| -> Result<()> {
@@ -152,7 +222,7 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
         }
         None => None,
     };
-    let took = lap("tabellen", &mut timings);
+    let took = laps.lap("tabellen");
     progress.stage(&format!("read the tables in {}", seconds(took)));
 
     let raw = read_claims(config, progress)?;
@@ -167,28 +237,44 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
     }
     let claims = join(&raw, koppel.as_ref(), &tariffs, config.referentiejaar)?;
     drop(raw);
-    let took = lap("declaraties", &mut timings);
+    let took = laps.lap("declaraties");
     progress.stage(&format!("read and joined the claims in {}", seconds(took)));
 
-    let figures: BTreeMap<Kvk, ClaimFigures> = claims
+    Ok(Data {
+        inputs,
+        claims,
+        accounts: accounts.by_kvk,
+        names: accounts.names,
+        tariffs,
+        warnings: accounts.warnings,
+        timings: laps.timings,
+    })
+}
+
+/// Classifies and solves what `read` returned under `config`'s methodology. Pure apart
+/// from the progress lines: the same data and configuration give the same `Run`.
+pub fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Run {
+    let mut laps = Laps::new();
+    let figures: BTreeMap<Kvk, ClaimFigures> = data
+        .claims
         .iter()
         .map(|(&k, c)| {
             (
                 k,
                 provider_figures(
                     &c.lines,
-                    &tariffs.by_code,
+                    &data.tariffs.by_code,
                     &config.clustering.intramural_forms,
                 ),
             )
         })
         .collect();
-    let (mut providers, mut excluded) = classify(&accounts.by_kvk, &figures, config);
+    let (mut providers, mut excluded) = classify(&data.accounts, &figures, config);
     for e in excluded.iter_mut().filter(|e| e.naam.is_empty()) {
-        e.naam = accounts.names.get(&e.kvk).cloned().unwrap_or_default();
+        e.naam = data.names.get(&e.kvk).cloned().unwrap_or_default();
     }
     providers.sort_by_key(|p| (p.sector, p.cluster, p.kvk));
-    let took = lap("classificatie", &mut timings);
+    let took = laps.lap("classificatie");
     progress.stage(&format!(
         "classified: {} providers in the population, {} excluded, in {}",
         providers.len(),
@@ -222,23 +308,19 @@ pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
             result,
         })
         .collect();
-    let took = lap("berekening", &mut timings);
+    let took = laps.lap("berekening");
     progress.stage(&format!(
         "solved {} groups in {}",
         groups.len(),
         seconds(took)
     ));
 
-    Ok(Run {
+    Run {
         config: config.clone(),
-        inputs,
+        data: Arc::clone(data),
         providers,
         excluded,
         groups,
-        claims,
-        accounts: accounts.by_kvk,
-        tariffs,
-        warnings: accounts.warnings,
-        timings,
-    })
+        timings: data.timings.iter().copied().chain(laps.timings).collect(),
+    }
 }

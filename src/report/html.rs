@@ -202,6 +202,7 @@ pub fn page(run: &Run, figures: &[Figure]) -> String {
 
     o.push_str("<h2>Invoer</h2>\n");
     let rows: Vec<Vec<String>> = run
+        .data
         .inputs
         .iter()
         .map(|i| {

@@ -238,7 +238,7 @@ pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
         versie: env!("CARGO_PKG_VERSION"),
         model: run.config.model.as_str(),
         configuratie: &run.config,
-        invoer: &run.inputs,
+        invoer: &run.data.inputs,
         uitvoer: files
             .iter()
             .map(|(name, bytes)| OutputFile {
@@ -247,7 +247,7 @@ pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
                 sha256: sha256(bytes),
             })
             .collect(),
-        waarschuwingen: &run.warnings,
+        waarschuwingen: &run.data.warnings,
         tijden_ms: run
             .timings
             .iter()

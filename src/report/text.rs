@@ -201,7 +201,7 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let calc = &config.berekening;
     let index = run.providers.iter().position(|p| p.kvk == kvk);
     let excluded = run.excluded.iter().find(|e| e.kvk == kvk);
-    let claims = run.claims.get(&kvk);
+    let claims = run.data.claims.get(&kvk);
     if index.is_none() && excluded.is_none() {
         return None;
     }
@@ -218,7 +218,7 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     );
 
     let _ = writeln!(o, "1. Jaarverslag");
-    match run.accounts.get(&kvk) {
+    match run.data.accounts.get(&kvk) {
         None => {
             let _ = writeln!(o, "   none over {}", config.referentiejaar);
         }
@@ -290,7 +290,7 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
             ];
             let mut rows = Vec::new();
             for (code, sums) in &c.lines {
-                let t = &run.tariffs.by_code[code];
+                let t = &run.data.tariffs.by_code[code];
                 let parts = line_parts(sums, t);
                 rows.push(vec![
                     code.clone(),

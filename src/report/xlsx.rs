@@ -241,7 +241,7 @@ fn configuratie(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<()> {
     ws.set_column_width(2, 12.0)?;
     ws.set_column_width(3, 12.0)?;
     ws.set_column_width(4, 66.0)?;
-    for (i, input) in run.inputs.iter().enumerate() {
+    for (i, input) in run.data.inputs.iter().enumerate() {
         let row = top + 1 + i as u32;
         ws.write_string(row, 0, input.rol)?;
         ws.write_string(row, 1, &input.pad)?;

@@ -154,6 +154,50 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(EXIT_CRITERION_FAILED)
             })
         }
+        Command::Scenarios {
+            config,
+            scenarios,
+            presets,
+            out,
+        } => {
+            if scenarios.is_none() && !presets {
+                return Err(UsageError(
+                    "give --scenarios FILE, --presets or both: there is nothing to compare".into(),
+                )
+                .into());
+            }
+            let path = config.unwrap_or_else(default_config);
+            let base = config::parse_file(&path)?;
+            let basis = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            // The base alone first, so that its own mistakes are reported as the config's.
+            config::resolve(&[&base], &basis)
+                .with_context(|| format!("invalid configuration {}", path.display()))?;
+            let list = match &scenarios {
+                Some(file) => crate::scenario::parse_file(file)?,
+                None => Vec::new(),
+            };
+            let configs = crate::scenario::resolve_all(&base, &basis, &list, presets)
+                .with_context(|| match &scenarios {
+                    Some(file) => format!("invalid scenarios {}", file.display()),
+                    None => "invalid presets".to_string(),
+                })?;
+            let terminal = Terminal::new();
+            let solved = crate::scenario::solve_all(&configs, &terminal);
+            terminal.bar.finish_and_clear();
+            let solved = solved?;
+            for w in solved
+                .iter()
+                .flat_map(|s| &s.run.data.warnings)
+                .collect::<std::collections::BTreeSet<_>>()
+            {
+                eprintln!("richttarief: warning: {w}");
+            }
+            let files = report::scenarios::outputs(&solved)?;
+            report::write_outputs(&out, &files)?;
+            progress(&format!("wrote {} files to {}", files.len(), out.display()));
+            print(&report::text::scenario_table(&solved))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Generate {
             out,
             aanbieders,

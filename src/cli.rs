@@ -41,6 +41,23 @@ pub enum Command {
         #[arg(long, value_parser = parse_group)]
         groep: Option<(Sector, Option<Cluster>)>,
     },
+    /// Solve named scenarios (configuration overrides) and the base configuration from one
+    /// reading of the inputs; writes scenarios.csv, verschillen.csv, scenarios.xlsx and
+    /// manifest.json.
+    Scenarios {
+        /// Base configuration (TOML); without it, the sample data in data/voorbeeld/.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The scenarios file (TOML, [[scenario]] tables with a `naam`).
+        #[arg(long)]
+        scenarios: Option<PathBuf>,
+        /// Add the three model presets (zn-2024, hof-2024, zn-2027) as scenarios.
+        #[arg(long)]
+        presets: bool,
+        /// Output folder; replaced file by file only when every scenario succeeds.
+        #[arg(long, default_value = "uitvoer/scenarios")]
+        out: PathBuf,
+    },
     /// Generate a synthetic, consistent data set of any size, deterministic for a seed.
     Generate {
         /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel and richttarief.toml into.

@@ -8,6 +8,7 @@
 
 pub mod figures;
 pub mod html;
+pub mod scenarios;
 pub mod text;
 pub mod xlsx;
 
@@ -19,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::model::BreakEven;
-use crate::pipeline::Run;
+use crate::pipeline::{Group, Run};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
@@ -64,6 +65,17 @@ pub fn rtp(run: &Run, fraction: Decimal) -> String {
     format!("{:.*}", dp as usize, (fraction * HUNDRED).normalize())
 }
 
+/// A difference of two fractions in percentage points, signed: `+0.4`, `-1.2`, `0.0`.
+pub fn points(fraction: Decimal) -> String {
+    let p = (fraction * HUNDRED).normalize();
+    let dp = p.scale().max(1) as usize;
+    if p > Decimal::ZERO {
+        format!("+{p:.dp$}")
+    } else {
+        format!("{p:.dp$}")
+    }
+}
+
 fn yes_no(b: bool) -> &'static str {
     if b {
         "ja"
@@ -99,25 +111,25 @@ pub const RTP_COLUMNS: [&str; 11] = [
 
 /// The rows of rtp.csv, one per group, without the header.
 pub fn rtp_rows(run: &Run) -> Vec<Vec<String>> {
-    run.groups
-        .iter()
-        .map(|g| {
-            let r = &g.result;
-            vec![
-                g.sector.to_string(),
-                g.cluster.to_string(),
-                r.n.to_string(),
-                money(r.omzet),
-                break_even(r.r_aantal),
-                break_even(r.r_omzet),
-                rtp(run, r.rtp),
-                r.bindend.as_str().to_string(),
-                yes_no(r.haalbaar).to_string(),
-                share(r.at_rtp.share_providers()),
-                share(r.at_rtp.share_omzet()),
-            ]
-        })
-        .collect()
+    run.groups.iter().map(|g| rtp_row(run, g)).collect()
+}
+
+/// One group's row of rtp.csv.
+pub fn rtp_row(run: &Run, g: &Group) -> Vec<String> {
+    let r = &g.result;
+    vec![
+        g.sector.to_string(),
+        g.cluster.to_string(),
+        r.n.to_string(),
+        money(r.omzet),
+        break_even(r.r_aantal),
+        break_even(r.r_omzet),
+        rtp(run, r.rtp),
+        r.bindend.as_str().to_string(),
+        yes_no(r.haalbaar).to_string(),
+        share(r.at_rtp.share_providers()),
+        share(r.at_rtp.share_omzet()),
+    ]
 }
 
 pub fn rtp_csv(run: &Run) -> Result<Vec<u8>> {
@@ -239,30 +251,46 @@ pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
         model: run.config.model.as_str(),
         configuratie: &run.config,
         invoer: &run.data.inputs,
-        uitvoer: files
-            .iter()
-            .map(|(name, bytes)| OutputFile {
-                bestand: name.clone(),
-                bytes: bytes.len() as u64,
-                sha256: sha256(bytes),
-            })
-            .collect(),
+        uitvoer: listed(&files),
         waarschuwingen: &run.data.warnings,
-        tijden_ms: run
-            .timings
-            .iter()
-            .map(|(name, d)| {
-                (
-                    name.to_string(),
-                    serde_json::Value::from(d.as_millis() as u64),
-                )
-            })
-            .collect(),
+        tijden_ms: milliseconds(&run.timings),
     };
-    let mut json = serde_json::to_vec_pretty(&manifest)?;
-    json.push(b'\n');
-    files.push(("manifest.json".to_string(), json));
+    files.push(("manifest.json".to_string(), json(&manifest)?));
     Ok(files)
+}
+
+/// Every output file with its size and SHA-256, for a manifest.
+fn listed(files: &[(String, Vec<u8>)]) -> Vec<OutputFile> {
+    files
+        .iter()
+        .map(|(name, bytes)| OutputFile {
+            bestand: name.clone(),
+            bytes: bytes.len() as u64,
+            sha256: sha256(bytes),
+        })
+        .collect()
+}
+
+/// Stage times for a manifest, in the order the stages ran.
+fn milliseconds(
+    timings: &[(&'static str, std::time::Duration)],
+) -> serde_json::Map<String, serde_json::Value> {
+    timings
+        .iter()
+        .map(|(name, d)| {
+            (
+                name.to_string(),
+                serde_json::Value::from(d.as_millis() as u64),
+            )
+        })
+        .collect()
+}
+
+/// A manifest as pretty JSON with a final newline.
+fn json<T: Serialize>(manifest: &T) -> Result<Vec<u8>> {
+    let mut json = serde_json::to_vec_pretty(manifest)?;
+    json.push(b'\n');
+    Ok(json)
 }
 
 /// Writes the files into a temporary folder beside `out`, then moves them into place: a

@@ -15,7 +15,7 @@ use crate::pipeline::{Group, Run};
 use crate::solve::{evaluate, Evaluation, Rho};
 
 /// Lays out rows in columns, left-aligned text and right-aligned numbers.
-fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+pub(crate) fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             rows.iter()
@@ -434,4 +434,48 @@ pub fn evaluate_at(run: &Run, group: &Group, r: Decimal) -> Evaluation {
         r,
         &crate::pipeline::rules(&run.config),
     )
+}
+
+/// The scenarios table printed by `scenarios`: per scenario and group the RTP and how far
+/// it lies from the base configuration's RTP of the same group.
+pub fn scenario_table(solved: &[crate::scenario::Solved]) -> String {
+    let base = solved.first().map(|s| &s.run);
+    let header = [
+        "scenario",
+        "model",
+        "groep",
+        "aanbieders",
+        "rtp",
+        "bindend",
+        "haalbaar",
+        "verschil",
+    ];
+    let mut rows = Vec::new();
+    for s in solved {
+        for (g, r) in s.run.groups.iter().zip(super::rtp_rows(&s.run)) {
+            let verschil = base
+                .and_then(|b| {
+                    b.groups
+                        .iter()
+                        .find(|h| h.sector == g.sector && h.cluster == g.cluster)
+                })
+                .map(|h| super::points(g.result.rtp - h.result.rtp))
+                .unwrap_or_default();
+            rows.push(vec![
+                s.naam.clone(),
+                s.run.config.model.to_string(),
+                g.name(),
+                r[2].clone(),
+                r[6].clone(),
+                r[7].clone(),
+                r[8].clone(),
+                verschil,
+            ]);
+        }
+    }
+    let right = [false, false, false, true, true, false, false, true];
+    let mut out =
+        String::from("RTP per scenario and group; verschil in percentage points against basis\n");
+    out += &columns(&header, &rows, &right);
+    out
 }

@@ -13,9 +13,9 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use super::{rtp_rows, AANBIEDERS_COLUMNS, RTP_COLUMNS};
+use super::{rtp_row, AANBIEDERS_COLUMNS, RTP_COLUMNS};
 use crate::model::BreakEven;
-use crate::pipeline::Run;
+use crate::pipeline::{Group, Run};
 use crate::solve::curve;
 
 fn number(d: Decimal, dp: u32) -> f64 {
@@ -103,34 +103,42 @@ fn samenvatting(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxErr
         15.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0,
     ];
     header(ws, 3, &RTP_COLUMNS, &widths, f)?;
-    let rows = rtp_rows(run);
-    for (i, (g, text)) in run.groups.iter().zip(rows).enumerate() {
-        let row = 4 + i as u32;
-        let r = &g.result;
-        ws.write_string(row, 0, &text[0])?;
-        ws.write_string(row, 1, &text[1])?;
-        ws.write_number_with_format(row, 2, r.n as f64, &f.integer)?;
-        ws.write_number_with_format(row, 3, number(r.omzet, 2), &f.money)?;
-        break_even_cell(ws, row, 4, r.r_aantal, f)?;
-        break_even_cell(ws, row, 5, r.r_omzet, f)?;
-        ws.write_number_with_format(row, 6, number(r.rtp, 6), &f.percent1)?;
-        ws.write_string(row, 7, &text[7])?;
-        ws.write_string_with_format(
-            row,
-            8,
-            &text[8],
-            if r.haalbaar { &f.positive } else { &f.negative },
-        )?;
+    for (i, g) in run.groups.iter().enumerate() {
+        rtp_cells(ws, 4 + i as u32, 0, run, g, f)?;
+    }
+    Ok(())
+}
+
+/// One group's row of `rtp.csv` as cells, from column `col` on.
+fn rtp_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    run: &Run,
+    g: &Group,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let r = &g.result;
+    let text = rtp_row(run, g);
+    ws.write_string(row, col, &text[0])?;
+    ws.write_string(row, col + 1, &text[1])?;
+    ws.write_number_with_format(row, col + 2, r.n as f64, &f.integer)?;
+    ws.write_number_with_format(row, col + 3, number(r.omzet, 2), &f.money)?;
+    break_even_cell(ws, row, col + 4, r.r_aantal, f)?;
+    break_even_cell(ws, row, col + 5, r.r_omzet, f)?;
+    ws.write_number_with_format(row, col + 6, number(r.rtp, 6), &f.percent1)?;
+    ws.write_string(row, col + 7, &text[7])?;
+    ws.write_string_with_format(
+        row,
+        col + 8,
+        &text[8],
+        if r.haalbaar { &f.positive } else { &f.negative },
+    )?;
+    for c in [9, 10] {
         ws.write_number_with_format(
             row,
-            9,
-            text[9].parse::<f64>().unwrap_or(f64::NAN) / 100.0,
-            &f.percent2,
-        )?;
-        ws.write_number_with_format(
-            row,
-            10,
-            text[10].parse::<f64>().unwrap_or(f64::NAN) / 100.0,
+            col + c,
+            text[c as usize].parse::<f64>().unwrap_or(f64::NAN) / 100.0,
             &f.percent2,
         )?;
     }
@@ -205,30 +213,10 @@ fn uitgesloten(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxErro
     Ok(())
 }
 
-/// The resolved configuration as dotted keys, in the TOML file's words.
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
-        other => out.push((prefix.to_string(), other.to_string())),
-    }
-}
-
 fn configuratie(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<()> {
     let ws = wb.add_worksheet().set_name("Configuratie")?;
     header(ws, 0, &["sleutel", "waarde"], &[40.0, 50.0], f)?;
-    let mut pairs = Vec::new();
-    flatten("", &serde_json::to_value(&run.config)?, &mut pairs);
+    let pairs = super::scenarios::flat(&run.config)?;
     for (i, (k, v)) in pairs.iter().enumerate() {
         ws.write_string(1 + i as u32, 0, k)?;
         ws.write_string(1 + i as u32, 1, v)?;
@@ -283,8 +271,43 @@ fn curves(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// The workbook's bytes.
-pub fn workbook(run: &Run) -> Result<Vec<u8>> {
+/// The workbook of `scenarios`: sheet `Scenarios` (scenarios.csv) and sheet `Verschillen`
+/// (each scenario's keys that differ from the base configuration).
+pub fn scenarios_workbook(solved: &[crate::scenario::Solved]) -> Result<Vec<u8>> {
+    let mut wb = new_workbook()?;
+    let f = Formats::new();
+    let ws = wb.add_worksheet().set_name("Scenarios")?;
+    let widths = [
+        18.0, 8.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0,
+    ];
+    header(ws, 0, &super::scenarios::columns(), &widths, &f)?;
+    let mut row = 0u32;
+    for s in solved {
+        for g in &s.run.groups {
+            row += 1;
+            ws.write_string(row, 0, &s.naam)?;
+            rtp_cells(ws, row, 1, &s.run, g, &f)?;
+        }
+    }
+    ws.autofilter(0, 0, row.max(1), widths.len() as u16 - 1)?;
+    let ws = wb.add_worksheet().set_name("Verschillen")?;
+    header(
+        ws,
+        0,
+        &super::scenarios::DIFFERENCE_COLUMNS,
+        &[18.0, 40.0, 30.0, 30.0],
+        &f,
+    )?;
+    for (i, r) in super::scenarios::differences(solved)?.iter().enumerate() {
+        for (c, v) in r.iter().enumerate() {
+            ws.write_string(1 + i as u32, c as u16, v)?;
+        }
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// A workbook whose creation date is fixed, so that the same content gives the same bytes.
+fn new_workbook() -> Result<Workbook> {
     let mut wb = Workbook::new();
     let fixed = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| anyhow!("{e}"))?;
     wb.set_properties(
@@ -292,6 +315,12 @@ pub fn workbook(run: &Run) -> Result<Vec<u8>> {
             .set_title("richttariefpercentage")
             .set_creation_datetime(&fixed),
     );
+    Ok(wb)
+}
+
+/// The workbook's bytes.
+pub fn workbook(run: &Run) -> Result<Vec<u8>> {
+    let mut wb = new_workbook()?;
     let f = Formats::new();
     samenvatting(&mut wb, run, &f)?;
     aanbieders(&mut wb, run, &f)?;

@@ -1,0 +1,157 @@
+//! The outputs of `scenarios`: `scenarios.csv` (the column `scenario`, then every column of
+//! `rtp.csv`), `verschillen.csv` (each scenario's configuration keys that differ from the
+//! base configuration), `scenarios.xlsx` and `manifest.json` with every scenario's resolved
+//! configuration and every input file read.
+//!
+//! Formatting only: the scenarios are solved by `crate::scenario`; nothing is computed here.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{csv_text, json, listed, milliseconds, rtp_rows, OutputFile, RTP_COLUMNS};
+use crate::config::Config;
+use crate::ingest::InputFile;
+use crate::scenario::Solved;
+
+/// `scenario` followed by the columns of rtp.csv.
+pub fn columns() -> Vec<&'static str> {
+    std::iter::once("scenario").chain(RTP_COLUMNS).collect()
+}
+
+/// The rows of scenarios.csv: per scenario (in order) its rtp.csv rows.
+pub fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
+    solved
+        .iter()
+        .flat_map(|s| {
+            rtp_rows(&s.run).into_iter().map(|r| {
+                let mut row = vec![s.naam.clone()];
+                row.extend(r);
+                row
+            })
+        })
+        .collect()
+}
+
+/// The resolved configuration as dotted keys and their values, in the TOML file's words.
+pub fn flat(config: &Config) -> Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    flatten("", &serde_json::to_value(config)?, &mut pairs);
+    Ok(pairs)
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+/// Per scenario after the first, every key whose resolved value differs from the first's
+/// (the base configuration): (scenario, key, base value, scenario value).
+pub fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
+    let Some(first) = solved.first() else {
+        return Ok(Vec::new());
+    };
+    let base: std::collections::BTreeMap<String, String> =
+        flat(&first.run.config)?.into_iter().collect();
+    let mut rows = Vec::new();
+    for s in &solved[1..] {
+        let mine = flat(&s.run.config)?;
+        let keys: std::collections::BTreeSet<&String> =
+            base.keys().chain(mine.iter().map(|(k, _)| k)).collect();
+        let mine: std::collections::BTreeMap<&String, &String> =
+            mine.iter().map(|(k, v)| (k, v)).collect();
+        for k in keys {
+            let b = base.get(k).cloned().unwrap_or_default();
+            let m = mine.get(k).map(|v| v.to_string()).unwrap_or_default();
+            if b != m {
+                rows.push(vec![s.naam.clone(), k.clone(), b, m]);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+pub const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waarde"];
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    programma: &'static str,
+    versie: &'static str,
+    scenarios: Vec<Named<'a>>,
+    invoer: Vec<&'a InputFile>,
+    uitvoer: Vec<OutputFile>,
+    waarschuwingen: Vec<&'a String>,
+    /// Milliseconds per stage of the first scenario's reading and solving.
+    tijden_ms: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    naam: &'a str,
+    configuratie: &'a Config,
+}
+
+/// Every output file of `scenarios`, the manifest last.
+pub fn outputs(solved: &[Solved]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = vec![
+        (
+            "scenarios.csv".to_string(),
+            csv_text(&columns(), rows(solved))?,
+        ),
+        (
+            "verschillen.csv".to_string(),
+            csv_text(&DIFFERENCE_COLUMNS, differences(solved)?)?,
+        ),
+        (
+            "scenarios.xlsx".to_string(),
+            super::xlsx::scenarios_workbook(solved)?,
+        ),
+    ];
+    // Each input once, however many scenarios read it.
+    let mut invoer: Vec<&InputFile> = Vec::new();
+    let mut waarschuwingen: Vec<&String> = Vec::new();
+    for s in solved {
+        for i in &s.run.data.inputs {
+            if !invoer.iter().any(|j| j == &i) {
+                invoer.push(i);
+            }
+        }
+        for w in &s.run.data.warnings {
+            if !waarschuwingen.contains(&w) {
+                waarschuwingen.push(w);
+            }
+        }
+    }
+    let manifest = Manifest {
+        programma: env!("CARGO_PKG_NAME"),
+        versie: env!("CARGO_PKG_VERSION"),
+        scenarios: solved
+            .iter()
+            .map(|s| Named {
+                naam: &s.naam,
+                configuratie: &s.run.config,
+            })
+            .collect(),
+        invoer,
+        uitvoer: listed(&files),
+        waarschuwingen,
+        tijden_ms: solved
+            .first()
+            .map(|s| milliseconds(&s.run.timings))
+            .unwrap_or_default(),
+    };
+    files.push(("manifest.json".to_string(), json(&manifest)?));
+    Ok(files)
+}

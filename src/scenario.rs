@@ -1,0 +1,380 @@
+//! Scenarios: a TOML file of named configuration overrides (data contract, "Scenarios
+//! file"), each laid over the base configuration and validated like it, and the runs that
+//! solve them all from as few readings of the inputs as possible.
+//!
+//! Every scenario is parsed and validated before anything is read, and every problem of
+//! every scenario is reported at once, each naming its scenario and key. Scenarios whose
+//! `ReadKey` is equal share one `Data`; the solves run in parallel and come back in the
+//! file's order, so the output does not depend on the number of threads.
+//!
+//! This module writes nothing and prints nothing but progress lines.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::config::{self, Config, FileConfig, Model};
+use crate::pipeline::{self, Data, Progress, ReadKey, Run};
+
+/// The name of the scenario that is the base configuration itself.
+pub const BASE: &str = "basis";
+
+/// One named set of overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub naam: String,
+    pub layer: FileConfig,
+}
+
+/// Parses a scenarios file. Unknown keys and wrong types are errors naming the scenario
+/// and the key; the whole file is checked before returning.
+pub fn parse_file(path: &Path) -> Result<Vec<Scenario>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read scenarios {}", path.display()))?;
+    parse_text(&text).with_context(|| format!("invalid scenarios {}", path.display()))
+}
+
+pub fn parse_text(text: &str) -> Result<Vec<Scenario>> {
+    let mut table: toml::Table =
+        toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))?;
+    let list = match table.remove("scenario") {
+        Some(toml::Value::Array(list)) => list,
+        Some(_) => bail!("`scenario` must be a list of tables: write each as [[scenario]]"),
+        None => bail!("no scenarios: write each as [[scenario]] with a `naam`"),
+    };
+    let mut problems = Vec::new();
+    if let Some(key) = table.keys().next() {
+        problems.push(format!(
+            "`{key}`: unknown top-level key; every override belongs to a [[scenario]]"
+        ));
+    }
+    let mut scenarios = Vec::new();
+    for (i, item) in list.into_iter().enumerate() {
+        let which = format!("scenario {}", i + 1);
+        let toml::Value::Table(mut t) = item else {
+            problems.push(format!("{which}: not a table; write it as [[scenario]]"));
+            continue;
+        };
+        let naam = match t.remove("naam") {
+            Some(toml::Value::String(s)) => s,
+            Some(other) => {
+                problems.push(format!("{which}: naam = {other}: must be a text"));
+                continue;
+            }
+            None => {
+                problems.push(format!("{which}: naam: missing"));
+                continue;
+            }
+        };
+        let named = format!("scenario {:?}", naam);
+        if naam.is_empty()
+            || !naam
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            problems.push(format!(
+                "{which}: naam = {naam:?}: use letters, digits, '-', '_' and '.' only"
+            ));
+        }
+        if naam == BASE {
+            problems.push(format!(
+                "{named}: the name {BASE:?} is the base configuration's own row"
+            ));
+        }
+        if scenarios.iter().any(|s: &Scenario| s.naam == naam) {
+            problems.push(format!("{named}: a second scenario with this name"));
+        }
+        match FileConfig::deserialize(toml::Value::Table(t)) {
+            Ok(layer) => scenarios.push(Scenario { naam, layer }),
+            Err(e) => problems.push(format!("{named}: {}", key_error(&e.to_string()))),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(report(&problems));
+    }
+    Ok(scenarios)
+}
+
+/// The deserializer's message without its trailing newline.
+fn key_error(message: &str) -> String {
+    message.trim_end().replace('\n', " ")
+}
+
+fn report(problems: &[String]) -> String {
+    let n = problems.len();
+    format!(
+        "{n} problem{} in the scenarios:\n  {}",
+        if n == 1 { "" } else { "s" },
+        problems.join("\n  ")
+    )
+}
+
+/// The scenario a model preset stands for: the base configuration's data (inputs,
+/// reference year, decimal sign, column names, excluded providers) under the preset's
+/// methodology, with none of the base's methodology overrides.
+fn preset_layer(base: &FileConfig, model: Model) -> FileConfig {
+    FileConfig {
+        model: Some(model),
+        referentiejaar: base.referentiejaar,
+        decimaalteken: base.decimaalteken,
+        invoer: base.invoer.clone(),
+        kolommen: base.kolommen.clone(),
+        uitsluiting: base.uitsluiting.clone(),
+        ..FileConfig::default()
+    }
+}
+
+/// Resolves the base configuration and every scenario over it: first `basis`, then the
+/// presets when asked, then the file's scenarios in order. All problems of all scenarios
+/// are reported together; nothing is returned unless every scenario is valid.
+pub fn resolve_all(
+    base: &FileConfig,
+    basis: &Path,
+    scenarios: &[Scenario],
+    presets: bool,
+) -> Result<Vec<(String, Config)>> {
+    let mut named: Vec<(String, Vec<FileConfig>)> = vec![(BASE.to_string(), vec![base.clone()])];
+    if presets {
+        for model in Model::ALL {
+            if let Some(s) = scenarios.iter().find(|s| s.naam == model.as_str()) {
+                bail!(report(&[format!(
+                    "scenario {:?}: --presets adds a scenario of this name; rename this one",
+                    s.naam
+                )]));
+            }
+            named.push((model.as_str().to_string(), vec![preset_layer(base, model)]));
+        }
+    }
+    for s in scenarios {
+        named.push((s.naam.clone(), vec![base.clone(), s.layer.clone()]));
+    }
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for (naam, layers) in named {
+        let refs: Vec<&FileConfig> = layers.iter().collect();
+        match config::resolve(&refs, basis) {
+            Ok(c) => out.push((naam, c)),
+            Err(e) => {
+                // resolve lists its problems one per line under a heading; keep the lines.
+                let text = format!("{e:#}");
+                let lines: Vec<&str> = text.lines().skip(1).map(str::trim).collect();
+                let lines = if lines.is_empty() {
+                    vec![text.as_str()]
+                } else {
+                    lines
+                };
+                for line in lines {
+                    problems.push(format!("scenario {naam:?}: {line}"));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!(report(&problems));
+    }
+    Ok(out)
+}
+
+/// One solved scenario.
+pub struct Solved {
+    pub naam: String,
+    pub run: Run,
+}
+
+/// Reads the inputs once per distinct `ReadKey` (in the order they first occur) and solves
+/// every scenario in parallel. The result is in the order of `configs`.
+pub fn solve_all(configs: &[(String, Config)], progress: &dyn Progress) -> Result<Vec<Solved>> {
+    let mut readings: Vec<(ReadKey, Arc<Data>)> = Vec::new();
+    let mut which = Vec::with_capacity(configs.len());
+    for (naam, config) in configs {
+        let key = ReadKey::of(config);
+        let index = match readings.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                progress.stage(&format!("reading the inputs for scenario {naam}"));
+                let data = pipeline::read(config, progress)
+                    .with_context(|| format!("scenario {naam:?}"))?;
+                readings.push((key, Arc::new(data)));
+                readings.len() - 1
+            }
+        };
+        which.push(index);
+    }
+    let quiet = pipeline::Quiet;
+    let solved: Vec<Solved> = configs
+        .par_iter()
+        .zip(&which)
+        .map(|((naam, config), &i)| Solved {
+            naam: naam.clone(),
+            run: pipeline::compute(config, &readings[i].1, &quiet),
+        })
+        .collect();
+    progress.stage(&format!(
+        "solved {} scenarios from {} reading{} of the inputs",
+        solved.len(),
+        readings.len(),
+        if readings.len() == 1 { "" } else { "s" }
+    ));
+    Ok(solved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    const EXAMPLE: &str = r#"
+[[scenario]]
+naam = "drempel-5"
+[scenario.clustering]
+intramuraal_drempel = 0.05
+
+[[scenario]]
+naam = "omzet-wlz"
+model = "hof-2024"
+[scenario.berekening]
+omzet_basis = "wlz"
+"#;
+
+    #[test]
+    fn the_contracts_example_parses() {
+        let s = parse_text(EXAMPLE).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].naam, "drempel-5");
+        assert_eq!(
+            s[0].layer.clustering.as_ref().unwrap().intramuraal_drempel,
+            Some(config::Num(Decimal::new(5, 2)))
+        );
+        assert_eq!(s[1].layer.model, Some(Model::Hof2024));
+        assert!(s[1].layer.clustering.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_name_the_scenario_and_the_key() {
+        let err = parse_text(
+            "[[scenario]]\nnaam = \"a\"\n[scenario.criteria]\naandeel_aanbiedrs = 0.8\n\n[[scenario]]\nnaam = \"b\"\ndrempel = 3\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("2 problems"), "{err}");
+        assert!(
+            err.contains("scenario \"a\": ") && err.contains("aandeel_aanbiedrs"),
+            "{err}"
+        );
+        assert!(
+            err.contains("scenario \"b\": ") && err.contains("drempel"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn names_must_be_present_unique_and_not_basis() {
+        let err = parse_text(
+            "[[scenario]]\n[scenario.criteria]\nnul_is_positief = false\n[[scenario]]\nnaam = \"x\"\n[[scenario]]\nnaam = \"x\"\n[[scenario]]\nnaam = \"basis\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("scenario 1: naam: missing"), "{err}");
+        assert!(
+            err.contains("scenario \"x\": a second scenario with this name"),
+            "{err}"
+        );
+        assert!(err.contains("scenario \"basis\": the name"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_file_and_stray_keys_are_refused() {
+        assert!(parse_text("")
+            .unwrap_err()
+            .to_string()
+            .contains("no scenarios"));
+        let err = parse_text("model = \"zn-2024\"\n[[scenario]]\nnaam = \"a\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`model`: unknown top-level key"), "{err}");
+    }
+
+    fn base_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("richttarief-scenario-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["j.csv", "t.csv", "d.csv"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        dir
+    }
+
+    const BASE_TOML: &str = "model = \"zn-2027\"\nreferentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = \"d.csv\"\n[criteria]\naandeel_omzet = 0.8\n";
+
+    #[test]
+    fn impossible_values_are_reported_for_every_scenario_before_any_run() {
+        let base = config::parse_text(BASE_TOML).unwrap();
+        let scenarios = parse_text(
+            "[[scenario]]\nnaam = \"a\"\n[scenario.criteria]\naandeel_omzet = 1.5\n[[scenario]]\nnaam = \"ok\"\n[[scenario]]\nnaam = \"b\"\n[scenario.berekening]\nafronding = 0\n",
+        )
+        .unwrap();
+        let err = resolve_all(&base, &base_dir(), &scenarios, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("2 problems"), "{err}");
+        assert!(
+            err.contains("scenario \"a\": criteria.aandeel_omzet = 1.5"),
+            "{err}"
+        );
+        assert!(
+            err.contains("scenario \"b\": berekening.afronding = 0"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn scenarios_lay_over_the_base_and_presets_take_only_its_data() {
+        let base = config::parse_text(BASE_TOML).unwrap();
+        let scenarios = parse_text(EXAMPLE).unwrap();
+        let all = resolve_all(&base, &base_dir(), &scenarios, true).unwrap();
+        let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "basis",
+                "zn-2024",
+                "hof-2024",
+                "zn-2027",
+                "drempel-5",
+                "omzet-wlz"
+            ]
+        );
+        let get = |n: &str| &all.iter().find(|(m, _)| m == n).unwrap().1;
+        // The base's override of aandeel_omzet holds in its scenarios...
+        assert_eq!(get("basis").criteria.aandeel_omzet, Decimal::new(8, 1));
+        assert_eq!(get("drempel-5").criteria.aandeel_omzet, Decimal::new(8, 1));
+        assert_eq!(
+            get("drempel-5").clustering.intramuraal_drempel,
+            Decimal::new(5, 2)
+        );
+        // ...and under another model: the base file's keys win over the new preset's.
+        assert_eq!(get("omzet-wlz").model, Model::Hof2024);
+        assert_eq!(get("omzet-wlz").criteria.aandeel_omzet, Decimal::new(8, 1));
+        assert!(!get("omzet-wlz").clustering.clusters);
+        // A preset scenario is the preset itself, on the base's data.
+        assert_eq!(get("zn-2027").criteria.aandeel_omzet, Decimal::new(75, 2));
+        assert_eq!(get("zn-2024").criteria.aandeel_omzet, Decimal::ZERO);
+        assert_eq!(get("zn-2024").referentiejaar, 2024);
+    }
+
+    #[test]
+    fn presets_refuse_a_scenario_of_the_same_name() {
+        let base = config::parse_text(BASE_TOML).unwrap();
+        let scenarios = parse_text("[[scenario]]\nnaam = \"hof-2024\"\n").unwrap();
+        assert!(resolve_all(&base, &base_dir(), &scenarios, false).is_ok());
+        let err = resolve_all(&base, &base_dir(), &scenarios, true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--presets adds a scenario of this name"),
+            "{err}"
+        );
+    }
+}

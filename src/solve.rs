@@ -14,6 +14,7 @@
 //! Pure: no IO, no clock, no environment, nothing printed.
 
 use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::BreakEven;
@@ -302,6 +303,15 @@ pub fn criteria_points(
 
 /// Solves one group: break-evens, criteria points, the RTP on the grid, certification.
 pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
+    solve_group_counted(positions, rules).0
+}
+
+/// `solve_group`, and how many provider evaluations it did: one per break-even and one per
+/// provider each time both criteria are tested at a percentage. The benchmark compares
+/// this with a bisection over the percentage.
+pub fn solve_group_counted(positions: &[Position], rules: &Rules) -> (GroupResult, u64) {
+    let n = positions.len() as u64;
+    let tests = std::cell::Cell::new(0u64);
     let break_evens: Vec<BreakEven> = positions
         .iter()
         .map(|p| p.break_even(rules.nul_is_positief))
@@ -315,8 +325,218 @@ pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
     };
     let binding = r_aantal.max(r_omzet);
 
-    let holds = |r: Decimal| evaluate(positions, r, rules).holds();
+    let holds = |r: Decimal| {
+        tests.set(tests.get() + 1);
+        evaluate(positions, r, rules).holds()
+    };
     let haalbaar = holds(rules.cap);
+    let rtp = rtp_on_grid(binding, rules, holds);
+    let result = GroupResult {
+        n: positions.len(),
+        omzet: omzet.iter().sum(),
+        r_aantal,
+        r_omzet,
+        rtp,
+        bindend,
+        haalbaar,
+        at_rtp: evaluate(positions, rtp, rules),
+        break_evens,
+    };
+    // Break-evens, each test of the criteria, and the certification at the RTP.
+    (result, n * (1 + tests.get() + 1))
+}
+
+/// The RTP by bisection over the grid between floor and cap, as a spreadsheet's goal seek
+/// would find it, and its provider evaluations: n per test of the criteria. Only for
+/// rounding up with floor and cap on the grid, where it must equal `solve_group`'s RTP;
+/// kept as the reference the solver is measured against, never used for results.
+pub fn bisect_rtp(positions: &[Position], rules: &Rules) -> (Decimal, u64) {
+    let n = positions.len() as u64;
+    let mut tests = 0u64;
+    let mut holds = |k: i64| {
+        tests += 1;
+        evaluate(positions, mul(Decimal::from(k), rules.grid), rules).holds()
+    };
+    let to_steps = |r: Decimal| {
+        (r / rules.grid)
+            .to_i64()
+            .expect("floor and cap within range")
+    };
+    let (mut lo, mut hi) = (to_steps(rules.floor), to_steps(rules.cap));
+    let rtp = if !holds(hi) {
+        rules.cap
+    } else if holds(lo) {
+        rules.floor
+    } else {
+        // !holds(lo) and holds(hi): halve until they are one step apart.
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if holds(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        mul(Decimal::from(hi), rules.grid)
+    };
+    (rtp.normalize(), n * tests)
+}
+
+/// A group prepared for many solves of sub-multisets of its providers (bootstrap
+/// resamples, leave-one-out): each provider's break-even and its exact grid step (the
+/// lowest grid point at which it is positive, found with `is_positive_at`) are computed
+/// once. A solve with weights (copies per provider) then needs no division and no
+/// multiplication per provider: at a grid point, provider i is positive exactly when its
+/// step is at most that point's, because R_i(r) is non-decreasing in r.
+///
+/// `rtp` equals `solve_group(materialised multiset).rtp`; a property test holds it to that.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    positions: Vec<Position>,
+    rules: Rules,
+    break_evens: Vec<BreakEven>,
+    /// Providers by break-even, stable on their index.
+    order: Vec<usize>,
+    /// Lowest grid step k with the provider positive at k·grid; i64::MIN when always
+    /// positive, i64::MAX when never.
+    steps: Vec<i64>,
+}
+
+/// Beyond this many grid steps from zero a provider is treated as never or always positive
+/// within the grid; percentages that far out are no RTP (10^12 steps of 0.1 point).
+const FAR: i64 = 1_000_000_000_000;
+
+impl Prepared {
+    pub fn new(positions: &[Position], rules: &Rules) -> Prepared {
+        let zero = rules.nul_is_positief;
+        let break_evens: Vec<BreakEven> = positions.iter().map(|p| p.break_even(zero)).collect();
+        let mut order: Vec<usize> = (0..positions.len()).collect();
+        order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
+        let at = |k: i64| mul(Decimal::from(k), rules.grid);
+        let steps = positions
+            .iter()
+            .zip(&break_evens)
+            .map(|(p, b)| match *b {
+                BreakEven::Always => i64::MIN,
+                BreakEven::Never => i64::MAX,
+                BreakEven::At(v) => match (v / rules.grid).ceil().to_i64() {
+                    Some(k) if k.abs() < FAR => {
+                        // The quotient is rounded: the exact test decides the step.
+                        let mut k = k;
+                        while p.is_positive_at(at(k - 1), zero) {
+                            k -= 1;
+                        }
+                        while !p.is_positive_at(at(k), zero) {
+                            k += 1;
+                        }
+                        k
+                    }
+                    _ if v > Decimal::ZERO => i64::MAX,
+                    _ => i64::MIN,
+                },
+            })
+            .collect();
+        Prepared {
+            positions: positions.to_vec(),
+            rules: rules.clone(),
+            break_evens,
+            order,
+            steps,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
+
+    /// The RTP of the multiset holding `weights[i]` copies of provider i.
+    pub fn rtp(&self, weights: &[u32]) -> Decimal {
+        debug_assert_eq!(weights.len(), self.positions.len());
+        let rules = &self.rules;
+        let n: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let needed = providers_needed(rules.aandeel_aanbieders, n as usize) as u64;
+        let omzet_total: Decimal = self
+            .positions
+            .iter()
+            .zip(weights)
+            .filter(|(_, &w)| w > 0)
+            .map(|(p, &w)| weighted(p.omzet, w))
+            .sum();
+        let omzet_needed = mul(rules.aandeel_omzet, omzet_total);
+
+        // The criteria points, walking the providers in break-even order (as `rank`).
+        let present = || self.order.iter().copied().filter(|&i| weights[i] > 0);
+        let r_aantal = if needed == 0 {
+            BreakEven::Always
+        } else {
+            let mut count = 0u64;
+            present()
+                .find(|&i| {
+                    count += u64::from(weights[i]);
+                    count >= needed
+                })
+                .map_or(BreakEven::Never, |i| self.break_evens[i])
+        };
+        let r_omzet = if rules.aandeel_omzet.is_zero() {
+            BreakEven::Always
+        } else {
+            let mut cumulative = Decimal::ZERO;
+            present()
+                .find(|&i| {
+                    cumulative += weighted(self.positions[i].omzet, weights[i]);
+                    cumulative >= omzet_needed
+                })
+                .map_or(BreakEven::Never, |i| self.break_evens[i])
+        };
+
+        let holds = |r: Decimal| {
+            let quotient = r / rules.grid;
+            let (mut count, mut omzet) = (0u64, Decimal::ZERO);
+            let mut add = |i: usize| {
+                count += u64::from(weights[i]);
+                omzet += weighted(self.positions[i].omzet, weights[i]);
+            };
+            match quotient
+                .fract()
+                .is_zero()
+                .then(|| quotient.to_i64())
+                .flatten()
+            {
+                // On the grid: the prepared steps decide, exactly.
+                Some(k) => (0..self.len())
+                    .filter(|&i| weights[i] > 0 && self.steps[i] <= k)
+                    .for_each(&mut add),
+                // Off the grid (a floor or cap between grid points): the exact test.
+                None => (0..self.len())
+                    .filter(|&i| {
+                        weights[i] > 0 && self.positions[i].is_positive_at(r, rules.nul_is_positief)
+                    })
+                    .for_each(&mut add),
+            }
+            count >= needed && omzet >= omzet_needed
+        };
+        rtp_on_grid(r_aantal.max(r_omzet), rules, holds)
+    }
+}
+
+/// w copies of an amount, exactly.
+fn weighted(amount: Decimal, w: u32) -> Decimal {
+    if w == 1 {
+        amount
+    } else {
+        mul(amount, Decimal::from(w))
+    }
+}
+
+/// The published RTP from the binding break-even: rounded to the grid and, when rounding
+/// up, certified by `holds` (the exact test of both criteria at a percentage), then kept
+/// within floor and cap. Shared by `solve_group` and the resampling engine, so both give
+/// the same answer by construction.
+fn rtp_on_grid(binding: BreakEven, rules: &Rules, holds: impl Fn(Decimal) -> bool) -> Decimal {
     let g = rules.grid;
     let rtp = match binding {
         BreakEven::Always => rules.floor,
@@ -345,18 +565,7 @@ pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
             candidate
         }
     };
-    let rtp = rtp.max(rules.floor).min(rules.cap).normalize();
-    GroupResult {
-        n: positions.len(),
-        omzet: omzet.iter().sum(),
-        r_aantal,
-        r_omzet,
-        rtp,
-        bindend,
-        haalbaar,
-        at_rtp: evaluate(positions, rtp, rules),
-        break_evens,
-    }
+    rtp.max(rules.floor).min(rules.cap).normalize()
 }
 
 /// The shares of providers and of omzet with a result ≥ 0 as the percentage rises: what the
@@ -775,6 +984,35 @@ mod properties {
             let (a, b) = (solve_group(&ps, &rules), solve_group(&shuffled, &rules));
             prop_assert_eq!((a.rtp, a.r_aantal, a.r_omzet, a.bindend, a.haalbaar), (b.rtp, b.r_aantal, b.r_omzet, b.bindend, b.haalbaar));
             prop_assert_eq!((a.at_rtp.positive, a.at_rtp.omzet_positive), (b.at_rtp.positive, b.at_rtp.omzet_positive));
+        }
+
+        #[test]
+        fn prepared_weights_give_the_rtp_of_the_materialised_multiset(
+            ps in prop::collection::vec(position(), 1..30),
+            weights in prop::collection::vec(0u32..4, 30),
+            rules in rules(),
+            round_up in prop::bool::ANY,
+        ) {
+            let rules = Rules { round_up, ..rules };
+            let mut weights = weights[..ps.len()].to_vec();
+            if weights.iter().all(|&w| w == 0) {
+                weights[0] = 1;
+            }
+            let copies: Vec<Position> = ps
+                .iter()
+                .zip(&weights)
+                .flat_map(|(p, &w)| std::iter::repeat_n(p.clone(), w as usize))
+                .collect();
+            let prepared = Prepared::new(&ps, &rules);
+            prop_assert_eq!(prepared.rtp(&weights), solve_group(&copies, &rules).rtp);
+        }
+
+        #[test]
+        fn bisection_finds_the_same_rtp(ps in prop::collection::vec(position(), 1..40), rules in rules()) {
+            let (rtp, evaluations) = bisect_rtp(&ps, &rules);
+            let (g, _) = solve_group_counted(&ps, &rules);
+            prop_assert_eq!(rtp, g.rtp);
+            prop_assert!(evaluations >= ps.len() as u64);
         }
     }
 }

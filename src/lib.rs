@@ -14,5 +14,6 @@ pub mod ingest;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod rng;
 pub mod scenario;
 pub mod solve;

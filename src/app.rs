@@ -198,6 +198,31 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             print(&report::text::scenario_table(&solved))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sensitivity {
+            config,
+            out,
+            resamples,
+            seed,
+        } => {
+            let config = load(config)?;
+            let run = compute(&config)?;
+            let started = std::time::Instant::now();
+            let options = crate::sensitivity::Options {
+                resamples: resamples as usize,
+                seed,
+            };
+            let analysis = crate::sensitivity::analyse(&run, &options);
+            progress(&format!(
+                "leave-one-out, {} resamples per group and the sweeps in {:.2} s",
+                resamples,
+                started.elapsed().as_secs_f64()
+            ));
+            let files = report::sensitivity::outputs(&run, &analysis)?;
+            report::write_outputs(&out, &files)?;
+            progress(&format!("wrote {} files to {}", files.len(), out.display()));
+            print(&report::sensitivity::text(&run, &analysis))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Generate {
             out,
             aanbieders,

@@ -58,6 +58,22 @@ pub enum Command {
         #[arg(long, default_value = "uitvoer/scenarios")]
         out: PathBuf,
     },
+    /// How robust the RTP is: leave-one-out per provider, a seeded bootstrap of providers
+    /// within each group, and sweeps of the intramural threshold and the criteria's shares.
+    Sensitivity {
+        /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Output folder; replaced file by file only when the analysis succeeds.
+        #[arg(long, default_value = "uitvoer/gevoeligheid")]
+        out: PathBuf,
+        /// Bootstrap resamples per group.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        resamples: u32,
+        /// Seed of the bootstrap: the same seed and data give the same percentiles.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Generate a synthetic, consistent data set of any size, deterministic for a seed.
     Generate {
         /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel and richttarief.toml into.

@@ -16,4 +16,5 @@ pub mod pipeline;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 pub mod solve;

@@ -367,3 +367,91 @@ pub fn figures(run: &Run) -> Result<Vec<Figure>> {
     }
     Ok(out)
 }
+
+/// A line figure of a sweep: one or more series of (x %, RTP %) with a grey vertical line
+/// at the configured value of x.
+pub struct Sweep {
+    pub stem: String,
+    pub group: String,
+    pub title: String,
+    pub x_desc: String,
+    /// (label, points), drawn in blue, orange, green.
+    pub series: Vec<(String, Vec<(f64, f64)>)>,
+    /// The configuration's own value of x, and its label.
+    pub configured: (f64, String),
+}
+
+fn sweep_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, s: &Sweep) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let xs = s.series.iter().flat_map(|(_, p)| p.iter().map(|q| q.0));
+    let ys = s.series.iter().flat_map(|(_, p)| p.iter().map(|q| q.1));
+    let x0 = xs.clone().fold(f64::INFINITY, f64::min).min(s.configured.0);
+    let x1 = xs.fold(f64::NEG_INFINITY, f64::max).max(s.configured.0);
+    let (x0, x1) = if x0.is_finite() {
+        (x0, x1.max(x0 + 1.0))
+    } else {
+        (0.0, 1.0)
+    };
+    let y0 = ys.clone().fold(f64::INFINITY, f64::min);
+    let y1 = ys.fold(f64::NEG_INFINITY, f64::max);
+    let (y0, y1) = if y0.is_finite() {
+        ((y0 - 0.5).floor(), (y1 + 0.5).ceil())
+    } else {
+        (90.0, 100.0)
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(&s.title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc(s.x_desc.as_str())
+        .y_desc("RTP (%)")
+        .x_label_formatter(&|x| nl(*x, 1))
+        .y_label_formatter(&|y| nl(*y, 1))
+        .label_style(("sans-serif", 15))
+        .draw()?;
+    chart
+        .draw_series(LineSeries::new(
+            vec![(s.configured.0, y0), (s.configured.0, y1)],
+            GREY.stroke_width(2),
+        ))?
+        .label(s.configured.1.as_str())
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GREY.stroke_width(2)));
+    for ((label, points), color) in s.series.iter().zip([BLUE, ORANGE, GREEN]) {
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))?
+            .label(label.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+            });
+        chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 15))
+        .draw()?;
+    root.present()
+}
+
+/// A sweep's figure as SVG and PNG.
+pub fn sweep_figure(s: &Sweep) -> Result<Figure> {
+    register_font();
+    let (svg, png) = both(|a| sweep_chart(a, s), |a| sweep_chart(a, s))?;
+    Ok(Figure {
+        stem: s.stem.clone(),
+        group: s.group.clone(),
+        svg,
+        png,
+    })
+}
+
+/// A fraction as a float percentage, for drawing only.
+pub fn percent_f64(d: Decimal) -> f64 {
+    pct(d)
+}

@@ -9,6 +9,7 @@
 pub mod figures;
 pub mod html;
 pub mod scenarios;
+pub mod sensitivity;
 pub mod text;
 pub mod xlsx;
 
@@ -76,7 +77,7 @@ pub fn points(fraction: Decimal) -> String {
     }
 }
 
-fn yes_no(b: bool) -> &'static str {
+pub(crate) fn yes_no(b: bool) -> &'static str {
     if b {
         "ja"
     } else {

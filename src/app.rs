@@ -172,15 +172,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             // The base alone first, so that its own mistakes are reported as the config's.
             config::resolve(&[&base], &basis)
                 .with_context(|| format!("invalid configuration {}", path.display()))?;
-            let list = match &scenarios {
-                Some(file) => crate::scenario::parse_file(file)?,
-                None => Vec::new(),
-            };
-            let configs = crate::scenario::resolve_all(&base, &basis, &list, presets)
-                .with_context(|| match &scenarios {
-                    Some(file) => format!("invalid scenarios {}", file.display()),
-                    None => "invalid presets".to_string(),
-                })?;
+            let configs = crate::scenario::load(scenarios.as_deref(), &base, &basis, presets)?;
             let terminal = Terminal::new();
             let solved = crate::scenario::solve_all(&configs, &terminal);
             terminal.bar.finish_and_clear();

@@ -29,15 +29,19 @@ pub struct Scenario {
     pub layer: FileConfig,
 }
 
-/// Parses a scenarios file. Unknown keys and wrong types are errors naming the scenario
-/// and the key; the whole file is checked before returning.
-pub fn parse_file(path: &Path) -> Result<Vec<Scenario>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read scenarios {}", path.display()))?;
-    parse_text(&text).with_context(|| format!("invalid scenarios {}", path.display()))
+/// Parses a scenarios file's text. Unknown keys and wrong types are errors naming the
+/// scenario and the key; the whole text is checked before returning.
+pub fn parse_text(text: &str) -> Result<Vec<Scenario>> {
+    let (scenarios, problems) = parse_parts(text)?;
+    if !problems.is_empty() {
+        bail!(report(&problems));
+    }
+    Ok(scenarios)
 }
 
-pub fn parse_text(text: &str) -> Result<Vec<Scenario>> {
+/// The scenarios that parse, and the problems of those that do not. Err only when the file
+/// is not TOML or holds no scenario list at all.
+fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Vec<String>)> {
     let mut table: toml::Table =
         toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))?;
     let list = match table.remove("scenario") {
@@ -92,10 +96,43 @@ pub fn parse_text(text: &str) -> Result<Vec<Scenario>> {
             Err(e) => problems.push(format!("{named}: {}", key_error(&e.to_string()))),
         }
     }
-    if !problems.is_empty() {
-        bail!(report(&problems));
+    Ok((scenarios, problems))
+}
+
+/// Reads a scenarios file (if any) and resolves it with the base: every problem of every
+/// scenario, whether a key that does not exist or an impossible value, in one error.
+pub fn load(
+    file: Option<&Path>,
+    base: &FileConfig,
+    basis: &Path,
+    presets: bool,
+) -> Result<Vec<(String, Config)>> {
+    let (scenarios, mut problems) = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read scenarios {}", path.display()))?;
+            parse_parts(&text).with_context(|| format!("invalid scenarios {}", path.display()))?
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let resolved = resolve_all(base, basis, &scenarios, presets);
+    let what = || match file {
+        Some(path) => format!("invalid scenarios {}", path.display()),
+        None => "invalid presets".to_string(),
+    };
+    match resolved {
+        Ok(configs) if problems.is_empty() => Ok(configs),
+        Ok(_) => Err(anyhow::anyhow!(report(&problems))).with_context(what),
+        Err(e) => {
+            problems.extend(
+                format!("{e:#}")
+                    .lines()
+                    .skip(1)
+                    .map(|l| l.trim().to_string()),
+            );
+            Err(anyhow::anyhow!(report(&problems))).with_context(what)
+        }
     }
-    Ok(scenarios)
 }
 
 /// The deserializer's message without its trailing newline.

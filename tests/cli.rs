@@ -1625,17 +1625,24 @@ fn bad_scenarios_are_named_by_scenario_and_key_and_nothing_runs() {
     )
     .unwrap();
     let out = dir.join("uit");
-    // A key that does not exist stops the parse...
+    // A key that does not exist and an impossible value are reported together...
     let run = scenarios(&["--scenarios", file.to_str().unwrap()], &[], &out);
     run.expect_code(1);
     let err = run.stderr();
-    assert!(err.contains("scenarios.toml"), "{err}");
+    assert!(
+        err.contains("scenarios.toml: 2 problems in the scenarios"),
+        "{err}"
+    );
     assert!(
         err.contains("scenario \"tikfout\": unknown field `aandeel_aanbiedrs`"),
         "{err}"
     );
+    assert!(
+        err.contains("scenario \"onmogelijk\": berekening.bovengrens = 250"),
+        "{err}"
+    );
     assert!(!out.exists(), "nothing may be written");
-    // ...and an impossible value is found before any data is read.
+    // ...and impossible values are found before any data is read.
     std::fs::write(
         &file,
         read(&file).replace("aandeel_aanbiedrs = 0.8", "aandeel_aanbieders = 1.8"),

@@ -219,24 +219,8 @@ pub fn analyse(run: &Run, options: &Options) -> Sensitivity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solve::{Position, Rho, Rules};
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    fn rules() -> Rules {
-        Rules {
-            aandeel_aanbieders: d("0.75"),
-            aandeel_omzet: d("0.75"),
-            nul_is_positief: true,
-            grid: d("0.001"),
-            round_up: true,
-            floor: Decimal::ZERO,
-            cap: Decimal::ONE,
-        }
-    }
+    use crate::solve::tests::{d, rules};
+    use crate::solve::{Position, Rho};
 
     /// A provider with R = 0, S_max = 1000 and S = 10·be: break-even at be per mille.
     fn at(be: i64, omzet: &str) -> Position {

@@ -617,15 +617,16 @@ pub fn solve(groups: &[Vec<Position>], rules: &Rules) -> Vec<GroupResult> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::str::FromStr;
 
-    fn d(s: &str) -> Decimal {
+    pub(crate) fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
     }
 
-    fn rules() -> Rules {
+    /// The default criteria (75%, 75%, zero positive) on a 0.1-point grid, 0-100%.
+    pub(crate) fn rules() -> Rules {
         Rules {
             aandeel_aanbieders: d("0.75"),
             aandeel_omzet: d("0.75"),

@@ -211,6 +211,9 @@ struct Manifest<'a> {
     versie: &'static str,
     model: &'static str,
     configuratie: &'a crate::config::Config,
+    /// The settings of an analysis on top of the run (`sensitivity`); absent for `run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gevoeligheid: Option<serde_json::Value>,
     invoer: &'a [crate::ingest::InputFile],
     uitvoer: Vec<OutputFile>,
     waarschuwingen: &'a [String],
@@ -246,18 +249,31 @@ pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
         files.push((format!("figuren/{}.svg", f.stem), f.svg.into_bytes()));
         files.push((format!("figuren/{}.png", f.stem), f.png));
     }
-    let manifest = Manifest {
+    files.push((
+        "manifest.json".to_string(),
+        run_manifest(run, None, &files)?,
+    ));
+    Ok(files)
+}
+
+/// The manifest of a run's outputs: program, configuration, settings of an analysis on top
+/// (if any), every input and output with its SHA-256, warnings, and the timings last.
+fn run_manifest(
+    run: &Run,
+    gevoeligheid: Option<serde_json::Value>,
+    files: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>> {
+    json(&Manifest {
         programma: env!("CARGO_PKG_NAME"),
         versie: env!("CARGO_PKG_VERSION"),
         model: run.config.model.as_str(),
         configuratie: &run.config,
+        gevoeligheid,
         invoer: &run.data.inputs,
-        uitvoer: listed(&files),
+        uitvoer: listed(files),
         waarschuwingen: &run.data.warnings,
         tijden_ms: milliseconds(&run.timings),
-    };
-    files.push(("manifest.json".to_string(), json(&manifest)?));
-    Ok(files)
+    })
 }
 
 /// Every output file with its size and SHA-256, for a manifest.

@@ -11,7 +11,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::figures::{percent_f64, sweep_figure, Sweep};
-use super::{csv_text, json, listed, milliseconds, points, rtp, OutputFile};
+use super::{csv_text, points, rtp};
 use crate::pipeline::Run;
 use crate::sensitivity::{Criterion, Sensitivity, SweepRow};
 
@@ -183,19 +183,6 @@ fn figures(run: &Run, s: &Sensitivity) -> Result<Vec<super::figures::Figure>> {
 }
 
 #[derive(Serialize)]
-struct Manifest<'a> {
-    programma: &'static str,
-    versie: &'static str,
-    model: &'static str,
-    configuratie: &'a crate::config::Config,
-    gevoeligheid: Settings,
-    invoer: &'a [crate::ingest::InputFile],
-    uitvoer: Vec<OutputFile>,
-    waarschuwingen: &'a [String],
-    tijden_ms: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Serialize)]
 struct Settings {
     trekkingen: usize,
     seed: u64,
@@ -241,34 +228,25 @@ pub fn outputs(run: &Run, s: &Sensitivity) -> Result<Vec<(String, Vec<u8>)>> {
         files.push((format!("figuren/{}.svg", f.stem), f.svg.into_bytes()));
         files.push((format!("figuren/{}.png", f.stem), f.png));
     }
-    let manifest = Manifest {
-        programma: env!("CARGO_PKG_NAME"),
-        versie: env!("CARGO_PKG_VERSION"),
-        model: run.config.model.as_str(),
-        configuratie: &run.config,
-        gevoeligheid: Settings {
-            trekkingen: s.options.resamples,
-            seed: s.options.seed,
-            percentielen: "nearest rank",
-            drempels_pct: if s.threshold.is_empty() {
-                Vec::new()
-            } else {
-                crate::sensitivity::thresholds()
-                    .into_iter()
-                    .map(setting)
-                    .collect()
-            },
-            aandelen_pct: crate::sensitivity::shares()
+    let settings = Settings {
+        trekkingen: s.options.resamples,
+        seed: s.options.seed,
+        percentielen: "nearest rank",
+        drempels_pct: if s.threshold.is_empty() {
+            Vec::new()
+        } else {
+            crate::sensitivity::thresholds()
                 .into_iter()
                 .map(setting)
-                .collect(),
+                .collect()
         },
-        invoer: &run.data.inputs,
-        uitvoer: listed(&files),
-        waarschuwingen: &run.data.warnings,
-        tijden_ms: milliseconds(&run.timings),
+        aandelen_pct: crate::sensitivity::shares()
+            .into_iter()
+            .map(setting)
+            .collect(),
     };
-    files.push(("manifest.json".to_string(), json(&manifest)?));
+    let manifest = super::run_manifest(run, Some(serde_json::to_value(settings)?), &files)?;
+    files.push(("manifest.json".to_string(), manifest));
     Ok(files)
 }
 

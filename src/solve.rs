@@ -90,16 +90,12 @@ impl Position {
         }
     }
 
-    /// r* with R(r*) = 0. With a zero base the result does not depend on r.
+    /// r* with R(r*) = 0. With a zero base the result does not depend on r: it is then
+    /// R − ρ·huidig at every percentage, and the exact test at any r (0) decides.
     pub fn break_even(&self, zero_counts: bool) -> BreakEven {
         let r0 = self.resultaat;
         if self.basis.is_zero() || self.rho.value().is_zero() {
-            let positive = if zero_counts {
-                r0 >= Decimal::ZERO
-            } else {
-                r0 > Decimal::ZERO
-            };
-            return if positive {
+            return if self.is_positive_at(Decimal::ZERO, zero_counts) {
                 BreakEven::Always
             } else {
                 BreakEven::Never
@@ -551,6 +547,12 @@ fn rtp_on_grid(binding: BreakEven, rules: &Rules, holds: impl Fn(Decimal) -> boo
                     g,
                 )
             };
+            // A break-even far outside floor and cap (a tiny ρ can put it at 10^15) gives
+            // the same answer from one step outside them, and the exact test never has to
+            // multiply by a percentage beyond Decimal's range.
+            let below = mul((rules.floor / g).floor(), g) - g;
+            let above = mul((rules.cap / g).ceil(), g) + g;
+            candidate = candidate.max(below).min(above);
             if rules.round_up {
                 // The break-even is a rounded quotient: let the exact test, not the
                 // quotient's last digit, decide the grid point. Step down while the
@@ -852,7 +854,8 @@ mod properties {
     }
 
     /// A provider: care part up to €1M paid at 85-101% of the maximum, a result of ±€50k,
-    /// omzet up to €2M, ρ = 1 or W/D with W within half to one and a half times D.
+    /// omzet up to €2M, ρ = 1 or W/D with W within half to one and a half times D; one in
+    /// eight with a zero base.
     fn position() -> impl Strategy<Value = Position> {
         (
             -5_000_000i64..5_000_000,
@@ -860,10 +863,14 @@ mod properties {
             8500i64..=10100,
             1i64..200_000_000,
             prop::option::of(50i64..150),
+            0u8..8,
         )
-            .prop_map(|(r, basis, pct, omzet, rho)| {
+            .prop_map(|(r, basis, pct, omzet, rho, zero_base)| {
                 let basis = cents(basis);
                 let huidig = (basis * Decimal::new(pct, 4)).round_dp(2);
+                // One in eight: nothing left to scale (all capital or netted out by a
+                // credit) while something was paid, so the result is R − ρ·huidig at any r.
+                let basis = if zero_base == 0 { Decimal::ZERO } else { basis };
                 let rho = match rho {
                     None => Rho::One,
                     Some(w) => Rho::Ratio {
@@ -990,11 +997,30 @@ mod properties {
         #[test]
         fn prepared_weights_give_the_rtp_of_the_materialised_multiset(
             ps in prop::collection::vec(position(), 1..30),
-            weights in prop::collection::vec(0u32..4, 30),
+            weights in prop::collection::vec(0u32..4, 31),
             rules in rules(),
             round_up in prop::bool::ANY,
+            off_grid in prop::bool::ANY,
+            far in prop::option::of(prop::bool::ANY),
         ) {
-            let rules = Rules { round_up, ..rules };
+            // Floor and cap half a step off the grid; a provider whose break-even lies
+            // beyond 10^12 grid steps (a tiny ρ), either way.
+            let half = rules.grid / Decimal::TWO;
+            let rules = if off_grid {
+                Rules { round_up, floor: rules.floor + half, cap: rules.cap - half, ..rules }
+            } else {
+                Rules { round_up, ..rules }
+            };
+            let mut ps = ps;
+            if let Some(loss) = far {
+                ps.push(Position {
+                    resultaat: if loss { Decimal::from(-1000) } else { Decimal::from(1000) },
+                    rho: Rho::Ratio { wlz: Decimal::new(1, 6), declared: Decimal::from(1000) },
+                    basis: Decimal::from(1000),
+                    huidig: Decimal::from(950),
+                    omzet: Decimal::ONE,
+                });
+            }
             let mut weights = weights[..ps.len()].to_vec();
             if weights.iter().all(|&w| w == 0) {
                 weights[0] = 1;

@@ -184,7 +184,21 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             {
                 eprintln!("richttarief: warning: {w}");
             }
-            let files = report::scenarios::outputs(&solved)?;
+            let source = report::scenarios::Source {
+                bestand: match &scenarios {
+                    Some(file) => {
+                        let (bytes, sha256) = crate::ingest::hash_file(file)?;
+                        Some(report::scenarios::ScenarioFile {
+                            pad: crate::ingest::shown(file),
+                            bytes,
+                            sha256,
+                        })
+                    }
+                    None => None,
+                },
+                presets,
+            };
+            let files = report::scenarios::outputs(&solved, &source)?;
             report::write_outputs(&out, &files)?;
             progress(&format!("wrote {} files to {}", files.len(), out.display()));
             print(&report::text::scenario_table(&solved))?;

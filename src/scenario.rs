@@ -174,13 +174,14 @@ pub fn resolve_all(
     presets: bool,
 ) -> Result<Vec<(String, Config)>> {
     let mut named: Vec<(String, Vec<FileConfig>)> = vec![(BASE.to_string(), vec![base.clone()])];
+    let mut problems = Vec::new();
     if presets {
         for model in Model::ALL {
             if let Some(s) = scenarios.iter().find(|s| s.naam == model.as_str()) {
-                bail!(report(&[format!(
+                problems.push(format!(
                     "scenario {:?}: --presets adds a scenario of this name; rename this one",
                     s.naam
-                )]));
+                ));
             }
             named.push((model.as_str().to_string(), vec![preset_layer(base, model)]));
         }
@@ -188,7 +189,6 @@ pub fn resolve_all(
     for s in scenarios {
         named.push((s.naam.clone(), vec![base.clone(), s.layer.clone()]));
     }
-    let mut problems = Vec::new();
     let mut out = Vec::new();
     for (naam, layers) in named {
         let refs: Vec<&FileConfig> = layers.iter().collect();
@@ -292,11 +292,15 @@ omzet_basis = "wlz"
     #[test]
     fn unknown_keys_name_the_scenario_and_the_key() {
         let err = parse_text(
-            "[[scenario]]\nnaam = \"a\"\n[scenario.criteria]\naandeel_aanbiedrs = 0.8\n\n[[scenario]]\nnaam = \"b\"\ndrempel = 3\n",
+            "[[scenario]]\nnaam = \"a\"\n[scenario.criteria]\naandeel_aanbiedrs = 0.8\n\n[[scenario]]\nnaam = \"b\"\ndrempel = 3\n\n[[scenario]]\nnaam = \"c\"\n[scenario.criteria]\nnul_is_positief = \"ja\"\n",
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("2 problems"), "{err}");
+        assert!(err.starts_with("3 problems"), "{err}");
+        assert!(
+            err.contains("scenario \"c\": ") && err.contains("criteria.nul_is_positief"),
+            "a wrong type names its scenario and key: {err}"
+        );
         assert!(
             err.contains("scenario \"a\": ") && err.contains("aandeel_aanbiedrs"),
             "{err}"

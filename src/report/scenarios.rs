@@ -75,7 +75,7 @@ pub fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
         for k in keys {
             let b = base.get(k).cloned().unwrap_or_default();
             let m = mine.get(k).map(|v| v.to_string()).unwrap_or_default();
-            if b != m {
+            if !same(&b, &m) {
                 rows.push(vec![s.naam.clone(), k.clone(), b, m]);
             }
         }
@@ -83,12 +83,39 @@ pub fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
     Ok(rows)
 }
 
+/// Equal values: numbers by value (0.750 is 0.75), everything else as text.
+fn same(a: &str, b: &str) -> bool {
+    match (
+        rust_decimal::Decimal::from_str_exact(a),
+        rust_decimal::Decimal::from_str_exact(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 pub const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waarde"];
+
+/// Where the scenarios came from, for the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    /// The scenarios file as given, with its size and SHA-256; none with `--presets` alone.
+    pub bestand: Option<ScenarioFile>,
+    pub presets: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioFile {
+    pub pad: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
 
 #[derive(Serialize)]
 struct Manifest<'a> {
     programma: &'static str,
     versie: &'static str,
+    bron: &'a Source,
     scenarios: Vec<Named<'a>>,
     invoer: Vec<&'a InputFile>,
     uitvoer: Vec<OutputFile>,
@@ -101,10 +128,12 @@ struct Manifest<'a> {
 struct Named<'a> {
     naam: &'a str,
     configuratie: &'a Config,
+    /// Positions in `invoer` of the files this scenario's run read.
+    invoer: Vec<usize>,
 }
 
 /// Every output file of `scenarios`, the manifest last.
-pub fn outputs(solved: &[Solved]) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![
         (
             "scenarios.csv".to_string(),
@@ -122,28 +151,35 @@ pub fn outputs(solved: &[Solved]) -> Result<Vec<(String, Vec<u8>)>> {
     // Each input once, however many scenarios read it.
     let mut invoer: Vec<&InputFile> = Vec::new();
     let mut waarschuwingen: Vec<&String> = Vec::new();
+    let mut named = Vec::new();
     for s in solved {
+        let mut read = Vec::new();
         for i in &s.run.data.inputs {
-            if !invoer.iter().any(|j| j == &i) {
-                invoer.push(i);
-            }
+            let at = match invoer.iter().position(|j| *j == i) {
+                Some(at) => at,
+                None => {
+                    invoer.push(i);
+                    invoer.len() - 1
+                }
+            };
+            read.push(at);
         }
         for w in &s.run.data.warnings {
             if !waarschuwingen.contains(&w) {
                 waarschuwingen.push(w);
             }
         }
+        named.push(Named {
+            naam: &s.naam,
+            configuratie: &s.run.config,
+            invoer: read,
+        });
     }
     let manifest = Manifest {
         programma: env!("CARGO_PKG_NAME"),
         versie: env!("CARGO_PKG_VERSION"),
-        scenarios: solved
-            .iter()
-            .map(|s| Named {
-                naam: &s.naam,
-                configuratie: &s.run.config,
-            })
-            .collect(),
+        bron: source,
+        scenarios: named,
         invoer,
         uitvoer: listed(&files),
         waarschuwingen,

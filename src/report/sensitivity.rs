@@ -173,8 +173,9 @@ fn figures(run: &Run, s: &Sensitivity) -> Result<Vec<super::figures::Figure>> {
             configured: (
                 percent_f64(run.config.criteria.aandeel_aanbieders),
                 format!(
-                    "ingesteld aandeel aanbieders: {}%",
-                    setting(run.config.criteria.aandeel_aanbieders)
+                    "ingesteld: aanbieders {}%, omzet {}%",
+                    setting(run.config.criteria.aandeel_aanbieders),
+                    setting(run.config.criteria.aandeel_omzet)
                 ),
             ),
         })?);

@@ -1826,6 +1826,14 @@ fn sweeps_equal_runs_at_the_swept_values() {
         at("criteria.csv", "aandeel_aanbieders,80.0,"),
         expected(&share_80)
     );
+    let omzet_90 = base.replace(
+        "[uitsluiting]",
+        "[criteria]\naandeel_omzet = 0.9\n\n[uitsluiting]",
+    );
+    assert_eq!(
+        at("criteria.csv", "aandeel_omzet,90.0,"),
+        expected(&omzet_90)
+    );
     let drempel_2 = base.replace(
         "[uitsluiting]",
         "[clustering]\nintramuraal_drempel = 0.02\n\n[uitsluiting]",

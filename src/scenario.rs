@@ -7,7 +7,7 @@
 //! `ReadKey` is equal share one `Data`; the solves run in parallel and come back in the
 //! file's order, so the output does not depend on the number of threads.
 //!
-//! This module writes nothing and prints nothing but progress lines.
+//! This module writes nothing and prints nothing but progress lines (one with its time).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -241,6 +241,7 @@ pub fn solve_all(configs: &[(String, Config)], progress: &dyn Progress) -> Resul
         which.push(index);
     }
     let quiet = pipeline::Quiet;
+    let started = std::time::Instant::now();
     let solved: Vec<Solved> = configs
         .par_iter()
         .zip(&which)
@@ -250,10 +251,11 @@ pub fn solve_all(configs: &[(String, Config)], progress: &dyn Progress) -> Resul
         })
         .collect();
     progress.stage(&format!(
-        "solved {} scenarios from {} reading{} of the inputs",
+        "solved {} scenarios from {} reading{} of the inputs in {:.2} s",
         solved.len(),
         readings.len(),
-        if readings.len() == 1 { "" } else { "s" }
+        if readings.len() == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64()
     ));
     Ok(solved)
 }

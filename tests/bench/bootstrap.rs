@@ -111,9 +111,9 @@ fn main() {
     );
     println!(
         "  percentiles p5 / p50 / p95: {} / {} / {} (identical on 1 and {cores} threads)",
-        q.p5 * Decimal::ONE_HUNDRED,
-        q.p50 * Decimal::ONE_HUNDRED,
-        q.p95 * Decimal::ONE_HUNDRED
+        (q.p5 * Decimal::ONE_HUNDRED).normalize(),
+        (q.p50 * Decimal::ONE_HUNDRED).normalize(),
+        (q.p95 * Decimal::ONE_HUNDRED).normalize()
     );
 
     // Operations: the solver against a bisection over the grid (goal seek), on the group
@@ -124,7 +124,7 @@ fn main() {
     assert_eq!(g.rtp, rtp_bisect, "bisection and solver disagree");
     println!(
         "\nprovider evaluations for the whole group (RTP {}%):",
-        g.rtp * Decimal::ONE_HUNDRED
+        (g.rtp * Decimal::ONE_HUNDRED).normalize()
     );
     println!(
         "  solver:    {solver_ops:>9} ({:.1} per provider)",

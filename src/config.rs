@@ -123,6 +123,23 @@ pub struct Config {
     pub clustering: Clustering,
     pub berekening: Calculation,
     pub uitsluiting: Exclusions,
+    /// Absent from the manifest when no policy is configured, so that runs without
+    /// policies keep their manifests.
+    #[serde(skip_serializing_if = "Policies::is_empty")]
+    pub beleid: Policies,
+}
+
+/// The zorgkantoor policies `tarieven` applies (see `crate::policy`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Policies {
+    /// Policy files and globs, relative to the configuration's folder.
+    pub bestanden: Vec<String>,
+}
+
+impl Policies {
+    pub fn is_empty(&self) -> bool {
+        self.bestanden.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,6 +155,9 @@ pub struct Inputs {
     pub declaratiebestanden: Vec<PathBuf>,
     pub tarieven: PathBuf,
     pub koppeltabel: Option<PathBuf>,
+    /// Provider characteristics per zorgkantoor, for `tarieven`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kenmerken: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -252,6 +272,13 @@ pub struct FileConfig {
     pub clustering: Option<FileClustering>,
     pub berekening: Option<FileCalculation>,
     pub uitsluiting: Option<FileExclusions>,
+    pub beleid: Option<FileBeleid>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileBeleid {
+    pub bestanden: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -261,6 +288,7 @@ pub struct FileInputs {
     pub declaraties: Option<OneOrMany>,
     pub tarieven: Option<String>,
     pub koppeltabel: Option<String>,
+    pub kenmerken: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -392,6 +420,7 @@ fn preset(model: Model) -> FileConfig {
             min_aandeel_wlz: Some(Num(Decimal::ZERO)),
             kvk: Some(Vec::new()),
         }),
+        beleid: None,
     }
 }
 
@@ -420,7 +449,8 @@ fn overlay(base: FileConfig, top: &FileConfig) -> FileConfig {
                 jaarverslagen,
                 declaraties,
                 tarieven,
-                koppeltabel
+                koppeltabel,
+                kenmerken
             }
         ),
         // Renames add up: a later layer renames more columns, it does not forget earlier ones.
@@ -475,6 +505,7 @@ fn overlay(base: FileConfig, top: &FileConfig) -> FileConfig {
                 kvk
             }
         ),
+        beleid: table!(base.beleid, &top.beleid, FileBeleid { bestanden }),
     }
 }
 
@@ -625,6 +656,16 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     let jaarverslagen = required("jaarverslagen", inputs.jaarverslagen);
     let tarieven = required("tarieven", inputs.tarieven);
     let koppeltabel = inputs.koppeltabel.map(|p| required("koppeltabel", Some(p)));
+    let kenmerken = inputs.kenmerken.map(|p| required("kenmerken", Some(p)));
+    let beleid = f
+        .beleid
+        .and_then(|b| b.bestanden)
+        .unwrap_or_default();
+    for p in &beleid {
+        if let Err(e) = expand(basis, p) {
+            problems.push(format!("beleid.bestanden: {e}"));
+        }
+    }
 
     let patterns = match inputs.declaraties {
         None => {
@@ -677,6 +718,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             declaratiebestanden,
             tarieven,
             koppeltabel,
+            kenmerken,
         },
         kolommen,
         criteria: Criteria {
@@ -707,6 +749,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             min_aandeel_wlz,
             kvk: excluded,
         },
+        beleid: Policies { bestanden: beleid },
     })
 }
 

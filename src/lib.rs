@@ -13,6 +13,7 @@ pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod pipeline;
+pub mod policy;
 pub mod report;
 pub mod rng;
 pub mod scenario;

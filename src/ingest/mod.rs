@@ -398,3 +398,153 @@ pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Kop
         rows: table.rows.len() as u64,
     })
 }
+
+/// One row of the `kenmerken` input: a provider under one zorgkantoor, the share of its
+/// claims that zorgkantoor buys, and its characteristics there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KenmerkRow {
+    pub kvk: Kvk,
+    pub zorgkantoor: String,
+    /// A fraction of the provider's claims; the rows of one KvK add up to 1.
+    pub aandeel: Decimal,
+    pub values: BTreeMap<&'static str, crate::policy::Value>,
+    /// Where the row came from (file and row), for messages.
+    pub bron: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Kenmerken {
+    pub rows: Vec<KenmerkRow>,
+    pub count: u64,
+}
+
+fn parse_flag(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "ja" | "true" | "1" | "waar" => Ok(true),
+        "nee" | "false" | "0" | "onwaar" => Ok(false),
+        other => Err(format!("{other:?} is not ja or nee")),
+    }
+}
+
+/// Reads the provider characteristics per zorgkantoor (CSV, XLSX or ODS): `kvk`,
+/// `zorgkantoor`, optional `aandeel` and `naam`, and any of `policy::KENMERKEN`. Unknown
+/// columns, values of the wrong kind, an unknown zorgkantoor, a KvK twice under one
+/// zorgkantoor and shares that do not add up to 1 are errors naming file, row and column.
+pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenmerken> {
+    use crate::policy::{Kind, Value, KENMERKEN, ZORGKANTOREN};
+    let table = read_table(path, shown)?;
+    let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];
+    let unknown: Vec<&String> = table
+        .headers
+        .iter()
+        .filter(|h| {
+            !fixed.iter().any(|f| f.eq_ignore_ascii_case(h))
+                && !KENMERKEN.iter().any(|k| k.0.eq_ignore_ascii_case(h))
+                && !config.kolommen.values().any(|r| r.eq_ignore_ascii_case(h))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        anyhow::bail!(
+            "{shown}: unknown column{} {}; a characteristic must be one of {}",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown
+                .iter()
+                .map(|h| format!("{h:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut wants = vec![required("kvk"), required("zorgkantoor"), optional("aandeel")];
+    wants.extend(KENMERKEN.iter().map(|k| optional(k.0)));
+    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let sign = config.decimaalteken;
+    let mut errors = RowErrors::new(shown);
+    let mut rows: Vec<KenmerkRow> = Vec::new();
+    let mut first: HashMap<(Kvk, String), usize> = HashMap::new();
+    for row in &table.rows {
+        let mut f = Fields::new(&table, row, &columns, &wants, &mut errors);
+        let kvk = f.parsed(0, true, Kvk::parse);
+        let zorgkantoor = f.value(1, true, |c| match cell_text(c) {
+            None => Ok(None),
+            Some(t) => match ZORGKANTOREN.iter().find(|z| z.eq_ignore_ascii_case(t.trim())) {
+                Some(z) => Ok(Some(z.to_string())),
+                None => Err(format!(
+                    "unknown zorgkantoor {t:?}; expected one of {}",
+                    ZORGKANTOREN.join(", ")
+                )),
+            },
+        });
+        let aandeel = f.value(2, false, |c| match cell_decimal(c, sign)? {
+            Some(a) if a > Decimal::ZERO && a <= Decimal::ONE => Ok(Some(a)),
+            Some(a) => Err(format!("{a} is not a share above 0 and at most 1")),
+            None => Ok(None),
+        });
+        let mut values = BTreeMap::new();
+        for (j, &(name, kind, _)) in KENMERKEN.iter().enumerate() {
+            let i = 3 + j;
+            let value = match kind {
+                Kind::Flag => f
+                    .value(i, false, |c| cell_text(c).map(|t| parse_flag(&t)).transpose())
+                    .map(Value::Flag),
+                _ => f
+                    .value(i, false, |c| {
+                        let v = cell_decimal(c, sign)?;
+                        match (kind, v) {
+                            (Kind::Points { min, max }, Some(v))
+                                if v < Decimal::from(min) || v > Decimal::from(max) =>
+                            {
+                                Err(format!("{v} points is outside {min} to {max}"))
+                            }
+                            (Kind::Percent, Some(v))
+                                if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED =>
+                            {
+                                Err(format!("{v} is outside 0 to 100 percent"))
+                            }
+                            _ => Ok(v),
+                        }
+                    })
+                    .map(Value::Number),
+            };
+            if let Some(v) = value {
+                values.insert(name, v);
+            }
+        }
+        let (Some(kvk), Some(zorgkantoor)) = (kvk, zorgkantoor) else {
+            continue;
+        };
+        if let Some(&earlier) = first.get(&(kvk, zorgkantoor.clone())) {
+            errors.push_row(
+                &table.row_location(row),
+                &format!("KvK {kvk} under {zorgkantoor} again (first in row {earlier})"),
+            );
+            continue;
+        }
+        first.insert((kvk, zorgkantoor.clone()), row.number);
+        rows.push(KenmerkRow {
+            kvk,
+            zorgkantoor,
+            aandeel: aandeel.unwrap_or(Decimal::ONE),
+            values,
+            bron: table.row_location(row),
+        });
+    }
+    errors.finish()?;
+    // The shares of one provider's zorgkantoren must cover its claims exactly once.
+    let mut totals: BTreeMap<Kvk, Decimal> = BTreeMap::new();
+    for r in &rows {
+        *totals.entry(r.kvk).or_default() += r.aandeel;
+    }
+    let wrong: Vec<String> = totals
+        .iter()
+        .filter(|(_, t)| **t != Decimal::ONE)
+        .map(|(k, t)| format!("KvK {k}: the aandeel of its rows adds up to {t}, not 1"))
+        .collect();
+    if !wrong.is_empty() {
+        anyhow::bail!("{shown}: {}", wrong.join("; "));
+    }
+    Ok(Kenmerken {
+        count: table.rows.len() as u64,
+        rows,
+    })
+}

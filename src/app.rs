@@ -93,6 +93,71 @@ fn compute(config: &Config) -> Result<Run> {
     Ok(run)
 }
 
+/// The shipped policies: `data/beleid/` in the working folder (a clone's root) or, for a
+/// binary built from this repository, beside its sources.
+fn default_policies() -> (PathBuf, String) {
+    let local = Path::new("data/beleid");
+    let dir = if local.is_dir() {
+        local.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
+    };
+    (dir, "*.toml".to_string())
+}
+
+/// The policies and characteristics of a run: `None` when the configuration names no
+/// `invoer.kenmerken`. The policies are `beleid.bestanden` when given, else the shipped
+/// ones in `data/beleid/`.
+type Applied = (
+    crate::contracting::Contracting,
+    Vec<report::contracting::Recorded>,
+    report::contracting::Recorded,
+);
+
+fn apply_policies(run: &Run) -> Result<Option<Applied>> {
+    let c = &run.config;
+    let basis = &c.invoer.basis;
+    let Some(kenmerken) = &c.invoer.kenmerken else {
+        return Ok(None);
+    };
+    let files = if c.beleid.is_empty() {
+        let (dir, pattern) = default_policies();
+        crate::policy::files(&dir, &[pattern])?
+            .into_iter()
+            .map(|(shown, path)| (format!("data/beleid/{shown}"), path))
+            .collect()
+    } else {
+        crate::policy::files(basis, &c.beleid.bestanden)?
+    };
+    let record = |shown: String, path: &Path| -> Result<report::contracting::Recorded> {
+        let (bytes, sha256) = crate::ingest::hash_file(path)?;
+        Ok(report::contracting::Recorded {
+            pad: shown,
+            bytes,
+            sha256,
+        })
+    };
+    let policies = crate::policy::load(&files, &run.data.tariffs.by_code)?;
+    let shown = crate::ingest::shown(kenmerken);
+    let table = crate::ingest::read_kenmerken(&basis.join(kenmerken), &shown, c)?;
+    progress(&format!(
+        "read {} policies and {}: {} rows",
+        policies.len(),
+        shown,
+        table.count
+    ));
+    let recorded = files
+        .iter()
+        .map(|(s, p)| record(s.clone(), p))
+        .collect::<Result<Vec<_>>>()?;
+    let kenmerken = record(shown, &basis.join(kenmerken))?;
+    Ok(Some((
+        crate::contracting::contract(run, &policies, &table),
+        recorded,
+        kenmerken,
+    )))
+}
+
 fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
@@ -229,6 +294,21 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             print(&report::sensitivity::text(&run, &analysis))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Tarieven { config, out } => {
+            let config = load(config)?;
+            let run = compute(&config)?;
+            let Some((k, beleid, kenmerken)) = apply_policies(&run)? else {
+                anyhow::bail!(
+                    "invalid configuration {}: invoer.kenmerken is missing; tarieven needs the providers' characteristics per zorgkantoor",
+                    config.invoer.basis.display()
+                );
+            };
+            let files = report::contracting::outputs(&run, &k, &beleid, &kenmerken)?;
+            report::write_outputs(&out, &files)?;
+            progress(&format!("wrote {} files to {}", files.len(), out.display()));
+            print(&report::contracting::text(&run, &k))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Generate {
             out,
             aanbieders,
@@ -268,12 +348,15 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Explain { config, kvk } => {
             let config = load(config)?;
             let run = compute(&config)?;
-            let text = report::text::explain(&run, kvk).ok_or_else(|| {
+            let mut text = report::text::explain(&run, kvk).ok_or_else(|| {
                 anyhow::anyhow!(
                     "KvK {kvk} has neither a jaarverslag nor claims over {}",
                     config.referentiejaar
                 )
             })?;
+            if let Some((k, _, _)) = apply_policies(&run)? {
+                text += &report::contracting::explain(&run, &k, kvk);
+            }
             print(&text)?;
             Ok(ExitCode::SUCCESS)
         }

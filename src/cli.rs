@@ -74,6 +74,18 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Apply the zorgkantoren's policies ([beleid] bestanden) to the providers of the
+    /// kenmerken input: per provider, zorgkantoor and prestatiecode the tariff percentage and
+    /// its rules, each provider's result at its tariffs, each zorgkantoor's cost against the
+    /// RTP, and the hardship and high-result lists.
+    Tarieven {
+        /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Output folder; replaced file by file only when everything succeeds.
+        #[arg(long, default_value = "uitvoer/tarieven")]
+        out: PathBuf,
+    },
     /// Generate a synthetic, consistent data set of any size, deterministic for a seed.
     Generate {
         /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel and richttarief.toml into.

@@ -657,10 +657,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     let tarieven = required("tarieven", inputs.tarieven);
     let koppeltabel = inputs.koppeltabel.map(|p| required("koppeltabel", Some(p)));
     let kenmerken = inputs.kenmerken.map(|p| required("kenmerken", Some(p)));
-    let beleid = f
-        .beleid
-        .and_then(|b| b.bestanden)
-        .unwrap_or_default();
+    let beleid = f.beleid.and_then(|b| b.bestanden).unwrap_or_default();
     for p in &beleid {
         if let Err(e) = expand(basis, p) {
             problems.push(format!("beleid.bestanden: {e}"));

@@ -9,6 +9,7 @@ pub mod app;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod contracting;
 pub mod generate;
 pub mod ingest;
 pub mod model;

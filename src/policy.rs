@@ -46,28 +46,95 @@ pub enum Kind {
 /// beside `kvk`, `zorgkantoor` and `aandeel`. One list, so that a policy and the input can
 /// only name the same things.
 pub const KENMERKEN: &[(&str, Kind, &str)] = &[
-    ("nieuwe_aanbieder", Kind::Flag, "new provider without an earlier contract"),
-    ("essentiele_functie", Kind::Flag, "role in essential services (Zilveren Kruis V&V)"),
-    ("minder_regionale_bijdrage", Kind::Flag, "contributes less to the region (Zilveren Kruis GZ)"),
-    ("arbeidsbesparende_technologie", Kind::Flag, "proven labour-saving technology (CZ)"),
-    ("afspraken_beweging", Kind::Flag, "agreed movements and goals (CZ)"),
-    ("vrij_voorstel", Kind::Percent, "percentage of an accepted free proposal (CZ)"),
-    ("module_opslag", Kind::Points { min: 0, max: 5 }, "points of granted module surcharges (Menzis)"),
-    ("regionale_rol", Kind::Points { min: -2, max: 1 }, "differentiation by regional role (Salland)"),
-    ("monitor_uitkomst", Kind::Points { min: -1, max: 1 }, "monitor outcome (DSW)"),
-    ("percentage_2023", Kind::Percent, "the provider's own 2023 percentage (DSW)"),
-    ("bestaande_afspraak", Kind::Percent, "an existing agreement's percentage, continued (DSW GZ)"),
-    ("werkgeversopslag", Kind::Flag, "employer surcharge granted (Zorg en Zekerheid)"),
-    ("mpt_groei", Kind::Fraction, "growth of MPT volume against 2026 (VGZ GZ)"),
-    ("zelfredzaamheid_beleid", Kind::Flag, "policy for clients' self-reliance (VGZ GZ)"),
-    ("digitale_zorg_groei", Kind::Fraction, "growth of digital-care use (VGZ GZ)"),
-    ("complexe_zorg_garantie", Kind::Flag, "guarantees complex care (Menzis GZ)"),
+    (
+        "nieuwe_aanbieder",
+        Kind::Flag,
+        "new provider without an earlier contract",
+    ),
+    (
+        "essentiele_functie",
+        Kind::Flag,
+        "role in essential services (Zilveren Kruis V&V)",
+    ),
+    (
+        "minder_regionale_bijdrage",
+        Kind::Flag,
+        "contributes less to the region (Zilveren Kruis GZ)",
+    ),
+    (
+        "arbeidsbesparende_technologie",
+        Kind::Flag,
+        "proven labour-saving technology (CZ)",
+    ),
+    (
+        "afspraken_beweging",
+        Kind::Flag,
+        "agreed movements and goals (CZ)",
+    ),
+    (
+        "vrij_voorstel",
+        Kind::Percent,
+        "percentage of an accepted free proposal (CZ)",
+    ),
+    (
+        "module_opslag",
+        Kind::Points { min: 0, max: 5 },
+        "points of granted module surcharges (Menzis)",
+    ),
+    (
+        "regionale_rol",
+        Kind::Points { min: -2, max: 1 },
+        "differentiation by regional role (Salland)",
+    ),
+    (
+        "monitor_uitkomst",
+        Kind::Points { min: -1, max: 1 },
+        "monitor outcome (DSW)",
+    ),
+    (
+        "percentage_2023",
+        Kind::Percent,
+        "the provider's own 2023 percentage (DSW)",
+    ),
+    (
+        "bestaande_afspraak",
+        Kind::Percent,
+        "an existing agreement's percentage, continued (DSW GZ)",
+    ),
+    (
+        "werkgeversopslag",
+        Kind::Flag,
+        "employer surcharge granted (Zorg en Zekerheid)",
+    ),
+    (
+        "mpt_groei",
+        Kind::Fraction,
+        "growth of MPT volume against 2026 (VGZ GZ)",
+    ),
+    (
+        "zelfredzaamheid_beleid",
+        Kind::Flag,
+        "policy for clients' self-reliance (VGZ GZ)",
+    ),
+    (
+        "digitale_zorg_groei",
+        Kind::Fraction,
+        "growth of digital-care use (VGZ GZ)",
+    ),
+    (
+        "complexe_zorg_garantie",
+        Kind::Flag,
+        "guarantees complex care (Menzis GZ)",
+    ),
 ];
 
 /// Figures of the run a condition may use besides the characteristics.
 pub const FIGURES: &[(&str, &str)] = &[
     ("resultaatmarge", "R ÷ O in the reference year"),
-    ("intramuraal_aandeel", "intramural share a of the declarations"),
+    (
+        "intramuraal_aandeel",
+        "intramural share a of the declarations",
+    ),
 ];
 
 pub fn kind_of(name: &str) -> Option<(&'static str, Kind)> {
@@ -107,6 +174,9 @@ struct BaseFile {
     rtp: Option<bool>,
     percentage: Option<Num>,
     kenmerk: Option<String>,
+    /// With `kenmerk`: the percentage for a provider without that characteristic
+    /// (default: the RTP of its group).
+    anders: Option<Num>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,8 +204,8 @@ struct RuleFile {
 pub enum Base {
     Rtp,
     Fixed(Decimal),
-    /// A characteristic's percentage; the RTP when the provider has none.
-    Kenmerk(&'static str),
+    /// A characteristic's percentage; otherwise the fixed fallback, or the RTP.
+    Kenmerk(&'static str, Option<Decimal>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -233,8 +303,8 @@ pub fn load(
     let mut problems = Vec::new();
     let mut policies = Vec::new();
     for (shown, path) in files {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read policy {shown}"))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read policy {shown}"))?;
         match parse(shown, &text, tariffs) {
             Ok(p) => policies.push(p),
             Err(mut ps) => problems.append(&mut ps),
@@ -269,8 +339,12 @@ pub fn parse(
     text: &str,
     tariffs: &BTreeMap<String, Tariff>,
 ) -> Result<Policy, Vec<String>> {
-    let f: PolicyFile = toml::from_str(text)
-        .map_err(|e| vec![format!("{shown}: {}", e.to_string().trim_end().replace('\n', " "))])?;
+    let f: PolicyFile = toml::from_str(text).map_err(|e| {
+        vec![format!(
+            "{shown}: {}",
+            e.to_string().trim_end().replace('\n', " ")
+        )]
+    })?;
     let mut problems = Vec::new();
     let mut problem = |what: &str, msg: String| problems.push(format!("{shown}: {what}: {msg}"));
 
@@ -291,7 +365,9 @@ pub fn parse(
     let characteristic = |name: &str, want: &[Kind]| -> Result<&'static str, String> {
         match kind_of(name) {
             Some((n, k)) if want.iter().any(|w| same_kind(*w, k)) => Ok(n),
-            Some(_) => Err(format!("the characteristic {name:?} has the wrong kind here")),
+            Some(_) => Err(format!(
+                "the characteristic {name:?} has the wrong kind here"
+            )),
             None => Err(format!(
                 "unknown characteristic {name:?}; the known ones are {}",
                 KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
@@ -300,6 +376,17 @@ pub fn parse(
     };
     let in_range = |v: Decimal| v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED;
 
+    let anders = f.basis.anders.and_then(|a| {
+        if f.basis.kenmerk.is_none() {
+            problem("basis.anders", "only with basis.kenmerk".into());
+        }
+        if in_range(a.0) {
+            Some(percent(a))
+        } else {
+            problem("basis.anders", format!("{} is outside 0 to 100", a.0));
+            None
+        }
+    });
     let base = match (f.basis.rtp, f.basis.percentage, &f.basis.kenmerk) {
         (Some(true), None, None) => Base::Rtp,
         (None, Some(p), None) if in_range(p.0) => Base::Fixed(percent(p)),
@@ -308,7 +395,7 @@ pub fn parse(
             Base::Rtp
         }
         (None, None, Some(k)) => match characteristic(k, &[Kind::Percent]) {
-            Ok(n) => Base::Kenmerk(n),
+            Ok(n) => Base::Kenmerk(n, anders),
             Err(e) => {
                 problem("basis.kenmerk", e);
                 Base::Rtp
@@ -384,9 +471,7 @@ pub fn parse(
         .filter(|&&b| b)
         .count();
         if given != 1 {
-            rule_problem(
-                "give exactly one of plus, min, zet, plus_kenmerk, zet_kenmerk".into(),
-            );
+            rule_problem("give exactly one of plus, min, zet, plus_kenmerk, zet_kenmerk".into());
         }
         let maximum = r.maximum.and_then(|m| {
             if in_range(m.0) {
@@ -645,13 +730,17 @@ impl Policy {
                 steps.push(format!("basis {}%", pct(v)));
                 v
             }
-            Base::Kenmerk(k) => match facts.number(k) {
-                Some(v) => {
+            Base::Kenmerk(k, anders) => match (facts.number(k), anders) {
+                (Some(v), _) => {
                     let v = v / Decimal::ONE_HUNDRED;
                     steps.push(format!("basis {k} {}%", pct(v)));
                     v
                 }
-                None => {
+                (None, Some(v)) => {
+                    steps.push(format!("basis {}% (geen {k})", pct(v)));
+                    v
+                }
+                (None, None) => {
                     steps.push(format!("basis rtp {}% (geen {k})", pct(facts.rtp)));
                     facts.rtp
                 }
@@ -670,7 +759,11 @@ impl Policy {
             };
             if let Some(v) = add {
                 p += v;
-                steps.push(format!("{} {:+}", r.naam, (v * Decimal::ONE_HUNDRED).normalize()));
+                steps.push(format!(
+                    "{} {:+}",
+                    r.naam,
+                    (v * Decimal::ONE_HUNDRED).normalize()
+                ));
             }
         }
         let set = applicable
@@ -725,7 +818,10 @@ pub fn files(basis: &Path, patterns: &[String]) -> Result<Vec<(String, std::path
             vec![full]
         };
         if matched.is_empty() {
-            bail!("beleid.bestanden: {p:?} matches no file in {}", basis.display());
+            bail!(
+                "beleid.bestanden: {p:?} matches no file in {}",
+                basis.display()
+            );
         }
         for f in matched {
             let shown = f

@@ -455,7 +455,11 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
             KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
         );
     }
-    let mut wants = vec![required("kvk"), required("zorgkantoor"), optional("aandeel")];
+    let mut wants = vec![
+        required("kvk"),
+        required("zorgkantoor"),
+        optional("aandeel"),
+    ];
     wants.extend(KENMERKEN.iter().map(|k| optional(k.0)));
     let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
     let sign = config.decimaalteken;
@@ -467,7 +471,10 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
         let kvk = f.parsed(0, true, Kvk::parse);
         let zorgkantoor = f.value(1, true, |c| match cell_text(c) {
             None => Ok(None),
-            Some(t) => match ZORGKANTOREN.iter().find(|z| z.eq_ignore_ascii_case(t.trim())) {
+            Some(t) => match ZORGKANTOREN
+                .iter()
+                .find(|z| z.eq_ignore_ascii_case(t.trim()))
+            {
                 Some(z) => Ok(Some(z.to_string())),
                 None => Err(format!(
                     "unknown zorgkantoor {t:?}; expected one of {}",
@@ -485,7 +492,9 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
             let i = 3 + j;
             let value = match kind {
                 Kind::Flag => f
-                    .value(i, false, |c| cell_text(c).map(|t| parse_flag(&t)).transpose())
+                    .value(i, false, |c| {
+                        cell_text(c).map(|t| parse_flag(&t)).transpose()
+                    })
                     .map(Value::Flag),
                 _ => f
                     .value(i, false, |c| {

@@ -6,6 +6,7 @@
 //! money and percentages half away from zero (as Excel's ROUND), shares of providers and
 //! omzet downwards, so that a displayed 75.00 is never a rounded-up 74.996.
 
+pub mod contracting;
 pub mod figures;
 pub mod html;
 pub mod scenarios;

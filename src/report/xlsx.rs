@@ -306,6 +306,52 @@ pub fn scenarios_workbook(solved: &[crate::scenario::Solved]) -> Result<Vec<u8>>
     Ok(wb.save_to_buffer()?)
 }
 
+/// A workbook of plain tables, one sheet per (name, header, rows) as the CSVs hold them.
+/// Money columns (kosten, resultaat, verschil) become euro amounts and percentage columns
+/// (percentage, rtp, marge, drempel, verschil_pct) real percentages; identifiers and names
+/// stay text, so a KvK keeps its leading zero.
+/// A sheet of plain text cells: its name, header and rows.
+pub type Sheet<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
+
+pub fn table_workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
+    let mut wb = new_workbook()?;
+    let f = Formats::new();
+    for (name, columns, rows) in sheets {
+        let ws = wb.add_worksheet().set_name(*name)?;
+        let widths: Vec<f64> = columns
+            .iter()
+            .map(|c| match *c {
+                "naam" | "regels" | "zorgkantoren" | "beleid" => 36.0,
+                _ => 15.0,
+            })
+            .collect();
+        header(ws, 0, columns, &widths, &f)?;
+        for (r, row) in rows.iter().enumerate() {
+            let r = 1 + r as u32;
+            for (c, (column, cell)) in columns.iter().zip(row).enumerate() {
+                let c = c as u16;
+                let money = column.starts_with("kosten")
+                    || column.starts_with("resultaat")
+                    || *column == "verschil";
+                let pct = matches!(
+                    *column,
+                    "percentage" | "rtp" | "marge_bij_tarief" | "drempel" | "verschil_pct"
+                );
+                match cell.parse::<f64>() {
+                    Ok(v) if money => ws.write_number_with_format(r, c, v, &f.money)?,
+                    Ok(v) if pct => ws.write_number_with_format(r, c, v / 100.0, &f.percent2)?,
+                    Ok(v) if matches!(*column, "aanbieders" | "aantal") => {
+                        ws.write_number(r, c, v)?
+                    }
+                    _ => ws.write_string(r, c, cell)?,
+                };
+            }
+        }
+        ws.autofilter(0, 0, rows.len().max(1) as u32, columns.len() as u16 - 1)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
 /// A workbook whose creation date is fixed, so that the same content gives the same bytes.
 fn new_workbook() -> Result<Workbook> {
     let mut wb = Workbook::new();

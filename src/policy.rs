@@ -835,3 +835,485 @@ pub fn files(basis: &Path, patterns: &[String]) -> Result<Vec<(String, std::path
     out.dedup();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn root() -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The sample's tariff table, which holds every code the shipped policies name.
+    fn tariffs() -> BTreeMap<String, Tariff> {
+        let config = crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap();
+        let path = root().join("data/voorbeeld/tarieven.csv");
+        crate::ingest::read_tariffs(&path, "tarieven.csv", &config)
+            .unwrap()
+            .by_code
+    }
+
+    fn shipped(name: &str) -> Policy {
+        let path = root().join("data/beleid").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        parse(name, &text, &tariffs()).unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    /// A provider's characteristics, written as the kenmerken file would hold them.
+    fn facts(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, Value> {
+        pairs
+            .iter()
+            .map(|&(k, v)| {
+                let value = match v {
+                    "ja" => Value::Flag(true),
+                    "nee" => Value::Flag(false),
+                    n => Value::Number(d(n)),
+                };
+                (k, value)
+            })
+            .collect()
+    }
+
+    /// The percentage (in percent) a policy pays for `code` to a provider with `pairs`,
+    /// whose group's RTP is `rtp` percent.
+    fn pays(p: &Policy, code: &str, rtp: &str, pairs: &[(&'static str, &str)]) -> Decimal {
+        let kenmerken = facts(pairs);
+        let f = Facts {
+            kenmerken: &kenmerken,
+            resultaatmarge: Decimal::ZERO,
+            intramuraal_aandeel: Decimal::ZERO,
+            rtp: d(rtp) / Decimal::ONE_HUNDRED,
+        };
+        let t = &tariffs()[code];
+        (p.price(code, t, &f).percentage * Decimal::ONE_HUNDRED).normalize()
+    }
+
+    #[test]
+    fn every_shipped_policy_loads_and_each_organisation_has_one() {
+        let files = files(&root().join("data/beleid"), &["*.toml".into()]).unwrap();
+        let policies = load(&files, &tariffs()).unwrap();
+        for z in ZORGKANTOREN {
+            assert!(
+                policies.iter().any(|p| p.zorgkantoor == *z),
+                "no shipped policy for {z}"
+            );
+        }
+        for p in &policies {
+            assert!(
+                p.bovengrens <= Decimal::ONE,
+                "{} pays above 100%",
+                p.bestand
+            );
+            for r in &p.rules {
+                assert!(
+                    r.bron.contains(&p.zorgkantoor) || r.bron.contains("Inkoopoverzicht"),
+                    "{}: {} cites {}",
+                    p.bestand,
+                    r.naam,
+                    r.bron
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn zilveren_kruis_vv() {
+        let p = shipped("zilveren-kruis-vv-2024-2026.toml");
+        assert_eq!(
+            pays(&p, "V5VV", "96.2", &[]),
+            d("95.5"),
+            "the published RTP, not the run's"
+        );
+        assert_eq!(
+            pays(&p, "V5VV", "96.2", &[("essentiele_functie", "ja")]),
+            d("96.0")
+        );
+        assert_eq!(
+            pays(&p, "H126", "96.2", &[("nieuwe_aanbieder", "ja")]),
+            d("93.5")
+        );
+        // A new provider's 93.5% is not raised by an essential role.
+        assert_eq!(
+            pays(
+                &p,
+                "H126",
+                "96.2",
+                &[("nieuwe_aanbieder", "ja"), ("essentiele_functie", "ja")]
+            ),
+            d("93.5")
+        );
+        assert_eq!(
+            pays(&p, "NHC5VV", "96.2", &[("nieuwe_aanbieder", "ja")]),
+            d("100")
+        );
+        assert_eq!(
+            pays(&p, "T101", "96.2", &[]),
+            d("100"),
+            "volledig is never scaled"
+        );
+    }
+
+    #[test]
+    fn zilveren_kruis_gz() {
+        let p = shipped("zilveren-kruis-gz-2027-2029.toml");
+        assert_eq!(pays(&p, "VG5", "96.7", &[]), d("96.7"));
+        assert_eq!(
+            pays(&p, "VG5", "96.7", &[("nieuwe_aanbieder", "ja")]),
+            d("94.7")
+        );
+        assert_eq!(
+            pays(&p, "VG5", "96.7", &[("minder_regionale_bijdrage", "ja")]),
+            d("94.7")
+        );
+        // "new or contributing less": two points once, not four.
+        assert_eq!(
+            pays(
+                &p,
+                "VG5",
+                "96.7",
+                &[
+                    ("nieuwe_aanbieder", "ja"),
+                    ("minder_regionale_bijdrage", "ja")
+                ]
+            ),
+            d("94.7")
+        );
+        for code in ["LOGEREN-GZ", "OBSERVATIE-GZ", "CRISIS-GZ", "BEVEILIGD-GZ"] {
+            assert_eq!(
+                pays(&p, code, "96.7", &[("nieuwe_aanbieder", "ja")]),
+                d("100"),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn vgz_vv_and_gz() {
+        let vv = shipped("vgz-vv-2024-2026.toml");
+        assert_eq!(
+            pays(&vv, "VPT4VV", "96.2", &[("werkgeversopslag", "ja")]),
+            d("95.5")
+        );
+        let p = shipped("vgz-gz-2027-2029.toml");
+        // H300 is an MPT prestatie: +1.4 from 2% more MPT on.
+        assert_eq!(
+            pays(&p, "H300", "96.0", &[("mpt_groei", "0.02")]),
+            d("97.4")
+        );
+        assert_eq!(
+            pays(&p, "H300", "96.0", &[("mpt_groei", "0.019")]),
+            d("96.0")
+        );
+        assert_eq!(
+            pays(&p, "VG5", "96.0", &[("mpt_groei", "0.05")]),
+            d("96.0"),
+            "not MPT"
+        );
+        assert_eq!(
+            pays(&p, "VG5", "96.0", &[("zelfredzaamheid_beleid", "ja")]),
+            d("96.1")
+        );
+        assert_eq!(
+            pays(
+                &p,
+                "H811",
+                "96.0",
+                &[("mpt_groei", "0.03"), ("zelfredzaamheid_beleid", "ja")]
+            ),
+            d("97.5")
+        );
+        for code in ["H138", "H139", "H306"] {
+            assert_eq!(
+                pays(&p, code, "96.0", &[("digitale_zorg_groei", "0.01")]),
+                d("100")
+            );
+            assert_eq!(
+                pays(&p, code, "96.0", &[("digitale_zorg_groei", "0")]),
+                d("96.0")
+            );
+        }
+        assert_eq!(
+            pays(&p, "VG5", "96.0", &[("nieuwe_aanbieder", "ja")]),
+            d("94.0")
+        );
+        assert_eq!(p.gesprek_boven, Some(d("0.05")));
+    }
+
+    #[test]
+    fn menzis_vv_and_gz() {
+        let vv = shipped("menzis-vv-2024-2026.toml");
+        assert_eq!(pays(&vv, "V4VV", "96.2", &[]), d("95.5"));
+        assert_eq!(
+            pays(&vv, "V4VV", "96.2", &[("module_opslag", "2")]),
+            d("97.5")
+        );
+        assert_eq!(
+            pays(&vv, "V4VV", "96.2", &[("nieuwe_aanbieder", "ja")]),
+            d("95.3")
+        );
+        let gz = shipped("menzis-gz-2027-2029.toml");
+        assert_eq!(
+            pays(&gz, "VG7", "96.0", &[("complexe_zorg_garantie", "ja")]),
+            d("98.0")
+        );
+        assert_eq!(
+            pays(&gz, "VG7+", "96.0", &[("complexe_zorg_garantie", "ja")]),
+            d("98.0")
+        );
+        // RTP + 2 up to 100%.
+        assert_eq!(
+            pays(&gz, "VG7", "98.5", &[("complexe_zorg_garantie", "ja")]),
+            d("100")
+        );
+        assert_eq!(
+            pays(&gz, "VG5", "96.0", &[("complexe_zorg_garantie", "ja")]),
+            d("96.0")
+        );
+        assert_eq!(
+            pays(&gz, "VG7", "96.0", &[("nieuwe_aanbieder", "ja")]),
+            d("94.0")
+        );
+    }
+
+    #[test]
+    fn cz_vv() {
+        let p = shipped("cz-vv-2024-2026.toml");
+        assert_eq!(pays(&p, "V6VV", "96.2", &[]), d("95.5"));
+        assert_eq!(
+            pays(
+                &p,
+                "V6VV",
+                "96.2",
+                &[("arbeidsbesparende_technologie", "ja")]
+            ),
+            d("95.6")
+        );
+        assert_eq!(
+            pays(&p, "V6VV", "96.2", &[("afspraken_beweging", "ja")]),
+            d("95.8")
+        );
+        assert_eq!(
+            pays(
+                &p,
+                "V6VV",
+                "96.2",
+                &[
+                    ("arbeidsbesparende_technologie", "ja"),
+                    ("afspraken_beweging", "ja")
+                ]
+            ),
+            d("95.9")
+        );
+        assert_eq!(
+            pays(&p, "V6VV", "96.2", &[("vrij_voorstel", "98.2")]),
+            d("98.2")
+        );
+        assert_eq!(
+            pays(&p, "V6VV", "96.2", &[("vrij_voorstel", "100")]),
+            d("100")
+        );
+        assert_eq!(
+            pays(
+                &p,
+                "V6VV",
+                "96.2",
+                &[("vrij_voorstel", "98.2"), ("nieuwe_aanbieder", "ja")]
+            ),
+            d("93.5")
+        );
+    }
+
+    #[test]
+    fn salland_vv() {
+        let p = shipped("salland-vv-2024-2026.toml");
+        assert_eq!(
+            pays(&p, "H127", "96.2", &[("regionale_rol", "-2")]),
+            d("93.5")
+        );
+        assert_eq!(
+            pays(&p, "H127", "96.2", &[("regionale_rol", "1")]),
+            d("96.5")
+        );
+        assert_eq!(pays(&p, "H127", "96.2", &[]), d("95.5"));
+        assert_eq!(
+            pays(&p, "H127", "96.2", &[("nieuwe_aanbieder", "ja")]),
+            d("93.5")
+        );
+    }
+
+    #[test]
+    fn dsw_vv_and_gz() {
+        let vv = shipped("dsw-vv-2024-2026.toml");
+        let own = |pct: &'static str, monitor: &'static str| {
+            pays(
+                &vv,
+                "V5VV",
+                "96.2",
+                &[("percentage_2023", pct), ("monitor_uitkomst", monitor)],
+            )
+        };
+        assert_eq!(own("96.0", "1"), d("97.0"));
+        assert_eq!(own("95.0", "-1"), d("94.0"));
+        assert_eq!(own("97.0", "1"), d("97.5"), "never above 97.5%");
+        assert_eq!(
+            pays(&vv, "V5VV", "96.2", &[]),
+            d("95.5"),
+            "no 2023 percentage: 95.5"
+        );
+        assert_eq!(
+            pays(&vv, "V5VV", "96.2", &[("nieuwe_aanbieder", "ja")]),
+            d("91")
+        );
+        let gz = shipped("dsw-gz-2027-2029.toml");
+        assert_eq!(pays(&gz, "VG3", "96.3", &[]), d("96.3"));
+        assert_eq!(
+            pays(&gz, "VG3", "96.3", &[("bestaande_afspraak", "97.2")]),
+            d("97.2")
+        );
+        assert_eq!(
+            pays(&gz, "VG3", "96.3", &[("nieuwe_aanbieder", "ja")]),
+            d("91")
+        );
+        assert_eq!(
+            pays(
+                &gz,
+                "VG3",
+                "96.3",
+                &[("nieuwe_aanbieder", "ja"), ("bestaande_afspraak", "97.2")]
+            ),
+            d("91")
+        );
+    }
+
+    #[test]
+    fn zorg_en_zekerheid_vv() {
+        let p = shipped("zorg-en-zekerheid-vv-2024-2026.toml");
+        assert_eq!(
+            pays(&p, "VPT5VV", "96.2", &[("werkgeversopslag", "ja")]),
+            d("95.8")
+        );
+        assert_eq!(
+            pays(&p, "VPT5VV", "96.2", &[("werkgeversopslag", "nee")]),
+            d("95.5")
+        );
+    }
+
+    const HEAD: &str = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron = \"test\"\n[basis]\nrtp = true\n";
+
+    fn problems(rules: &str) -> String {
+        parse("test.toml", &format!("{HEAD}{rules}"), &tariffs())
+            .unwrap_err()
+            .join("\n")
+    }
+
+    #[test]
+    fn bad_rules_are_named_by_file_and_rule() {
+        let e = problems(
+            "[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = { gouden_rand = true }\n",
+        );
+        assert!(
+            e.contains("test.toml: regel \"a\": als.gouden_rand: unknown characteristic"),
+            "{e}"
+        );
+        let e =
+            problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nzet = 100\nprestaties = [\"V9VV\"]\n");
+        assert!(
+            e.contains("regel \"b\": prestatiecode \"V9VV\" is not in the tariff table"),
+            "{e}"
+        );
+        let e = problems(
+            "[[regel]]\nnaam = \"c\"\nbron = \"x\"\nplus = 1\nleveringsvorm = [\"thuis\"]\n",
+        );
+        assert!(
+            e.contains("regel \"c\": unknown leveringsvorm \"thuis\""),
+            "{e}"
+        );
+        let e = problems("[[regel]]\nnaam = \"d\"\nbron = \"x\"\nzet = 101\n");
+        assert!(
+            e.contains("regel \"d\": zet = 101: outside 0 to 100 percent"),
+            "{e}"
+        );
+        let e = problems(
+            "[[regel]]\nnaam = \"e\"\nbron = \"x\"\nplus_kenmerk = \"nieuwe_aanbieder\"\n",
+        );
+        assert!(
+            e.contains("regel \"e\": the characteristic \"nieuwe_aanbieder\" has the wrong kind"),
+            "{e}"
+        );
+        let e = problems("[[regel]]\nnaam = \"f\"\nbron = \"x\"\nplus = 1\nmin = 1\n");
+        assert!(e.contains("regel \"f\": give exactly one of"), "{e}");
+        let e = problems("[[regel]]\nnaam = \"g\"\nbron = \"x\"\nplus = 1\nvoorwaarde = 3\n");
+        assert!(e.contains("voorwaarde"), "an unknown key: {e}");
+        let e = parse(
+            "test.toml",
+            &HEAD
+                .replace("rtp = true", "rtp = true\n")
+                .replace("bron = \"test\"", "bron = \"test\"\nbovengrens = 120"),
+            &tariffs(),
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(
+            e.contains("test.toml: bovengrens: 120 is outside 0 to 100 percent"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
+        let two = "[[regel]]\nnaam = \"a\"\nbron = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"b\"\nbron = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
+        let e = problems(two);
+        assert!(
+            e.contains("test.toml: regel \"a\" and regel \"b\" both set the percentage of the same prestaties"),
+            "{e}"
+        );
+        // A stated order resolves it, and the higher voorrang wins where both apply.
+        let ordered = two.replace("zet = 100\n", "zet = 100\nvoorrang = 1\n");
+        let p = parse("test.toml", &format!("{HEAD}{ordered}"), &tariffs()).unwrap();
+        assert_eq!(
+            pays(&p, "H126", "96", &[("nieuwe_aanbieder", "ja")]),
+            d("100")
+        );
+        assert_eq!(
+            pays(&p, "V5VV", "96", &[("nieuwe_aanbieder", "ja")]),
+            d("93.5")
+        );
+        // Scopes that cannot meet (intramural codes, MPT) do not conflict.
+        let apart = "[[regel]]\nnaam = \"a\"\nbron = \"x\"\nzet = 93.5\nleveringsvorm = [\"intramuraal\"]\n[[regel]]\nnaam = \"b\"\nbron = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
+        assert!(parse("test.toml", &format!("{HEAD}{apart}"), &tariffs()).is_ok());
+    }
+
+    #[test]
+    fn every_problem_of_every_file_at_once() {
+        let dir = std::env::temp_dir().join(format!("richttarief-policy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("a.toml"),
+            format!("{HEAD}[[regel]]\nnaam = \"x\"\nbron = \"y\"\nzet = 200\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join("b.toml"), HEAD.replace("\"CZ\"", "\"Achmea\"")).unwrap();
+        std::fs::write(dir.join("c.toml"), HEAD).unwrap();
+        let files = files(&dir, &["*.toml".into()]).unwrap();
+        let e = load(&files, &tariffs()).unwrap_err().to_string();
+        assert!(e.starts_with("2 problems"), "{e}");
+        assert!(e.contains("a.toml: regel \"x\": zet = 200"), "{e}");
+        assert!(
+            e.contains("b.toml: zorgkantoor: \"Achmea\" is not one of"),
+            "{e}"
+        );
+        // Two policies of one zorgkantoor for one sector.
+        std::fs::write(dir.join("a.toml"), HEAD).unwrap();
+        std::fs::write(dir.join("b.toml"), HEAD).unwrap();
+        let e = load(&files, &tariffs()).unwrap_err().to_string();
+        assert!(
+            e.contains("b.toml: a second policy of CZ for VV (the first is a.toml)"),
+            "{e}"
+        );
+    }
+}

@@ -152,7 +152,7 @@ fn apply_policies(run: &Run) -> Result<Option<Applied>> {
         .collect::<Result<Vec<_>>>()?;
     let kenmerken = record(shown, &basis.join(kenmerken))?;
     Ok(Some((
-        crate::contracting::contract(run, &policies, &table),
+        crate::contracting::contract(run, &policies, &table)?,
         recorded,
         kenmerken,
     )))

@@ -15,17 +15,24 @@
 //! The RTP baseline pays the group's RTP on the care part and NHC/NIC at 100% when the
 //! model strips them, at the RTP when it does not.
 //!
+//! Providers outside the population but with claims (new providers are usually excluded
+//! from the RTP's population) get tariffs too: from the RTP of the group their claims would
+//! put them in, as `classify` would place them. Their result is not computed, since the
+//! core has no position for them.
+//!
 //! Pure: no IO, nothing printed.
 
 use std::collections::BTreeMap;
 
+use anyhow::Result;
 use rust_decimal::Decimal;
 
-use crate::aggregate::line_parts;
+use crate::aggregate::{line_parts, main_sector, provider_figures};
+use crate::classify::is_intramural;
 use crate::ingest::{KenmerkRow, Kenmerken};
-use crate::model::{Component, Kvk, Tariff};
+use crate::model::{Cluster, Component, Kvk, Sector, Tariff};
 use crate::pipeline::Run;
-use crate::policy::{Facts, Policy, Priced};
+use crate::policy::{Facts, Policy, Priced, ZORGKANTOREN};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
@@ -43,21 +50,33 @@ pub struct TariffLine {
     pub kosten_rtp: Decimal,
 }
 
-/// One provider with a `kenmerken` row in the population.
+/// What is known of a contracted provider's result: only for providers in the population,
+/// which have a position (R, ρ, O) the core computed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Contracted {
+pub struct Outcome {
     /// Index into `Run::providers`.
     pub provider: usize,
-    pub rtp: Decimal,
-    /// (zorgkantoor, aandeel)
-    pub zorgkantoren: Vec<(String, Decimal)>,
-    pub lines: Vec<TariffLine>,
     /// R_t: the result at its own tariffs.
     pub resultaat: Decimal,
     /// R_t < 0, decided exactly.
     pub hardheid: bool,
     /// R_t ÷ O (zero when O is zero).
     pub marge: Decimal,
+}
+
+/// One provider with a `kenmerken` row and a group RTP to start from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contracted {
+    pub kvk: Kvk,
+    pub naam: String,
+    pub sector: Sector,
+    pub cluster: Cluster,
+    pub rtp: Decimal,
+    /// (zorgkantoor, aandeel), in the order of `policy::ZORGKANTOREN`.
+    pub zorgkantoren: Vec<(String, Decimal)>,
+    pub lines: Vec<TariffLine>,
+    /// None for a provider outside the population (its tariff is known, its result not).
+    pub outcome: Option<Outcome>,
 }
 
 /// Per zorgkantoor: its providers and the cost of its policy against the RTP.
@@ -74,7 +93,8 @@ pub struct Cost {
 pub struct Conversation {
     pub zorgkantoor: String,
     pub bestand: String,
-    pub provider: usize,
+    pub kvk: Kvk,
+    pub naam: String,
     pub marge: Decimal,
     pub drempel: Decimal,
 }
@@ -84,10 +104,8 @@ pub struct Contracting {
     pub contracted: Vec<Contracted>,
     pub costs: Vec<Cost>,
     pub conversations: Vec<Conversation>,
-    /// KvK numbers with a `kenmerken` row but not in the population: no group, no RTP.
-    pub outside: Vec<Kvk>,
-    /// Providers in the population without any `kenmerken` row.
-    pub without: Vec<Kvk>,
+    /// KvK numbers that get no tariff, with the reason (sorted by KvK).
+    pub without: Vec<(Kvk, String, String)>,
 }
 
 /// What one prestatie costs at percentage `p` on the care part and `q` on capital.
@@ -101,7 +119,71 @@ fn cost(n: Decimal, t: &Tariff, p: Decimal, q: Decimal) -> Decimal {
     }
 }
 
-pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Contracting {
+/// Who a provider is for its tariff: its group and the figures the rules may look at.
+struct Standing {
+    naam: String,
+    sector: Sector,
+    cluster: Cluster,
+    rtp: Decimal,
+    marge: Decimal,
+    intramuraal: Decimal,
+    provider: Option<usize>,
+}
+
+/// A provider outside the population with claims: the group its claims would put it in,
+/// as `classify` does (sector by claims, cluster by the threshold), and that group's RTP.
+fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
+    let Some(claims) = run.data.claims.get(&kvk) else {
+        return Err("buiten de populatie, zonder declaraties".into());
+    };
+    let c = &run.config;
+    let f = provider_figures(
+        &claims.lines,
+        &run.data.tariffs.by_code,
+        &c.clustering.intramural_forms,
+    );
+    let sector = main_sector(&f);
+    let cluster = if !c.clustering.clusters {
+        Cluster::Alle
+    } else if is_intramural(
+        f.intramuraal,
+        f.declaraties,
+        c.clustering.intramuraal_drempel,
+        c.clustering.drempel_telt_als,
+    ) {
+        Cluster::Intramuraal
+    } else {
+        Cluster::Extramuraal
+    };
+    let group = run
+        .groups
+        .iter()
+        .find(|g| g.sector == sector && g.cluster == cluster)
+        .ok_or_else(|| format!("buiten de populatie; geen groep {sector}/{cluster} in deze run"))?;
+    // The margin from the jaarverslag, when there is one: R ÷ B.
+    let marge = run
+        .data
+        .accounts
+        .get(&kvk)
+        .filter(|a| a.bedrijfsopbrengsten > Decimal::ZERO)
+        .map(|a| crate::classify::result(a, c.berekening.resultaat) / a.bedrijfsopbrengsten)
+        .unwrap_or_default();
+    Ok(Standing {
+        naam: run.data.names.get(&kvk).cloned().unwrap_or_default(),
+        sector,
+        cluster,
+        rtp: group.result.rtp,
+        marge,
+        intramuraal: if f.declaraties > Decimal::ZERO {
+            f.intramuraal / f.declaraties
+        } else {
+            Decimal::ZERO
+        },
+        provider: None,
+    })
+}
+
+pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result<Contracting> {
     let index: BTreeMap<Kvk, usize> = run
         .providers
         .iter()
@@ -112,52 +194,84 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Contra
     for r in &kenmerken.rows {
         by_kvk.entry(r.kvk).or_default().push(r);
     }
-    let outside: Vec<Kvk> = by_kvk
-        .keys()
-        .filter(|k| !index.contains_key(k))
-        .copied()
-        .collect();
-    let without: Vec<Kvk> = index
-        .keys()
-        .filter(|k| !by_kvk.contains_key(k))
-        .copied()
+    // The kenmerken file's row order must not reach the outputs.
+    let rank = |z: &str| ZORGKANTOREN.iter().position(|x| *x == z);
+    for rows in by_kvk.values_mut() {
+        rows.sort_by_key(|r| rank(&r.zorgkantoor));
+    }
+    let mut without: Vec<(Kvk, String, String)> = index
+        .iter()
+        .filter(|(k, _)| !by_kvk.contains_key(k))
+        .map(|(&k, &i)| {
+            (
+                k,
+                run.providers[i].naam.clone(),
+                "geen kenmerken".to_string(),
+            )
+        })
         .collect();
     let stripped = run.config.berekening.nhc_nic_strippen;
     let tariffs = &run.data.tariffs.by_code;
 
     let mut contracted = Vec::new();
-    for (kvk, rows) in &by_kvk {
-        let Some(&i) = index.get(kvk) else { continue };
-        let p = &run.providers[i];
-        let rtp = run
-            .group_of(i)
-            .map(|g| g.result.rtp)
-            .expect("every provider in the population is in a group");
-        let omzet = p.position.omzet;
-        let marge_now = if omzet.is_zero() {
-            Decimal::ZERO
-        } else {
-            p.position.resultaat / omzet
+    let mut problems = std::collections::BTreeSet::new();
+    for (&kvk, rows) in &by_kvk {
+        let standing = match index.get(&kvk) {
+            Some(&i) => {
+                let p = &run.providers[i];
+                let omzet = p.position.omzet;
+                Standing {
+                    naam: p.naam.clone(),
+                    sector: p.sector,
+                    cluster: p.cluster,
+                    rtp: run
+                        .group_of(i)
+                        .map(|g| g.result.rtp)
+                        .expect("every provider in the population is in a group"),
+                    marge: if omzet.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        p.position.resultaat / omzet
+                    },
+                    intramuraal: p.intramuraal_aandeel,
+                    provider: Some(i),
+                }
+            }
+            None => match outside_standing(run, kvk) {
+                Ok(s) => s,
+                Err(reden) => {
+                    let naam = run.data.names.get(&kvk).cloned().unwrap_or_default();
+                    without.push((kvk, naam, reden));
+                    continue;
+                }
+            },
         };
-        let claims = &run.data.claims[kvk];
+        let rtp = standing.rtp;
+        let base_q = if stripped { Decimal::ONE } else { rtp };
         let mut lines = Vec::new();
-        // Σ_zk a·Σ_c (p·s_max + (q − 1)·k): the care and capital revenue at the tariffs.
+        // Σ_zk a·Σ_c (p·s_max + (q − 1)·k): the care and capital revenue at the tariffs,
+        // against what the core's S (and K) hold.
         let mut revenue = Decimal::ZERO;
         for row in rows {
             let facts = Facts {
                 kenmerken: &row.values,
-                resultaatmarge: marge_now,
-                intramuraal_aandeel: p.intramuraal_aandeel,
+                resultaatmarge: standing.marge,
+                intramuraal_aandeel: standing.intramuraal,
                 rtp,
             };
-            for (code, sums) in &claims.lines {
+            for (code, sums) in &run.data.claims[&kvk].lines {
                 let t = &tariffs[code];
                 let policy = policies
                     .iter()
                     .find(|x| x.zorgkantoor == row.zorgkantoor && x.sector == t.sector);
-                let base_q = if stripped { Decimal::ONE } else { rtp };
                 let (priced, q) = match policy {
-                    Some(x) => (x.price(code, t, &facts), x.kapitaal),
+                    Some(x) => match x.price(code, t, &facts) {
+                        Ok(priced) => (priced, x.kapitaal),
+                        Err(e) => {
+                            problems.insert(format!("KvK {kvk}: {e}"));
+                            continue;
+                        }
+                    },
                     None => (baseline(t, rtp, stripped), base_q),
                 };
                 let parts = line_parts(sums, t);
@@ -183,34 +297,59 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Contra
                 });
             }
         }
-        let effect = revenue - p.claims.zorg;
-        let r = p.position.resultaat;
-        let (resultaat, scaled) = match p.position.rho {
-            Rho::One => (r + effect, r + effect),
-            Rho::Ratio { wlz, declared } => {
-                (r + wlz * effect / declared, r * declared + wlz * effect)
+        let outcome = standing.provider.map(|i| {
+            let p = &run.providers[i];
+            let effect = revenue - p.claims.zorg;
+            let r = p.position.resultaat;
+            let (resultaat, scaled) = match p.position.rho {
+                Rho::One => (r + effect, r + effect),
+                Rho::Ratio { wlz, declared } => {
+                    (r + wlz * effect / declared, r * declared + wlz * effect)
+                }
+            };
+            let omzet = p.position.omzet;
+            Outcome {
+                provider: i,
+                resultaat,
+                hardheid: scaled < Decimal::ZERO,
+                marge: if omzet.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    resultaat / omzet
+                },
             }
-        };
+        });
         contracted.push(Contracted {
-            provider: i,
+            kvk,
+            naam: standing.naam,
+            sector: standing.sector,
+            cluster: standing.cluster,
             rtp,
             zorgkantoren: rows
                 .iter()
                 .map(|r| (r.zorgkantoor.clone(), r.aandeel))
                 .collect(),
             lines,
-            resultaat,
-            hardheid: scaled < Decimal::ZERO,
-            marge: if omzet.is_zero() {
-                Decimal::ZERO
-            } else {
-                resultaat / omzet
-            },
+            outcome,
         });
     }
-    contracted.sort_by_key(|c| run.providers[c.provider].kvk);
+    if !problems.is_empty() {
+        let n = problems.len();
+        let shown: Vec<&String> = problems.iter().take(10).collect();
+        anyhow::bail!(
+            "{n} tariff{} outside 0-100%{}:\n  {}",
+            if n == 1 { "" } else { "s" },
+            if n > 10 { "; the first 10" } else { "" },
+            shown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        );
+    }
+    without.sort();
 
-    let mut costs: Vec<Cost> = crate::policy::ZORGKANTOREN
+    let mut costs: Vec<Cost> = ZORGKANTOREN
         .iter()
         .map(|z| Cost {
             zorgkantoor: z.to_string(),
@@ -233,18 +372,20 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Contra
             }
             // A policy lists the provider when it pays one of its prestaties and the
             // provider's margin at its tariffs is above the policy's threshold.
+            let Some(outcome) = &c.outcome else { continue };
             for x in policies.iter().filter(|x| &x.zorgkantoor == zk) {
                 let pays = c
                     .lines
                     .iter()
                     .any(|l| &l.zorgkantoor == zk && l.beleid.as_deref() == Some(&x.bestand));
                 if let Some(drempel) = x.gesprek_boven {
-                    if pays && c.marge > drempel {
+                    if pays && outcome.marge > drempel {
                         conversations.push(Conversation {
                             zorgkantoor: zk.clone(),
                             bestand: x.bestand.clone(),
-                            provider: c.provider,
-                            marge: c.marge,
+                            kvk: c.kvk,
+                            naam: c.naam.clone(),
+                            marge: outcome.marge,
                             drempel,
                         });
                     }
@@ -253,26 +394,28 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Contra
         }
     }
     costs.retain(|c| c.aanbieders > 0);
-    Contracting {
+    Ok(Contracting {
         contracted,
         costs,
         conversations,
-        outside,
         without,
-    }
+    })
 }
 
 /// A prestatie of a sector the zorgkantoor has no policy for: the group's RTP on the care
 /// part, capital as the model pays it.
 fn baseline(t: &Tariff, rtp: Decimal, stripped: bool) -> Priced {
+    let shown = (rtp * Decimal::ONE_HUNDRED).normalize();
     let (percentage, step) = match t.component {
-        Component::Zorg => (rtp, "geen beleid: rtp"),
-        Component::Nhc | Component::Nic if stripped => (Decimal::ONE, "geen beleid: kapitaal 100%"),
-        Component::Nhc | Component::Nic => (rtp, "geen beleid: rtp"),
-        Component::Volledig => (Decimal::ONE, "volledig 100%"),
+        Component::Zorg => (rtp, format!("geen beleid: rtp {shown}%")),
+        Component::Nhc | Component::Nic if stripped => {
+            (Decimal::ONE, "geen beleid: kapitaal 100%".to_string())
+        }
+        Component::Nhc | Component::Nic => (rtp, format!("geen beleid: rtp {shown}%")),
+        Component::Volledig => (Decimal::ONE, "volledig 100%".to_string()),
     };
     Priced {
         percentage,
-        steps: vec![step.to_string()],
+        steps: vec![step],
     }
 }

@@ -1200,7 +1200,7 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
     write_text(&opts.out.join("koppeltabel.csv"), &k)?;
     write_text(
         &opts.out.join("kenmerken.csv"),
-        &characteristics(&providers, opts.seed),
+        &characteristics(&providers, opts.seed, new_provider),
     )?;
 
     let config = format!(
@@ -1246,7 +1246,8 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
 /// each, a quarter with a second one buying 40% of their claims, and each characteristic
 /// with a plausible frequency. Drawn from a stream of its own, so the other files are the
 /// same as before this file existed.
-fn characteristics(providers: &[Provider], seed: u64) -> String {
+/// The provider the configuration excludes as new is marked `nieuwe_aanbieder` too.
+fn characteristics(providers: &[Provider], seed: u64, new_provider: u32) -> String {
     use crate::policy::{Kind, KENMERKEN, ZORGKANTOREN};
     let mut rng = Rng::new(crate::rng::mix(&[seed, 0x6b65_6e6d]));
     let mut out = String::from("kvk,zorgkantoor,aandeel");
@@ -1255,8 +1256,9 @@ fn characteristics(providers: &[Provider], seed: u64) -> String {
         out.push_str(k.0);
     }
     out.push('\n');
-    // How often each characteristic is set, in KENMERKEN's order.
-    let chance = [
+    // How often each characteristic is set, in KENMERKEN's order (sized by it, so a new
+    // characteristic cannot go without a frequency).
+    let chance: [f64; KENMERKEN.len()] = [
         0.05, 0.15, 0.10, 0.20, 0.30, 0.05, 0.20, 0.40, 0.60, 0.80, 0.10, 0.50, 0.60, 0.30, 0.40,
         0.15,
     ];
@@ -1271,14 +1273,19 @@ fn characteristics(providers: &[Provider], seed: u64) -> String {
         };
         for (z, aandeel) in shares {
             let _ = write!(out, "{},{},{aandeel}", p.kvk, ZORGKANTOREN[z]);
-            for (&(_, kind, _), &c) in KENMERKEN.iter().zip(&chance) {
+            for (&(name, kind, _), &c) in KENMERKEN.iter().zip(&chance) {
                 out.push(',');
-                if !rng.chance(c) {
+                let drawn = rng.chance(c);
+                if name == "nieuwe_aanbieder" && p.kvk == new_provider {
+                    out.push_str("ja");
+                    continue;
+                }
+                if !drawn {
                     continue;
                 }
                 let value = match kind {
                     Kind::Flag => "ja".to_string(),
-                    Kind::Points { min, max } => {
+                    Kind::Points { min, max, .. } => {
                         // Whole points within the range.
                         format!("{}", min + rng.below((max - min) as u64 + 1) as i64)
                     }

@@ -34,8 +34,9 @@ use crate::model::{Component, Leveringsvorm, Sector, Tariff};
 pub enum Kind {
     /// ja/nee; an empty cell is nee.
     Flag,
-    /// Percentage points within a range (a surcharge, a monitor outcome).
-    Points { min: i64, max: i64 },
+    /// Percentage points within a range (a surcharge, a monitor outcome); whole points only
+    /// when `whole`.
+    Points { min: i64, max: i64, whole: bool },
     /// A tariff percentage, 0 to 100.
     Percent,
     /// A growth or share as a fraction (0.02 = 2%), any sign.
@@ -78,17 +79,29 @@ pub const KENMERKEN: &[(&str, Kind, &str)] = &[
     ),
     (
         "module_opslag",
-        Kind::Points { min: 0, max: 5 },
+        Kind::Points {
+            min: 0,
+            max: 5,
+            whole: false,
+        },
         "points of granted module surcharges (Menzis)",
     ),
     (
         "regionale_rol",
-        Kind::Points { min: -2, max: 1 },
+        Kind::Points {
+            min: -2,
+            max: 1,
+            whole: false,
+        },
         "differentiation by regional role (Salland)",
     ),
     (
         "monitor_uitkomst",
-        Kind::Points { min: -1, max: 1 },
+        Kind::Points {
+            min: -1,
+            max: 1,
+            whole: true,
+        },
         "monitor outcome (DSW)",
     ),
     (
@@ -159,7 +172,7 @@ struct PolicyFile {
     kapitaal: Option<Num>,
     /// Percent (default 100, at most 100).
     bovengrens: Option<Num>,
-    /// Percent (default 0).
+    /// Percent (none by default: a result below 0 is an error, not a 0% tariff).
     ondergrens: Option<Num>,
     /// A fraction (0.05 = 5%): providers whose result margin at their tariff exceeds this
     /// are listed for a conversation about a lower percentage.
@@ -274,7 +287,7 @@ pub struct Policy {
     /// Fractions.
     pub kapitaal: Decimal,
     pub bovengrens: Decimal,
-    pub ondergrens: Decimal,
+    pub ondergrens: Option<Decimal>,
     pub gesprek_boven: Option<Decimal>,
     pub rules: Vec<Rule>,
 }
@@ -418,14 +431,22 @@ pub fn parse(
     };
     let kapitaal = bound("kapitaal", f.kapitaal, 100);
     let bovengrens = bound("bovengrens", f.bovengrens, 100);
-    let ondergrens = bound("ondergrens", f.ondergrens, 0);
-    if ondergrens > bovengrens {
+    let ondergrens = f.ondergrens.map(|o| bound("ondergrens", Some(o), 0));
+    if ondergrens.is_some_and(|o| o > bovengrens) {
         problem(
             "ondergrens",
             "is above bovengrens: no percentage would be allowed".into(),
         );
     }
     let gesprek_boven = f.gesprek_resultaat_boven.map(|n| n.0);
+    if let Some(g) = gesprek_boven {
+        if g.abs() >= Decimal::ONE {
+            problem(
+                "gesprek_resultaat_boven",
+                format!("{g} is not a margin as a fraction (0.05 = 5%)"),
+            );
+        }
+    }
 
     let mut rules = Vec::new();
     let mut names = BTreeSet::new();
@@ -438,10 +459,16 @@ pub fn parse(
         if r.bron.trim().is_empty() {
             rule_problem("bron: cite the policy this rule comes from".into());
         }
-        let points = |v: Num| v.0 / Decimal::ONE_HUNDRED;
+        let points = |v: Num| {
+            if v.0 < Decimal::ZERO || v.0 > Decimal::ONE_HUNDRED {
+                Err(format!("{} points: give 0 to 100 (min subtracts)", v.0))
+            } else {
+                Ok(v.0 / Decimal::ONE_HUNDRED)
+            }
+        };
         let actions: Vec<Action> = [
-            r.plus.map(|v| Ok(Action::Add(points(v)))),
-            r.min.map(|v| Ok(Action::Add(-points(v)))),
+            r.plus.map(|v| points(v).map(Action::Add)),
+            r.min.map(|v| points(v).map(|p| Action::Add(-p))),
             r.zet.map(|v| {
                 if in_range(v.0) {
                     Ok(Action::Set(percent(v)))
@@ -450,7 +477,15 @@ pub fn parse(
                 }
             }),
             r.plus_kenmerk.as_deref().map(|k| {
-                characteristic(k, &[Kind::Points { min: 0, max: 0 }]).map(Action::AddKenmerk)
+                characteristic(
+                    k,
+                    &[Kind::Points {
+                        min: 0,
+                        max: 0,
+                        whole: false,
+                    }],
+                )
+                .map(Action::AddKenmerk)
             }),
             r.zet_kenmerk
                 .as_deref()
@@ -481,8 +516,15 @@ pub fn parse(
                 None
             }
         });
+        if r.voorrang.is_some() && r.zet.is_none() && r.zet_kenmerk.is_none() {
+            rule_problem("voorrang orders rules that set a percentage (zet, zet_kenmerk)".into());
+        }
         let scope = match (r.prestaties, r.leveringsvorm) {
             (None, None) => Scope::All,
+            (Some(codes), None) if codes.is_empty() => {
+                rule_problem("prestaties = []: the rule would never apply".into());
+                Scope::All
+            }
             (Some(codes), None) => {
                 for c in &codes {
                     match tariffs.get(c) {
@@ -502,12 +544,24 @@ pub fn parse(
                 }
                 Scope::Codes(codes.into_iter().collect())
             }
-            (None, Some(forms)) => Scope::Forms(
-                forms
+            (None, Some(forms)) => {
+                let forms: Vec<Leveringsvorm> = forms
                     .iter()
                     .filter_map(|v| Leveringsvorm::parse(v).map_err(&mut rule_problem).ok())
-                    .collect(),
-            ),
+                    .collect();
+                let reaches = tariffs.values().any(|t| {
+                    t.sector == sector
+                        && t.component == Component::Zorg
+                        && forms.contains(&t.leveringsvorm)
+                });
+                if !reaches {
+                    rule_problem(format!(
+                        "no {sector} care prestatie of the tariff table has leveringsvorm {}: the rule would never apply",
+                        forms.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" or ")
+                    ));
+                }
+                Scope::Forms(forms)
+            }
             (Some(_), Some(_)) => {
                 rule_problem("give prestaties or leveringsvorm, not both".into());
                 Scope::All
@@ -538,7 +592,8 @@ pub fn parse(
             if a.action.sets()
                 && b.action.sets()
                 && a.voorrang == b.voorrang
-                && overlap(&a.scope, &b.scope, tariffs)
+                && overlap(&a.scope, &b.scope, sector, tariffs)
+                && !exclusive(&a.conditions, &b.conditions)
             {
                 problems.push(format!(
                     "{shown}: regel {:?} and regel {:?} both set the percentage of the same prestaties; give them different voorrang",
@@ -603,24 +658,51 @@ fn condition(name: &str, value: &toml::Value) -> Result<Condition, String> {
         "onder" => Cmp::Below,
         other => return Err(format!("unknown comparison {other:?}")),
     };
-    let number = Num::deserialize(v.clone()).map_err(|e| e.to_string())?;
-    Ok(Condition::Compare(subject, cmp, number.0))
+    let number = Num::deserialize(v.clone()).map_err(|e| e.to_string())?.0;
+    // The value must be in the subject's own unit, or the condition is always or never true.
+    let (lo, hi, unit) = match subject {
+        Subject::Kenmerk(n) => match kind_of(n).map(|k| k.1) {
+            Some(Kind::Percent) => (Decimal::ZERO, Decimal::ONE_HUNDRED, "a percentage"),
+            Some(Kind::Points { min, max, .. }) => {
+                (Decimal::from(min), Decimal::from(max), "points")
+            }
+            _ => (-Decimal::ONE, Decimal::ONE, "a fraction (0.02 = 2%)"),
+        },
+        Subject::Resultaatmarge => (-Decimal::ONE, Decimal::ONE, "a fraction (0.05 = 5%)"),
+        Subject::IntramuraalAandeel => (Decimal::ZERO, Decimal::ONE, "a fraction (0.01 = 1%)"),
+    };
+    if number < lo || number > hi {
+        return Err(format!("{number} is outside {lo} to {hi}: write {unit}"));
+    }
+    Ok(Condition::Compare(subject, cmp, number))
 }
 
-/// Whether two scopes can hold the same zorg prestatie of the tariff table.
-fn overlap(a: &Scope, b: &Scope, tariffs: &BTreeMap<String, Tariff>) -> bool {
+/// Whether two scopes can hold the same care prestatie of the policy's sector.
+fn overlap(a: &Scope, b: &Scope, sector: Sector, tariffs: &BTreeMap<String, Tariff>) -> bool {
     let codes = |s: &Scope| -> BTreeSet<String> {
-        match s {
-            Scope::All => tariffs.keys().cloned().collect(),
-            Scope::Codes(c) => c.clone(),
-            Scope::Forms(f) => tariffs
-                .iter()
-                .filter(|(_, t)| f.contains(&t.leveringsvorm))
-                .map(|(c, _)| c.clone())
-                .collect(),
-        }
+        tariffs
+            .iter()
+            .filter(|(_, t)| t.sector == sector && t.component == Component::Zorg)
+            .filter(|(c, t)| match s {
+                Scope::All => true,
+                Scope::Codes(codes) => codes.contains(*c),
+                Scope::Forms(f) => f.contains(&t.leveringsvorm),
+            })
+            .map(|(c, _)| c.clone())
+            .collect()
     };
     !codes(a).is_disjoint(&codes(b))
+}
+
+/// Whether two rules' conditions can never hold together: one asks a flag to be set and
+/// the other asks it not to be.
+fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
+    a.iter().any(|x| {
+        b.iter().any(|y| match (x, y) {
+            (Condition::Flag(n, v), Condition::Flag(m, w)) => n == m && v != w,
+            _ => false,
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -703,23 +785,26 @@ impl Rule {
 }
 
 impl Policy {
-    /// The percentage this policy pays one provider for one prestatie of its sector.
-    pub fn price(&self, code: &str, tariff: &Tariff, facts: &Facts) -> Priced {
+    /// The percentage this policy pays one provider for one prestatie of its sector. A
+    /// result outside 0-100% after the bounds is an error naming the file and the rule
+    /// that made it (bovengrens ≤ 100% is checked when the file is read).
+    pub fn price(&self, code: &str, tariff: &Tariff, facts: &Facts) -> Result<Priced, String> {
         match tariff.component {
             Component::Nhc | Component::Nic => {
-                return Priced {
+                return Ok(Priced {
                     percentage: self.kapitaal,
                     steps: vec![format!("kapitaal {}%", pct(self.kapitaal))],
-                }
+                })
             }
             Component::Volledig => {
-                return Priced {
+                return Ok(Priced {
                     percentage: Decimal::ONE,
                     steps: vec!["volledig 100%".into()],
-                }
+                })
             }
             Component::Zorg => {}
         }
+        let mut last_rule: Option<&str> = None;
         let mut steps = Vec::new();
         let mut p = match self.base {
             Base::Rtp => {
@@ -759,6 +844,7 @@ impl Policy {
             };
             if let Some(v) = add {
                 p += v;
+                last_rule = Some(&r.naam);
                 steps.push(format!(
                     "{} {:+}",
                     r.naam,
@@ -778,6 +864,7 @@ impl Policy {
             .max_by_key(|(voorrang, _, _)| *voorrang);
         if let Some((_, v, r)) = set {
             p = v;
+            last_rule = Some(&r.naam);
             steps.push(format!("{} = {}%", r.naam, pct(v)));
         }
         for r in &applicable {
@@ -792,14 +879,23 @@ impl Policy {
             p = self.bovengrens;
             steps.push(format!("bovengrens {}%", pct(p)));
         }
-        if p < self.ondergrens {
-            p = self.ondergrens;
+        if let Some(floor) = self.ondergrens.filter(|&f| p < f) {
+            p = floor;
             steps.push(format!("ondergrens {}%", pct(p)));
         }
-        Priced {
+        if p < Decimal::ZERO {
+            return Err(format!(
+                "{}: {} gives {code} a percentage of {}% after its bounds: {}",
+                self.bestand,
+                last_rule.map_or("the base".to_string(), |r| format!("regel {r:?}")),
+                pct(p),
+                steps.join("; ")
+            ));
+        }
+        Ok(Priced {
             percentage: p.normalize(),
             steps,
-        }
+        })
     }
 }
 
@@ -890,7 +986,8 @@ mod tests {
             rtp: d(rtp) / Decimal::ONE_HUNDRED,
         };
         let t = &tariffs()[code];
-        (p.price(code, t, &f).percentage * Decimal::ONE_HUNDRED).normalize()
+        let priced = p.price(code, t, &f).unwrap_or_else(|e| panic!("{e}"));
+        (priced.percentage * Decimal::ONE_HUNDRED).normalize()
     }
 
     #[test]
@@ -1315,5 +1412,174 @@ mod tests {
             e.contains("b.toml: a second policy of CZ for VV (the first is a.toml)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_result_outside_0_to_100_is_refused_not_clamped() {
+        // Statically: more than 100 points.
+        let e = problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nmin = 120\n");
+        assert!(e.contains("regel \"a\": 120 points: give 0 to 100"), "{e}");
+        // At run time: points that are fine alone but take a provider below 0%.
+        let text = format!(
+            "{HEAD}[[regel]]\nnaam = \"korting\"\nbron = \"x\"\nmin = 60\n[[regel]]\nnaam = \"nog-een\"\nbron = \"x\"\nmin = 50\nals = {{ nieuwe_aanbieder = true }}\n"
+        );
+        let p = parse("test.toml", &text, &tariffs()).unwrap();
+        let kenmerken = facts(&[("nieuwe_aanbieder", "ja")]);
+        let f = Facts {
+            kenmerken: &kenmerken,
+            resultaatmarge: Decimal::ZERO,
+            intramuraal_aandeel: Decimal::ZERO,
+            rtp: d("0.96"),
+        };
+        let e = p.price("V5VV", &tariffs()["V5VV"], &f).unwrap_err();
+        assert!(
+            e.contains("test.toml: regel \"nog-een\" gives V5VV a percentage of -14%"),
+            "{e}"
+        );
+        // With a floor the policy states, the floor holds.
+        let floored = parse(
+            "test.toml",
+            &text.replace("[basis]", "ondergrens = 80\n[basis]"),
+            &tariffs(),
+        )
+        .unwrap();
+        assert_eq!(
+            floored
+                .price("V5VV", &tariffs()["V5VV"], &f)
+                .unwrap()
+                .percentage,
+            d("0.8")
+        );
+    }
+
+    #[test]
+    fn conditions_are_checked_in_their_own_unit() {
+        // (percentage_2023 = { minimaal = 0.95 } cannot be told from a real 0.95%: it loads.)
+        let e = problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = { percentage_2023 = { minimaal = 101 } }\n");
+        assert!(
+            e.contains("als.percentage_2023: 101 is outside 0 to 100: write a percentage"),
+            "{e}"
+        );
+        let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nals = { monitor_uitkomst = { boven = 50 } }\n");
+        assert!(
+            e.contains("regel \"b\": als.monitor_uitkomst: 50 is outside -1 to 1: write points"),
+            "{e}"
+        );
+        let e = problems("[[regel]]\nnaam = \"c\"\nbron = \"x\"\nplus = 1\nals = { mpt_groei = { minimaal = 2 } }\n");
+        assert!(
+            e.contains("als.mpt_groei: 2 is outside -1 to 1: write a fraction"),
+            "{e}"
+        );
+        let e = parse(
+            "test.toml",
+            &HEAD.replace(
+                "bron = \"test\"",
+                "bron = \"test\"\ngesprek_resultaat_boven = 5",
+            ),
+            &tariffs(),
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(
+            e.contains("gesprek_resultaat_boven: 5 is not a margin as a fraction"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn rules_that_could_never_apply_or_misuse_voorrang_are_refused() {
+        let e = problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nprestaties = []\n");
+        assert!(
+            e.contains("regel \"a\": prestaties = []: the rule would never apply"),
+            "{e}"
+        );
+        let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nvoorrang = 3\n");
+        assert!(
+            e.contains("regel \"b\": voorrang orders rules that set a percentage"),
+            "{e}"
+        );
+        // VV has no care prestatie delivered "overig" in the sample's table (T101 is volledig).
+        let e = problems(
+            "[[regel]]\nnaam = \"c\"\nbron = \"x\"\nplus = 1\nleveringsvorm = [\"overig\"]\n",
+        );
+        assert!(
+            e.contains(
+                "regel \"c\": no VV care prestatie of the tariff table has leveringsvorm overig"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn set_rules_whose_conditions_exclude_each_other_do_not_conflict() {
+        let text = "[[regel]]\nnaam = \"nieuw\"\nbron = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"bestaand\"\nbron = \"x\"\nzet = 96\nals = { nieuwe_aanbieder = false }\n";
+        let p = parse("test.toml", &format!("{HEAD}{text}"), &tariffs()).unwrap();
+        assert_eq!(
+            pays(&p, "V5VV", "95", &[("nieuwe_aanbieder", "ja")]),
+            d("93.5")
+        );
+        assert_eq!(pays(&p, "V5VV", "95", &[]), d("96"));
+    }
+
+    #[test]
+    fn combinations_of_the_published_rules() {
+        // A new Menzis GZ provider with guaranteed complex care: RTP − 2 + 2 on VG7.
+        let menzis = shipped("menzis-gz-2027-2029.toml");
+        assert_eq!(
+            pays(
+                &menzis,
+                "VG7",
+                "96.0",
+                &[("nieuwe_aanbieder", "ja"), ("complexe_zorg_garantie", "ja")]
+            ),
+            d("96.0")
+        );
+        // Zilveren Kruis GZ: essential care stays 100% for a provider contributing less.
+        let zk = shipped("zilveren-kruis-gz-2027-2029.toml");
+        assert_eq!(
+            pays(
+                &zk,
+                "CRISIS-GZ",
+                "96.7",
+                &[("minder_regionale_bijdrage", "ja")]
+            ),
+            d("100")
+        );
+        // DSW V&V: a 2023 percentage above the maximum comes down to 97.5% with monitor 0.
+        let dsw = shipped("dsw-vv-2024-2026.toml");
+        assert_eq!(
+            pays(
+                &dsw,
+                "V4VV",
+                "96.2",
+                &[("percentage_2023", "98"), ("monitor_uitkomst", "0")]
+            ),
+            d("97.5")
+        );
+        // CZ: a new provider's 93.5% holds against a free proposal of 100%.
+        let cz = shipped("cz-vv-2024-2026.toml");
+        assert_eq!(
+            pays(
+                &cz,
+                "V4VV",
+                "96.2",
+                &[("nieuwe_aanbieder", "ja"), ("vrij_voorstel", "100")]
+            ),
+            d("93.5")
+        );
+        // The GZ files of CZ, Salland and Zorg en Zekerheid: RTP − 2 for new providers.
+        for f in [
+            "cz-gz-2027-2029.toml",
+            "salland-gz-2027-2029.toml",
+            "zorg-en-zekerheid-gz-2027-2029.toml",
+        ] {
+            let p = shipped(f);
+            assert_eq!(pays(&p, "VG5", "96.3", &[]), d("96.3"), "{f}");
+            assert_eq!(
+                pays(&p, "VG5", "96.3", &[("nieuwe_aanbieder", "ja")]),
+                d("94.3"),
+                "{f}"
+            );
+        }
     }
 }

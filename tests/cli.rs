@@ -1971,7 +1971,11 @@ fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
     let out = dir.join("uit");
     tarieven(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
     let rows = csv_records(&out.join("resultaten.csv"));
-    assert_eq!(rows.len(), 57, "every provider of the population");
+    assert_eq!(
+        rows.iter().filter(|r| !r["resultaat"].is_empty()).count(),
+        57,
+        "every provider of the population has a result"
+    );
     let first = &kvks[0];
     for r in rows.iter().filter(|r| &r["kvk"] != first) {
         assert_eq!(
@@ -2227,4 +2231,68 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
         "{}",
         run.stderr()
     );
+}
+
+#[test]
+fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
+    // Kenmerken for everyone at VGZ, which has no policy here: every prestatie is paid as
+    // the model pays at the RTP, so the result at the tariffs is R(RTP) exactly, also when
+    // NHC/NIC are not stripped (hof-2024, zn-2024) and when ρ = W/D.
+    for (name, model, appended) in [
+        ("hof", "hof-2024", ""),
+        ("zn2024", "zn-2024", ""),
+        (
+            "rho",
+            "zn-2027",
+            "\n[berekening]\nschaling = \"jaarverslag\"\n",
+        ),
+    ] {
+        let dir = scratch(&format!("no-policy-{name}"));
+        for f in [
+            "jaarverslagen.csv",
+            "declaraties.csv.gz",
+            "tarieven.csv",
+            "koppeltabel.csv",
+        ] {
+            std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
+        }
+        std::fs::create_dir_all(dir.join("beleid")).unwrap();
+        std::fs::write(
+            dir.join("beleid/dsw.toml"),
+            "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 90\n",
+        )
+        .unwrap();
+        let mut kenmerken = String::from("kvk,zorgkantoor\n");
+        for r in csv_records(&root().join("data/voorbeeld/jaarverslagen.csv")) {
+            kenmerken += &format!("{},VGZ\n", r["kvk"]);
+        }
+        std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
+        let config = read(&root().join("data/voorbeeld/richttarief.toml"))
+            .replace("model = \"zn-2027\"", &format!("model = \"{model}\""))
+            .replace(
+                "[uitsluiting]",
+                "[beleid]\nbestanden = [\"beleid/*.toml\"]\n\n[uitsluiting]",
+            )
+            + appended;
+        std::fs::write(dir.join("richttarief.toml"), &config).unwrap();
+        let out = dir.join("uit");
+        tarieven(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
+        let rows = csv_records(&out.join("resultaten.csv"));
+        let with_result: Vec<_> = rows.iter().filter(|r| !r["resultaat"].is_empty()).collect();
+        assert!(with_result.len() > 50, "{name}: {}", with_result.len());
+        for r in with_result {
+            assert_eq!(
+                r["resultaat_bij_tarief"], r["resultaat_bij_rtp"],
+                "{name}: {}",
+                r["kvk"]
+            );
+        }
+        let lines = csv_records(&out.join("tarieven.csv"));
+        assert!(
+            lines
+                .iter()
+                .all(|l| l["regels"].starts_with("geen beleid") || l["regels"] == "volledig 100%"),
+            "{name}"
+        );
+    }
 }

@@ -500,10 +500,13 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
                     .value(i, false, |c| {
                         let v = cell_decimal(c, sign)?;
                         match (kind, v) {
-                            (Kind::Points { min, max }, Some(v))
+                            (Kind::Points { min, max, .. }, Some(v))
                                 if v < Decimal::from(min) || v > Decimal::from(max) =>
                             {
                                 Err(format!("{v} points is outside {min} to {max}"))
+                            }
+                            (Kind::Points { whole: true, .. }, Some(v)) if !v.fract().is_zero() => {
+                                Err(format!("{v}: whole points only"))
                             }
                             (Kind::Percent, Some(v))
                                 if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED =>
@@ -547,7 +550,17 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
     let wrong: Vec<String> = totals
         .iter()
         .filter(|(_, t)| **t != Decimal::ONE)
-        .map(|(k, t)| format!("KvK {k}: the aandeel of its rows adds up to {t}, not 1"))
+        .map(|(k, t)| {
+            let at: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.kvk == *k)
+                .map(|r| r.bron.as_str())
+                .collect();
+            format!(
+                "KvK {k}: the aandeel of its rows ({}) adds up to {t}, not 1",
+                at.join(", ")
+            )
+        })
         .collect();
     if !wrong.is_empty() {
         anyhow::bail!("{shown}: {}", wrong.join("; "));

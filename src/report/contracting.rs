@@ -1,7 +1,8 @@
 //! The outputs of `tarieven`: `tarieven.csv` (per provider, zorgkantoor and prestatiecode
 //! the percentage and the rules that produced it), `resultaten.csv` (per provider its
 //! result at its own tariffs), `kosten.csv` (per zorgkantoor its policy against the RTP),
-//! `hardheidsclausule.csv`, `gesprek.csv`, the same as sheets of `tarieven.xlsx`, and a
+//! `hardheidsclausule.csv`, `gesprek.csv`, `zonder_tarief.csv` (who gets no tariff and
+//! why), the same as sheets of `tarieven.xlsx`, and a
 //! manifest with every policy file and the kenmerken input; and the text on stdout.
 //!
 //! Formatting only: everything is computed by `crate::contracting`.
@@ -83,14 +84,13 @@ fn zorgkantoren(c: &Contracted) -> String {
         .join("; ")
 }
 
-pub fn tariff_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
+pub fn tariff_rows(k: &Contracting) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for c in &k.contracted {
-        let p = &run.providers[c.provider];
         for l in &c.lines {
             rows.push(vec![
-                p.kvk.to_string(),
-                p.naam.clone(),
+                c.kvk.to_string(),
+                c.naam.clone(),
                 l.zorgkantoor.clone(),
                 l.prestatiecode.clone(),
                 l.component.to_string(),
@@ -106,24 +106,33 @@ pub fn tariff_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
     rows
 }
 
+/// Per contracted provider; the result columns are empty outside the population.
 pub fn result_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
     k.contracted
         .iter()
         .map(|c| {
-            let p = &run.providers[c.provider];
-            vec![
-                p.kvk.to_string(),
-                p.naam.clone(),
-                p.sector.to_string(),
-                p.cluster.to_string(),
+            let mut row = vec![
+                c.kvk.to_string(),
+                c.naam.clone(),
+                c.sector.to_string(),
+                c.cluster.to_string(),
                 rtp(run, c.rtp),
                 zorgkantoren(c),
-                money(p.position.resultaat),
-                money(p.position.result_at(c.rtp)),
-                money(c.resultaat),
-                percent(c.marge, 2),
-                yes_no(c.hardheid).to_string(),
-            ]
+            ];
+            match &c.outcome {
+                Some(o) => {
+                    let p = &run.providers[o.provider];
+                    row.extend([
+                        money(p.position.resultaat),
+                        money(p.position.result_at(c.rtp)),
+                        money(o.resultaat),
+                        percent(o.marge, 2),
+                        yes_no(o.hardheid).to_string(),
+                    ]);
+                }
+                None => row.extend(std::iter::repeat_n(String::new(), 5)),
+            }
+            row
         })
         .collect()
 }
@@ -149,38 +158,45 @@ pub fn cost_rows(k: &Contracting) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub fn hardship_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
+pub fn hardship_rows(k: &Contracting) -> Vec<Vec<String>> {
     k.contracted
         .iter()
-        .filter(|c| c.hardheid)
-        .map(|c| {
-            let p = &run.providers[c.provider];
-            vec![
-                p.kvk.to_string(),
-                p.naam.clone(),
-                p.sector.to_string(),
-                p.cluster.to_string(),
+        .filter_map(|c| {
+            let o = c.outcome.as_ref().filter(|o| o.hardheid)?;
+            Some(vec![
+                c.kvk.to_string(),
+                c.naam.clone(),
+                c.sector.to_string(),
+                c.cluster.to_string(),
                 zorgkantoren(c),
-                money(c.resultaat),
+                money(o.resultaat),
+            ])
+        })
+        .collect()
+}
+
+pub fn conversation_rows(k: &Contracting) -> Vec<Vec<String>> {
+    k.conversations
+        .iter()
+        .map(|c| {
+            vec![
+                c.zorgkantoor.clone(),
+                c.bestand.clone(),
+                c.kvk.to_string(),
+                c.naam.clone(),
+                percent(c.marge, 2),
+                percent(c.drempel, 2),
             ]
         })
         .collect()
 }
 
-pub fn conversation_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
-    k.conversations
+pub const WITHOUT_COLUMNS: [&str; 3] = ["kvk", "naam", "reden"];
+
+pub fn without_rows(k: &Contracting) -> Vec<Vec<String>> {
+    k.without
         .iter()
-        .map(|c| {
-            let p = &run.providers[c.provider];
-            vec![
-                c.zorgkantoor.clone(),
-                c.bestand.clone(),
-                p.kvk.to_string(),
-                p.naam.clone(),
-                percent(c.marge, 2),
-                percent(c.drempel, 2),
-            ]
-        })
+        .map(|(kvk, naam, reden)| vec![kvk.to_string(), naam.clone(), reden.clone()])
         .collect()
 }
 
@@ -206,15 +222,12 @@ pub fn outputs(
     kenmerken: &Recorded,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let sheets: Vec<super::xlsx::Sheet> = vec![
-        ("Tarieven", &TARIFF_COLUMNS, tariff_rows(run, k)),
+        ("Tarieven", &TARIFF_COLUMNS, tariff_rows(k)),
         ("Resultaten", &RESULT_COLUMNS, result_rows(run, k)),
         ("Kosten", &COST_COLUMNS, cost_rows(k)),
-        (
-            "Hardheidsclausule",
-            &HARDSHIP_COLUMNS,
-            hardship_rows(run, k),
-        ),
-        ("Gesprek", &CONVERSATION_COLUMNS, conversation_rows(run, k)),
+        ("Hardheidsclausule", &HARDSHIP_COLUMNS, hardship_rows(k)),
+        ("Gesprek", &CONVERSATION_COLUMNS, conversation_rows(k)),
+        ("Zonder_tarief", &WITHOUT_COLUMNS, without_rows(k)),
     ];
     let mut files = Vec::new();
     for (name, header, rows) in &sheets {
@@ -252,26 +265,26 @@ pub fn text(run: &Run, k: &Contracting) -> String {
         &cost_rows(k),
         &[false, true, true, true, true, true],
     );
-    let hardship = k.contracted.iter().filter(|c| c.hardheid).count();
+    let with_result = k.contracted.iter().filter(|c| c.outcome.is_some()).count();
+    let hardship = hardship_rows(k).len();
     out += &format!(
-        "\n{} of {} providers have a result below 0 at their own tariffs (hardheidsclausule.csv)\n",
-        hardship,
-        k.contracted.len()
+        "\n{} of {} providers of the population have a result below 0 at their own tariffs (hardheidsclausule.csv)\n",
+        hardship, with_result
     );
     out += &format!(
         "{} providers are listed for a conversation about a high result (gesprek.csv)\n",
         k.conversations.len()
     );
-    if !k.without.is_empty() {
+    let outside = k.contracted.len() - with_result;
+    if outside > 0 {
         out += &format!(
-            "{} providers of the population have no kenmerken row and get no tariff\n",
-            k.without.len()
+            "{outside} providers outside the population get tariffs from their group's RTP, without a result\n"
         );
     }
-    if !k.outside.is_empty() {
+    if !k.without.is_empty() {
         out += &format!(
-            "{} KvK numbers of the kenmerken are not in the population (see uitgesloten.csv of run) and get no tariff\n",
-            k.outside.len()
+            "{} providers get no tariff (zonder_tarief.csv)\n",
+            k.without.len()
         );
     }
     out
@@ -279,20 +292,18 @@ pub fn text(run: &Run, k: &Contracting) -> String {
 
 /// `explain`'s section: the provider's tariffs per zorgkantoor and the rules that set them.
 pub fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
-    let Some(c) = k
-        .contracted
-        .iter()
-        .find(|c| run.providers[c.provider].kvk == kvk)
-    else {
-        return if k.outside.contains(&kvk) {
-            "\nTariffs: not in the population, so no group RTP to start from; no tariff.\n".into()
-        } else {
-            "\nTariffs: no kenmerken row for this provider; no tariff.\n".into()
-        };
+    let Some(c) = k.contracted.iter().find(|c| c.kvk == kvk) else {
+        let reden = k
+            .without
+            .iter()
+            .find(|w| w.0 == kvk)
+            .map_or("geen kenmerken", |w| w.2.as_str());
+        return format!("\nTariffs: none ({reden}).\n");
     };
-    let p = &run.providers[c.provider];
     let mut out = format!(
-        "\nTariffs per zorgkantoor (group RTP {}%):\n",
+        "\nTariffs per zorgkantoor (RTP of {}/{}: {}%):\n",
+        c.sector,
+        c.cluster,
         rtp(run, c.rtp)
     );
     for (zk, aandeel) in &c.zorgkantoren {
@@ -310,16 +321,23 @@ pub fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
             );
         }
     }
-    out += &format!(
-        "  result at these tariffs: {} (at the RTP: {}), margin {}%{}\n",
-        money(c.resultaat),
-        money(p.position.result_at(c.rtp)),
-        percent(c.marge, 2),
-        if c.hardheid {
-            "; below 0: a case for the hardship clause"
-        } else {
-            ""
+    match &c.outcome {
+        Some(o) => {
+            let p = &run.providers[o.provider];
+            out += &format!(
+                "  result at these tariffs: {} (at the RTP: {}), margin {}%{}\n",
+                money(o.resultaat),
+                money(p.position.result_at(c.rtp)),
+                percent(o.marge, 2),
+                if o.hardheid {
+                    "; below 0: a case for the hardship clause"
+                } else {
+                    ""
+                }
+            );
         }
-    );
+        None => out +=
+            "  outside the population: no result at these tariffs (see uitgesloten.csv of run)\n",
+    }
     out
 }

@@ -1909,6 +1909,22 @@ fn tarieven(config: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
     )
 }
 
+/// A scratch folder with the sample's data files (not its configuration or kenmerken) and an
+/// empty `beleid/`, for tarieven tests that write their own policies and kenmerken.
+fn sample_data(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for f in [
+        "jaarverslagen.csv",
+        "declaraties.csv.gz",
+        "tarieven.csv",
+        "koppeltabel.csv",
+    ] {
+        std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("beleid")).unwrap();
+    dir
+}
+
 fn csv_records(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let headers = r.headers().unwrap().clone();
@@ -1927,16 +1943,7 @@ fn csv_records(path: &Path) -> Vec<BTreeMap<String, String>> {
 fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
     // One zorgkantoor with a policy of the bare RTP for every sector and every provider of
     // the sample at it: each result at its tariffs must be its result at the RTP.
-    let dir = scratch("rtp-policy");
-    for f in [
-        "jaarverslagen.csv",
-        "declaraties.csv.gz",
-        "tarieven.csv",
-        "koppeltabel.csv",
-    ] {
-        std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
-    }
-    std::fs::create_dir_all(dir.join("beleid")).unwrap();
+    let dir = sample_data("rtp-policy");
     for sector in ["VV", "GZ", "GGZ"] {
         std::fs::write(
             dir.join("beleid").join(format!("{sector}.toml")),
@@ -2247,16 +2254,7 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
             "\n[berekening]\nschaling = \"jaarverslag\"\n",
         ),
     ] {
-        let dir = scratch(&format!("no-policy-{name}"));
-        for f in [
-            "jaarverslagen.csv",
-            "declaraties.csv.gz",
-            "tarieven.csv",
-            "koppeltabel.csv",
-        ] {
-            std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
-        }
-        std::fs::create_dir_all(dir.join("beleid")).unwrap();
+        let dir = sample_data(&format!("no-policy-{name}"));
         std::fs::write(
             dir.join("beleid/dsw.toml"),
             "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 90\n",

@@ -248,20 +248,12 @@ pub fn outputs(
 
 /// The summary on stdout: per zorgkantoor the cost of its policy, then the lists' sizes.
 pub fn text(run: &Run, k: &Contracting) -> String {
-    let header = [
-        "zorgkantoor",
-        "aanbieders",
-        "kosten_beleid",
-        "kosten_rtp",
-        "verschil",
-        "verschil_pct",
-    ];
     let mut out = format!(
         "Tariffs per zorgkantoor policy (model {}), referentiejaar {}\n",
         run.config.model, run.config.referentiejaar
     );
     out += &super::text::columns(
-        &header,
+        &COST_COLUMNS,
         &cost_rows(k),
         &[false, true, true, true, true, true],
     );

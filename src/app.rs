@@ -110,8 +110,8 @@ fn default_policies() -> (PathBuf, String) {
 /// ones in `data/beleid/`.
 type Applied = (
     crate::contracting::Contracting,
-    Vec<report::contracting::Recorded>,
-    report::contracting::Recorded,
+    Vec<report::Recorded>,
+    report::Recorded,
 );
 
 fn apply_policies(run: &Run) -> Result<Option<Applied>> {
@@ -129,14 +129,6 @@ fn apply_policies(run: &Run) -> Result<Option<Applied>> {
     } else {
         crate::policy::files(basis, &c.beleid.bestanden)?
     };
-    let record = |shown: String, path: &Path| -> Result<report::contracting::Recorded> {
-        let (bytes, sha256) = crate::ingest::hash_file(path)?;
-        Ok(report::contracting::Recorded {
-            pad: shown,
-            bytes,
-            sha256,
-        })
-    };
     let policies = crate::policy::load(&files, &run.data.tariffs.by_code)?;
     let shown = crate::ingest::shown(kenmerken);
     let table = crate::ingest::read_kenmerken(&basis.join(kenmerken), &shown, c)?;
@@ -148,9 +140,9 @@ fn apply_policies(run: &Run) -> Result<Option<Applied>> {
     ));
     let recorded = files
         .iter()
-        .map(|(s, p)| record(s.clone(), p))
+        .map(|(s, p)| report::Recorded::of(s.clone(), p))
         .collect::<Result<Vec<_>>>()?;
-    let kenmerken = record(shown, &basis.join(kenmerken))?;
+    let kenmerken = report::Recorded::of(shown, &basis.join(kenmerken))?;
     Ok(Some((
         crate::contracting::contract(run, &policies, &table)?,
         recorded,
@@ -250,17 +242,10 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 eprintln!("richttarief: warning: {w}");
             }
             let source = report::scenarios::Source {
-                bestand: match &scenarios {
-                    Some(file) => {
-                        let (bytes, sha256) = crate::ingest::hash_file(file)?;
-                        Some(report::scenarios::ScenarioFile {
-                            pad: crate::ingest::shown(file),
-                            bytes,
-                            sha256,
-                        })
-                    }
-                    None => None,
-                },
+                bestand: scenarios
+                    .as_deref()
+                    .map(|file| report::Recorded::of(crate::ingest::shown(file), file))
+                    .transpose()?,
                 presets,
             };
             let files = report::scenarios::outputs(&solved, &source)?;

@@ -750,9 +750,9 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     })
 }
 
-/// Expands one declaraties entry: a plain path must exist; a glob must match at least one
+/// Expands one path or glob of a list (declaraties, beleid.bestanden): a plain path must exist; a glob must match at least one
 /// file. Results are relative to `basis` as written.
-fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     let is_glob = pattern.contains(['*', '?', '[']);
     if !is_glob {
         let full = basis.join(pattern);

@@ -405,7 +405,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
 /// A prestatie of a sector the zorgkantoor has no policy for: the group's RTP on the care
 /// part, capital as the model pays it.
 fn baseline(t: &Tariff, rtp: Decimal, stripped: bool) -> Priced {
-    let shown = (rtp * Decimal::ONE_HUNDRED).normalize();
+    let shown = crate::policy::pct(rtp);
     let (percentage, step) = match t.component {
         Component::Zorg => (rtp, format!("geen beleid: rtp {shown}%")),
         Component::Nhc | Component::Nic if stripped => {

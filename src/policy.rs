@@ -770,7 +770,8 @@ pub struct Priced {
     pub steps: Vec<String>,
 }
 
-fn pct(f: Decimal) -> String {
+/// A fraction as the percentage a step shows: 0.955 → `95.5`.
+pub(crate) fn pct(f: Decimal) -> String {
     format!("{}", (f * Decimal::ONE_HUNDRED).normalize())
 }
 
@@ -899,33 +900,18 @@ impl Policy {
     }
 }
 
-/// Reads the policy files a configuration names (paths and globs relative to its folder).
+/// The policy files a configuration names (paths and globs relative to its folder, as
+/// `config` expands them), each as (shown, full path), sorted and without repeats.
 pub fn files(basis: &Path, patterns: &[String]) -> Result<Vec<(String, std::path::PathBuf)>> {
     let mut out = Vec::new();
     for p in patterns {
-        let full = basis.join(p);
-        let matched: Vec<std::path::PathBuf> = if p.contains(['*', '?', '[']) {
-            glob::glob(&full.to_string_lossy())
-                .with_context(|| format!("beleid.bestanden: {p:?} is not a valid glob"))?
-                .filter_map(|r| r.ok())
-                .filter(|f| f.is_file())
-                .collect()
-        } else {
-            vec![full]
-        };
-        if matched.is_empty() {
-            bail!(
-                "beleid.bestanden: {p:?} matches no file in {}",
-                basis.display()
-            );
-        }
-        for f in matched {
-            let shown = f
-                .strip_prefix(basis)
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|_| f.clone());
-            out.push((crate::ingest::shown(&shown), f));
-        }
+        let found = crate::config::expand(basis, p)
+            .map_err(|e| anyhow::anyhow!("beleid.bestanden: {e}"))?;
+        out.extend(
+            found
+                .into_iter()
+                .map(|f| (crate::ingest::shown(&f), basis.join(&f))),
+        );
     }
     out.sort();
     out.dedup();

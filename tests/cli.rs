@@ -102,6 +102,24 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// `config` with `tables` (TOML text) inserted before its `[uitsluiting]` table. Panics when
+/// there is none, so that a test can never run the unchanged configuration by accident.
+fn with_tables(config: &str, tables: &str) -> String {
+    assert_eq!(
+        config.matches("[uitsluiting]").count(),
+        1,
+        "the configuration has one [uitsluiting] table to insert before"
+    );
+    config.replace("[uitsluiting]", &format!("{tables}\n[uitsluiting]"))
+}
+
+/// Rewrites a text file with `from` replaced by `to`; panics when `from` is not in it.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
 /// The manifest's bytes without its timings (the last member, `tijden_ms`), the only part
 /// allowed to differ between runs. Everything else is compared as written, byte for byte.
 fn manifest_without_timings(dir: &Path) -> String {
@@ -217,11 +235,11 @@ fn gzip_and_several_files_by_glob_read_the_same() {
         }
         gz.finish().unwrap();
     }
-    let config = read(&dir.join("zn-2027.toml")).replace(
+    edit(
+        &dir.join("zn-2027.toml"),
         "declaraties = \"declaraties.csv\"",
         "declaraties = [\"deel/*.csv.gz\"]",
     );
-    std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
     same_as_klein(&dir.join("zn-2027.toml"));
 }
 
@@ -256,8 +274,11 @@ fn parquet_reads_the_same() {
     .unwrap();
     let file = std::fs::File::create(dir.join("declaraties.parquet")).unwrap();
     ParquetWriter::new(file).finish(&mut df).unwrap();
-    let config = read(&dir.join("zn-2027.toml")).replace("declaraties.csv", "declaraties.parquet");
-    std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
+    edit(
+        &dir.join("zn-2027.toml"),
+        "declaraties.csv",
+        "declaraties.parquet",
+    );
     same_as_klein(&dir.join("zn-2027.toml"));
 }
 
@@ -565,12 +586,7 @@ fn bad_empty_claims_file() {
 fn bad_configuration_key() {
     bad_input(
         "zn-2027.toml",
-        |t| {
-            t.replace(
-                "[uitsluiting]",
-                "[criteria]\naandeel_aanbiedrs = 0.8\n\n[uitsluiting]",
-            )
-        },
+        |t| with_tables(&t, "[criteria]\naandeel_aanbiedrs = 0.8\n"),
         &[
             "zn-2027.toml",
             "unknown field `aandeel_aanbiedrs`",
@@ -597,11 +613,8 @@ fn bad_configuration_values_are_named_before_any_data_is_read() {
     bad_input(
         "zn-2027.toml",
         |t| {
-            t.replace(
-                "[uitsluiting]",
-                "[clustering]\nintramuraal_drempel = 2\n\n[uitsluiting]",
-            )
-            .replace("tarieven.csv", "tarief.csv")
+            with_tables(&t, "[clustering]\nintramuraal_drempel = 2\n")
+                .replace("tarieven.csv", "tarief.csv")
         },
         &[
             "2 problems",
@@ -823,9 +836,9 @@ fn digimv_headers_read_through_kolommen_renames() {
         .replacen("bedrijfsopbrengsten", "qTotaalBaten_0", 1)
         .replacen("financiele_lasten", "QFINANCIELELASTEN_0", 1);
     std::fs::write(dir.join("jaarverslagen.csv"), text).unwrap();
-    let config = read(&dir.join("zn-2027.toml")).replace(
-        "[uitsluiting]",
-        "[kolommen]\nbedrijfsopbrengsten = \"qTotaalBaten_0\"\nfinanciele_lasten = \"qFinancieleLasten_0\"\n\n[uitsluiting]",
+    let config = with_tables(
+        &read(&dir.join("zn-2027.toml")),
+        "[kolommen]\nbedrijfsopbrengsten = \"qTotaalBaten_0\"\nfinanciele_lasten = \"qFinancieleLasten_0\"\n",
     );
     std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
     same_as_klein(&dir.join("zn-2027.toml"));
@@ -839,9 +852,11 @@ fn bad_spreadsheet_cell_is_named_by_sheet_and_cell() {
         dir.join("jaarverslagen_fout.xlsx"),
     )
     .unwrap();
-    let config =
-        read(&dir.join("zn-2027.toml")).replace("jaarverslagen.csv", "jaarverslagen_fout.xlsx");
-    std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
+    edit(
+        &dir.join("zn-2027.toml"),
+        "jaarverslagen.csv",
+        "jaarverslagen_fout.xlsx",
+    );
     let out = dir.join("uit");
     let run = run_config(&dir.join("zn-2027.toml"), &out);
     run.expect_code(1);
@@ -886,25 +901,18 @@ fn bad_unquoted_thousands_separator_is_not_read_as_a_smaller_amount() {
 #[test]
 fn one_claims_file_named_twice_is_read_once_and_a_copy_is_refused() {
     let dir = copy_fixture("klein");
-    let config = read(&dir.join("zn-2027.toml"));
-    std::fs::write(
-        dir.join("zn-2027.toml"),
-        config.replace(
-            "declaraties = \"declaraties.csv\"",
-            "declaraties = [\"declaraties.csv\", \"./declaraties.csv\", \"declaratie*.csv\"]",
-        ),
-    )
-    .unwrap();
+    edit(
+        &dir.join("zn-2027.toml"),
+        "declaraties = \"declaraties.csv\"",
+        "declaraties = [\"declaraties.csv\", \"./declaraties.csv\", \"declaratie*.csv\"]",
+    );
     same_as_klein(&dir.join("zn-2027.toml"));
     std::fs::copy(dir.join("declaraties.csv"), dir.join("kopie.csv")).unwrap();
-    std::fs::write(
-        dir.join("zn-2027.toml"),
-        config.replace(
-            "declaraties = \"declaraties.csv\"",
-            "declaraties = [\"declaraties.csv\", \"kopie.csv\"]",
-        ),
-    )
-    .unwrap();
+    edit(
+        &dir.join("zn-2027.toml"),
+        "declaraties = [\"declaraties.csv\", \"./declaraties.csv\", \"declaratie*.csv\"]",
+        "declaraties = [\"declaraties.csv\", \"kopie.csv\"]",
+    );
     let run = run_config(&dir.join("zn-2027.toml"), &dir.join("uit"));
     run.expect_code(1);
     assert!(
@@ -972,9 +980,9 @@ fn windows_1252_names_keep_their_accents() {
 #[test]
 fn check_names_the_lowest_passing_rtp_also_when_rounding_to_nearest() {
     let dir = copy_fixture("klein");
-    let config = read(&dir.join("zn-2027.toml")).replace(
-        "[uitsluiting]",
-        "[berekening]\nafronden = \"dichtstbij\"\n\n[uitsluiting]",
+    let config = with_tables(
+        &read(&dir.join("zn-2027.toml")),
+        "[berekening]\nafronden = \"dichtstbij\"\n",
     );
     std::fs::write(dir.join("zn-2027.toml"), config).unwrap();
     // VV/intramuraal: binding point 96.9444 rounds to the nearest 96.9, where 2 of 4 pass.
@@ -1548,9 +1556,9 @@ fn scenarios_equal_separate_runs_of_the_same_configurations() {
     // drempel-2 is the one scenario without a separate golden run: check it against its
     // own run from a configuration file written out.
     let dir = copy_fixture("klein");
-    let config = read(&dir.join("zn-2027.toml")).replace(
-        "[uitsluiting]",
-        "[clustering]\nintramuraal_drempel = 0.02\n\n[uitsluiting]",
+    let config = with_tables(
+        &read(&dir.join("zn-2027.toml")),
+        "[clustering]\nintramuraal_drempel = 0.02\n",
     );
     std::fs::write(dir.join("drempel-2.toml"), config).unwrap();
     let separate = scratch("drempel-2").join("uit");
@@ -1786,11 +1794,6 @@ fn sweeps_equal_runs_at_the_swept_values() {
     let dir = copy_fixture("klein");
     let out = scratch("sweep").join("uit");
     sensitivity(&dir.join("zn-2027.toml"), &["--resamples", "10"], &[], &out).expect_code(0);
-    let config = read(&dir.join("zn-2027.toml")).replace(
-        "[uitsluiting]",
-        "[criteria]\naandeel_aanbieders = 0.8\n\n[clustering]\nintramuraal_drempel = 0.02\n\n[uitsluiting]",
-    );
-    std::fs::write(dir.join("punt.toml"), config).unwrap();
     // criteria.csv varies one share at a time: check the count share at 80% with the
     // threshold at its configured 1%, and the threshold at 2% with the share at 75%.
     let at = |file: &str, lead: &str| -> Vec<String> {
@@ -1818,26 +1821,17 @@ fn sweeps_equal_runs_at_the_swept_values() {
             .collect()
     };
     let base = read(&dir.join("zn-2027.toml"));
-    let share_80 = base.replace(
-        "[uitsluiting]",
-        "[criteria]\naandeel_aanbieders = 0.8\n\n[uitsluiting]",
-    );
+    let share_80 = with_tables(&base, "[criteria]\naandeel_aanbieders = 0.8\n");
     assert_eq!(
         at("criteria.csv", "aandeel_aanbieders,80.0,"),
         expected(&share_80)
     );
-    let omzet_90 = base.replace(
-        "[uitsluiting]",
-        "[criteria]\naandeel_omzet = 0.9\n\n[uitsluiting]",
-    );
+    let omzet_90 = with_tables(&base, "[criteria]\naandeel_omzet = 0.9\n");
     assert_eq!(
         at("criteria.csv", "aandeel_omzet,90.0,"),
         expected(&omzet_90)
     );
-    let drempel_2 = base.replace(
-        "[uitsluiting]",
-        "[clustering]\nintramuraal_drempel = 0.02\n\n[uitsluiting]",
-    );
+    let drempel_2 = with_tables(&base, "[clustering]\nintramuraal_drempel = 0.02\n");
     let got = at("drempel.csv", "2.0,");
     assert_eq!(got, expected(&drempel_2));
     assert_ne!(
@@ -2265,13 +2259,11 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
             kenmerken += &format!("{},VGZ\n", r["kvk"]);
         }
         std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
-        let config = read(&root().join("data/voorbeeld/richttarief.toml"))
-            .replace("model = \"zn-2027\"", &format!("model = \"{model}\""))
-            .replace(
-                "[uitsluiting]",
-                "[beleid]\nbestanden = [\"beleid/*.toml\"]\n\n[uitsluiting]",
-            )
-            + appended;
+        let config = with_tables(
+            &read(&root().join("data/voorbeeld/richttarief.toml"))
+                .replace("model = \"zn-2027\"", &format!("model = \"{model}\"")),
+            "[beleid]\nbestanden = [\"beleid/*.toml\"]\n",
+        ) + appended;
         std::fs::write(dir.join("richttarief.toml"), &config).unwrap();
         let out = dir.join("uit");
         tarieven(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);

@@ -11,7 +11,7 @@ use anyhow::Result;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{csv_text, money, percent, rtp, yes_no};
+use super::{csv_text, money, percent, rtp, yes_no, Recorded};
 use crate::contracting::{Contracted, Contracting};
 use crate::pipeline::Run;
 
@@ -198,14 +198,6 @@ pub fn without_rows(k: &Contracting) -> Vec<Vec<String>> {
         .iter()
         .map(|(kvk, naam, reden)| vec![kvk.to_string(), naam.clone(), reden.clone()])
         .collect()
-}
-
-/// A policy file or the kenmerken input as the manifest records it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Recorded {
-    pub pad: String,
-    pub bytes: u64,
-    pub sha256: String,
 }
 
 #[derive(Serialize)]

@@ -67,14 +67,36 @@ pub fn rtp(run: &Run, fraction: Decimal) -> String {
     format!("{:.*}", dp as usize, (fraction * HUNDRED).normalize())
 }
 
-/// A difference of two fractions in percentage points, signed: `+0.4`, `-1.2`, `0.0`.
-pub fn points(fraction: Decimal) -> String {
+/// A fraction as percent with the decimals it has, at least one: 0.005 → `0.5`, 0.75 →
+/// `75.0` (a configured setting, shown as written).
+pub fn setting(fraction: Decimal) -> String {
     let p = (fraction * HUNDRED).normalize();
     let dp = p.scale().max(1) as usize;
-    if p > Decimal::ZERO {
-        format!("+{p:.dp$}")
+    format!("{p:.dp$}")
+}
+
+/// A difference of two fractions in percentage points, signed: `+0.4`, `-1.2`, `0.0`.
+pub fn points(fraction: Decimal) -> String {
+    if fraction > Decimal::ZERO {
+        format!("+{}", setting(fraction))
     } else {
-        format!("{p:.dp$}")
+        setting(fraction)
+    }
+}
+
+/// A file a manifest records beside the inputs (a scenarios file, a policy, the
+/// kenmerken): its path as given, size and SHA-256.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recorded {
+    pub pad: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+impl Recorded {
+    pub fn of(pad: String, path: &Path) -> Result<Recorded> {
+        let (bytes, sha256) = crate::ingest::hash_file(path)?;
+        Ok(Recorded { pad, bytes, sha256 })
     }
 }
 

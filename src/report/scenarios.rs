@@ -100,15 +100,8 @@ pub const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waar
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
     /// The scenarios file as given, with its size and SHA-256; none with `--presets` alone.
-    pub bestand: Option<ScenarioFile>,
+    pub bestand: Option<super::Recorded>,
     pub presets: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ScenarioFile {
-    pub pad: String,
-    pub bytes: u64,
-    pub sha256: String,
 }
 
 #[derive(Serialize)]

@@ -11,16 +11,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::figures::{percent_f64, sweep_figure, Sweep};
-use super::{csv_text, points, rtp};
+use super::{csv_text, points, rtp, setting};
 use crate::pipeline::Run;
 use crate::sensitivity::{Criterion, Sensitivity, SweepRow};
-
-/// A fraction as percent without trailing zeros beyond one decimal: 0.005 → 0.5, 0.75 → 75.0.
-fn setting(fraction: rust_decimal::Decimal) -> String {
-    let p = (fraction * rust_decimal::Decimal::ONE_HUNDRED).normalize();
-    let dp = p.scale().max(1) as usize;
-    format!("{p:.dp$}")
-}
 
 /// One row per provider: its group's RTP without it, the groups in order and within a
 /// group the providers that move the RTP most first (then by KvK).

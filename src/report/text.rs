@@ -50,18 +50,11 @@ pub(crate) fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> 
 pub fn rtp_table(run: &Run) -> String {
     let sign = positive_sign(run);
     let (providers, omzet) = (format!("% aanbieders {sign}"), format!("% omzet {sign}"));
-    let header = [
-        "groep",
-        "aanbieders",
-        "omzet",
-        "rtp_aantal",
-        "rtp_omzet",
-        "rtp",
-        "bindend",
-        "haalbaar",
-        providers.as_str(),
-        omzet.as_str(),
-    ];
+    // rtp.csv's columns, with sector and cluster as one `groep` and the shares labelled
+    // with the sign that counts as positive.
+    let mut header = vec!["groep"];
+    header.extend(&super::RTP_COLUMNS[2..9]);
+    header.extend([providers.as_str(), omzet.as_str()]);
     let rows: Vec<Vec<String>> = super::rtp_rows(run)
         .into_iter()
         .map(|r| {

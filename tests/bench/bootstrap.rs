@@ -1,4 +1,4 @@
-//! Benchmark of the sensitivity engine (issue 5): 10,000 bootstrap resamples over one group
+//! Benchmark of the sensitivity engine: 10,000 bootstrap resamples over one group
 //! of 5,000 providers, on one thread and on all, and the solver's provider evaluations
 //! against a bisection over the percentage. Prints its figures; asserts only that the
 //! answers agree (a benchmark of a wrong answer is worthless), never a time.

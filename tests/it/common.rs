@@ -1,0 +1,171 @@
+//! What every integration test shares: the built binary, fixture and scratch folders, a
+//! run with its exit code, stdout and stderr, and golden-file comparison. No test lives here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_richttarief");
+pub(crate) const CSV_OUTPUTS: [&str; 3] = ["rtp.csv", "aanbieders.csv", "uitgesloten.csv"];
+
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// A fresh, empty folder for one test.
+pub(crate) fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "richttarief-test-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A copy of a fixture folder's files in a scratch folder, to change.
+pub(crate) fn copy_fixture(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for entry in std::fs::read_dir(fixture(name)).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+pub(crate) struct Run {
+    pub(crate) args: Vec<String>,
+    pub(crate) output: Output,
+}
+
+impl Run {
+    pub(crate) fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    pub(crate) fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub(crate) fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    /// Fails the test with everything a reader needs to see.
+    pub(crate) fn expect_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "richttarief {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args.join(" "),
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+pub(crate) fn richttarief(args: &[&str], env: &[(&str, &str)], cwd: &Path) -> Run {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(cwd);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        output: cmd.output().expect("the binary runs"),
+    }
+}
+
+pub(crate) fn run_config(config: &Path, out: &Path) -> Run {
+    richttarief(
+        &[
+            "run",
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        &root(),
+    )
+}
+
+pub(crate) fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `config` with `tables` (TOML text) inserted before its `[uitsluiting]` table. Panics when
+/// there is none, so that a test can never run the unchanged configuration by accident.
+pub(crate) fn with_tables(config: &str, tables: &str) -> String {
+    assert_eq!(
+        config.matches("[uitsluiting]").count(),
+        1,
+        "the configuration has one [uitsluiting] table to insert before"
+    );
+    config.replace("[uitsluiting]", &format!("{tables}\n[uitsluiting]"))
+}
+
+/// Rewrites a text file with `from` replaced by `to`; panics when `from` is not in it.
+pub(crate) fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// The manifest's bytes without its timings (the last member, `tijden_ms`), the only part
+/// allowed to differ between runs. Everything else is compared as written, byte for byte.
+pub(crate) fn manifest_without_timings(dir: &Path) -> String {
+    let text = read(&dir.join("manifest.json"));
+    let start = text
+        .find(",\n  \"tijden_ms\": {")
+        .expect("the manifest ends with tijden_ms");
+    let end = start + text[start..].find("\n  }").expect("tijden_ms closes") + "\n  }".len();
+    assert_eq!(
+        &text[end..],
+        "\n}\n",
+        "tijden_ms must be the manifest's last member"
+    );
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+/// Compares an output folder with a golden folder; `UPDATE_GOLDEN=1` rewrites the golden.
+pub(crate) fn compare_golden(out: &Path, golden: &Path) {
+    let mut files: Vec<(String, String)> = CSV_OUTPUTS
+        .iter()
+        .map(|f| (f.to_string(), read(&out.join(f))))
+        .collect();
+    files.push(("manifest.json".into(), manifest_without_timings(out)));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden).unwrap();
+        for (name, text) in &files {
+            std::fs::write(golden.join(name), text).unwrap();
+        }
+        return;
+    }
+    for (name, text) in files {
+        let expected = read(&golden.join(&name));
+        assert!(
+            text == expected,
+            "{name} differs from {}\n--- got\n{text}\n--- expected\n{expected}",
+            golden.join(&name).display()
+        );
+    }
+}
+
+pub(crate) fn assert_same_csv_outputs(a: &Path, b: &Path) {
+    for f in CSV_OUTPUTS {
+        assert_eq!(
+            read(&a.join(f)),
+            read(&b.join(f)),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}

@@ -13,7 +13,10 @@
 //! Costs use the tariff table: Σ a_zk·aantal·(max_tarief − e)·p + aantal·e·q for care
 //! prestaties, aantal·max_tarief·q for NHC/NIC and aantal·max_tarief for `volledig`.
 //! The RTP baseline pays the group's RTP on the care part and NHC/NIC at 100% when the
-//! model strips them, at the RTP when it does not.
+//! model strips them, at the RTP when it does not. A tariff is a percentage of the NZa
+//! maximum, so wherever the RTP is paid as a tariff (a prestatie without a policy, and the
+//! baseline the costs are compared with) it is bounded to 0-100%, like every policy
+//! percentage, even where `bovengrens` lets the RTP itself go up to 200%.
 //!
 //! Providers outside the population but with claims (new providers are usually excluded
 //! from the RTP's population) get tariffs too: from the RTP of the group their claims would
@@ -247,7 +250,9 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             },
         };
         let rtp = standing.rtp;
-        let base_q = if stripped { Decimal::ONE } else { rtp };
+        // The RTP as a tariff: at most the NZa maximum (and never below 0).
+        let paid_rtp = rtp.clamp(Decimal::ZERO, Decimal::ONE);
+        let base_q = if stripped { Decimal::ONE } else { paid_rtp };
         let mut lines = Vec::new();
         // Σ_zk a·Σ_c (p·s_max + (q − 1)·k): the care and capital revenue at the tariffs,
         // against what the core's S (and K) hold.
@@ -291,7 +296,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                     component: t.component,
                     aantal: n,
                     kosten_beleid: cost(n, t, pct, q),
-                    kosten_rtp: cost(n, t, rtp, base_q),
+                    kosten_rtp: cost(n, t, paid_rtp, base_q),
                     beleid: policy.map(|x| x.bestand.clone()),
                     priced,
                 });
@@ -403,19 +408,26 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
 }
 
 /// A prestatie of a sector the zorgkantoor has no policy for: the group's RTP on the care
-/// part, capital as the model pays it.
+/// part, capital as the model pays it. The RTP may be above 100% (`bovengrens` up to 200);
+/// as a tariff it is bounded to 0-100% like every policy percentage, and the line says so.
 fn baseline(t: &Tariff, rtp: Decimal, stripped: bool) -> Priced {
-    let shown = crate::policy::pct(rtp);
-    let (percentage, step) = match t.component {
-        Component::Zorg => (rtp, format!("geen beleid: rtp {shown}%")),
-        Component::Nhc | Component::Nic if stripped => {
-            (Decimal::ONE, "geen beleid: kapitaal 100%".to_string())
+    let from_rtp = || {
+        let mut steps = vec![format!("geen beleid: rtp {}%", crate::policy::pct(rtp))];
+        let paid = rtp.clamp(Decimal::ZERO, Decimal::ONE);
+        if paid > rtp {
+            steps.push("ondergrens 0%".to_string());
+        } else if paid < rtp {
+            steps.push("bovengrens 100%".to_string());
         }
-        Component::Nhc | Component::Nic => (rtp, format!("geen beleid: rtp {shown}%")),
-        Component::Volledig => (Decimal::ONE, "volledig 100%".to_string()),
+        (paid, steps)
     };
-    Priced {
-        percentage,
-        steps: vec![step],
-    }
+    let (percentage, steps) = match t.component {
+        Component::Zorg => from_rtp(),
+        Component::Nhc | Component::Nic if stripped => {
+            (Decimal::ONE, vec!["geen beleid: kapitaal 100%".to_string()])
+        }
+        Component::Nhc | Component::Nic => from_rtp(),
+        Component::Volledig => (Decimal::ONE, vec!["volledig 100%".to_string()]),
+    };
+    Priced { percentage, steps }
 }

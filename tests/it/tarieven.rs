@@ -91,6 +91,22 @@ fn tarieven(dir: &Path) -> PathBuf {
     out
 }
 
+fn explain(dir: &Path, kvk: &str) -> String {
+    let run = richttarief(
+        &[
+            "explain",
+            "--config",
+            dir.join("richttarief.toml").to_str().unwrap(),
+            "--kvk",
+            kvk,
+        ],
+        &[],
+        &root(),
+    );
+    run.expect_code(0);
+    run.stdout()
+}
+
 fn records(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let headers = r.headers().unwrap().clone();
@@ -187,5 +203,181 @@ fn a_prestatie_without_a_policy_is_paid_at_most_100_percent_when_the_rtp_is_abov
             ("11000.00", "11000.00"),
             "{model}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. resultaatmarge is R ÷ O for every provider.
+
+#[test]
+fn resultaatmarge_of_a_provider_outside_the_population_is_r_over_o_as_classify_computes_o() {
+    // P (10000001) is the population: V1 100 × €96 (S 9600, S_max 10000), N1 100 × €10
+    // (K 1000), D = 10600; B 12000, W 10600, L 12100: R = −100. R(r) = −100 + 10000·r −
+    // 9600 ≥ 0 from r = 0.97: RTP 97.0 (ρ = W/D = 1 under schaling = jaarverslag too).
+    // X (10000002) is a new provider, outside the population, with the same claims and
+    // B 20000, W 5300, L 19100: R = 900, R ÷ B = 4.5%. Its O, as classify computes it:
+    // - omzet_basis = bedrijfsopbrengsten: O = B − K = 19000, R ÷ O = 4.74 %;
+    // - omzet_basis = wlz: O = D − K = 9600, R ÷ O = 9.375 %;
+    // - omzet_basis = wlz, schaling = jaarverslag: ρ = W/D = 0.5, ρ·K = 500,
+    //   O = W − ρ·K = 4800, R ÷ O = 18.75 %.
+    // VGZ takes 1 point off from a threshold between R ÷ B and R ÷ O, so X gets 96% only
+    // when its margin is R ÷ O as classify computes O; P's margin is negative: 97%.
+    for (name, tables, threshold, shown) in [
+        (
+            "bedrijfsopbrengsten",
+            "",
+            "0.046",
+            "4.74% (R 900.00 ÷ O 19000.00)",
+        ),
+        (
+            "wlz",
+            "[berekening]\nomzet_basis = \"wlz\"\n",
+            "0.09",
+            "9.38% (R 900.00 ÷ O 9600.00)",
+        ),
+        (
+            "wlz-rho",
+            "[berekening]\nomzet_basis = \"wlz\"\nschaling = \"jaarverslag\"\n",
+            "0.18",
+            "18.75% (R 900.00 ÷ O 4800.00)",
+        ),
+    ] {
+        let policy = format!(
+            "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"hoog-resultaat\"\nbron = \"VGZ, test\"\nmin = 1\nals = {{ resultaatmarge = {{ minimaal = {threshold} }} }}\n"
+        );
+        let dir = Set {
+            model: "zn-2027",
+            tables,
+            jaarverslagen: "10000001,Populatie BV,2024,12000.00,10600.00,12100.00,0.00,0.00,VV\n10000002,Nieuw BV,2024,20000.00,5300.00,19100.00,0.00,0.00,VV\n",
+            declaraties: "10000001,2024,V1,100,9600.00\n10000001,2024,N1,100,1000.00\n10000002,2024,V1,100,9600.00\n10000002,2024,N1,100,1000.00\n",
+            kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000002,VGZ\n",
+            policies: &[("vgz-vv.toml", &policy)],
+            new_providers: &["10000002"],
+        }
+        .write(&format!("marge-{name}"));
+        let out = tarieven(&dir);
+        let lines = records(&out.join("tarieven.csv"));
+        let x = row(&lines, "10000002", Some("V1"));
+        assert_eq!(x["percentage"], "96.00", "{name}: {x:?}");
+        assert_eq!(x["regels"], "basis rtp 97%; hoog-resultaat -1", "{name}");
+        let p = row(&lines, "10000001", Some("V1"));
+        assert_eq!(p["percentage"], "97.00", "{name}: {p:?}");
+        // explain shows the margin the rules saw and how O was made.
+        let text = explain(&dir, "10000002");
+        assert!(
+            text.contains(&format!("resultaatmarge {shown}")),
+            "{name}: {text}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Thresholds on quotients are decided by multiplication.
+
+#[test]
+fn the_conversation_list_is_decided_exactly_not_on_a_rounded_margin() {
+    // Three VV providers, each V1 100 × €100 paid at 100% (S = S_max = 10000, K = 0), B =
+    // 3000, so O = 3000. Both policies pay 100%, so the result at the tariffs is R itself.
+    // - Q1 (VGZ, threshold 0.0333333333333333333333333333, 28 decimals): R = 100. R ÷ O =
+    //   1/30 = 0.0333… rounds to the threshold itself at 28 decimals, but exactly
+    //   100 > 0.0333333333333333333333333333 × 3000 = 99.9999999999999999999999999: listed.
+    // - Q2 (CZ, threshold 0.05): R = 150.00 = 0.05 × 3000 exactly: not listed.
+    // - Q3 (CZ, threshold 0.05): R = 150.01, one cent more: listed.
+    let vgz = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = \"0.0333333333333333333333333333\"\n[basis]\npercentage = 100\n";
+    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
+    let dir = Set {
+        model: "zn-2027",
+        tables: "",
+        jaarverslagen: "10000001,Q1,2024,3000.00,,2900.00,0.00,0.00,VV\n10000002,Q2,2024,3000.00,,2850.00,0.00,0.00,VV\n10000003,Q3,2024,3000.00,,2849.99,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,100,10000.00\n10000002,2024,V1,100,10000.00\n10000003,2024,V1,100,10000.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000002,CZ\n10000003,CZ\n",
+        policies: &[("vgz-vv.toml", vgz), ("cz-vv.toml", cz)],
+        new_providers: &[],
+    }
+    .write("gesprek");
+    let out = tarieven(&dir);
+    let listed: Vec<(String, String)> = records(&out.join("gesprek.csv"))
+        .into_iter()
+        .map(|r| (r["kvk"].clone(), r["zorgkantoor"].clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("10000001".to_string(), "VGZ".to_string()),
+            ("10000003".to_string(), "CZ".to_string())
+        ]
+    );
+    let results = records(&out.join("resultaten.csv"));
+    assert_eq!(
+        row(&results, "10000002", None)["resultaat_bij_tarief"],
+        "150.00"
+    );
+    assert_eq!(row(&results, "10000002", None)["marge_bij_tarief"], "5.00");
+}
+
+#[test]
+fn the_conversation_threshold_with_rho_weighs_the_result_at_the_tariffs() {
+    // schaling = jaarverslag: two VV providers, V1 100 × €96 (S 9600, S_max 10000, K 0),
+    // W 4800, so ρ = W/D = 0.5; B = 3000 = O. CZ pays 100%: effect = 10000 − 9600 = 400,
+    // R_t = R + 0.5·400 = R + 200, listed when R_t > 0.05·3000 = 150.
+    // - S1: L 3050, R = −50, R_t = 150 exactly: not listed.
+    // - S2: L 3049.99, R = −49.99, R_t = 150.01: listed.
+    // (R alone, −50 ÷ 3000, lists neither; R_t·D ÷ O, without D in the denominator,
+    // lists both.)
+    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
+    let dir = Set {
+        model: "zn-2027",
+        tables: "[berekening]\nschaling = \"jaarverslag\"\n",
+        jaarverslagen: "10000001,S1,2024,3000.00,4800.00,3050.00,0.00,0.00,VV\n10000002,S2,2024,3000.00,4800.00,3049.99,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,100,9600.00\n10000002,2024,V1,100,9600.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,CZ\n10000002,CZ\n",
+        policies: &[("cz-vv.toml", cz)],
+        new_providers: &[],
+    }
+    .write("gesprek-rho");
+    let out = tarieven(&dir);
+    let listed: Vec<String> = records(&out.join("gesprek.csv"))
+        .into_iter()
+        .map(|r| r["kvk"].clone())
+        .collect();
+    assert_eq!(listed, ["10000002"]);
+    let results = records(&out.join("resultaten.csv"));
+    let s1 = row(&results, "10000001", None);
+    assert_eq!(
+        (
+            s1["resultaat_bij_tarief"].as_str(),
+            s1["marge_bij_tarief"].as_str()
+        ),
+        ("150.00", "5.00")
+    );
+}
+
+#[test]
+fn conditions_on_the_run_s_figures_are_decided_exactly() {
+    // One VV provider: V1 1 day × €100 (intramural) and H1 2 hours × €100, paid at 100%:
+    // intramural share 100 ÷ 300 = 1/3; B 3000, L 2900: R = 100, O = 3000, R ÷ O = 1/30.
+    // Both quotients round to the policy's 28-decimal thresholds, but are above them:
+    // 100 > 0.3333333333333333333333333333 × 300 = 99.99999999999999999999999999, and
+    // 100 > 0.0333333333333333333333333333 × 3000 = 99.9999999999999999999999999. So both
+    // rules apply: 95 + 1 + 0.5 = 96.5%.
+    let policy = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 95\n\
+[[regel]]\nnaam = \"marge\"\nbron = \"VGZ, test\"\nplus = 1\nals = { resultaatmarge = { boven = \"0.0333333333333333333333333333\" } }\n\
+[[regel]]\nnaam = \"intramuraal\"\nbron = \"VGZ, test\"\nplus = 0.5\nals = { intramuraal_aandeel = { boven = \"0.3333333333333333333333333333\" } }\n";
+    let dir = Set {
+        model: "zn-2027",
+        tables: "",
+        jaarverslagen: "10000001,Derde BV,2024,3000.00,,2900.00,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,1,100.00\n10000001,2024,H1,2,200.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n",
+        policies: &[("vgz-vv.toml", policy)],
+        new_providers: &[],
+    }
+    .write("exact-conditions");
+    let out = tarieven(&dir);
+    let lines = records(&out.join("tarieven.csv"));
+    for code in ["V1", "H1"] {
+        let l = row(&lines, "10000001", Some(code));
+        assert_eq!(l["percentage"], "96.50", "{l:?}");
+        assert_eq!(l["regels"], "basis 95%; marge +1; intramuraal +0.5");
     }
 }

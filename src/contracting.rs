@@ -19,9 +19,9 @@
 //! percentage, even where `bovengrens` lets the RTP itself go up to 200%.
 //!
 //! Providers outside the population but with claims (new providers are usually excluded
-//! from the RTP's population) get tariffs too: from the RTP of the group their claims would
-//! put them in, as `classify` would place them. Their result at the tariffs is not
-//! computed, since the core has no position for them.
+//! from the RTP's population) get tariffs too: from the RTP of the group `classify` would
+//! put them in (the sector as `sector_bron` says, the cluster by the threshold). Their
+//! result at the tariffs is not computed, since the core has no position for them.
 //!
 //! `resultaatmarge`, which rules may name, is R ÷ O for every provider: R as the
 //! configuration defines it and O as the omzet criterion weighs it (`omzet_as_classified`),
@@ -38,7 +38,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::aggregate::{line_parts, main_sector, provider_figures};
 use crate::classify::is_intramural;
-use crate::config::{Config, OmzetBasis, Scaling};
+use crate::config::{Config, OmzetBasis, Scaling, SectorSource};
 use crate::ingest::{KenmerkRow, Kenmerken};
 use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff};
 use crate::pipeline::Run;
@@ -192,9 +192,9 @@ pub fn omzet_as_classified(a: &Accounts, f: &ClaimFigures, config: &Config) -> O
     })
 }
 
-/// A provider outside the population with claims: the group its claims would put it in,
-/// as `classify` does (sector by claims, cluster by the threshold), that group's RTP, and
-/// its margin R ÷ O with O as `classify` would compute it.
+/// A provider outside the population with claims: the group `classify` would put it in
+/// (the sector as `sector_bron` says, the cluster by the threshold) and that group's RTP,
+/// and its margin R ÷ O with O as `classify` would compute it.
 fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
     let Some(claims) = run.data.claims.get(&kvk) else {
         return Err("buiten de populatie, zonder declaraties".into());
@@ -206,7 +206,24 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
         &run.data.tariffs.by_code,
         &c.clustering.intramural_forms,
     );
-    let sector = main_sector(&f);
+    let accounts = run.data.accounts.get(&kvk);
+    // With the sector from the jaarverslag, a provider without one has no sector: it gets
+    // no tariff rather than one from a sector guessed from its claims.
+    let sector = match c.berekening.sector_bron {
+        SectorSource::Declaraties => main_sector(&f),
+        SectorSource::Jaarverslag => match accounts {
+            None => {
+                return Err(format!(
+                    "buiten de populatie, zonder jaarverslag over {year} om de sector uit te nemen (sector_bron = jaarverslag)"
+                ))
+            }
+            Some(a) => a.sector.ok_or_else(|| {
+                format!(
+                    "buiten de populatie, jaarverslag over {year} zonder sector (sector_bron = jaarverslag)"
+                )
+            })?,
+        },
+    };
     let cluster = if !c.clustering.clusters {
         Cluster::Alle
     } else if is_intramural(
@@ -226,7 +243,7 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
         .ok_or_else(|| format!("buiten de populatie; geen groep {sector}/{cluster} in deze run"))?;
     // The same R ÷ O as inside the population: not R ÷ B, which would make a threshold
     // on `resultaatmarge` mean one thing for new providers and another for the rest.
-    let marge = match run.data.accounts.get(&kvk) {
+    let marge = match accounts {
         None => Err(format!("no jaarverslag for {year}")),
         Some(a) => match omzet_as_classified(a, &f, c) {
             None => Err("ρ = W/D needs W > 0 and D > 0 (schaling = jaarverslag)".to_string()),

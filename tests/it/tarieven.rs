@@ -381,3 +381,69 @@ fn conditions_on_the_run_s_figures_are_decided_exactly() {
         assert_eq!(l["regels"], "basis 95%; marge +1; intramuraal +0.5");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// 4. Outside the population, the sector follows sector_bron.
+
+#[test]
+fn providers_outside_the_population_take_their_sector_from_sector_bron() {
+    // The population: VV/extramuraal with one provider (H1 100 × €97, R = 0: RTP 97.0) and
+    // GZ/extramuraal with one (G1 100 × €98, R = 0: RTP 98.0).
+    // Y (10000003), a new provider, claims VV care (H1) but its jaarverslag says GZ.
+    // Z (10000004) claims H1 and has no jaarverslag.
+    // - sector_bron = jaarverslag: Y is GZ/extramuraal and is paid 98%; Z has no
+    //   jaarverslag to take a sector from, so it gets no tariff, with the reason.
+    // - sector_bron = declaraties: both are VV/extramuraal and are paid 97%.
+    let set = |tables: &'static str| {
+        Set {
+        model: "zn-2027",
+        tables,
+        jaarverslagen: "10000001,VV BV,2024,10000.00,9700.00,10000.00,0.00,0.00,VV\n10000002,GZ BV,2024,10000.00,9800.00,10000.00,0.00,0.00,GZ\n10000003,Nieuw BV,2024,1000.00,970.00,1000.00,0.00,0.00,GZ\n",
+        declaraties: "10000001,2024,H1,100,9700.00\n10000002,2024,G1,100,9800.00\n10000003,2024,H1,10,970.00\n10000004,2024,H1,10,970.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000002,VGZ\n10000003,VGZ\n10000004,VGZ\n",
+        policies: &[("dsw-ggz.toml", DSW_GGZ)],
+        new_providers: &["10000003"],
+    }
+    };
+    let dir = set("[berekening]\nsector_bron = \"jaarverslag\"\n").write("sector-jaarverslag");
+    let out = tarieven(&dir);
+    let results = records(&out.join("resultaten.csv"));
+    let y = row(&results, "10000003", None);
+    assert_eq!(
+        (
+            y["sector"].as_str(),
+            y["cluster"].as_str(),
+            y["rtp"].as_str()
+        ),
+        ("GZ", "extramuraal", "98.0"),
+        "{y:?}"
+    );
+    let lines = records(&out.join("tarieven.csv"));
+    let h1 = row(&lines, "10000003", Some("H1"));
+    assert_eq!(h1["percentage"], "98.00");
+    assert_eq!(h1["regels"], "geen beleid: rtp 98%");
+    assert!(
+        !lines.iter().any(|l| l["kvk"] == "10000004"),
+        "Z gets no tariff"
+    );
+    let without = records(&out.join("zonder_tarief.csv"));
+    assert_eq!(without.len(), 1, "{without:?}");
+    let z = row(&without, "10000004", None);
+    assert_eq!(
+        z["reden"],
+        "buiten de populatie, zonder jaarverslag over 2024 om de sector uit te nemen (sector_bron = jaarverslag)"
+    );
+
+    let dir = set("").write("sector-declaraties");
+    let out = tarieven(&dir);
+    let results = records(&out.join("resultaten.csv"));
+    for kvk in ["10000003", "10000004"] {
+        let r = row(&results, kvk, None);
+        assert_eq!(
+            (r["sector"].as_str(), r["rtp"].as_str()),
+            ("VV", "97.0"),
+            "{r:?}"
+        );
+    }
+    assert!(records(&out.join("zonder_tarief.csv")).is_empty());
+}

@@ -206,6 +206,16 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
         &run.data.tariffs.by_code,
         &c.clustering.intramural_forms,
     );
+    // The sector by the largest Σd and the cluster by Σd intramural ≥ t·D place a
+    // provider by the shares of its claims, which exist only for D > 0 (`classify` admits
+    // no one else): with net-credited claims VV's −100 would lose to GZ's 0 and any
+    // intramural amount would pass the threshold. No group, so no tariff.
+    if f.declaraties <= Decimal::ZERO {
+        return Err(format!(
+            "buiten de populatie, Wlz-declaraties per saldo {:.2} ≤ 0: geen groep te bepalen",
+            f.declaraties
+        ));
+    }
     let accounts = run.data.accounts.get(&kvk);
     // With the sector from the jaarverslag, a provider without one has no sector: it gets
     // no tariff rather than one from a sector guessed from its claims.

@@ -447,3 +447,32 @@ fn providers_outside_the_population_take_their_sector_from_sector_bron() {
     }
     assert!(records(&out.join("zonder_tarief.csv")).is_empty());
 }
+
+#[test]
+fn a_provider_outside_the_population_with_net_credited_claims_has_no_group_to_be_paid_by() {
+    // The population: P, VV intramural (V1 100 × €97, R = 0: RTP 97.0), and Q, GZ
+    // intramural (GI 100 × €98, R = 0: RTP 98.0).
+    // Y, a new provider, declared V1 1 × €100 and credited H1 2 × €100: D = −100, all of
+    // it VV. The intramural threshold compares the share Σd intramural ÷ D with 1%,
+    // decided as Σd intramural ≥ 1%·D, which means that only when D > 0 (here 100 ≥ −1);
+    // and the largest Σd per sector is GZ's 0 against VV's −100. So Y would be paid GZ's
+    // RTP for VV care. No group, so no tariff, with the reason.
+    let dir = Set {
+        model: "zn-2027",
+        tables: "",
+        jaarverslagen: "10000001,P,2024,10000.00,,10000.00,0.00,0.00,VV\n10000003,Q,2024,10000.00,,10000.00,0.00,0.00,GZ\n10000002,Y,2024,1000.00,,1000.00,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,100,9700.00\n10000003,2024,GI,100,9800.00\n10000002,2024,V1,1,100.00\n10000002,2024,H1,-2,-200.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000003,VGZ\n10000002,VGZ\n",
+        policies: &[("dsw-ggz.toml", DSW_GGZ)],
+        new_providers: &["10000002"],
+    }
+    .write("credited");
+    let out = tarieven(&dir);
+    let lines = records(&out.join("tarieven.csv"));
+    assert!(!lines.iter().any(|l| l["kvk"] == "10000002"), "{lines:?}");
+    let without = records(&out.join("zonder_tarief.csv"));
+    assert_eq!(
+        row(&without, "10000002", None)["reden"],
+        "buiten de populatie, Wlz-declaraties per saldo -100.00 ≤ 0: geen groep te bepalen"
+    );
+}

@@ -13,26 +13,36 @@
 //! Costs use the tariff table: Σ a_zk·aantal·(max_tarief − e)·p + aantal·e·q for care
 //! prestaties, aantal·max_tarief·q for NHC/NIC and aantal·max_tarief for `volledig`.
 //! The RTP baseline pays the group's RTP on the care part and NHC/NIC at 100% when the
-//! model strips them, at the RTP when it does not.
+//! model strips them, at the RTP when it does not. A tariff is a percentage of the NZa
+//! maximum, so wherever the RTP is paid as a tariff (a prestatie without a policy, and the
+//! baseline the costs are compared with) it is bounded to 0-100%, like every policy
+//! percentage, even where `bovengrens` lets the RTP itself go up to 200%.
 //!
 //! Providers outside the population but with claims (new providers are usually excluded
-//! from the RTP's population) get tariffs too: from the RTP of the group their claims would
-//! put them in, as `classify` would place them. Their result is not computed, since the
-//! core has no position for them.
+//! from the RTP's population) get tariffs too: from the RTP of the group `classify` would
+//! put them in (the sector as `sector_bron` says, the cluster by the threshold). Their
+//! result at the tariffs is not computed, since the core has no position for them.
+//!
+//! `resultaatmarge`, which rules may name, is R ÷ O for every provider: R as the
+//! configuration defines it and O as the omzet criterion weighs it (`omzet_as_classified`),
+//! and unknown, so that no condition on it holds, without an O > 0. Every decision on a
+//! quotient (a condition, the conversation threshold) is made by multiplication.
 //!
 //! Pure: no IO, nothing printed.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::aggregate::{line_parts, main_sector, provider_figures};
 use crate::classify::is_intramural;
+use crate::config::{Config, OmzetBasis, Scaling, SectorSource};
 use crate::ingest::{KenmerkRow, Kenmerken};
-use crate::model::{Cluster, Component, Kvk, Sector, Tariff};
+use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff};
 use crate::pipeline::Run;
-use crate::policy::{Facts, Policy, Priced, ZORGKANTOREN};
+use crate::policy::{Exact, Facts, Policy, Priced, Quotient, ZORGKANTOREN};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
@@ -60,8 +70,10 @@ pub struct Outcome {
     pub resultaat: Decimal,
     /// R_t < 0, decided exactly.
     pub hardheid: bool,
-    /// R_t ÷ O (zero when O is zero).
-    pub marge: Decimal,
+    /// R_t ÷ O as shown; none when O ≤ 0.
+    pub marge: Option<Decimal>,
+    /// R_t ÷ O as its exact parts, for decisions: (R·D + W·effect) ÷ (O·D) when ρ = W/D.
+    pub marge_exact: Option<Quotient>,
 }
 
 /// One provider with a `kenmerken` row and a group RTP to start from.
@@ -72,6 +84,9 @@ pub struct Contracted {
     pub sector: Sector,
     pub cluster: Cluster,
     pub rtp: Decimal,
+    /// (R, O) of the reference year with O > 0, the `resultaatmarge` the rules saw; or
+    /// why it is not known.
+    pub resultaatmarge: Result<(Decimal, Decimal), String>,
     /// (zorgkantoor, aandeel), in the order of `policy::ZORGKANTOREN`.
     pub zorgkantoren: Vec<(String, Decimal)>,
     pub lines: Vec<TariffLine>,
@@ -125,24 +140,100 @@ struct Standing {
     sector: Sector,
     cluster: Cluster,
     rtp: Decimal,
-    marge: Decimal,
-    intramuraal: Decimal,
+    /// (R, O) with O > 0, or why the margin is not known.
+    marge: Result<(Decimal, Decimal), String>,
+    intramuraal: Option<Quotient>,
     provider: Option<usize>,
 }
 
-/// A provider outside the population with claims: the group its claims would put it in,
-/// as `classify` does (sector by claims, cluster by the threshold), and that group's RTP.
+/// R and O as a margin: known only when O > 0, since R ÷ O on no omzet (or a negative one)
+/// means nothing a threshold could be compared with.
+fn margin(r: Decimal, o: Decimal) -> Result<(Decimal, Decimal), String> {
+    if o > Decimal::ZERO {
+        Ok((r, o))
+    } else {
+        Err(format!("O = {o} ≤ 0"))
+    }
+}
+
+/// O, the provider's weight in the omzet criterion, as `classify` computes it under
+/// `config` (this mirrors it; a test holds the two equal on every provider of the sample):
+/// ρ = 1 (`schaling = declaraties`) or W ÷ D (`jaarverslag`), the Wlz revenue ρ·D (D or
+/// W), ρ·K rounded to the cent when ρ = W ÷ D, and O = B − ρ·K (`omzet_basis =
+/// bedrijfsopbrengsten`) or ρ·D − ρ·K (`wlz`), without the ρ·K when NHC/NIC are not
+/// stripped. None when ρ = W ÷ D cannot be formed (no W > 0, or D ≤ 0).
+pub fn omzet_as_classified(a: &Accounts, f: &ClaimFigures, config: &Config) -> Option<Decimal> {
+    let calc = &config.berekening;
+    let d = f.declaraties;
+    let rho = match (calc.schaling, a.opbrengsten_wlz) {
+        (Scaling::Declaraties, _) => Rho::One,
+        (Scaling::Jaarverslag, Some(w)) if w > Decimal::ZERO && d > Decimal::ZERO => Rho::Ratio {
+            wlz: w,
+            declared: d,
+        },
+        (Scaling::Jaarverslag, _) => return None,
+    };
+    let (wlz_revenue, scaled_capital) = match rho {
+        Rho::One => (d, f.kapitaal),
+        Rho::Ratio { wlz, declared } => (
+            wlz,
+            (wlz * f.kapitaal / declared)
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+        ),
+    };
+    let stripped = if calc.nhc_nic_strippen {
+        scaled_capital
+    } else {
+        Decimal::ZERO
+    };
+    Some(match calc.omzet_basis {
+        OmzetBasis::Bedrijfsopbrengsten => a.bedrijfsopbrengsten - stripped,
+        OmzetBasis::Wlz => wlz_revenue - stripped,
+    })
+}
+
+/// A provider outside the population with claims: the group `classify` would put it in
+/// (the sector as `sector_bron` says, the cluster by the threshold) and that group's RTP,
+/// and its margin R ÷ O with O as `classify` would compute it.
 fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
     let Some(claims) = run.data.claims.get(&kvk) else {
         return Err("buiten de populatie, zonder declaraties".into());
     };
     let c = &run.config;
+    let year = c.referentiejaar;
     let f = provider_figures(
         &claims.lines,
         &run.data.tariffs.by_code,
         &c.clustering.intramural_forms,
     );
-    let sector = main_sector(&f);
+    // The sector by the largest Σd and the cluster by Σd intramural ≥ t·D place a
+    // provider by the shares of its claims, which exist only for D > 0 (`classify` admits
+    // no one else): with net-credited claims VV's −100 would lose to GZ's 0 and any
+    // intramural amount would pass the threshold. No group, so no tariff.
+    if f.declaraties <= Decimal::ZERO {
+        return Err(format!(
+            "buiten de populatie, Wlz-declaraties per saldo {:.2} ≤ 0: geen groep te bepalen",
+            f.declaraties
+        ));
+    }
+    let accounts = run.data.accounts.get(&kvk);
+    // With the sector from the jaarverslag, a provider without one has no sector: it gets
+    // no tariff rather than one from a sector guessed from its claims.
+    let sector = match c.berekening.sector_bron {
+        SectorSource::Declaraties => main_sector(&f),
+        SectorSource::Jaarverslag => match accounts {
+            None => {
+                return Err(format!(
+                    "buiten de populatie, zonder jaarverslag over {year} om de sector uit te nemen (sector_bron = jaarverslag)"
+                ))
+            }
+            Some(a) => a.sector.ok_or_else(|| {
+                format!(
+                    "buiten de populatie, jaarverslag over {year} zonder sector (sector_bron = jaarverslag)"
+                )
+            })?,
+        },
+    };
     let cluster = if !c.clustering.clusters {
         Cluster::Alle
     } else if is_intramural(
@@ -160,25 +251,22 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
         .iter()
         .find(|g| g.sector == sector && g.cluster == cluster)
         .ok_or_else(|| format!("buiten de populatie; geen groep {sector}/{cluster} in deze run"))?;
-    // The margin from the jaarverslag, when there is one: R ÷ B.
-    let marge = run
-        .data
-        .accounts
-        .get(&kvk)
-        .filter(|a| a.bedrijfsopbrengsten > Decimal::ZERO)
-        .map(|a| crate::classify::result(a, c.berekening.resultaat) / a.bedrijfsopbrengsten)
-        .unwrap_or_default();
+    // The same R ÷ O as inside the population: not R ÷ B, which would make a threshold
+    // on `resultaatmarge` mean one thing for new providers and another for the rest.
+    let marge = match accounts {
+        None => Err(format!("no jaarverslag for {year}")),
+        Some(a) => match omzet_as_classified(a, &f, c) {
+            None => Err("ρ = W/D needs W > 0 and D > 0 (schaling = jaarverslag)".to_string()),
+            Some(o) => margin(crate::classify::result(a, c.berekening.resultaat), o),
+        },
+    };
     Ok(Standing {
         naam: run.data.names.get(&kvk).cloned().unwrap_or_default(),
         sector,
         cluster,
         rtp: group.result.rtp,
         marge,
-        intramuraal: if f.declaraties > Decimal::ZERO {
-            f.intramuraal / f.declaraties
-        } else {
-            Decimal::ZERO
-        },
+        intramuraal: Quotient::of(f.intramuraal, f.declaraties),
         provider: None,
     })
 }
@@ -219,7 +307,6 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
         let standing = match index.get(&kvk) {
             Some(&i) => {
                 let p = &run.providers[i];
-                let omzet = p.position.omzet;
                 Standing {
                     naam: p.naam.clone(),
                     sector: p.sector,
@@ -228,12 +315,8 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                         .group_of(i)
                         .map(|g| g.result.rtp)
                         .expect("every provider in the population is in a group"),
-                    marge: if omzet.is_zero() {
-                        Decimal::ZERO
-                    } else {
-                        p.position.resultaat / omzet
-                    },
-                    intramuraal: p.intramuraal_aandeel,
+                    marge: margin(p.position.resultaat, p.position.omzet),
+                    intramuraal: Quotient::of(p.claims.intramuraal, p.claims.declaraties),
                     provider: Some(i),
                 }
             }
@@ -247,7 +330,14 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             },
         };
         let rtp = standing.rtp;
-        let base_q = if stripped { Decimal::ONE } else { rtp };
+        // The RTP as a tariff: at most the NZa maximum (and never below 0).
+        let paid_rtp = rtp.clamp(Decimal::ZERO, Decimal::ONE);
+        let base_q = if stripped { Decimal::ONE } else { paid_rtp };
+        let resultaatmarge = standing
+            .marge
+            .as_ref()
+            .ok()
+            .and_then(|&(r, o)| Quotient::of(r, o));
         let mut lines = Vec::new();
         // Σ_zk a·Σ_c (p·s_max + (q − 1)·k): the care and capital revenue at the tariffs,
         // against what the core's S (and K) hold.
@@ -255,8 +345,8 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
         for row in rows {
             let facts = Facts {
                 kenmerken: &row.values,
-                resultaatmarge: standing.marge,
-                intramuraal_aandeel: standing.intramuraal,
+                resultaatmarge: resultaatmarge.clone(),
+                intramuraal_aandeel: standing.intramuraal.clone(),
                 rtp,
             };
             for (code, sums) in &run.data.claims[&kvk].lines {
@@ -291,7 +381,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                     component: t.component,
                     aantal: n,
                     kosten_beleid: cost(n, t, pct, q),
-                    kosten_rtp: cost(n, t, rtp, base_q),
+                    kosten_rtp: cost(n, t, paid_rtp, base_q),
                     beleid: policy.map(|x| x.bestand.clone()),
                     priced,
                 });
@@ -308,15 +398,27 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                 }
             };
             let omzet = p.position.omzet;
+            // R_t ÷ O exactly: (R + effect) ÷ O, or with ρ = W/D, R_t·D = R·D + W·effect
+            // over O·D. Products of three amounts, so in exact integers, not Decimal.
+            let (numerator, denominator) = match p.position.rho {
+                Rho::One => (
+                    Exact::from(r).plus(&Exact::from(effect)),
+                    Exact::from(omzet),
+                ),
+                Rho::Ratio { wlz, declared } => (
+                    Exact::from(r)
+                        .times(&declared.into())
+                        .plus(&Exact::from(wlz).times(&effect.into())),
+                    Exact::from(omzet).times(&declared.into()),
+                ),
+            };
+            let marge_exact = Quotient::new(numerator, denominator);
             Outcome {
                 provider: i,
                 resultaat,
                 hardheid: scaled < Decimal::ZERO,
-                marge: if omzet.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    resultaat / omzet
-                },
+                marge: marge_exact.as_ref().map(|_| resultaat / omzet),
+                marge_exact,
             }
         });
         contracted.push(Contracted {
@@ -325,6 +427,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             sector: standing.sector,
             cluster: standing.cluster,
             rtp,
+            resultaatmarge: standing.marge,
             zorgkantoren: rows
                 .iter()
                 .map(|r| (r.zorgkantoor.clone(), r.aandeel))
@@ -371,21 +474,25 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                 cost.rtp += l.kosten_rtp;
             }
             // A policy lists the provider when it pays one of its prestaties and the
-            // provider's margin at its tariffs is above the policy's threshold.
+            // provider's margin at its tariffs is above the policy's threshold: R_t > g·O,
+            // decided on the margin's exact parts, not on a rounded R_t ÷ O.
             let Some(outcome) = &c.outcome else { continue };
+            let Some(exact) = &outcome.marge_exact else {
+                continue;
+            };
             for x in policies.iter().filter(|x| &x.zorgkantoor == zk) {
                 let pays = c
                     .lines
                     .iter()
                     .any(|l| &l.zorgkantoor == zk && l.beleid.as_deref() == Some(&x.bestand));
-                if let Some(drempel) = x.gesprek_boven {
-                    if pays && outcome.marge > drempel {
+                if let (Some(drempel), Some(marge)) = (x.gesprek_boven, outcome.marge) {
+                    if pays && exact.cmp_to(drempel) == Ordering::Greater {
                         conversations.push(Conversation {
                             zorgkantoor: zk.clone(),
                             bestand: x.bestand.clone(),
                             kvk: c.kvk,
                             naam: c.naam.clone(),
-                            marge: outcome.marge,
+                            marge,
                             drempel,
                         });
                     }
@@ -403,19 +510,78 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
 }
 
 /// A prestatie of a sector the zorgkantoor has no policy for: the group's RTP on the care
-/// part, capital as the model pays it.
+/// part, capital as the model pays it. The RTP may be above 100% (`bovengrens` up to 200);
+/// as a tariff it is bounded to 0-100% like every policy percentage, and the line says so.
 fn baseline(t: &Tariff, rtp: Decimal, stripped: bool) -> Priced {
-    let shown = crate::policy::pct(rtp);
-    let (percentage, step) = match t.component {
-        Component::Zorg => (rtp, format!("geen beleid: rtp {shown}%")),
-        Component::Nhc | Component::Nic if stripped => {
-            (Decimal::ONE, "geen beleid: kapitaal 100%".to_string())
+    let from_rtp = || {
+        let mut steps = vec![format!("geen beleid: rtp {}%", crate::policy::pct(rtp))];
+        let paid = rtp.clamp(Decimal::ZERO, Decimal::ONE);
+        if paid > rtp {
+            steps.push("ondergrens 0%".to_string());
+        } else if paid < rtp {
+            steps.push("bovengrens 100%".to_string());
         }
-        Component::Nhc | Component::Nic => (rtp, format!("geen beleid: rtp {shown}%")),
-        Component::Volledig => (Decimal::ONE, "volledig 100%".to_string()),
+        (paid, steps)
     };
-    Priced {
-        percentage,
-        steps: vec![step],
+    let (percentage, steps) = match t.component {
+        Component::Zorg => from_rtp(),
+        Component::Nhc | Component::Nic if stripped => {
+            (Decimal::ONE, vec!["geen beleid: kapitaal 100%".to_string()])
+        }
+        Component::Nhc | Component::Nic => from_rtp(),
+        Component::Volledig => (Decimal::ONE, vec!["volledig 100%".to_string()]),
+    };
+    Priced { percentage, steps }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sample run under the sample configuration with `overlay` (TOML) laid over it.
+    fn sample(overlay: &str) -> Run {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let path = root.join("data/voorbeeld/richttarief.toml");
+        let base = crate::config::parse_file(&path).unwrap();
+        let top = crate::config::parse_text(overlay).unwrap();
+        let config = crate::config::resolve(&[&base, &top], &root.join("data/voorbeeld")).unwrap();
+        crate::pipeline::run(&config, &crate::pipeline::Quiet).unwrap()
+    }
+
+    #[test]
+    fn omzet_as_classified_is_the_o_classify_computed_for_every_provider() {
+        // classify computes O once for the population; outside it, `omzet_as_classified`
+        // must give the same O for the same accounts and claims under every setting that
+        // shapes it, or a margin would mean one thing inside the population and another
+        // outside.
+        // (overlay, whether O differs from B for most providers there)
+        for (overlay, moves_o) in [
+            ("", true),
+            ("[berekening]\nomzet_basis = \"wlz\"\n", true),
+            ("[berekening]\nschaling = \"jaarverslag\"\n", true),
+            (
+                "[berekening]\nschaling = \"jaarverslag\"\nomzet_basis = \"wlz\"\n",
+                true,
+            ),
+            (
+                "[berekening]\nnhc_nic_strippen = false\nschaling = \"jaarverslag\"\n",
+                false,
+            ),
+        ] {
+            let run = sample(overlay);
+            assert!(run.providers.len() > 50, "{overlay}");
+            let mut differ_from_b = 0;
+            for p in &run.providers {
+                let o = omzet_as_classified(&p.accounts, &p.claims, &run.config);
+                assert_eq!(o, Some(p.position.omzet), "{overlay}: KvK {}", p.kvk);
+                if p.position.omzet != p.accounts.bedrijfsopbrengsten {
+                    differ_from_b += 1;
+                }
+            }
+            // Not a comparison of B with B: stripping or the Wlz base moves most O away.
+            if moves_o {
+                assert!(differ_from_b > 10, "{overlay}: {differ_from_b}");
+            }
+        }
     }
 }

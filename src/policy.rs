@@ -16,13 +16,22 @@
 //! NHC/NIC prestaties are paid at the policy's `kapitaal` percentage (100% by default) and
 //! `volledig` prestaties at 100%: the percentage works on the care part, as in the core.
 //!
+//! The run's figures a condition may name (`resultaatmarge` R ÷ O, `intramuraal_aandeel`)
+//! are quotients; they are held as their two exact parts (`Quotient`) and a condition is
+//! decided by multiplication (n ÷ d > v as n > v·d), never on a quotient rounded to 28
+//! digits. A figure that is not known (no O > 0) satisfies no condition, as an absent
+//! characteristic does.
+//!
 //! Validation collects every problem of every file, each naming the file and the rule.
 //! Pure apart from reading the policy files: nothing printed, no clock.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use std::cmp::Ordering;
+
 use anyhow::{bail, Context, Result};
+use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -143,7 +152,10 @@ pub const KENMERKEN: &[(&str, Kind, &str)] = &[
 
 /// Figures of the run a condition may use besides the characteristics.
 pub const FIGURES: &[(&str, &str)] = &[
-    ("resultaatmarge", "R ÷ O in the reference year"),
+    (
+        "resultaatmarge",
+        "R ÷ O in the reference year, O as the omzet criterion computes it",
+    ),
     (
         "intramuraal_aandeel",
         "intramural share a of the declarations",
@@ -715,12 +727,104 @@ pub enum Value {
     Number(Decimal),
 }
 
+/// A decimal as an exact integer over a power of ten: mantissa ÷ 10^scale. Sums and
+/// products of amounts stay exact however large they grow, where rust_decimal's 96 bits
+/// would round or overflow.
+#[derive(Debug, Clone)]
+pub struct Exact {
+    mantissa: BigInt,
+    scale: u32,
+}
+
+impl From<Decimal> for Exact {
+    fn from(d: Decimal) -> Exact {
+        Exact {
+            mantissa: BigInt::from(d.mantissa()),
+            scale: d.scale(),
+        }
+    }
+}
+
+impl Exact {
+    /// The mantissa over 10^scale, for a scale at least this one's.
+    fn at(&self, scale: u32) -> BigInt {
+        &self.mantissa * BigInt::from(10u8).pow(scale - self.scale)
+    }
+
+    pub fn plus(&self, other: &Exact) -> Exact {
+        let scale = self.scale.max(other.scale);
+        Exact {
+            mantissa: self.at(scale) + other.at(scale),
+            scale,
+        }
+    }
+
+    pub fn times(&self, other: &Exact) -> Exact {
+        Exact {
+            mantissa: &self.mantissa * &other.mantissa,
+            scale: self.scale + other.scale,
+        }
+    }
+}
+
+impl Ord for Exact {
+    fn cmp(&self, other: &Exact) -> Ordering {
+        let scale = self.scale.max(other.scale);
+        self.at(scale).cmp(&other.at(scale))
+    }
+}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Exact) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Equal in value: 1.0 equals 1.00.
+impl PartialEq for Exact {
+    fn eq(&self, other: &Exact) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Exact {}
+
+/// A figure n ÷ d with d > 0, kept as its exact parts so that comparing it with a threshold
+/// is a multiplication: n ÷ d > v exactly when n > v·d. A quotient rounded to 28 digits can
+/// equal a threshold it is above (1 ÷ 30 against 0.0333…3), which would flip a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quotient {
+    numerator: Exact,
+    denominator: Exact,
+}
+
+impl Quotient {
+    /// n ÷ d; none unless d > 0 (a margin on no omzet, a share of no claims is not known).
+    pub fn new(numerator: Exact, denominator: Exact) -> Option<Quotient> {
+        (denominator > Exact::from(Decimal::ZERO)).then_some(Quotient {
+            numerator,
+            denominator,
+        })
+    }
+
+    pub fn of(numerator: Decimal, denominator: Decimal) -> Option<Quotient> {
+        Quotient::new(numerator.into(), denominator.into())
+    }
+
+    /// How n ÷ d compares with `v`, decided as n against v·d (d > 0).
+    pub fn cmp_to(&self, v: Decimal) -> Ordering {
+        self.numerator.cmp(&Exact::from(v).times(&self.denominator))
+    }
+}
+
 /// What the rules may look at for one provider under one zorgkantoor.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
     pub kenmerken: &'a BTreeMap<&'static str, Value>,
-    pub resultaatmarge: Decimal,
-    pub intramuraal_aandeel: Decimal,
+    /// R ÷ O of the reference year; none when O ≤ 0 or O cannot be computed.
+    pub resultaatmarge: Option<Quotient>,
+    /// Σd intramural ÷ D; none when D ≤ 0.
+    pub intramuraal_aandeel: Option<Quotient>,
     /// The RTP of the provider's group, a fraction.
     pub rtp: Decimal,
 }
@@ -741,21 +845,28 @@ impl Facts<'_> {
         match c {
             Condition::Flag(name, want) => self.flag(name) == *want,
             Condition::Compare(subject, cmp, v) => {
-                let x = match subject {
+                // Fractions and percentages compare in the unit the policy wrote: a
+                // fraction kenmerk or figure against a fraction. A figure is compared by
+                // its exact parts; an unknown one satisfies nothing.
+                let order = match subject {
                     Subject::Kenmerk(n) => match self.number(n) {
-                        Some(x) => x,
+                        Some(x) => x.cmp(v),
                         None => return false,
                     },
-                    Subject::Resultaatmarge => self.resultaatmarge,
-                    Subject::IntramuraalAandeel => self.intramuraal_aandeel,
+                    Subject::Resultaatmarge => match &self.resultaatmarge {
+                        Some(q) => q.cmp_to(*v),
+                        None => return false,
+                    },
+                    Subject::IntramuraalAandeel => match &self.intramuraal_aandeel {
+                        Some(q) => q.cmp_to(*v),
+                        None => return false,
+                    },
                 };
-                // Fractions and percentages compare in the unit the policy wrote: a
-                // fraction kenmerk or figure against a fraction.
                 match cmp {
-                    Cmp::AtLeast => x >= *v,
-                    Cmp::AtMost => x <= *v,
-                    Cmp::Above => x > *v,
-                    Cmp::Below => x < *v,
+                    Cmp::AtLeast => order != Ordering::Less,
+                    Cmp::AtMost => order != Ordering::Greater,
+                    Cmp::Above => order == Ordering::Greater,
+                    Cmp::Below => order == Ordering::Less,
                 }
             }
         }
@@ -967,8 +1078,8 @@ mod tests {
         let kenmerken = facts(pairs);
         let f = Facts {
             kenmerken: &kenmerken,
-            resultaatmarge: Decimal::ZERO,
-            intramuraal_aandeel: Decimal::ZERO,
+            resultaatmarge: None,
+            intramuraal_aandeel: None,
             rtp: d(rtp) / Decimal::ONE_HUNDRED,
         };
         let t = &tariffs()[code];
@@ -1413,8 +1524,8 @@ mod tests {
         let kenmerken = facts(&[("nieuwe_aanbieder", "ja")]);
         let f = Facts {
             kenmerken: &kenmerken,
-            resultaatmarge: Decimal::ZERO,
-            intramuraal_aandeel: Decimal::ZERO,
+            resultaatmarge: None,
+            intramuraal_aandeel: None,
             rtp: d("0.96"),
         };
         let e = p.price("V5VV", &tariffs()["V5VV"], &f).unwrap_err();
@@ -1566,6 +1677,83 @@ mod tests {
                 d("94.3"),
                 "{f}"
             );
+        }
+    }
+
+    #[test]
+    fn a_quotient_is_compared_by_its_exact_parts() {
+        // 1 ÷ 30 rounds to 0.0333333333333333333333333333 at 28 decimals, the threshold
+        // itself; exactly, 1 > 0.0333333333333333333333333333 × 30 = 0.999…9 (27 nines).
+        let third = d("0.0333333333333333333333333333");
+        assert_eq!(d("1") / d("30"), third, "the rounded quotient ties");
+        let q = Quotient::of(d("1"), d("30")).unwrap();
+        assert_eq!(q.cmp_to(third), Ordering::Greater);
+        // On the threshold exactly: 150 ÷ 3000 = 0.05; one cent more is above it.
+        assert_eq!(
+            Quotient::of(d("150.00"), d("3000"))
+                .unwrap()
+                .cmp_to(d("0.05")),
+            Ordering::Equal
+        );
+        assert_eq!(
+            Quotient::of(d("150.01"), d("3000"))
+                .unwrap()
+                .cmp_to(d("0.05")),
+            Ordering::Greater
+        );
+        // v·d beyond rust_decimal's 96 bits: MAX ÷ MAX = 1, and 1 − 10^-28 is below it.
+        let max = Decimal::MAX;
+        let q = Quotient::of(max, max).unwrap();
+        assert_eq!(q.cmp_to(Decimal::ONE), Ordering::Equal);
+        assert_eq!(
+            q.cmp_to(d("0.9999999999999999999999999999")),
+            Ordering::Greater
+        );
+        // (−1) ÷ 3 against −0.3333333333333333333333333333: below it.
+        assert_eq!(
+            Quotient::of(d("-1"), d("3"))
+                .unwrap()
+                .cmp_to(d("-0.3333333333333333333333333333")),
+            Ordering::Less
+        );
+        // No quotient on a denominator ≤ 0.
+        assert!(Quotient::of(d("1"), Decimal::ZERO).is_none());
+        assert!(Quotient::of(d("1"), d("-3")).is_none());
+        assert_eq!(Exact::from(d("1.0")), Exact::from(d("1.00")));
+    }
+
+    #[test]
+    fn conditions_on_figures_are_exact_and_an_unknown_figure_satisfies_none() {
+        let kenmerken = BTreeMap::new();
+        let with = |marge: Option<Quotient>, aandeel: Option<Quotient>| Facts {
+            kenmerken: &kenmerken,
+            resultaatmarge: marge,
+            intramuraal_aandeel: aandeel,
+            rtp: d("0.96"),
+        };
+        let above = |s, v: &str| Condition::Compare(s, Cmp::Above, d(v));
+        let below = |s, v: &str| Condition::Compare(s, Cmp::Below, d(v));
+        let at_most = |s, v: &str| Condition::Compare(s, Cmp::AtMost, d(v));
+        let f = with(
+            Quotient::of(d("100"), d("3000")),
+            Quotient::of(d("100"), d("300")),
+        );
+        let m = Subject::Resultaatmarge;
+        let a = Subject::IntramuraalAandeel;
+        assert!(f.holds(&above(m, "0.0333333333333333333333333333")));
+        assert!(!f.holds(&at_most(m, "0.0333333333333333333333333333")));
+        assert!(f.holds(&above(a, "0.3333333333333333333333333333")));
+        assert!(f.holds(&below(a, "0.3333333333333333333333333334")));
+        // Unknown: neither above nor below anything, not even a margin of 0.
+        let unknown = with(None, None);
+        for c in [
+            above(m, "-1"),
+            below(m, "1"),
+            at_most(m, "0"),
+            above(a, "0"),
+            below(a, "1"),
+        ] {
+            assert!(!unknown.holds(&c), "{c:?}");
         }
     }
 }

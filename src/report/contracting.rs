@@ -126,7 +126,7 @@ pub fn result_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
                         money(p.position.resultaat),
                         money(p.position.result_at(c.rtp)),
                         money(o.resultaat),
-                        percent(o.marge, 2),
+                        o.marge.map_or(String::new(), |m| percent(m, 2)),
                         yes_no(o.hardheid).to_string(),
                     ]);
                 }
@@ -290,6 +290,22 @@ pub fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
         c.cluster,
         rtp(run, c.rtp)
     );
+    // The margin the rules' conditions saw, with its parts, so a reader can redo it.
+    let b = &run.config.berekening;
+    out += &match &c.resultaatmarge {
+        Ok((r, o)) => format!(
+            "  resultaatmarge {}% (R {} ÷ O {}), O as the omzet criterion weighs it (omzet_basis = {}, nhc_nic_strippen = {}, schaling = {})\n",
+            percent(r / o, 2),
+            money(*r),
+            money(*o),
+            super::text::word(&b.omzet_basis),
+            b.nhc_nic_strippen,
+            super::text::word(&b.schaling),
+        ),
+        Err(why) => format!(
+            "  resultaatmarge not known ({why}): no condition on it holds\n"
+        ),
+    };
     for (zk, aandeel) in &c.zorgkantoren {
         out += &format!(
             "  {zk} (buys {}% of its claims):\n",
@@ -309,10 +325,13 @@ pub fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
         Some(o) => {
             let p = &run.providers[o.provider];
             out += &format!(
-                "  result at these tariffs: {} (at the RTP: {}), margin {}%{}\n",
+                "  result at these tariffs: {} (at the RTP: {}), {}{}\n",
                 money(o.resultaat),
                 money(p.position.result_at(c.rtp)),
-                percent(o.marge, 2),
+                o.marge.map_or("no margin (O ≤ 0)".to_string(), |m| format!(
+                    "margin {}%",
+                    percent(m, 2)
+                )),
                 if o.hardheid {
                     "; below 0: a case for the hardship clause"
                 } else {

@@ -169,7 +169,7 @@ pub fn lowest_passing(run: &Run, group: &Group) -> Option<Decimal> {
 }
 
 /// A configuration value as the TOML file spells it.
-fn word<T: serde::Serialize>(value: &T) -> String {
+pub(super) fn word<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         other => format!("{other:?}"),

@@ -4,3 +4,6 @@ mod common;
 
 /// Formats, golden outputs, bad input and every command, as first written.
 mod cli;
+
+/// `tarieven` on hand-made providers: bounds, margins, exact thresholds, sector_bron.
+mod tarieven;

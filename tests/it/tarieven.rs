@@ -1,0 +1,478 @@
+//! `tarieven` on small hand-made data sets whose every figure is worked out in the tests'
+//! comments: tariffs bounded to 0-100% when no policy pays them, one `resultaatmarge`
+//! (R ÷ O) for providers inside and outside the population, exact threshold decisions,
+//! and the sector of providers outside the population under `sector_bron`.
+
+#[allow(unused_imports)]
+use crate::common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every tariff is €100 a unit (NHC €10), with no embedded capital, so a hand calculation
+/// stays short.
+const TARIEVEN: &str = "\
+jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid
+2024,V1,verblijf VV per dag,VV,intramuraal,zorg,100.00,
+2024,H1,begeleiding VV per uur,VV,mpt,zorg,100.00,
+2024,N1,NHC VV per dag,VV,intramuraal,nhc,10.00,
+2024,G1,begeleiding GZ per uur,GZ,mpt,zorg,100.00,
+2024,GI,verblijf GZ per dag,GZ,intramuraal,zorg,100.00,
+";
+
+const JAARVERSLAGEN_HEADER: &str = "kvk,naam,boekjaar,bedrijfsopbrengsten,opbrengsten_wlz,bedrijfslasten,financiele_baten,financiele_lasten,sector\n";
+const DECLARATIES_HEADER: &str = "kvk,jaar,prestatiecode,aantal,bedrag\n";
+
+/// A policy that changes nothing for the providers of these tests, for runs whose point is
+/// what happens without a policy (the policy list may not be empty).
+const DSW_GGZ: &str = "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 90\n";
+
+/// A scratch folder with a data set: `model`, the extra configuration tables (before
+/// `[beleid]`), jaarverslagen rows, claims rows, kenmerken (with header), the policies by
+/// file name, and the KvK numbers excluded as new providers.
+struct Set<'a> {
+    model: &'a str,
+    tables: &'a str,
+    jaarverslagen: &'a str,
+    declaraties: &'a str,
+    kenmerken: &'a str,
+    policies: &'a [(&'a str, &'a str)],
+    new_providers: &'a [&'a str],
+}
+
+impl Set<'_> {
+    fn write(&self, name: &str) -> PathBuf {
+        let dir = scratch(name);
+        std::fs::write(dir.join("tarieven.csv"), TARIEVEN).unwrap();
+        std::fs::write(
+            dir.join("jaarverslagen.csv"),
+            format!("{JAARVERSLAGEN_HEADER}{}", self.jaarverslagen),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("declaraties.csv"),
+            format!("{DECLARATIES_HEADER}{}", self.declaraties),
+        )
+        .unwrap();
+        std::fs::write(dir.join("kenmerken.csv"), self.kenmerken).unwrap();
+        std::fs::create_dir_all(dir.join("beleid")).unwrap();
+        for (file, text) in self.policies {
+            std::fs::write(dir.join("beleid").join(file), text).unwrap();
+        }
+        let excluded: Vec<String> = self
+            .new_providers
+            .iter()
+            .map(|k| format!("{{ kvk = \"{k}\", reden = \"nieuwe aanbieder\" }}"))
+            .collect();
+        let config = format!(
+            "model = \"{}\"\nreferentiejaar = 2024\n\n[invoer]\njaarverslagen = \"jaarverslagen.csv\"\ndeclaraties = [\"declaraties.csv\"]\ntarieven = \"tarieven.csv\"\nkenmerken = \"kenmerken.csv\"\n\n{}\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n\n[uitsluiting]\nkvk = [{}]\n",
+            self.model,
+            self.tables,
+            excluded.join(", ")
+        );
+        std::fs::write(dir.join("richttarief.toml"), config).unwrap();
+        dir
+    }
+}
+
+fn tarieven(dir: &Path) -> PathBuf {
+    let out = dir.join("uit");
+    richttarief(
+        &[
+            "tarieven",
+            "--config",
+            dir.join("richttarief.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        &root(),
+    )
+    .expect_code(0);
+    out
+}
+
+fn explain(dir: &Path, kvk: &str) -> String {
+    let run = richttarief(
+        &[
+            "explain",
+            "--config",
+            dir.join("richttarief.toml").to_str().unwrap(),
+            "--kvk",
+            kvk,
+        ],
+        &[],
+        &root(),
+    );
+    run.expect_code(0);
+    run.stdout()
+}
+
+fn records(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The one row of `rows` with `kvk` (and `code` as prestatiecode, when given).
+fn row<'a>(
+    rows: &'a [BTreeMap<String, String>],
+    kvk: &str,
+    code: Option<&str>,
+) -> &'a BTreeMap<String, String> {
+    let found: Vec<_> = rows
+        .iter()
+        .filter(|r| r["kvk"] == kvk && code.is_none_or(|c| r["prestatiecode"] == c))
+        .collect();
+    assert_eq!(found.len(), 1, "{kvk} {code:?} in {rows:?}");
+    found[0]
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. No policy: the group's RTP, bounded to 0-100%.
+
+#[test]
+fn a_prestatie_without_a_policy_is_paid_at_most_100_percent_when_the_rtp_is_above() {
+    // One provider, VV intramural: V1 100 days × €100 paid at 100% (S = S_max = 10000),
+    // N1 100 × €10 (K = 1000); B = 11000, L = 12000, so R = −1000. With bovengrens = 120:
+    // - zn-2027 (NHC/NIC stripped): R(r) = −1000 + 10000·r − 10000 ≥ 0 from r = 1.1:
+    //   RTP 110.0.
+    // - hof-2024 (not stripped): R(r) = −1000 + 11000·r − 11000 ≥ 0 from r = 1.0909…:
+    //   RTP 109.1 (rounded up to the grid).
+    // VGZ has no VV policy, so each prestatie is paid the RTP, bounded to 100%: the care
+    // part at 100%, NHC at 100% (stripped: the capital percentage; not stripped: the RTP,
+    // bounded). The result at those tariffs is R + 1.00·10000 − 10000 (+ (1.00 − 1)·1000)
+    // = −1000: below 0, a hardship case, where R(RTP) is ≥ 0.
+    for (model, rtp, rtp_step, nhc_step) in [
+        ("zn-2027", "110.0", "110", "geen beleid: kapitaal 100%"),
+        (
+            "hof-2024",
+            "109.1",
+            "109.1",
+            "geen beleid: rtp 109.1%; bovengrens 100%",
+        ),
+    ] {
+        let dir = Set {
+            model,
+            tables: "[berekening]\nbovengrens = 120\n",
+            jaarverslagen: "10000001,Verlies BV,2024,11000.00,11000.00,12000.00,0.00,0.00,VV\n",
+            declaraties: "10000001,2024,V1,100,10000.00\n10000001,2024,N1,100,1000.00\n",
+            kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n",
+            policies: &[("dsw-ggz.toml", DSW_GGZ)],
+            new_providers: &[],
+        }
+        .write(&format!("bounded-{model}"));
+        let out = tarieven(&dir);
+        let lines = records(&out.join("tarieven.csv"));
+        let v1 = row(&lines, "10000001", Some("V1"));
+        assert_eq!(v1["percentage"], "100.00", "{model}: {v1:?}");
+        assert_eq!(
+            v1["regels"],
+            format!("geen beleid: rtp {rtp_step}%; bovengrens 100%"),
+            "{model}"
+        );
+        // 100 × €100 × 100%; the RTP baseline cannot pay more than the maximum tariff either.
+        assert_eq!(v1["kosten_beleid"], "10000.00", "{model}");
+        assert_eq!(v1["kosten_rtp"], "10000.00", "{model}");
+        let n1 = row(&lines, "10000001", Some("N1"));
+        assert_eq!(n1["percentage"], "100.00", "{model}: {n1:?}");
+        assert_eq!(n1["regels"], nhc_step, "{model}");
+        assert_eq!(n1["kosten_rtp"], "1000.00", "{model}");
+        let results = records(&out.join("resultaten.csv"));
+        let r = row(&results, "10000001", None);
+        assert_eq!(r["rtp"], rtp, "{model}");
+        assert_eq!(r["resultaat"], "-1000.00", "{model}");
+        assert_eq!(r["resultaat_bij_tarief"], "-1000.00", "{model}: {r:?}");
+        assert_eq!(r["hardheidsclausule"], "ja", "{model}");
+        let hardship = records(&out.join("hardheidsclausule.csv"));
+        assert_eq!(hardship.len(), 1, "{model}");
+        let costs = records(&out.join("kosten.csv"));
+        assert_eq!(costs.len(), 1, "{model}");
+        assert_eq!(
+            (
+                costs[0]["kosten_beleid"].as_str(),
+                costs[0]["kosten_rtp"].as_str()
+            ),
+            ("11000.00", "11000.00"),
+            "{model}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. resultaatmarge is R ÷ O for every provider.
+
+#[test]
+fn resultaatmarge_of_a_provider_outside_the_population_is_r_over_o_as_classify_computes_o() {
+    // P (10000001) is the population: V1 100 × €96 (S 9600, S_max 10000), N1 100 × €10
+    // (K 1000), D = 10600; B 12000, W 10600, L 12100: R = −100. R(r) = −100 + 10000·r −
+    // 9600 ≥ 0 from r = 0.97: RTP 97.0 (ρ = W/D = 1 under schaling = jaarverslag too).
+    // X (10000002) is a new provider, outside the population, with the same claims and
+    // B 20000, W 5300, L 19100: R = 900, R ÷ B = 4.5%. Its O, as classify computes it:
+    // - omzet_basis = bedrijfsopbrengsten: O = B − K = 19000, R ÷ O = 4.74 %;
+    // - omzet_basis = wlz: O = D − K = 9600, R ÷ O = 9.375 %;
+    // - omzet_basis = wlz, schaling = jaarverslag: ρ = W/D = 0.5, ρ·K = 500,
+    //   O = W − ρ·K = 4800, R ÷ O = 18.75 %.
+    // VGZ takes 1 point off from a threshold between R ÷ B and R ÷ O, so X gets 96% only
+    // when its margin is R ÷ O as classify computes O; P's margin is negative: 97%.
+    for (name, tables, threshold, shown) in [
+        (
+            "bedrijfsopbrengsten",
+            "",
+            "0.046",
+            "4.74% (R 900.00 ÷ O 19000.00)",
+        ),
+        (
+            "wlz",
+            "[berekening]\nomzet_basis = \"wlz\"\n",
+            "0.09",
+            "9.38% (R 900.00 ÷ O 9600.00)",
+        ),
+        (
+            "wlz-rho",
+            "[berekening]\nomzet_basis = \"wlz\"\nschaling = \"jaarverslag\"\n",
+            "0.18",
+            "18.75% (R 900.00 ÷ O 4800.00)",
+        ),
+    ] {
+        let policy = format!(
+            "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"hoog-resultaat\"\nbron = \"VGZ, test\"\nmin = 1\nals = {{ resultaatmarge = {{ minimaal = {threshold} }} }}\n"
+        );
+        let dir = Set {
+            model: "zn-2027",
+            tables,
+            jaarverslagen: "10000001,Populatie BV,2024,12000.00,10600.00,12100.00,0.00,0.00,VV\n10000002,Nieuw BV,2024,20000.00,5300.00,19100.00,0.00,0.00,VV\n",
+            declaraties: "10000001,2024,V1,100,9600.00\n10000001,2024,N1,100,1000.00\n10000002,2024,V1,100,9600.00\n10000002,2024,N1,100,1000.00\n",
+            kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000002,VGZ\n",
+            policies: &[("vgz-vv.toml", &policy)],
+            new_providers: &["10000002"],
+        }
+        .write(&format!("marge-{name}"));
+        let out = tarieven(&dir);
+        let lines = records(&out.join("tarieven.csv"));
+        let x = row(&lines, "10000002", Some("V1"));
+        assert_eq!(x["percentage"], "96.00", "{name}: {x:?}");
+        assert_eq!(x["regels"], "basis rtp 97%; hoog-resultaat -1", "{name}");
+        let p = row(&lines, "10000001", Some("V1"));
+        assert_eq!(p["percentage"], "97.00", "{name}: {p:?}");
+        // explain shows the margin the rules saw and how O was made.
+        let text = explain(&dir, "10000002");
+        assert!(
+            text.contains(&format!("resultaatmarge {shown}")),
+            "{name}: {text}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Thresholds on quotients are decided by multiplication.
+
+#[test]
+fn the_conversation_list_is_decided_exactly_not_on_a_rounded_margin() {
+    // Three VV providers, each V1 100 × €100 paid at 100% (S = S_max = 10000, K = 0), B =
+    // 3000, so O = 3000. Both policies pay 100%, so the result at the tariffs is R itself.
+    // - Q1 (VGZ, threshold 0.0333333333333333333333333333, 28 decimals): R = 100. R ÷ O =
+    //   1/30 = 0.0333… rounds to the threshold itself at 28 decimals, but exactly
+    //   100 > 0.0333333333333333333333333333 × 3000 = 99.9999999999999999999999999: listed.
+    // - Q2 (CZ, threshold 0.05): R = 150.00 = 0.05 × 3000 exactly: not listed.
+    // - Q3 (CZ, threshold 0.05): R = 150.01, one cent more: listed.
+    let vgz = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = \"0.0333333333333333333333333333\"\n[basis]\npercentage = 100\n";
+    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
+    let dir = Set {
+        model: "zn-2027",
+        tables: "",
+        jaarverslagen: "10000001,Q1,2024,3000.00,,2900.00,0.00,0.00,VV\n10000002,Q2,2024,3000.00,,2850.00,0.00,0.00,VV\n10000003,Q3,2024,3000.00,,2849.99,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,100,10000.00\n10000002,2024,V1,100,10000.00\n10000003,2024,V1,100,10000.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000002,CZ\n10000003,CZ\n",
+        policies: &[("vgz-vv.toml", vgz), ("cz-vv.toml", cz)],
+        new_providers: &[],
+    }
+    .write("gesprek");
+    let out = tarieven(&dir);
+    let listed: Vec<(String, String)> = records(&out.join("gesprek.csv"))
+        .into_iter()
+        .map(|r| (r["kvk"].clone(), r["zorgkantoor"].clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("10000001".to_string(), "VGZ".to_string()),
+            ("10000003".to_string(), "CZ".to_string())
+        ]
+    );
+    let results = records(&out.join("resultaten.csv"));
+    assert_eq!(
+        row(&results, "10000002", None)["resultaat_bij_tarief"],
+        "150.00"
+    );
+    assert_eq!(row(&results, "10000002", None)["marge_bij_tarief"], "5.00");
+}
+
+#[test]
+fn the_conversation_threshold_with_rho_weighs_the_result_at_the_tariffs() {
+    // schaling = jaarverslag: two VV providers, V1 100 × €96 (S 9600, S_max 10000, K 0),
+    // W 4800, so ρ = W/D = 0.5; B = 3000 = O. CZ pays 100%: effect = 10000 − 9600 = 400,
+    // R_t = R + 0.5·400 = R + 200, listed when R_t > 0.05·3000 = 150.
+    // - S1: L 3050, R = −50, R_t = 150 exactly: not listed.
+    // - S2: L 3049.99, R = −49.99, R_t = 150.01: listed.
+    // (R alone, −50 ÷ 3000, lists neither; R_t·D ÷ O, without D in the denominator,
+    // lists both.)
+    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
+    let dir = Set {
+        model: "zn-2027",
+        tables: "[berekening]\nschaling = \"jaarverslag\"\n",
+        jaarverslagen: "10000001,S1,2024,3000.00,4800.00,3050.00,0.00,0.00,VV\n10000002,S2,2024,3000.00,4800.00,3049.99,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,100,9600.00\n10000002,2024,V1,100,9600.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,CZ\n10000002,CZ\n",
+        policies: &[("cz-vv.toml", cz)],
+        new_providers: &[],
+    }
+    .write("gesprek-rho");
+    let out = tarieven(&dir);
+    let listed: Vec<String> = records(&out.join("gesprek.csv"))
+        .into_iter()
+        .map(|r| r["kvk"].clone())
+        .collect();
+    assert_eq!(listed, ["10000002"]);
+    let results = records(&out.join("resultaten.csv"));
+    let s1 = row(&results, "10000001", None);
+    assert_eq!(
+        (
+            s1["resultaat_bij_tarief"].as_str(),
+            s1["marge_bij_tarief"].as_str()
+        ),
+        ("150.00", "5.00")
+    );
+}
+
+#[test]
+fn conditions_on_the_run_s_figures_are_decided_exactly() {
+    // One VV provider: V1 1 day × €100 (intramural) and H1 2 hours × €100, paid at 100%:
+    // intramural share 100 ÷ 300 = 1/3; B 3000, L 2900: R = 100, O = 3000, R ÷ O = 1/30.
+    // Both quotients round to the policy's 28-decimal thresholds, but are above them:
+    // 100 > 0.3333333333333333333333333333 × 300 = 99.99999999999999999999999999, and
+    // 100 > 0.0333333333333333333333333333 × 3000 = 99.9999999999999999999999999. So both
+    // rules apply: 95 + 1 + 0.5 = 96.5%.
+    let policy = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 95\n\
+[[regel]]\nnaam = \"marge\"\nbron = \"VGZ, test\"\nplus = 1\nals = { resultaatmarge = { boven = \"0.0333333333333333333333333333\" } }\n\
+[[regel]]\nnaam = \"intramuraal\"\nbron = \"VGZ, test\"\nplus = 0.5\nals = { intramuraal_aandeel = { boven = \"0.3333333333333333333333333333\" } }\n";
+    let dir = Set {
+        model: "zn-2027",
+        tables: "",
+        jaarverslagen: "10000001,Derde BV,2024,3000.00,,2900.00,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,1,100.00\n10000001,2024,H1,2,200.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n",
+        policies: &[("vgz-vv.toml", policy)],
+        new_providers: &[],
+    }
+    .write("exact-conditions");
+    let out = tarieven(&dir);
+    let lines = records(&out.join("tarieven.csv"));
+    for code in ["V1", "H1"] {
+        let l = row(&lines, "10000001", Some(code));
+        assert_eq!(l["percentage"], "96.50", "{l:?}");
+        assert_eq!(l["regels"], "basis 95%; marge +1; intramuraal +0.5");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Outside the population, the sector follows sector_bron.
+
+#[test]
+fn providers_outside_the_population_take_their_sector_from_sector_bron() {
+    // The population: VV/extramuraal with one provider (H1 100 × €97, R = 0: RTP 97.0) and
+    // GZ/extramuraal with one (G1 100 × €98, R = 0: RTP 98.0).
+    // Y (10000003), a new provider, claims VV care (H1) but its jaarverslag says GZ.
+    // Z (10000004) claims H1 and has no jaarverslag.
+    // - sector_bron = jaarverslag: Y is GZ/extramuraal and is paid 98%; Z has no
+    //   jaarverslag to take a sector from, so it gets no tariff, with the reason.
+    // - sector_bron = declaraties: both are VV/extramuraal and are paid 97%.
+    let set = |tables: &'static str| {
+        Set {
+        model: "zn-2027",
+        tables,
+        jaarverslagen: "10000001,VV BV,2024,10000.00,9700.00,10000.00,0.00,0.00,VV\n10000002,GZ BV,2024,10000.00,9800.00,10000.00,0.00,0.00,GZ\n10000003,Nieuw BV,2024,1000.00,970.00,1000.00,0.00,0.00,GZ\n",
+        declaraties: "10000001,2024,H1,100,9700.00\n10000002,2024,G1,100,9800.00\n10000003,2024,H1,10,970.00\n10000004,2024,H1,10,970.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000002,VGZ\n10000003,VGZ\n10000004,VGZ\n",
+        policies: &[("dsw-ggz.toml", DSW_GGZ)],
+        new_providers: &["10000003"],
+    }
+    };
+    let dir = set("[berekening]\nsector_bron = \"jaarverslag\"\n").write("sector-jaarverslag");
+    let out = tarieven(&dir);
+    let results = records(&out.join("resultaten.csv"));
+    let y = row(&results, "10000003", None);
+    assert_eq!(
+        (
+            y["sector"].as_str(),
+            y["cluster"].as_str(),
+            y["rtp"].as_str()
+        ),
+        ("GZ", "extramuraal", "98.0"),
+        "{y:?}"
+    );
+    let lines = records(&out.join("tarieven.csv"));
+    let h1 = row(&lines, "10000003", Some("H1"));
+    assert_eq!(h1["percentage"], "98.00");
+    assert_eq!(h1["regels"], "geen beleid: rtp 98%");
+    assert!(
+        !lines.iter().any(|l| l["kvk"] == "10000004"),
+        "Z gets no tariff"
+    );
+    let without = records(&out.join("zonder_tarief.csv"));
+    assert_eq!(without.len(), 1, "{without:?}");
+    let z = row(&without, "10000004", None);
+    assert_eq!(
+        z["reden"],
+        "buiten de populatie, zonder jaarverslag over 2024 om de sector uit te nemen (sector_bron = jaarverslag)"
+    );
+
+    let dir = set("").write("sector-declaraties");
+    let out = tarieven(&dir);
+    let results = records(&out.join("resultaten.csv"));
+    for kvk in ["10000003", "10000004"] {
+        let r = row(&results, kvk, None);
+        assert_eq!(
+            (r["sector"].as_str(), r["rtp"].as_str()),
+            ("VV", "97.0"),
+            "{r:?}"
+        );
+    }
+    assert!(records(&out.join("zonder_tarief.csv")).is_empty());
+}
+
+#[test]
+fn a_provider_outside_the_population_with_net_credited_claims_has_no_group_to_be_paid_by() {
+    // The population: P, VV intramural (V1 100 × €97, R = 0: RTP 97.0), and Q, GZ
+    // intramural (GI 100 × €98, R = 0: RTP 98.0).
+    // Y, a new provider, declared V1 1 × €100 and credited H1 2 × €100: D = −100, all of
+    // it VV. The intramural threshold compares the share Σd intramural ÷ D with 1%,
+    // decided as Σd intramural ≥ 1%·D, which means that only when D > 0 (here 100 ≥ −1);
+    // and the largest Σd per sector is GZ's 0 against VV's −100. So Y would be paid GZ's
+    // RTP for VV care. No group, so no tariff, with the reason.
+    let dir = Set {
+        model: "zn-2027",
+        tables: "",
+        jaarverslagen: "10000001,P,2024,10000.00,,10000.00,0.00,0.00,VV\n10000003,Q,2024,10000.00,,10000.00,0.00,0.00,GZ\n10000002,Y,2024,1000.00,,1000.00,0.00,0.00,VV\n",
+        declaraties: "10000001,2024,V1,100,9700.00\n10000003,2024,GI,100,9800.00\n10000002,2024,V1,1,100.00\n10000002,2024,H1,-2,-200.00\n",
+        kenmerken: "kvk,zorgkantoor\n10000001,VGZ\n10000003,VGZ\n10000002,VGZ\n",
+        policies: &[("dsw-ggz.toml", DSW_GGZ)],
+        new_providers: &["10000002"],
+    }
+    .write("credited");
+    let out = tarieven(&dir);
+    let lines = records(&out.join("tarieven.csv"));
+    assert!(!lines.iter().any(|l| l["kvk"] == "10000002"), "{lines:?}");
+    let without = records(&out.join("zonder_tarief.csv"));
+    assert_eq!(
+        row(&without, "10000002", None)["reden"],
+        "buiten de populatie, Wlz-declaraties per saldo -100.00 ≤ 0: geen groep te bepalen"
+    );
+}

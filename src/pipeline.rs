@@ -59,7 +59,8 @@ pub struct ReadKey {
     declaraties: Vec<std::path::PathBuf>,
     tarieven: std::path::PathBuf,
     koppeltabel: Option<std::path::PathBuf>,
-    kolommen: BTreeMap<String, String>,
+    /// Flat and per-input `[kolommen]`: either changes which header a column is read from.
+    kolommen: crate::config::Columns,
     decimaalteken: crate::config::DecimalSign,
     referentiejaar: i32,
     /// Which optional jaarverslag columns are required (ingest refuses a file without them).

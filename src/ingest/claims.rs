@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell, MAX_DECIMALS};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
 use super::{claims_csv, parquet, Koppeltabel, TariffTable};
-use crate::config::{Config, DecimalSign};
+use crate::config::{Config, DecimalSign, Input};
 use crate::model::{Agb, ClaimSums, Kvk};
 
 /// Who a claim line is from, as the line says it.
@@ -200,15 +200,17 @@ pub(super) fn claim_columns(
     headers: &[String],
     config: &Config,
 ) -> Result<ClaimColumns> {
+    let mapping = config.kolommen.of(Input::Declaraties);
     let ids = map_columns(
         file,
+        None,
         headers,
         &[optional("agb"), optional("kvk")],
-        &config.kolommen,
+        &mapping,
     )?;
     if ids.iter().all(Option::is_none) {
         // Neither identifier: report it the way every missing column is reported.
-        map_columns(file, headers, &[required("agb")], &config.kolommen)?;
+        map_columns(file, None, headers, &[required("agb")], &mapping)?;
     }
     let wants: [Want; 4] = [
         required("jaar"),
@@ -216,7 +218,7 @@ pub(super) fn claim_columns(
         required("aantal"),
         required("bedrag"),
     ];
-    let c = map_columns(file, headers, &wants, &config.kolommen)?;
+    let c = map_columns(file, None, headers, &wants, &mapping)?;
     Ok(ClaimColumns {
         agb: ids[0],
         kvk: ids[1],

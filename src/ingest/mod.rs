@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use crate::config::{Config, Scaling, SectorSource};
+use crate::config::{Config, Input, Scaling, SectorSource};
 use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff};
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
@@ -57,6 +57,22 @@ pub fn hash_file(path: &Path) -> Result<(u64, String)> {
 /// The name a file goes by in messages and the manifest: as the configuration wrote it.
 pub fn shown(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// The wanted columns of `table`, read as `input` is mapped in `[kolommen]`.
+fn table_columns(
+    table: &Table,
+    wants: &[Want],
+    config: &Config,
+    input: Input,
+) -> Result<Vec<Option<usize>>> {
+    map_columns(
+        &table.file,
+        table.sheet(),
+        &table.headers,
+        wants,
+        &config.kolommen.of(input),
+    )
 }
 
 /// Reads one row's cells by contract column, recording problems in `errors`.
@@ -183,7 +199,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
             required: config.berekening.sector_bron == SectorSource::Jaarverslag,
         },
     ];
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Jaarverslagen)?;
     let sign = config.decimaalteken;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(Kvk, i64), usize> = HashMap::new();
@@ -290,7 +306,7 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
         required("max_tarief"),
         optional("kapitaal_per_eenheid"),
     ];
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Tarieven)?;
     let sign = config.decimaalteken;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
@@ -372,7 +388,7 @@ pub struct Koppeltabel {
 pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Koppeltabel> {
     let table = read_table(path, shown)?;
     let wants = [required("agb"), required("kvk")];
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Koppeltabel)?;
     let mut errors = RowErrors::new(shown);
     let mut by_agb: HashMap<Agb, (Kvk, usize)> = HashMap::new();
     for row in &table.rows {
@@ -434,13 +450,14 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
     use crate::policy::{Kind, Value, KENMERKEN, ZORGKANTOREN};
     let table = read_table(path, shown)?;
     let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];
+    let mapped = config.kolommen.of(Input::Kenmerken).headers();
     let unknown: Vec<&String> = table
         .headers
         .iter()
         .filter(|h| {
             !fixed.iter().any(|f| f.eq_ignore_ascii_case(h))
                 && !KENMERKEN.iter().any(|k| k.0.eq_ignore_ascii_case(h))
-                && !config.kolommen.values().any(|r| r.eq_ignore_ascii_case(h))
+                && !mapped.iter().any(|r| r.trim().eq_ignore_ascii_case(h))
         })
         .collect();
     if !unknown.is_empty() {
@@ -461,7 +478,7 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
         optional("aandeel"),
     ];
     wants.extend(KENMERKEN.iter().map(|k| optional(k.0)));
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Kenmerken)?;
     let sign = config.decimaalteken;
     let mut errors = RowErrors::new(shown);
     let mut rows: Vec<KenmerkRow> = Vec::new();

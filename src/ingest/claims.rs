@@ -74,6 +74,9 @@ pub(super) struct Partial {
     pub errors: RowErrors,
     pub rows: u64,
     pub other_years: u64,
+    /// The lines of `other_years` per year, so that a file without the reference year can
+    /// say which years it holds.
+    pub years: BTreeMap<i64, u64>,
 }
 
 impl Partial {
@@ -85,7 +88,14 @@ impl Partial {
             errors: RowErrors::new(file),
             rows: 0,
             other_years: 0,
+            years: BTreeMap::new(),
         }
+    }
+
+    /// Counts `n` lines of `year`, another year than the reference year: not summed.
+    pub fn other_year(&mut self, year: i64, n: u64) {
+        self.other_years += n;
+        *self.years.entry(year).or_default() += n;
     }
 
     #[inline]
@@ -118,6 +128,9 @@ impl Partial {
         self.errors.merge(other.errors);
         self.rows += other.rows;
         self.other_years += other.other_years;
+        for (year, n) in other.years {
+            *self.years.entry(year).or_default() += n;
+        }
     }
 }
 
@@ -128,6 +141,8 @@ pub struct RawClaims {
     codes: Vec<String>,
     sums: HashMap<(Claimant, u32), Acc>,
     pub files: Vec<ClaimFile>,
+    /// Lines of other years than the reference year, per year, over all files.
+    pub other_years: BTreeMap<i64, u64>,
 }
 
 /// What was read from one claims file.
@@ -291,7 +306,7 @@ pub(super) fn add_line(
 ) {
     let (who, jaar, code, aantal, bedrag) = line;
     if jaar != year {
-        part.other_years += 1;
+        part.other_year(jaar, 1);
     } else {
         part.add(
             who,
@@ -403,6 +418,9 @@ pub fn read_claims(config: &Config, progress: &dyn crate::pipeline::Progress) ->
             stats.rows, stats.other_years
         ));
         raw.files[i] = stats;
+        for (year, n) in std::mem::take(&mut part.years) {
+            *raw.other_years.entry(year).or_default() += n;
+        }
         raw.absorb(part);
     }
     Ok(raw)

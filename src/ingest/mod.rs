@@ -172,6 +172,8 @@ pub struct AccountsTable {
     pub rows: u64,
     /// Rows of other years, skipped.
     pub other_years: u64,
+    /// Jaarverslagen per boekjaar, the reference year's included.
+    pub years: BTreeMap<i64, u64>,
     /// Differences between a reported and the computed result above €1.
     pub warnings: Vec<String>,
     /// The name of every KvK in the file, of any year (the latest year's), so that a
@@ -204,6 +206,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(Kvk, i64), usize> = HashMap::new();
     let mut by_kvk = BTreeMap::new();
+    let mut years: BTreeMap<i64, u64> = BTreeMap::new();
     let mut other_years = 0;
     let mut warnings = Vec::new();
     let mut names: BTreeMap<Kvk, (i64, String)> = BTreeMap::new();
@@ -213,8 +216,6 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         let naam = f.text(1);
         let boekjaar = f.integer(2);
         let b = f.decimal(3, true, sign);
-        // W may be empty or 0 (a provider without Wlz revenue); classify excludes such a
-        // provider from the population when ρ = W/D needs it.
         // W may be empty or 0 (a provider without Wlz revenue); classify excludes such a
         // provider from the population when ρ = W/D needs it.
         let w = f.decimal(4, false, sign);
@@ -243,6 +244,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
             );
             continue;
         }
+        *years.entry(boekjaar).or_default() += 1;
         let latest = names.entry(kvk).or_insert((boekjaar, naam.clone()));
         if boekjaar > latest.0 {
             *latest = (boekjaar, naam.clone());
@@ -283,6 +285,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         by_kvk,
         rows: table.rows.len() as u64,
         other_years,
+        years,
         warnings,
         names,
     })
@@ -337,6 +340,16 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
         };
         if max_tarief < Decimal::ZERO {
             problem(5, "max_tarief", format!("{max_tarief} is negative"));
+            continue;
+        }
+        // S_max would be 0 for every claim of this code, and the provider's result would
+        // not depend on the percentage: a tariff left empty or not yet published.
+        if max_tarief.is_zero() && component == Component::Zorg {
+            problem(
+                5,
+                "max_tarief",
+                format!("{max_tarief} for a `zorg` tariff; a care tariff must be above 0"),
+            );
             continue;
         }
         if !kapitaal.is_zero() && component != Component::Zorg {

@@ -196,7 +196,7 @@ pub fn page(run: &Run, figures: &[Figure]) -> String {
     let rows: Vec<Vec<String>> = run
         .excluded
         .iter()
-        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden.clone()])
+        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden()])
         .collect();
     table(&mut o, &["kvk", "naam", "reden"], &rows, &[]);
 

@@ -223,7 +223,7 @@ pub fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {
     let rows = run
         .excluded
         .iter()
-        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden.clone()])
+        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden()])
         .collect();
     csv_text(&["kvk", "naam", "reden"], rows)
 }
@@ -294,7 +294,7 @@ fn run_manifest(
         gevoeligheid,
         invoer: &run.data.inputs,
         uitvoer: listed(files),
-        waarschuwingen: &run.data.warnings,
+        waarschuwingen: &run.warnings,
         tijden_ms: milliseconds(&run.timings),
     })
 }

@@ -4,3 +4,6 @@ mod common;
 
 /// Formats, golden outputs, bad input and every command, as first written.
 mod cli;
+
+/// Configuration mistakes, runs without data, exclusion reasons and the `voldaan` column.
+mod config;

@@ -103,6 +103,61 @@ fn no_claims_for_the_year_in_several_files_names_them_all() {
 }
 
 #[test]
+fn no_claims_for_the_year_in_parquet_counts_the_years_too() {
+    // The same lines as above in Parquet, through both of its paths: decimal amounts are
+    // summed by distinct key (the fast path), text amounts row by row.
+    use polars::prelude::*;
+    for decimals in [true, false] {
+        let dir = copy_fixture("klein");
+        let mut rdr = csv::Reader::from_path(dir.join("declaraties.csv")).unwrap();
+        let (mut agb, mut jaar, mut code, mut aantal, mut bedrag) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        for r in rdr.records() {
+            let r = r.unwrap();
+            agb.push(r[1].to_string());
+            let year: i64 = r[2].parse().unwrap();
+            jaar.push(if year == 2024 { 2025 } else { year });
+            code.push(r[3].to_string());
+            aantal.push(r[4].to_string());
+            bedrag.push(r[5].to_string());
+        }
+        let amount = |name: &str, texts: &[String], scale: usize| -> Column {
+            if !decimals {
+                return Column::new(name.into(), texts.to_vec());
+            }
+            let units: Vec<i128> = texts
+                .iter()
+                .map(|t| t.replace('.', "").parse::<i128>().unwrap())
+                .collect();
+            Int128Chunked::from_vec(name.into(), units)
+                .into_decimal(18, scale)
+                .unwrap()
+                .into_series()
+                .into()
+        };
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("agb".into(), agb),
+            Column::new("jaar".into(), jaar),
+            Column::new("prestatiecode".into(), code),
+            amount("aantal", &aantal, 0),
+            amount("bedrag", &bedrag, 2),
+        ])
+        .unwrap();
+        let file = std::fs::File::create(dir.join("declaraties.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+        edit(
+            &dir.join("zn-2027.toml"),
+            "declaraties.csv",
+            "declaraties.parquet",
+        );
+        refused(
+            &dir.join("zn-2027.toml"),
+            &["declaraties.parquet holds no claim line over 2024; it holds 1 over 2023 and 21 over 2025"],
+        );
+    }
+}
+
+#[test]
 fn a_header_only_jaarverslagen_file_is_an_error() {
     let dir = copy_fixture("klein");
     let text = read(&dir.join("jaarverslagen.csv"));

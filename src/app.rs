@@ -87,7 +87,7 @@ fn compute(config: &Config) -> Result<Run> {
     let run = pipeline::run(config, &terminal);
     terminal.bar.finish_and_clear();
     let run = run?;
-    for w in &run.data.warnings {
+    for w in &run.warnings {
         eprintln!("richttarief: warning: {w}");
     }
     Ok(run)
@@ -236,7 +236,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             let solved = solved?;
             for w in solved
                 .iter()
-                .flat_map(|s| &s.run.data.warnings)
+                .flat_map(|s| &s.run.warnings)
                 .collect::<std::collections::BTreeSet<_>>()
             {
                 eprintln!("richttarief: warning: {w}");

@@ -33,11 +33,64 @@ impl Provider {
     }
 }
 
+/// A provider left out of the population, with every reason that applies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Excluded {
     pub kvk: Kvk,
     pub naam: String,
-    pub reden: String,
+    /// In the order of `classify`'s checks; never empty.
+    pub reasons: Vec<Reason>,
+}
+
+impl Excluded {
+    /// The reasons as `uitgesloten.csv` shows them, joined by `; `.
+    pub fn reden(&self) -> String {
+        let texts: Vec<&str> = self.reasons.iter().map(|r| r.text.as_str()).collect();
+        texts.join("; ")
+    }
+}
+
+/// The checks of `classify`, in the order their reasons are listed (see `classify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Check {
+    NoAccounts,
+    NoClaims,
+    Revenue,
+    Claims,
+    WlzRevenue,
+    CareBase,
+    MinOmzet,
+    MinWlzShare,
+    Listed,
+}
+
+/// One reason to leave a provider out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub check: Check,
+    /// With the provider's own numbers: `bedrijfsopbrengsten -5 ≤ 0`.
+    pub text: String,
+    /// Without them, to count providers by reason: `bedrijfsopbrengsten ≤ 0`.
+    pub label: String,
+}
+
+impl Reason {
+    fn new(check: Check, text: String, label: impl Into<String>) -> Reason {
+        Reason {
+            check,
+            text,
+            label: label.into(),
+        }
+    }
+
+    /// A reason whose text names no number of the provider's own.
+    fn fixed(check: Check, text: String) -> Reason {
+        Reason {
+            check,
+            label: text.clone(),
+            text,
+        }
+    }
 }
 
 /// R as the configuration defines it.
@@ -67,6 +120,14 @@ pub fn is_intramural(
 }
 
 /// Sorts the providers into the population and the excluded.
+///
+/// Every reason that applies is listed, in this order: the methodology's (no jaarverslag,
+/// no claims, B ≤ 0), then the data's own defects (claims netting to D ≤ 0, W empty or
+/// ≤ 0 where ρ = W/D needs it, a care part at the maximum tariff below 0), then the
+/// configured minimum omzet and minimum Wlz share, and last the configured KvK list. A
+/// check is made whenever the figures it needs exist: the omzet needs the jaarverslag (or
+/// with `omzet_basis = "wlz"`, the Wlz revenue) and, when capital is stripped, the claims
+/// and ρ; the Wlz share needs B > 0 and ρ·D.
 pub fn classify(
     accounts: &BTreeMap<Kvk, Accounts>,
     claims: &BTreeMap<Kvk, ClaimFigures>,
@@ -74,6 +135,7 @@ pub fn classify(
 ) -> (Vec<Provider>, Vec<Excluded>) {
     let year = config.referentiejaar;
     let calc = &config.berekening;
+    let min = &config.uitsluiting;
     let listed: BTreeMap<Kvk, &str> = config
         .uitsluiting
         .kvk
@@ -84,106 +146,141 @@ pub fn classify(
     let mut providers = Vec::new();
     let mut excluded = Vec::new();
     for kvk in everyone {
-        let naam = accounts
-            .get(&kvk)
-            .map(|a| a.naam.clone())
-            .unwrap_or_default();
-        let exclude = |reden: String| Excluded {
-            kvk,
-            naam: naam.clone(),
-            reden,
-        };
-        let (a, c) = match (accounts.get(&kvk), claims.get(&kvk)) {
-            (Some(a), Some(c)) => (a, c),
-            (None, _) => {
-                excluded.push(exclude(format!("geen jaarverslag over {year}")));
-                continue;
-            }
-            (_, None) => {
-                excluded.push(exclude(format!("geen Wlz-declaraties over {year}")));
-                continue;
-            }
-        };
+        let (a, c) = (accounts.get(&kvk), claims.get(&kvk));
         let mut reasons = Vec::new();
-        let b = a.bedrijfsopbrengsten;
-        let d = c.declaraties;
-        if b <= Decimal::ZERO {
-            reasons.push(format!("bedrijfsopbrengsten {b} ≤ 0"));
-        }
-        if d <= Decimal::ZERO {
-            reasons.push(format!("Wlz-declaraties per saldo {d} ≤ 0"));
-        }
-        let rho = match (calc.schaling, a.opbrengsten_wlz) {
-            (Scaling::Declaraties, _) => Rho::One,
-            (Scaling::Jaarverslag, Some(w)) if w > Decimal::ZERO => Rho::Ratio {
-                wlz: w,
-                declared: d,
-            },
-            (Scaling::Jaarverslag, w) => {
-                let shown = w.map_or("leeg".to_string(), |w| w.to_string());
-                reasons.push(format!(
-                    "opbrengsten_wlz {shown}: ρ = W/D vraagt W > 0 (schaling = jaarverslag)"
-                ));
-                Rho::One
-            }
-        };
-        let (basis, huidig) = if calc.nhc_nic_strippen {
-            (c.zorg_max, c.zorg)
-        } else {
-            (c.zorg_max + c.kapitaal, c.zorg + c.kapitaal)
-        };
-        if basis < Decimal::ZERO {
-            reasons.push(format!(
-                "zorgdeel tegen maximumtarief {basis} < 0 (per saldo gecrediteerd)"
+        if a.is_none() {
+            reasons.push(Reason::fixed(
+                Check::NoAccounts,
+                format!("geen jaarverslag over {year}"),
             ));
         }
-        if let Some(reden) = listed.get(&kvk) {
-            reasons.push((*reden).to_string());
+        if c.is_none() {
+            reasons.push(Reason::fixed(
+                Check::NoClaims,
+                format!("geen Wlz-declaraties over {year}"),
+            ));
         }
-        if !reasons.is_empty() {
-            excluded.push(exclude(reasons.join("; ")));
-            continue;
+        if let Some(b) = a.map(|a| a.bedrijfsopbrengsten) {
+            if b <= Decimal::ZERO {
+                reasons.push(Reason::new(
+                    Check::Revenue,
+                    format!("bedrijfsopbrengsten {b} ≤ 0"),
+                    "bedrijfsopbrengsten ≤ 0",
+                ));
+            }
+        }
+        let d = c.map(|c| c.declaraties);
+        if let Some(d) = d.filter(|d| *d <= Decimal::ZERO) {
+            reasons.push(Reason::new(
+                Check::Claims,
+                format!("Wlz-declaraties per saldo {d} ≤ 0"),
+                "Wlz-declaraties per saldo ≤ 0",
+            ));
+        }
+        // ρ: 1, or W/D, which needs W > 0 and D > 0; `None` where it cannot be known.
+        let rho = match (calc.schaling, a) {
+            (Scaling::Declaraties, _) => Some(Rho::One),
+            (Scaling::Jaarverslag, None) => None,
+            (Scaling::Jaarverslag, Some(a)) => match a.opbrengsten_wlz {
+                Some(w) if w > Decimal::ZERO => {
+                    d.filter(|d| *d > Decimal::ZERO).map(|d| Rho::Ratio {
+                        wlz: w,
+                        declared: d,
+                    })
+                }
+                w => {
+                    let shown = w.map_or("leeg".to_string(), |w| w.to_string());
+                    reasons.push(Reason::new(
+                        Check::WlzRevenue,
+                        format!(
+                            "opbrengsten_wlz {shown}: ρ = W/D vraagt W > 0 (schaling = jaarverslag)"
+                        ),
+                        "opbrengsten_wlz leeg of ≤ 0 (schaling = jaarverslag)",
+                    ));
+                    None
+                }
+            },
+        };
+        // The care part at the maximum tariff and as paid, with or without capital.
+        let care = c.map(|c| {
+            if calc.nhc_nic_strippen {
+                (c.zorg_max, c.zorg)
+            } else {
+                (c.zorg_max + c.kapitaal, c.zorg + c.kapitaal)
+            }
+        });
+        if let Some((basis, _)) = care.filter(|(basis, _)| *basis < Decimal::ZERO) {
+            reasons.push(Reason::new(
+                Check::CareBase,
+                format!("zorgdeel tegen maximumtarief {basis} < 0 (per saldo gecrediteerd)"),
+                "zorgdeel tegen maximumtarief < 0",
+            ));
         }
         // ρ·D is the Wlz revenue the tariff effect is sized to: D, or W itself.
         let wlz_revenue = match rho {
-            Rho::One => d,
-            Rho::Ratio { wlz, .. } => wlz,
-        };
-        let scaled_capital = match rho {
-            Rho::One => c.kapitaal,
-            // ρ·K is euros taken off both sides; W·K/D is a quotient, so it is rounded once,
-            // to the cent, to keep the omzet criterion's sums exact.
-            Rho::Ratio { wlz, declared } => (wlz * c.kapitaal / declared)
-                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+            Some(Rho::One) => d,
+            Some(Rho::Ratio { wlz, .. }) => Some(wlz),
+            None => None,
         };
         let stripped = if calc.nhc_nic_strippen {
-            scaled_capital
+            match (rho, c) {
+                (Some(rho), Some(c)) => Some(match rho {
+                    Rho::One => c.kapitaal,
+                    // ρ·K is euros taken off both sides; W·K/D is a quotient, so it is rounded once,
+                    // to the cent, to keep the omzet criterion's sums exact.
+                    Rho::Ratio { wlz, declared } => (wlz * c.kapitaal / declared)
+                        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+                }),
+                _ => None,
+            }
         } else {
-            Decimal::ZERO
+            Some(Decimal::ZERO)
         };
         let omzet = match calc.omzet_basis {
-            OmzetBasis::Bedrijfsopbrengsten => b - stripped,
-            OmzetBasis::Wlz => wlz_revenue - stripped,
-        };
-        let min = &config.uitsluiting;
-        if omzet < min.min_omzet {
-            reasons.push(format!(
-                "omzet {} onder minimum {}",
-                omzet.round_dp(2),
-                min.min_omzet
+            OmzetBasis::Bedrijfsopbrengsten => a.map(|a| a.bedrijfsopbrengsten),
+            OmzetBasis::Wlz => wlz_revenue,
+        }
+        .zip(stripped)
+        .map(|(revenue, stripped)| revenue - stripped);
+        if let Some(omzet) = omzet.filter(|o| *o < min.min_omzet) {
+            reasons.push(Reason::new(
+                Check::MinOmzet,
+                format!(
+                    "omzet {} onder minimum {}",
+                    omzet.round_dp(2),
+                    min.min_omzet
+                ),
+                format!("omzet onder minimum {}", min.min_omzet),
             ));
         }
-        if wlz_revenue < min.min_aandeel_wlz * b {
-            reasons.push(format!(
-                "Wlz-aandeel {}% onder minimum {}%",
-                (wlz_revenue / b * Decimal::ONE_HUNDRED).round_dp(2),
-                min.min_aandeel_wlz * Decimal::ONE_HUNDRED
-            ));
+        let b = a.map_or(Decimal::ZERO, |a| a.bedrijfsopbrengsten);
+        if let Some(wlz_revenue) = wlz_revenue.filter(|_| b > Decimal::ZERO) {
+            if wlz_revenue < min.min_aandeel_wlz * b {
+                reasons.push(Reason::new(
+                    Check::MinWlzShare,
+                    format!(
+                        "Wlz-aandeel {}% onder minimum {}%",
+                        (wlz_revenue / b * Decimal::ONE_HUNDRED).round_dp(2),
+                        min.min_aandeel_wlz * Decimal::ONE_HUNDRED
+                    ),
+                    format!(
+                        "Wlz-aandeel onder minimum {}%",
+                        min.min_aandeel_wlz * Decimal::ONE_HUNDRED
+                    ),
+                ));
+            }
         }
-        if !reasons.is_empty() {
-            excluded.push(exclude(reasons.join("; ")));
+        if let Some(reden) = listed.get(&kvk) {
+            reasons.push(Reason::fixed(Check::Listed, (*reden).to_string()));
+        }
+        let naam = a.map(|a| a.naam.clone()).unwrap_or_default();
+        let (Some(a), Some(c), Some(rho), Some((basis, huidig)), Some(omzet), true) =
+            (a, c, rho, care, omzet, reasons.is_empty())
+        else {
+            excluded.push(Excluded { kvk, naam, reasons });
             continue;
-        }
+        };
+        let d = c.declaraties;
         let sector = match calc.sector_bron {
             SectorSource::Declaraties => main_sector(c),
             SectorSource::Jaarverslag => a
@@ -274,5 +371,151 @@ mod tests {
         // 1000 − 990 + 2 − 15 = −3; without financial items 10.
         assert_eq!(result(&a, ResultDefinition::InclusiefFinancieel), d("-3"));
         assert_eq!(result(&a, ResultDefinition::Bedrijfsresultaat), d("10"));
+    }
+
+    /// A configuration of `model` over dummy input files, with `extra` TOML tables.
+    fn config(model: &str, extra: &str) -> Config {
+        let dir = std::env::temp_dir().join(format!("richttarief-classify-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["j.csv", "t.csv", "d.csv"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let text = format!(
+            "model = \"{model}\"\nreferentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = \"d.csv\"\n{extra}"
+        );
+        crate::config::resolve(&[&crate::config::parse_text(&text).unwrap()], &dir).unwrap()
+    }
+
+    fn kvk(n: u32) -> Kvk {
+        Kvk::from_number(n)
+    }
+
+    /// A jaarverslag with revenue `b`, Wlz revenue `w` and a result of 0.
+    fn accounts(n: u32, b: &str, w: Option<&str>) -> (Kvk, Accounts) {
+        let a = Accounts {
+            kvk: kvk(n),
+            naam: format!("A{n}"),
+            boekjaar: 2024,
+            bedrijfsopbrengsten: d(b),
+            opbrengsten_wlz: w.map(d),
+            bedrijfslasten: d(b),
+            financiele_baten: Decimal::ZERO,
+            financiele_lasten: Decimal::ZERO,
+            resultaat: None,
+            sector: None,
+            bron: String::new(),
+        };
+        (kvk(n), a)
+    }
+
+    /// Claims of D = `declared`, all care, with S_max = `max` and S = D.
+    fn claims(n: u32, declared: &str, max: &str) -> (Kvk, ClaimFigures) {
+        let c = ClaimFigures {
+            declaraties: d(declared),
+            zorg: d(declared),
+            zorg_max: d(max),
+            per_sector: [d(declared), Decimal::ZERO, Decimal::ZERO],
+            ..ClaimFigures::default()
+        };
+        (kvk(n), c)
+    }
+
+    /// Every excluded provider's reasons, by KvK number.
+    fn reasons(
+        accounts: &[(Kvk, Accounts)],
+        claims: &[(Kvk, ClaimFigures)],
+        config: &Config,
+    ) -> Vec<(u32, String)> {
+        let (_, excluded) = classify(
+            &accounts.iter().cloned().collect(),
+            &claims.iter().cloned().collect(),
+            config,
+        );
+        excluded
+            .iter()
+            .map(|e| (e.kvk.to_string().parse().unwrap(), e.reden()))
+            .collect()
+    }
+
+    #[test]
+    fn every_applicable_reason_is_listed_in_the_documented_order() {
+        let listed = "[uitsluiting]\nmin_omzet = 1000\nmin_aandeel_wlz = 0.5\n\
+                      kvk = [{ kvk = \"10000001\", reden = \"nieuw\" }, { kvk = \"10000002\", reden = \"fusie\" }]\n";
+        let accounts = [
+            accounts(10000002, "-5", None),
+            accounts(10000003, "500", None),
+            accounts(10000004, "1000", None),
+            accounts(10000005, "2000", None),
+        ];
+        let claims = [
+            claims(10000001, "100", "100"),
+            // D = −10 after credits and S_max = −1: both the data's own reasons.
+            claims(10000002, "-10", "-1"),
+            // ρ·D = D = 100 of B = 1000 is 10%, below 50%; O = 1000 is not below 1000.
+            claims(10000004, "100", "100"),
+            claims(10000005, "1500", "1500"),
+        ];
+        // zn-2027 strips capital, so without claims (10000003) the omzet is unknown.
+        assert_eq!(
+            reasons(&accounts, &claims, &config("zn-2027", listed)),
+            [
+                (10000001, "geen jaarverslag over 2024; nieuw".to_string()),
+                (
+                    10000002,
+                    "bedrijfsopbrengsten -5 ≤ 0; Wlz-declaraties per saldo -10 ≤ 0; \
+                     zorgdeel tegen maximumtarief -1 < 0 (per saldo gecrediteerd); \
+                     omzet -5 onder minimum 1000; fusie"
+                        .to_string()
+                ),
+                (10000003, "geen Wlz-declaraties over 2024".to_string()),
+                (
+                    10000004,
+                    "Wlz-aandeel 10.00% onder minimum 50.0%".to_string()
+                ),
+            ]
+        );
+        // zn-2024 strips nothing: O = B is known without claims, and 500 is below 1000.
+        let zn_2024 = config("zn-2024", listed);
+        assert_eq!(
+            reasons(&accounts, &claims, &zn_2024)[2],
+            (
+                10000003,
+                "geen Wlz-declaraties over 2024; omzet 500 onder minimum 1000".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn without_w_the_scaling_by_the_accounts_is_a_reason_and_its_checks_are_skipped() {
+        // ρ = W/D needs W: with it empty there is no ρ, so neither the omzet (capital is
+        // stripped by ρ·K) nor the Wlz share (ρ·D) can be compared with their minima.
+        let config = config(
+            "zn-2027",
+            "[berekening]\nschaling = \"jaarverslag\"\n[uitsluiting]\nmin_omzet = 5000\nmin_aandeel_wlz = 0.9\n",
+        );
+        assert_eq!(
+            reasons(
+                &[
+                    accounts(10000001, "1000", None),
+                    accounts(10000002, "1000", Some("0"))
+                ],
+                &[
+                    claims(10000001, "800", "800"),
+                    claims(10000002, "800", "800")
+                ],
+                &config
+            ),
+            [
+                (
+                    10000001,
+                    "opbrengsten_wlz leeg: ρ = W/D vraagt W > 0 (schaling = jaarverslag)"
+                        .to_string()
+                ),
+                (
+                    10000002,
+                    "opbrengsten_wlz 0: ρ = W/D vraagt W > 0 (schaling = jaarverslag)".to_string()
+                ),
+            ]
+        );
     }
 }

@@ -118,7 +118,7 @@ pub struct Config {
     pub referentiejaar: i32,
     pub decimaalteken: DecimalSign,
     pub invoer: Inputs,
-    pub kolommen: BTreeMap<String, String>,
+    pub kolommen: Columns,
     pub criteria: Criteria,
     pub clustering: Clustering,
     pub berekening: Calculation,
@@ -267,7 +267,7 @@ pub struct FileConfig {
     pub referentiejaar: Option<i32>,
     pub decimaalteken: Option<DecimalSign>,
     pub invoer: Option<FileInputs>,
-    pub kolommen: Option<BTreeMap<String, String>>,
+    pub kolommen: Option<FileColumns>,
     pub criteria: Option<FileCriteria>,
     pub clustering: Option<FileClustering>,
     pub berekening: Option<FileCalculation>,
@@ -337,7 +337,9 @@ pub struct FileExcludedKvk {
     pub reden: String,
 }
 
-/// The contract names that `[kolommen]` may rename (all tables share one namespace).
+/// The contract's columns of the four core inputs: the names a flat `[kolommen]` table
+/// may rename (besides the columns of `kenmerken`), and what a message about a file
+/// without any of them suspects to be a missing header line.
 pub const CONTRACT_COLUMNS: &[&str] = &[
     "kvk",
     "naam",
@@ -360,6 +362,236 @@ pub const CONTRACT_COLUMNS: &[&str] = &[
     "max_tarief",
     "kapitaal_per_eenheid",
 ];
+
+/// The input files whose columns `[kolommen.INPUT]` renames, in the contract's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    Jaarverslagen,
+    Declaraties,
+    Tarieven,
+    Koppeltabel,
+    Kenmerken,
+}
+
+impl Input {
+    pub const ALL: [Input; 5] = [
+        Input::Jaarverslagen,
+        Input::Declaraties,
+        Input::Tarieven,
+        Input::Koppeltabel,
+        Input::Kenmerken,
+    ];
+
+    /// The key of its table under `[kolommen]`, and its role in the manifest.
+    pub fn key(self) -> &'static str {
+        match self {
+            Input::Jaarverslagen => "jaarverslagen",
+            Input::Declaraties => "declaraties",
+            Input::Tarieven => "tarieven",
+            Input::Koppeltabel => "koppeltabel",
+            Input::Kenmerken => "kenmerken",
+        }
+    }
+
+    fn parse(key: &str) -> Option<Input> {
+        Input::ALL.into_iter().find(|i| i.key() == key)
+    }
+
+    /// The contract columns of this input, required or not.
+    pub fn columns(self) -> Vec<&'static str> {
+        let fixed: &[&'static str] = match self {
+            Input::Jaarverslagen => &CONTRACT_COLUMNS[..10],
+            Input::Declaraties => &["agb", "kvk", "jaar", "prestatiecode", "aantal", "bedrag"],
+            Input::Tarieven => &[
+                "jaar",
+                "prestatiecode",
+                "omschrijving",
+                "sector",
+                "leveringsvorm",
+                "component",
+                "max_tarief",
+                "kapitaal_per_eenheid",
+            ],
+            Input::Koppeltabel => &["agb", "kvk"],
+            Input::Kenmerken => &["kvk", "zorgkantoor", "aandeel", "naam"],
+        };
+        let mut columns = fixed.to_vec();
+        if self == Input::Kenmerken {
+            columns.extend(crate::policy::KENMERKEN.iter().map(|k| k.0));
+        }
+        columns
+    }
+
+    fn has(self, column: &str) -> bool {
+        self.columns().contains(&column)
+    }
+}
+
+/// `[kolommen]` as written: string values directly under it apply to every input (flat);
+/// tables `[kolommen.INPUT]` to their input only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileColumns {
+    pub flat: BTreeMap<String, String>,
+    pub per_input: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for FileColumns {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FileColumns, D::Error> {
+        /// One value under `[kolommen]`: a header, or an input's table of headers.
+        enum Entry {
+            Header(String),
+            Table(BTreeMap<String, String>),
+        }
+        impl<'de> Deserialize<'de> for Entry {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Entry, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = Entry;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("a header (text) or a table of an input's headers")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
+                        Ok(Entry::Header(v.to_string()))
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        map: A,
+                    ) -> Result<Entry, A::Error> {
+                        BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                            .map(Entry::Table)
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+        let entries = BTreeMap::<String, Entry>::deserialize(d)?;
+        let mut columns = FileColumns::default();
+        for (key, entry) in entries {
+            match entry {
+                Entry::Header(h) => {
+                    columns.flat.insert(key, h);
+                }
+                Entry::Table(t) => {
+                    columns.per_input.insert(key, t);
+                }
+            }
+        }
+        Ok(columns)
+    }
+}
+
+/// The resolved `[kolommen]`: which header each input's contract columns are read from.
+///
+/// Serialised as it is written: flat entries directly, then one table per input that has
+/// one. A flat entry is not expanded into the inputs' tables, since it means something
+/// else: a flat header a file lacks falls back to the column's own name, while an input's
+/// own table is authoritative.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Columns {
+    /// `[kolommen]` string values: contract name → header, for every input.
+    pub flat: BTreeMap<String, String>,
+    /// `[kolommen.INPUT]`: contract name → header, for that input only.
+    pub per_input: BTreeMap<Input, BTreeMap<String, String>>,
+}
+
+impl Serialize for Columns {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.flat.len() + self.per_input.len()))?;
+        for (name, header) in &self.flat {
+            map.serialize_entry(name, header)?;
+        }
+        for (input, table) in &self.per_input {
+            map.serialize_entry(input.key(), table)?;
+        }
+        map.end()
+    }
+}
+
+impl Columns {
+    /// How `input`'s contract columns are named in its file.
+    pub fn of(&self, input: Input) -> Mapping<'_> {
+        Mapping {
+            input,
+            flat: &self.flat,
+            own: self.per_input.get(&input),
+        }
+    }
+
+    /// Every contract column of `input` that a mapping renames: (its key in the
+    /// configuration, the column, the header).
+    fn renamed(&self, input: Input) -> Vec<(String, &'static str, &str)> {
+        let mapping = self.of(input);
+        input
+            .columns()
+            .into_iter()
+            .filter_map(|c| match mapping.rename(c) {
+                Rename::None => None,
+                Rename::Flat(h) => Some((format!("kolommen.{c}"), c, h)),
+                Rename::Input(h) => Some((format!("kolommen.{}.{c}", input.key()), c, h)),
+            })
+            .collect()
+    }
+}
+
+/// How one input's contract columns are named in its file (see `Columns::of`).
+#[derive(Debug, Clone, Copy)]
+pub struct Mapping<'a> {
+    pub input: Input,
+    flat: &'a BTreeMap<String, String>,
+    own: Option<&'a BTreeMap<String, String>>,
+}
+
+/// Where a contract column is looked for in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rename<'a> {
+    /// Not renamed: under its own name.
+    None,
+    /// By the flat `[kolommen]` table: under this header when the file has it, else under
+    /// its own name (the table applies to every input, and not every file is renamed).
+    Flat(&'a str),
+    /// By `[kolommen.INPUT]`: under this header and no other.
+    Input(&'a str),
+}
+
+impl<'a> Mapping<'a> {
+    /// An empty mapping: every column under its own name.
+    pub fn none(input: Input) -> Mapping<'static> {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        Mapping {
+            input,
+            flat: &EMPTY,
+            own: None,
+        }
+    }
+
+    pub fn rename(&self, column: &str) -> Rename<'a> {
+        if let Some(h) = self.own.and_then(|t| t.get(column)) {
+            return Rename::Input(h);
+        }
+        match self.flat.get(column) {
+            Some(h) if self.input.has(column) => Rename::Flat(h),
+            _ => Rename::None,
+        }
+    }
+
+    /// Every header a mapping of this input names.
+    pub fn headers(&self) -> Vec<&'a str> {
+        let columns = self.input.columns();
+        let mut out: Vec<&'a str> = self
+            .flat
+            .iter()
+            .filter(|(c, _)| columns.contains(&c.as_str()))
+            .map(|(_, h)| h.as_str())
+            .collect();
+        out.extend(
+            self.own
+                .into_iter()
+                .flat_map(|t| t.values().map(String::as_str)),
+        );
+        out
+    }
+}
 
 /// Parses a configuration file's text; unknown keys and wrong types are errors with the
 /// position the TOML parser gives.
@@ -392,7 +624,7 @@ fn preset(model: Model) -> FileConfig {
         referentiejaar: None,
         decimaalteken: Some(DecimalSign::Point),
         invoer: None,
-        kolommen: Some(BTreeMap::new()),
+        kolommen: Some(FileColumns::default()),
         criteria: Some(FileCriteria {
             aandeel_aanbieders: Some(Num(Decimal::new(75, 2))),
             aandeel_omzet: Some(Num(Decimal::new(omzet, 2))),
@@ -453,12 +685,20 @@ fn overlay(base: FileConfig, top: &FileConfig) -> FileConfig {
                 kenmerken
             }
         ),
-        // Renames add up: a later layer renames more columns, it does not forget earlier ones.
+        // Renames add up, per input: a later layer renames more columns, it does not
+        // forget earlier ones.
         kolommen: match (base.kolommen, &top.kolommen) {
             (b, None) => b,
             (None, Some(t)) => Some(t.clone()),
             (Some(mut b), Some(t)) => {
-                b.extend(t.iter().map(|(k, v)| (k.clone(), v.clone())));
+                b.flat
+                    .extend(t.flat.iter().map(|(k, v)| (k.clone(), v.clone())));
+                for (input, table) in &t.per_input {
+                    b.per_input
+                        .entry(input.clone())
+                        .or_default()
+                        .extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
                 Some(b)
             }
         },
@@ -598,7 +838,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             "uitsluiting.min_omzet = {min_omzet}: must be at least 0"
         ));
     }
-    let mut excluded = Vec::new();
+    let mut excluded: Vec<ExcludedKvk> = Vec::new();
     for (i, e) in excl.kvk.unwrap_or_default().into_iter().enumerate() {
         let parsed = match Kvk::parse(&e.kvk) {
             Ok(k) => Some(k),
@@ -607,6 +847,16 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
                 None
             }
         };
+        // A second entry is a mistake either way: a copy, or a reason that would be lost.
+        if let Some(first) = parsed.and_then(|k| excluded.iter().position(|x| x.parsed == Some(k)))
+        {
+            problems.push(format!(
+                "uitsluiting.kvk[{}].kvk = {:?}: already listed as uitsluiting.kvk[{}]",
+                i + 1,
+                e.kvk,
+                first + 1
+            ));
+        }
         if e.reden.trim().is_empty() {
             problems.push(format!(
                 "uitsluiting.kvk[{}].reden: a reason is required",
@@ -620,21 +870,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         });
     }
 
-    let kolommen = f.kolommen.unwrap_or_default();
-    for (k, v) in &kolommen {
-        if !CONTRACT_COLUMNS.contains(&k.as_str()) {
-            problems.push(format!(
-                "kolommen.{k}: not a column of the data contract; expected one of {}",
-                CONTRACT_COLUMNS.join(", ")
-            ));
-        }
-        if v.trim().is_empty() {
-            problems.push(format!(
-                "kolommen.{k}: the header to read must not be empty"
-            ));
-        }
-    }
-
+    let kolommen = columns(f.kolommen.unwrap_or_default(), &mut problems);
     let mut required = |key: &str, v: Option<String>| -> PathBuf {
         match v {
             None => {
@@ -748,6 +984,90 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         },
         beleid: Policies { bestanden: beleid },
     })
+}
+
+/// Resolves `[kolommen]`, recording every mistake that would read a wrong column: a name
+/// or input the contract does not have, an empty header, a header named `bsn`, two columns
+/// of one input read from one header, and a column read from the header of another
+/// contract column of its input.
+fn columns(file: FileColumns, problems: &mut Vec<String>) -> Columns {
+    let mut resolved = Columns::default();
+    let header = |key: &str, h: &str, problems: &mut Vec<String>| {
+        if h.trim().is_empty() {
+            problems.push(format!("{key}: the header to read must not be empty"));
+        } else if h.trim().eq_ignore_ascii_case("bsn") {
+            problems.push(format!(
+                "{key} = {h:?}: a column named bsn is never read; it holds citizen service numbers"
+            ));
+        }
+    };
+    for (name, h) in file.flat {
+        let key = format!("kolommen.{name}");
+        if !Input::ALL.iter().any(|i| i.has(&name)) {
+            problems.push(format!(
+                "{key}: not a column of the data contract; expected one of {}, or a column of kenmerken (or a table [kolommen.INPUT] for one input)",
+                CONTRACT_COLUMNS.join(", ")
+            ));
+        }
+        header(&key, &h, problems);
+        resolved.flat.insert(name, h);
+    }
+    for (key, table) in file.per_input {
+        let Some(input) = Input::parse(&key) else {
+            problems.push(format!(
+                "kolommen.{key}: not an input; a table under [kolommen] is one of {}",
+                Input::ALL.map(Input::key).join(", ")
+            ));
+            continue;
+        };
+        for (name, h) in &table {
+            let key = format!("kolommen.{key}.{name}");
+            if !input.has(name) {
+                problems.push(format!(
+                    "{key}: not a column of {}; expected one of {}",
+                    input.key(),
+                    input.columns().join(", ")
+                ));
+            }
+            header(&key, h, problems);
+        }
+        resolved.per_input.insert(input, table);
+    }
+    // A flat mistake shows in every input it applies to: one message, naming them all.
+    let mut shared: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+    let mut onto: BTreeMap<(String, &str), Vec<&str>> = BTreeMap::new();
+    for input in Input::ALL {
+        let renamed = resolved.renamed(input);
+        let columns = input.columns();
+        for (i, (key, column, h)) in renamed.iter().enumerate() {
+            let h_shown = format!("{key} = {h:?}");
+            for (other_key, _, other) in &renamed[i + 1..] {
+                if h.trim().eq_ignore_ascii_case(other.trim()) {
+                    let pair = (h_shown.clone(), format!("{other_key} = {other:?}"));
+                    shared.entry(pair).or_default().push(input.key());
+                }
+            }
+            if let Some(c) = columns
+                .iter()
+                .find(|c| *c != column && c.eq_ignore_ascii_case(h.trim()))
+            {
+                onto.entry((h_shown, c)).or_default().push(input.key());
+            }
+        }
+    }
+    for ((a, b), inputs) in shared {
+        problems.push(format!(
+            "{a} and {b}: two columns of {} read from one header",
+            inputs.join(" and ")
+        ));
+    }
+    for ((a, c), inputs) in onto {
+        problems.push(format!(
+            "{a}: that is the header of the contract column {c} of {}; map it to the header that holds the value",
+            inputs.join(" and ")
+        ));
+    }
+    resolved
 }
 
 /// Expands one path or glob of a list (declaraties, beleid.bestanden): a plain path must exist; a glob must match at least one
@@ -886,5 +1206,111 @@ mod tests {
         assert_eq!(c.model, Model::Hof2024);
         assert!(!c.criteria.nul_is_positief);
         assert_eq!(c.clustering.intramuraal_drempel, Decimal::new(2, 2));
+    }
+
+    #[test]
+    fn kolommen_reads_flat_entries_and_per_input_tables_and_shows_them_as_written() {
+        let c = resolve_text(&format!(
+            "{INPUTS}[kolommen]\nkvk = \"KvK-nummer\"\n[kolommen.tarieven]\nmax_tarief = \"Tarief\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.kolommen.flat,
+            BTreeMap::from([("kvk".to_string(), "KvK-nummer".to_string())])
+        );
+        assert_eq!(
+            c.kolommen.per_input[&Input::Tarieven],
+            BTreeMap::from([("max_tarief".to_string(), "Tarief".to_string())])
+        );
+        assert_eq!(
+            serde_json::to_string(&c.kolommen).unwrap(),
+            r#"{"kvk":"KvK-nummer","tarieven":{"max_tarief":"Tarief"}}"#
+        );
+        // No renames at all: the manifest's `{}` of before.
+        let c = resolve_text(INPUTS).unwrap();
+        assert_eq!(serde_json::to_string(&c.kolommen).unwrap(), "{}");
+        // A per-input entry wins over a flat one for its input only.
+        let c = resolve_text(&format!(
+            "{INPUTS}[kolommen]\nkvk = \"A\"\n[kolommen.koppeltabel]\nkvk = \"B\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.kolommen.of(Input::Koppeltabel).rename("kvk"),
+            Rename::Input("B")
+        );
+        assert_eq!(
+            c.kolommen.of(Input::Jaarverslagen).rename("kvk"),
+            Rename::Flat("A")
+        );
+        assert_eq!(c.kolommen.of(Input::Tarieven).rename("kvk"), Rename::None);
+    }
+
+    #[test]
+    fn kolommen_mistakes_are_named_by_key_all_at_once() {
+        let err = resolve_text(&format!(
+            "{INPUTS}[kolommen]\nagb = \"id\"\nkvk = \"ID\"\nnaam = \"BSN\"\n\
+             [kolommen.koppeltabel]\nnaam = \"x\"\n[kolommen.jaarverslag]\nkvk = \"y\"\n\
+             [kolommen.tarieven]\ncomponent = \"Sector\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("5 problems"), "{err}");
+        for expected in [
+            // The flat pair clashes in both inputs that have agb and kvk: one message.
+            "kolommen.agb = \"id\" and kolommen.kvk = \"ID\": two columns of declaraties and koppeltabel read from one header",
+            "kolommen.naam = \"BSN\": a column named bsn is never read",
+            "kolommen.koppeltabel.naam: not a column of koppeltabel; expected one of agb, kvk",
+            "kolommen.jaarverslag: not an input; a table under [kolommen] is one of jaarverslagen, declaraties, tarieven, koppeltabel, kenmerken",
+            "kolommen.tarieven.component = \"Sector\": that is the header of the contract column sector of tarieven",
+        ] {
+            assert!(err.contains(expected), "lacks {expected:?}:\n{err}");
+        }
+    }
+
+    #[test]
+    fn one_header_for_columns_of_different_inputs_is_allowed() {
+        // B of the jaarverslagen and the tariff are never read from the same file.
+        let c = resolve_text(&format!(
+            "{INPUTS}[kolommen]\nbedrijfsopbrengsten = \"Totaal\"\nmax_tarief = \"Totaal\"\n"
+        ));
+        assert!(c.is_ok(), "{:#}", c.unwrap_err());
+    }
+
+    #[test]
+    fn a_kvk_twice_on_the_exclusion_list_is_refused() {
+        let err = resolve_text(&format!(
+            "{INPUTS}[uitsluiting]\nkvk = [{{ kvk = \"12345678\", reden = \"a\" }}, {{ kvk = \"87654321\", reden = \"b\" }}, {{ kvk = \" 12345678\", reden = \"c\" }}]\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains(
+                "uitsluiting.kvk[3].kvk = \" 12345678\": already listed as uitsluiting.kvk[1]"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn per_input_renames_add_up_over_layers() {
+        let base = parse_text(&format!(
+            "{INPUTS}[kolommen.jaarverslagen]\nkvk = \"KvK-nummer\"\n"
+        ))
+        .unwrap();
+        let scenario = parse_text(
+            "[kolommen.jaarverslagen]\nnaam = \"Naam\"\n[kolommen]\nagb = \"AGB-code\"\n",
+        )
+        .unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+        resolve_text(INPUTS).unwrap(); // creates the files
+        let c = resolve(&[&base, &scenario], &dir).unwrap();
+        assert_eq!(
+            c.kolommen.per_input[&Input::Jaarverslagen].len(),
+            2,
+            "{:?}",
+            c.kolommen
+        );
+        assert_eq!(c.kolommen.flat.len(), 1);
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
 use crate::aggregate::provider_figures;
@@ -18,6 +18,7 @@ use crate::ingest::claims::{join, read_claims, ProviderClaims};
 use crate::ingest::{self, InputFile, TariffTable};
 use crate::model::{Accounts, ClaimFigures, Cluster, Kvk, Sector};
 use crate::solve::{self, GroupResult, Position, Rules};
+use rust_decimal::RoundingStrategy;
 
 /// One group of providers and its solution.
 #[derive(Debug, Clone)]
@@ -59,7 +60,8 @@ pub struct ReadKey {
     declaraties: Vec<std::path::PathBuf>,
     tarieven: std::path::PathBuf,
     koppeltabel: Option<std::path::PathBuf>,
-    kolommen: BTreeMap<String, String>,
+    /// Flat and per-input `[kolommen]`: either changes which header a column is read from.
+    kolommen: crate::config::Columns,
     decimaalteken: crate::config::DecimalSign,
     referentiejaar: i32,
     /// Which optional jaarverslag columns are required (ingest refuses a file without them).
@@ -96,6 +98,9 @@ pub struct Run {
     /// Sorted by KvK.
     pub excluded: Vec<Excluded>,
     pub groups: Vec<Group>,
+    /// The data's warnings and then this run's own (an excluded KvK that matches no
+    /// provider, realised percentages above 100%), for stderr and the manifest.
+    pub warnings: Vec<String>,
     /// The reading stages' times and then this run's own.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -174,7 +179,51 @@ impl Laps {
 /// Reads the inputs, aggregates, classifies and solves.
 pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
     let data = Arc::new(read(config, progress)?);
-    Ok(compute(config, &data, progress))
+    compute(config, &data, progress)
+}
+
+/// "1 over 2023 and 10 over 2024": counts per year, in the order of the years.
+fn per_year(counts: &BTreeMap<i64, u64>) -> String {
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(year, n)| format!("{n} over {year}"))
+        .collect();
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Why a jaarverslagen file gave no jaarverslag of the reference year: what it does hold.
+fn no_accounts(file: &str, year: i32, years: &BTreeMap<i64, u64>) -> String {
+    if years.is_empty() {
+        format!("{file} holds no jaarverslag: it has a header line and no rows")
+    } else {
+        format!(
+            "{file} holds no jaarverslag over {year}; it holds {}",
+            per_year(years)
+        )
+    }
+}
+
+/// Why the claims files gave no claim line of the reference year: the years they hold.
+fn no_claims(files: &[String], year: i32, years: &BTreeMap<i64, u64>) -> String {
+    let held = per_year(years);
+    match files {
+        [one] => format!("{one} holds no claim line over {year}; it holds {held}"),
+        _ => {
+            let mut shown: Vec<&str> = files.iter().take(5).map(String::as_str).collect();
+            if files.len() > 5 {
+                shown.push("…");
+            }
+            format!(
+                "the {} declaraties files ({}) hold no claim line over {year}; they hold {held}",
+                files.len(),
+                shown.join(", ")
+            )
+        }
+    }
 }
 
 /// Reads the tables and the claims and joins them: everything of a run that depends on
@@ -197,6 +246,15 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
 
     let jv = &config.invoer.jaarverslagen;
     let accounts = ingest::read_accounts(&base.join(jv), &ingest::shown(jv), config)?;
+    // Without the year's accounts nobody can be in the population: stop before the claims
+    // are read, and say which years the file does hold (a wrong referentiejaar, most often).
+    if accounts.by_kvk.is_empty() {
+        bail!(no_accounts(
+            &ingest::shown(jv),
+            config.referentiejaar,
+            &accounts.years
+        ));
+    }
     record("jaarverslagen", jv, accounts.rows)?;
     progress.stage(&format!(
         "read {}: {} jaarverslagen over {} ({} of other years skipped)",
@@ -226,6 +284,10 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     progress.stage(&format!("read the tables in {}", seconds(took)));
 
     let raw = read_claims(config, progress)?;
+    if raw.files.iter().all(|f| f.rows == f.other_years) {
+        let files: Vec<String> = raw.files.iter().map(|f| f.file.clone()).collect();
+        bail!(no_claims(&files, config.referentiejaar, &raw.other_years));
+    }
     for f in &raw.files {
         inputs.push(InputFile {
             rol: "declaraties",
@@ -252,8 +314,9 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
 }
 
 /// Classifies and solves what `read` returned under `config`'s methodology. Pure apart
-/// from the progress lines: the same data and configuration give the same `Run`.
-pub fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Run {
+/// from the progress lines: the same data and configuration give the same `Run`. An empty
+/// population is an error that counts the providers per reason of exclusion.
+pub fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Result<Run> {
     let mut laps = Laps::new();
     let figures: BTreeMap<Kvk, ClaimFigures> = data
         .claims
@@ -273,6 +336,12 @@ pub fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Ru
     for e in excluded.iter_mut().filter(|e| e.naam.is_empty()) {
         e.naam = data.names.get(&e.kvk).cloned().unwrap_or_default();
     }
+    if providers.is_empty() {
+        bail!(empty_population(config.referentiejaar, &excluded));
+    }
+    let mut warnings = data.warnings.clone();
+    warnings.extend(unmatched_exclusions(config, data));
+    warnings.extend(above_maximum(&providers));
     providers.sort_by_key(|p| (p.sector, p.cluster, p.kvk));
     let took = laps.lap("classificatie");
     progress.stage(&format!(
@@ -315,12 +384,96 @@ pub fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Ru
         seconds(took)
     ));
 
-    Run {
+    Ok(Run {
         config: config.clone(),
         data: Arc::clone(data),
         providers,
         excluded,
         groups,
+        warnings,
         timings: data.timings.iter().copied().chain(laps.timings).collect(),
+    })
+}
+
+/// Everyone was excluded: how many providers, and how many for each reason, in the order
+/// `classify` lists reasons (configured reasons of the KvK list each on their own).
+fn empty_population(year: i32, excluded: &[Excluded]) -> String {
+    let mut counts: BTreeMap<(crate::classify::Check, &str), usize> = BTreeMap::new();
+    for r in excluded.iter().flat_map(|e| &e.reasons) {
+        *counts.entry((r.check, &r.label)).or_default() += 1;
     }
+    let listed: Vec<String> = counts
+        .iter()
+        .map(|((_, label), n)| format!("{label}: {n}"))
+        .collect();
+    format!(
+        "no provider is left in the population over {year}: all {} providers with a jaarverslag or claims are excluded; per reason (a provider can have several): {}",
+        excluded.len(),
+        listed.join("; ")
+    )
+}
+
+/// How far a realised percentage S ÷ S_max may lie above 100% before it is reported: 0.1
+/// percentage point, one step of the default grid. Claims are paid at most at the maximum
+/// tariff, so only rounding can take S above S_max: each claim line's amount is rounded to
+/// the cent, at most half a cent off, which reaches 0.1% of the line only for lines below
+/// €5 (minutes of care). A provider further above claims more than the tariff table
+/// allows: tariffs of another year or unit, or amounts with something else in them; its
+/// result then no longer follows the percentage as the methodology assumes.
+pub const REALISED_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
+
+/// The excluded KvK numbers that match no provider: a typo, or the wrong year.
+fn unmatched_exclusions(config: &Config, data: &Data) -> Vec<String> {
+    config
+        .uitsluiting
+        .kvk
+        .iter()
+        .filter_map(|e| e.parsed.map(|k| (k, e)))
+        .filter(|(k, _)| !data.accounts.contains_key(k) && !data.claims.contains_key(k))
+        .map(|(k, e)| {
+            format!(
+                "uitsluiting.kvk: KvK {k} ({}) matches no provider: it has neither a jaarverslag nor claims over {}",
+                e.reden, config.referentiejaar
+            )
+        })
+        .collect()
+}
+
+/// One warning listing the providers whose realised percentage lies above 100% by more
+/// than `REALISED_TOLERANCE`, the first ten by KvK.
+fn above_maximum(providers: &[Provider]) -> Option<String> {
+    let limit = Decimal::ONE + REALISED_TOLERANCE;
+    let mut above: Vec<&Provider> = providers
+        .iter()
+        .filter(|p| {
+            let c = &p.claims;
+            c.zorg_max > Decimal::ZERO && c.zorg > c.zorg_max * limit
+        })
+        .collect();
+    if above.is_empty() {
+        return None;
+    }
+    above.sort_by_key(|p| p.kvk);
+    let shown: Vec<String> = above
+        .iter()
+        .take(10)
+        .map(|p| {
+            let pct = (p.claims.zorg / p.claims.zorg_max * Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            format!("{} {} {pct:.2}%", p.kvk, p.naam)
+        })
+        .collect();
+    let more = match above.len() {
+        n if n > 10 => format!("; and {} more", n - 10),
+        _ => String::new(),
+    };
+    let (n, claim) = match above.len() {
+        1 => ("1 provider".to_string(), "claims"),
+        n => (format!("{n} providers"), "claim"),
+    };
+    Some(format!(
+        "{n} {claim} more than {}% of the maximum tariff on its care part (S ÷ S_max; see gerealiseerd_pct in aanbieders.csv): {}{more}",
+        (Decimal::ONE_HUNDRED * limit).normalize(),
+        shown.join("; ")
+    ))
 }

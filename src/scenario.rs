@@ -245,11 +245,18 @@ pub fn solve_all(configs: &[(String, Config)], progress: &dyn Progress) -> Resul
     let solved: Vec<Solved> = configs
         .par_iter()
         .zip(&which)
-        .map(|((naam, config), &i)| Solved {
-            naam: naam.clone(),
-            run: pipeline::compute(config, &readings[i].1, &quiet),
+        .map(|((naam, config), &i)| {
+            let run = pipeline::compute(config, &readings[i].1, &quiet)
+                .with_context(|| format!("scenario {naam:?}"))?;
+            Ok(Solved {
+                naam: naam.clone(),
+                run,
+            })
         })
-        .collect();
+        .collect::<Vec<Result<Solved>>>()
+        .into_iter()
+        // The first failing scenario in the file's order, whichever thread finished first.
+        .collect::<Result<_>>()?;
     progress.stage(&format!(
         "solved {} scenarios from {} reading{} of the inputs in {:.2} s",
         solved.len(),

@@ -157,7 +157,10 @@ fn sweep(
         .map(|&value| {
             let mut config = run.config.clone();
             set(&mut config, value);
-            let r = pipeline::compute(&config, &run.data, &pipeline::Quiet);
+            // Sweeps change the clusters and the criteria, never who is excluded: the
+            // population is the run's, which is not empty.
+            let r = pipeline::compute(&config, &run.data, &pipeline::Quiet)
+                .expect("a sweep keeps the run's population");
             r.groups
                 .iter()
                 .map(|g| SweepRow {

@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell, MAX_DECIMALS};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
 use super::{claims_csv, parquet, Koppeltabel, TariffTable};
-use crate::config::{Config, DecimalSign};
+use crate::config::{Config, DecimalSign, Input};
 use crate::model::{Agb, ClaimSums, Kvk};
 
 /// Who a claim line is from, as the line says it.
@@ -74,6 +74,9 @@ pub(super) struct Partial {
     pub errors: RowErrors,
     pub rows: u64,
     pub other_years: u64,
+    /// The lines of `other_years` per year, so that a file without the reference year can
+    /// say which years it holds.
+    pub years: BTreeMap<i64, u64>,
 }
 
 impl Partial {
@@ -85,7 +88,14 @@ impl Partial {
             errors: RowErrors::new(file),
             rows: 0,
             other_years: 0,
+            years: BTreeMap::new(),
         }
+    }
+
+    /// Counts `n` lines of `year`, another year than the reference year: not summed.
+    pub fn other_year(&mut self, year: i64, n: u64) {
+        self.other_years += n;
+        *self.years.entry(year).or_default() += n;
     }
 
     #[inline]
@@ -118,6 +128,9 @@ impl Partial {
         self.errors.merge(other.errors);
         self.rows += other.rows;
         self.other_years += other.other_years;
+        for (year, n) in other.years {
+            *self.years.entry(year).or_default() += n;
+        }
     }
 }
 
@@ -128,6 +141,8 @@ pub struct RawClaims {
     codes: Vec<String>,
     sums: HashMap<(Claimant, u32), Acc>,
     pub files: Vec<ClaimFile>,
+    /// Lines of other years than the reference year, per year, over all files.
+    pub other_years: BTreeMap<i64, u64>,
 }
 
 /// What was read from one claims file.
@@ -200,15 +215,17 @@ pub(super) fn claim_columns(
     headers: &[String],
     config: &Config,
 ) -> Result<ClaimColumns> {
+    let mapping = config.kolommen.of(Input::Declaraties);
     let ids = map_columns(
         file,
+        None,
         headers,
         &[optional("agb"), optional("kvk")],
-        &config.kolommen,
+        &mapping,
     )?;
     if ids.iter().all(Option::is_none) {
         // Neither identifier: report it the way every missing column is reported.
-        map_columns(file, headers, &[required("agb")], &config.kolommen)?;
+        map_columns(file, None, headers, &[required("agb")], &mapping)?;
     }
     let wants: [Want; 4] = [
         required("jaar"),
@@ -216,7 +233,7 @@ pub(super) fn claim_columns(
         required("aantal"),
         required("bedrag"),
     ];
-    let c = map_columns(file, headers, &wants, &config.kolommen)?;
+    let c = map_columns(file, None, headers, &wants, &mapping)?;
     Ok(ClaimColumns {
         agb: ids[0],
         kvk: ids[1],
@@ -289,7 +306,7 @@ pub(super) fn add_line(
 ) {
     let (who, jaar, code, aantal, bedrag) = line;
     if jaar != year {
-        part.other_years += 1;
+        part.other_year(jaar, 1);
     } else {
         part.add(
             who,
@@ -401,6 +418,9 @@ pub fn read_claims(config: &Config, progress: &dyn crate::pipeline::Progress) ->
             stats.rows, stats.other_years
         ));
         raw.files[i] = stats;
+        for (year, n) in std::mem::take(&mut part.years) {
+            *raw.other_years.entry(year).or_default() += n;
+        }
         raw.absorb(part);
     }
     Ok(raw)

@@ -310,7 +310,7 @@ fn fast_line(
         return false;
     };
     if jaar != layout.year {
-        part.other_years += 1;
+        part.other_year(jaar, 1);
     } else {
         part.add(who, code, aantal, bedrag, seen);
     }

@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use crate::config::{Config, Scaling, SectorSource};
+use crate::config::{Config, Input, Scaling, SectorSource};
 use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff};
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
@@ -57,6 +57,22 @@ pub fn hash_file(path: &Path) -> Result<(u64, String)> {
 /// The name a file goes by in messages and the manifest: as the configuration wrote it.
 pub fn shown(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// The wanted columns of `table`, read as `input` is mapped in `[kolommen]`.
+fn table_columns(
+    table: &Table,
+    wants: &[Want],
+    config: &Config,
+    input: Input,
+) -> Result<Vec<Option<usize>>> {
+    map_columns(
+        &table.file,
+        table.sheet(),
+        &table.headers,
+        wants,
+        &config.kolommen.of(input),
+    )
 }
 
 /// Reads one row's cells by contract column, recording problems in `errors`.
@@ -156,6 +172,8 @@ pub struct AccountsTable {
     pub rows: u64,
     /// Rows of other years, skipped.
     pub other_years: u64,
+    /// Jaarverslagen per boekjaar, the reference year's included.
+    pub years: BTreeMap<i64, u64>,
     /// Differences between a reported and the computed result above €1.
     pub warnings: Vec<String>,
     /// The name of every KvK in the file, of any year (the latest year's), so that a
@@ -183,11 +201,12 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
             required: config.berekening.sector_bron == SectorSource::Jaarverslag,
         },
     ];
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Jaarverslagen)?;
     let sign = config.decimaalteken;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(Kvk, i64), usize> = HashMap::new();
     let mut by_kvk = BTreeMap::new();
+    let mut years: BTreeMap<i64, u64> = BTreeMap::new();
     let mut other_years = 0;
     let mut warnings = Vec::new();
     let mut names: BTreeMap<Kvk, (i64, String)> = BTreeMap::new();
@@ -197,8 +216,6 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         let naam = f.text(1);
         let boekjaar = f.integer(2);
         let b = f.decimal(3, true, sign);
-        // W may be empty or 0 (a provider without Wlz revenue); classify excludes such a
-        // provider from the population when ρ = W/D needs it.
         // W may be empty or 0 (a provider without Wlz revenue); classify excludes such a
         // provider from the population when ρ = W/D needs it.
         let w = f.decimal(4, false, sign);
@@ -227,6 +244,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
             );
             continue;
         }
+        *years.entry(boekjaar).or_default() += 1;
         let latest = names.entry(kvk).or_insert((boekjaar, naam.clone()));
         if boekjaar > latest.0 {
             *latest = (boekjaar, naam.clone());
@@ -267,6 +285,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         by_kvk,
         rows: table.rows.len() as u64,
         other_years,
+        years,
         warnings,
         names,
     })
@@ -290,7 +309,7 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
         required("max_tarief"),
         optional("kapitaal_per_eenheid"),
     ];
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Tarieven)?;
     let sign = config.decimaalteken;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
@@ -321,6 +340,16 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
         };
         if max_tarief < Decimal::ZERO {
             problem(5, "max_tarief", format!("{max_tarief} is negative"));
+            continue;
+        }
+        // S_max would be 0 for every claim of this code, and the provider's result would
+        // not depend on the percentage: a tariff left empty or not yet published.
+        if max_tarief.is_zero() && component == Component::Zorg {
+            problem(
+                5,
+                "max_tarief",
+                format!("{max_tarief} for a `zorg` tariff; a care tariff must be above 0"),
+            );
             continue;
         }
         if !kapitaal.is_zero() && component != Component::Zorg {
@@ -372,7 +401,7 @@ pub struct Koppeltabel {
 pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Koppeltabel> {
     let table = read_table(path, shown)?;
     let wants = [required("agb"), required("kvk")];
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Koppeltabel)?;
     let mut errors = RowErrors::new(shown);
     let mut by_agb: HashMap<Agb, (Kvk, usize)> = HashMap::new();
     for row in &table.rows {
@@ -434,13 +463,14 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
     use crate::policy::{Kind, Value, KENMERKEN, ZORGKANTOREN};
     let table = read_table(path, shown)?;
     let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];
+    let mapped = config.kolommen.of(Input::Kenmerken).headers();
     let unknown: Vec<&String> = table
         .headers
         .iter()
         .filter(|h| {
             !fixed.iter().any(|f| f.eq_ignore_ascii_case(h))
                 && !KENMERKEN.iter().any(|k| k.0.eq_ignore_ascii_case(h))
-                && !config.kolommen.values().any(|r| r.eq_ignore_ascii_case(h))
+                && !mapped.iter().any(|r| r.trim().eq_ignore_ascii_case(h))
         })
         .collect();
     if !unknown.is_empty() {
@@ -461,7 +491,7 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
         optional("aandeel"),
     ];
     wants.extend(KENMERKEN.iter().map(|k| optional(k.0)));
-    let columns = map_columns(shown, &table.headers, &wants, &config.kolommen)?;
+    let columns = table_columns(&table, &wants, config, Input::Kenmerken)?;
     let sign = config.decimaalteken;
     let mut errors = RowErrors::new(shown);
     let mut rows: Vec<KenmerkRow> = Vec::new();

@@ -371,7 +371,7 @@ fn by_views(
             return None;
         }
         if year != layout.year {
-            part.other_years += count;
+            part.other_year(year, count);
         } else {
             part.add(
                 who,
@@ -433,7 +433,7 @@ fn rows(cols: &[Column], layout: &Layout, first_row: u64) -> Partial {
             row[c.bedrag].fixed(mark),
         ) {
             (Some(_), Some(j), Some(_), Some(_), Some(_)) if j != layout.year => {
-                part.other_years += 1
+                part.other_year(j, 1)
             }
             (Some(who), Some(_), Some(code), Some(aantal), Some(bedrag)) => {
                 part.add(who, code, aantal, bedrag, seen)

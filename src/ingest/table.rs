@@ -5,7 +5,6 @@
 //! Only the columns a caller asks for are ever looked at: other columns (claims carry BSN
 //! numbers) are neither stored in results nor quoted in messages.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -13,6 +12,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use calamine::{open_workbook_auto, Data, Reader};
 
 use super::number::Cell;
+use crate::config::{Mapping, Rename};
 
 /// Where rows come from, for messages.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +57,14 @@ impl Table {
                     row.number
                 )
             }
+        }
+    }
+
+    /// The sheet the rows were read from; `None` for CSV.
+    pub fn sheet(&self) -> Option<&str> {
+        match &self.source {
+            Source::Csv => None,
+            Source::Sheet(name) => Some(name),
         }
     }
 
@@ -306,50 +314,68 @@ pub const fn optional(name: &'static str) -> Want {
     }
 }
 
-/// Finds each wanted column among `headers` (case-insensitive, after `[kolommen]`
-/// renames). Returns one index per wanted column, `None` for an absent optional one.
-/// A missing required column is an error listing the headers and the closest one.
+/// Finds each wanted column among `headers` (case-insensitive, after trimming), where
+/// `mapping` says to look: an input's own `[kolommen.INPUT]` header only, a flat
+/// `[kolommen]` header or else the column's own name, or the own name. Returns one index
+/// per wanted column, `None` for an absent optional one. A missing required column is an
+/// error listing the headers and the closest one; `sheet` is the sheet they were read
+/// from, if the file is a workbook.
 pub fn map_columns(
     file: &str,
+    sheet: Option<&str>,
     headers: &[String],
     wants: &[Want],
-    renames: &BTreeMap<String, String>,
+    mapping: &Mapping,
 ) -> Result<Vec<Option<usize>>> {
     let mut found = Vec::with_capacity(wants.len());
     let mut missing = Vec::new();
     for want in wants {
-        let header = renames
-            .get(want.name)
-            .map(String::as_str)
-            .unwrap_or(want.name);
-        let matches: Vec<usize> = (0..headers.len())
-            .filter(|&i| headers[i].eq_ignore_ascii_case(header.trim()))
-            .collect();
-        match matches.as_slice() {
-            [] => {
-                if want.required {
-                    missing.push((want.name, header));
-                }
-                found.push(None);
+        let rename = mapping.rename(want.name);
+        let candidates = match rename {
+            Rename::None => vec![want.name],
+            Rename::Flat(h) => vec![h, want.name],
+            Rename::Input(h) => vec![h],
+        };
+        let mut index = None;
+        for header in &candidates {
+            let matches: Vec<usize> = (0..headers.len())
+                .filter(|&i| headers[i].eq_ignore_ascii_case(header.trim()))
+                .collect();
+            match matches.as_slice() {
+                [] => continue,
+                [i] => index = Some(*i),
+                _ => bail!(
+                    "{file}: the header {header:?} appears {} times; it must be unique",
+                    matches.len()
+                ),
             }
-            [i] => found.push(Some(*i)),
-            _ => bail!(
-                "{file}: the header {header:?} appears {} times; it must be unique",
-                matches.len()
-            ),
+            break;
         }
+        if index.is_none() && want.required {
+            missing.push((want.name, rename, candidates[0]));
+        }
+        found.push(index);
     }
     if missing.is_empty() {
         return Ok(found);
     }
     let mut msg = String::new();
-    for (name, header) in &missing {
-        let renamed = if name != header {
-            format!(" (renamed to {header:?} in [kolommen])")
-        } else {
-            String::new()
+    for (name, rename, header) in &missing {
+        let renamed = match rename {
+            Rename::None => String::new(),
+            Rename::Flat(h) => {
+                format!(" (renamed to {h:?} in [kolommen]; there is no column {name:?} either)")
+            }
+            Rename::Input(h) => format!(" (mapped to {h:?} in [kolommen.{}])", mapping.input.key()),
         };
-        write!(msg, "{file}: missing required column {name:?}{renamed}").unwrap();
+        match sheet {
+            None => write!(msg, "{file}: missing required column {name:?}{renamed}").unwrap(),
+            Some(s) => write!(
+                msg,
+                "missing required column {name:?}{renamed} in sheet {s:?} (the first sheet) of {file}"
+            )
+            .unwrap(),
+        }
         if let Some(near) = nearest(header, headers) {
             write!(msg, "; did you mean {near:?}?").unwrap();
         }
@@ -369,11 +395,13 @@ pub fn map_columns(
         })
         .collect();
     write!(msg, "headers found: {}", shown.join(", ")).unwrap();
+    let mapped = mapping.headers();
     let known = |h: &String| {
         crate::config::CONTRACT_COLUMNS
             .iter()
+            .chain(&mapping.input.columns())
             .any(|c| c.eq_ignore_ascii_case(h))
-            || renames.values().any(|r| r.trim().eq_ignore_ascii_case(h))
+            || mapped.iter().any(|r| r.trim().eq_ignore_ascii_case(h))
     };
     if !headers.iter().any(known) {
         msg.push_str(
@@ -515,41 +543,128 @@ mod tests {
         assert_eq!(detect_separator(b"kvk"), b',');
     }
 
+    use crate::config::{Columns, Input};
+    use std::collections::BTreeMap;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// `[kolommen]` with `flat` entries and `per_input` tables, as (column, header) pairs.
+    fn kolommen(flat: &[(&str, &str)], per_input: &[(Input, &[(&str, &str)])]) -> Columns {
+        let table = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(c, h)| (c.to_string(), h.to_string()))
+                .collect()
+        };
+        Columns {
+            flat: table(flat),
+            per_input: per_input.iter().map(|(i, t)| (*i, table(t))).collect(),
+        }
+    }
+
     #[test]
     fn headers_match_case_insensitively_and_through_renames() {
-        let headers: Vec<String> = ["KVK", "qTotaalBaten_0", "Naam"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let renames = BTreeMap::from([(
-            "bedrijfsopbrengsten".to_string(),
-            "qtotaalbaten_0".to_string(),
-        )]);
+        let headers = strings(&["KVK", "qTotaalBaten_0", "Naam"]);
+        let renames = kolommen(&[("bedrijfsopbrengsten", "qtotaalbaten_0")], &[]);
         let got = map_columns(
             "j.csv",
+            None,
             &headers,
             &[
                 required("kvk"),
                 required("bedrijfsopbrengsten"),
                 optional("sector"),
             ],
-            &renames,
+            &renames.of(Input::Jaarverslagen),
         )
         .unwrap();
         assert_eq!(got, vec![Some(0), Some(1), None]);
     }
 
     #[test]
+    fn a_flat_rename_falls_back_to_the_own_name_and_a_per_input_one_does_not() {
+        // DigiMV's "KvK-nummer" in the jaarverslagen; the koppeltabel keeps `kvk`.
+        let koppeltabel = strings(&["agb", "kvk"]);
+        let wants = [required("agb"), required("kvk")];
+        let flat = kolommen(&[("kvk", "KvK-nummer")], &[]);
+        assert_eq!(
+            map_columns(
+                "k.csv",
+                None,
+                &koppeltabel,
+                &wants,
+                &flat.of(Input::Koppeltabel)
+            )
+            .unwrap(),
+            vec![Some(0), Some(1)]
+        );
+        // Where the file has the renamed header, that one is read, not the own name.
+        let both = strings(&["kvk", "KvK-nummer"]);
+        assert_eq!(
+            map_columns(
+                "j.csv",
+                None,
+                &both,
+                &wants[1..],
+                &flat.of(Input::Jaarverslagen)
+            )
+            .unwrap(),
+            vec![Some(1)]
+        );
+        // A flat rename of a column the input does not have leaves it alone.
+        let tarief = kolommen(&[("max_tarief", "tarief")], &[]);
+        assert_eq!(
+            map_columns(
+                "k.csv",
+                None,
+                &koppeltabel,
+                &wants,
+                &tarief.of(Input::Koppeltabel)
+            )
+            .unwrap(),
+            vec![Some(0), Some(1)]
+        );
+        let own = kolommen(&[], &[(Input::Koppeltabel, &[("kvk", "KvK-nummer")])]);
+        let err = map_columns(
+            "k.csv",
+            None,
+            &koppeltabel,
+            &wants,
+            &own.of(Input::Koppeltabel),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(
+                "k.csv: missing required column \"kvk\" (mapped to \"KvK-nummer\" in [kolommen.koppeltabel])"
+            ),
+            "{err}"
+        );
+        // The per-input table is only the koppeltabel's.
+        assert_eq!(
+            map_columns(
+                "d.csv",
+                None,
+                &koppeltabel,
+                &wants,
+                &own.of(Input::Declaraties)
+            )
+            .unwrap(),
+            vec![Some(0), Some(1)]
+        );
+    }
+
+    #[test]
     fn missing_column_lists_headers_and_suggests_the_nearest() {
-        let headers: Vec<String> = ["kvk", "bedrijfslastn", "bsn"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let headers = strings(&["kvk", "bedrijfslastn", "bsn"]);
         let err = map_columns(
             "j.csv",
+            None,
             &headers,
             &[required("bedrijfslasten")],
-            &BTreeMap::new(),
+            &Mapping::none(Input::Jaarverslagen),
         )
         .unwrap_err()
         .to_string();
@@ -566,14 +681,36 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_column_in_a_workbook_names_the_sheet() {
+        let err = map_columns(
+            "j.xlsx",
+            Some("Blad1"),
+            &strings(&["kvk"]),
+            &[required("naam")],
+            &Mapping::none(Input::Jaarverslagen),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(
+                "missing required column \"naam\" in sheet \"Blad1\" (the first sheet) of j.xlsx"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_missing_header_line_is_named_without_echoing_values() {
-        let headers: Vec<String> = ["111222333", "20000001", "2024"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let err = map_columns("d.csv", &headers, &[required("agb")], &BTreeMap::new())
-            .unwrap_err()
-            .to_string();
+        let headers = strings(&["111222333", "20000001", "2024"]);
+        let err = map_columns(
+            "d.csv",
+            None,
+            &headers,
+            &[required("agb")],
+            &Mapping::none(Input::Declaraties),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(!err.contains("111222333"), "{err}");
         assert!(
             err.contains("headers found: (a value), (a value), (a value)"),

@@ -151,6 +151,7 @@ pub fn page(run: &Run, figures: &[Figure]) -> String {
         "haalbaar",
         "% aanbieders ≥ 0",
         "% omzet ≥ 0",
+        "voldaan",
     ];
     table(&mut o, &header, &rtp_rows(run), &[2, 3, 4, 5, 6, 9, 10]);
 
@@ -164,7 +165,7 @@ pub fn page(run: &Run, figures: &[Figure]) -> String {
         let _ = writeln!(
             o,
             "<p>{} aanbieders met samen {} omzet. RTP <strong>{}%</strong> (bindend: {}{}); bij dit percentage heeft {}% van de \
-             aanbieders, met {}% van de omzet, een resultaat {}.</p>",
+             aanbieders, met {}% van de omzet, een resultaat {}.{}</p>",
             r.n,
             money(r.omzet),
             rtp(run, r.rtp),
@@ -172,7 +173,12 @@ pub fn page(run: &Run, figures: &[Figure]) -> String {
             if r.haalbaar { "" } else { "; niet haalbaar onder de bovengrens" },
             share(r.at_rtp.share_providers()),
             share(r.at_rtp.share_omzet()),
-            if c.criteria.nul_is_positief { "≥ 0" } else { "> 0" }
+            if c.criteria.nul_is_positief { "≥ 0" } else { "> 0" },
+            if r.at_rtp.holds() {
+                ""
+            } else {
+                " Bij deze RTP zijn de criteria <strong>niet voldaan</strong>."
+            }
         );
         for f in figures.iter().filter(|f| f.group == g.name()) {
             o.push_str(&f.svg);
@@ -196,7 +202,7 @@ pub fn page(run: &Run, figures: &[Figure]) -> String {
     let rows: Vec<Vec<String>> = run
         .excluded
         .iter()
-        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden.clone()])
+        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden()])
         .collect();
     table(&mut o, &["kvk", "naam", "reden"], &rows, &[]);
 

@@ -119,7 +119,7 @@ fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-pub const RTP_COLUMNS: [&str; 11] = [
+pub const RTP_COLUMNS: [&str; 12] = [
     "sector",
     "cluster",
     "aanbieders",
@@ -131,6 +131,7 @@ pub const RTP_COLUMNS: [&str; 11] = [
     "haalbaar",
     "aandeel_aanbieders_positief",
     "aandeel_omzet_positief",
+    "voldaan",
 ];
 
 /// The rows of rtp.csv, one per group, without the header.
@@ -153,6 +154,9 @@ pub fn rtp_row(run: &Run, g: &Group) -> Vec<String> {
         yes_no(r.haalbaar).to_string(),
         share(r.at_rtp.share_providers()),
         share(r.at_rtp.share_omzet()),
+        // Both criteria at the published rtp, the certification: `nee` where rounding to
+        // the nearest grid point fell below the binding point, or at the cap.
+        yes_no(r.at_rtp.holds()).to_string(),
     ]
 }
 
@@ -223,7 +227,7 @@ pub fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {
     let rows = run
         .excluded
         .iter()
-        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden.clone()])
+        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden()])
         .collect();
     csv_text(&["kvk", "naam", "reden"], rows)
 }
@@ -294,7 +298,7 @@ fn run_manifest(
         gevoeligheid,
         invoer: &run.data.inputs,
         uitvoer: listed(files),
-        waarschuwingen: &run.data.warnings,
+        waarschuwingen: &run.warnings,
         tijden_ms: milliseconds(&run.timings),
     })
 }

@@ -157,7 +157,7 @@ pub fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8
             };
             read.push(at);
         }
-        for w in &s.run.data.warnings {
+        for w in &s.run.warnings {
             if !waarschuwingen.contains(&w) {
                 waarschuwingen.push(w);
             }

@@ -54,7 +54,7 @@ pub fn rtp_table(run: &Run) -> String {
     // with the sign that counts as positive.
     let mut header = vec!["groep"];
     header.extend(&super::RTP_COLUMNS[2..9]);
-    header.extend([providers.as_str(), omzet.as_str()]);
+    header.extend([providers.as_str(), omzet.as_str(), "voldaan"]);
     let rows: Vec<Vec<String>> = super::rtp_rows(run)
         .into_iter()
         .map(|r| {
@@ -64,7 +64,7 @@ pub fn rtp_table(run: &Run) -> String {
         })
         .collect();
     let right = [
-        false, true, true, true, true, true, false, false, true, true,
+        false, true, true, true, true, true, false, false, true, true, false,
     ];
     let mut out = format!(
         "RTP per groep (model {}), referentiejaar {}\n",
@@ -310,7 +310,7 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     }
 
     if let Some(e) = excluded {
-        let _ = writeln!(o, "\n3. Excluded from the population: {}", e.reden);
+        let _ = writeln!(o, "\n3. Excluded from the population: {}", e.reden());
         return Some(o);
     }
     let i = index.expect("in the population");
@@ -441,6 +441,7 @@ pub fn scenario_table(solved: &[crate::scenario::Solved]) -> String {
         "rtp",
         "bindend",
         "haalbaar",
+        "voldaan",
         "verschil",
     ];
     let mut rows = Vec::new();
@@ -462,11 +463,12 @@ pub fn scenario_table(solved: &[crate::scenario::Solved]) -> String {
                 r[6].clone(),
                 r[7].clone(),
                 r[8].clone(),
+                r[11].clone(),
                 verschil,
             ]);
         }
     }
-    let right = [false, false, false, true, true, false, false, true];
+    let right = [false, false, false, true, true, false, false, false, true];
     let mut out =
         String::from("RTP per scenario and group; verschil in percentage points against basis\n");
     out += &columns(&header, &rows, &right);

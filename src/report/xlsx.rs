@@ -100,7 +100,7 @@ fn samenvatting(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxErr
     ws.write_string_with_format(1, 0, "referentiejaar", &f.header)?;
     ws.write_number_with_format(1, 1, run.config.referentiejaar, &f.integer)?;
     let widths = [
-        15.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0,
+        15.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0, 9.0,
     ];
     header(ws, 3, &RTP_COLUMNS, &widths, f)?;
     for (i, g) in run.groups.iter().enumerate() {
@@ -142,6 +142,13 @@ fn rtp_cells(
             &f.percent2,
         )?;
     }
+    let holds = r.at_rtp.holds();
+    ws.write_string_with_format(
+        row,
+        col + 11,
+        &text[11],
+        if holds { &f.positive } else { &f.negative },
+    )?;
     Ok(())
 }
 
@@ -207,7 +214,7 @@ fn uitgesloten(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxErro
         let row = 1 + i as u32;
         ws.write_string(row, 0, e.kvk.to_string())?;
         ws.write_string(row, 1, &e.naam)?;
-        ws.write_string(row, 2, &e.reden)?;
+        ws.write_string(row, 2, e.reden())?;
     }
     ws.autofilter(0, 0, run.excluded.len().max(1) as u32, 2)?;
     Ok(())
@@ -278,7 +285,7 @@ pub fn scenarios_workbook(solved: &[crate::scenario::Solved]) -> Result<Vec<u8>>
     let f = Formats::new();
     let ws = wb.add_worksheet().set_name("Scenarios")?;
     let widths = [
-        18.0, 8.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0,
+        18.0, 8.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0, 9.0,
     ];
     header(ws, 0, &super::scenarios::columns(), &widths, &f)?;
     let mut row = 0u32;

@@ -5,5 +5,8 @@ mod common;
 /// Formats, golden outputs, bad input and every command, as first written.
 mod cli;
 
+/// Configuration mistakes, runs without data, exclusion reasons and the `voldaan` column.
+mod config;
+
 /// `tarieven` on hand-made providers: bounds, margins, exact thresholds, sector_bron.
 mod tarieven;

@@ -311,6 +311,7 @@ fn command(cli: Cli) -> Result<ExitCode> {
         }
         Command::Generate {
             out,
+            overwrite,
             aanbieders,
             declaratieregels,
             seed,
@@ -324,7 +325,9 @@ fn command(cli: Cli) -> Result<ExitCode> {
                 seed,
                 format: formaat,
                 year: jaar,
+                overwrite,
             };
+            options.check().map_err(UsageError)?;
             let bar = indicatif::ProgressBar::new(declaratieregels).with_style(
                 indicatif::ProgressStyle::with_template(
                     "{msg} [{bar:40}] {human_pos}/{human_len} claim lines, {eta} left",

@@ -92,9 +92,15 @@ pub enum Command {
     },
     /// Generate a synthetic, consistent data set of any size, deterministic for a seed.
     Generate {
-        /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel and richttarief.toml into.
+        /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel, kenmerken and
+        /// richttarief.toml into, only when all are complete. A folder holding files of those
+        /// names is refused unless generate wrote it (it leaves a .richttarief-generate file)
+        /// or --overwrite is given; other files in the folder are kept.
         #[arg(long)]
         out: PathBuf,
+        /// Replace files of the data set's names in a folder that generate did not write.
+        #[arg(long)]
+        overwrite: bool,
         /// Number of providers.
         #[arg(long, default_value_t = 200)]
         aanbieders: usize,

@@ -504,3 +504,110 @@ fn a_killed_run_leaves_one_whole_result() {
     assert_matches_manifest(&out, "after the last run");
     assert_eq!(temporaries(&out), Vec::<String>::new());
 }
+
+// ---------------------------------------------------------------------------------------
+// generate
+
+fn generate_into(out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "generate",
+        "--out",
+        s(out),
+        "--aanbieders",
+        "40",
+        "--declaratieregels",
+        "2000",
+    ];
+    args.extend(extra);
+    richttarief(&args, &[], &root())
+}
+
+#[test]
+fn generate_refuses_a_folder_holding_files_of_its_names() {
+    let out = scratch("gen-mine");
+    std::fs::write(out.join("jaarverslagen.csv"), "my accounts\n").unwrap();
+    std::fs::write(out.join("richttarief.toml"), "# my configuration\n").unwrap();
+    std::fs::write(out.join("notes.txt"), "my notes\n").unwrap();
+    let before = files_of(&out);
+    let run = generate_into(&out, &[]);
+    run.expect_code(2);
+    let err = run.stderr();
+    assert!(
+        err.contains("jaarverslagen.csv")
+            && err.contains("richttarief.toml")
+            && err.contains("--overwrite"),
+        "{err}"
+    );
+    assert!(!err.contains("notes.txt"), "{err}");
+    assert_eq!(files_of(&out), before);
+    assert!(temporaries(&out).is_empty());
+}
+
+#[test]
+fn generate_with_overwrite_replaces_its_files_and_keeps_the_others() {
+    let out = scratch("gen-overwrite");
+    std::fs::write(out.join("jaarverslagen.csv"), "my accounts\n").unwrap();
+    std::fs::write(out.join("notes.txt"), "my notes\n").unwrap();
+    generate_into(&out, &["--overwrite"]).expect_code(0);
+    assert_eq!(read(&out.join("notes.txt")), "my notes\n");
+    assert!(read(&out.join("jaarverslagen.csv")).starts_with("kvk,naam,boekjaar,"));
+    assert!(out.join(".richttarief-generate").is_file());
+    assert!(temporaries(&out).is_empty());
+    // The data set is complete: its configuration runs on it.
+    run_config(&out.join("richttarief.toml"), &out.join("uit")).expect_code(0);
+}
+
+#[test]
+fn generate_replaces_a_data_set_it_wrote_whole() {
+    let dir = scratch("gen-again");
+    let out = dir.join("data");
+    generate_into(&out, &["--formaat", "csv"]).expect_code(0);
+    assert!(out.join("declaraties.csv").is_file());
+    // Its own folder needs no --overwrite; the claims of the earlier format go with it.
+    generate_into(&out, &["--formaat", "parquet"]).expect_code(0);
+    assert!(out.join("declaraties.parquet").is_file());
+    assert!(!out.join("declaraties.csv").exists());
+    assert!(temporaries(&out).is_empty());
+    run_config(&out.join("richttarief.toml"), &dir.join("uit")).expect_code(0);
+}
+
+#[test]
+fn generate_keeps_what_others_wrote_in_its_folder() {
+    // The README's recipe puts the results inside the data set's folder.
+    let out = scratch("gen-keep");
+    generate_into(&out, &[]).expect_code(0);
+    let accounts = read(&out.join("jaarverslagen.csv"));
+    run_config(&out.join("richttarief.toml"), &out.join("uit")).expect_code(0);
+    let result = files_of(&out.join("uit"));
+    generate_into(&out, &["--seed", "2"]).expect_code(0);
+    assert_ne!(
+        read(&out.join("jaarverslagen.csv")),
+        accounts,
+        "not regenerated"
+    );
+    assert_eq!(files_of(&out.join("uit")), result);
+    assert!(temporaries(&out).is_empty());
+}
+
+#[test]
+fn impossible_sizes_are_usage_errors_and_write_nothing() {
+    let dir = scratch("gen-sizes");
+    let out = dir.join("data");
+    for (args, says) in [
+        (vec!["--aanbieders", "0"], "--aanbieders"),
+        (vec!["--aanbieders", "3"], "--aanbieders"),
+        (vec!["--aanbieders", "18446744073709551615"], "--aanbieders"),
+        (
+            vec!["--aanbieders", "60", "--declaratieregels", "100"],
+            "--declaratieregels",
+        ),
+        (vec!["--jaar", "1800"], "--jaar"),
+    ] {
+        let mut all = vec!["generate", "--out", s(&out)];
+        all.extend(&args);
+        let run = richttarief(&all, &[], &root());
+        run.expect_code(2);
+        assert!(run.stderr().contains(says), "{args:?}: {}", run.stderr());
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}

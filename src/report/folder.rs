@@ -5,8 +5,10 @@
 //! a folder this tool wrote whose manifest lists everything in it.
 //!
 //! This module must never delete what it cannot tell is its own: a folder it replaces was
-//! checked to hold only the files its manifest lists, and a leftover it removes carries
-//! both its name pattern and its marker file. It must not write into `--out` itself.
+//! checked to hold only the files its manifest lists (or, for `generate`, its own set), and
+//! a leftover it removes carries both its name pattern and its marker file. It writes into
+//! `--out` itself only when a caller asks for files to be moved in one by one
+//! (`Staged::place_files`), and then only those files.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -320,8 +322,18 @@ impl Staged {
 impl Drop for Staged {
     fn drop(&mut self) {
         if self.temporary.exists() {
+            restore_previous(&self.temporary, &self.target.path);
             let _ = remove_temporary(&self.temporary);
         }
+    }
+}
+
+/// Puts an old version that `swap`'s fallback moved aside back at `out`, when `out` is
+/// missing: a swap cut short (an error, or a kill between its two renames) loses nothing.
+fn restore_previous(temporary: &Path, out: &Path) {
+    let previous = temporary.join(PREVIOUS);
+    if previous.is_dir() && std::fs::symlink_metadata(out).is_err() {
+        let _ = std::fs::rename(&previous, out);
     }
 }
 
@@ -363,9 +375,8 @@ fn remove_leftovers(t: &Target) {
         }
         // A run killed between the two renames of `swap`'s fallback left no `--out` and the
         // old version here: put it back, so that nothing of the user's is lost.
-        let previous = path.join(PREVIOUS);
-        if marked && previous.is_dir() && std::fs::symlink_metadata(&t.path).is_err() {
-            let _ = std::fs::rename(&previous, &t.path);
+        if marked {
+            restore_previous(&path, &t.path);
         }
         if let Err(e) = remove_temporary(&path) {
             eprintln!(
@@ -466,15 +477,16 @@ fn swap(new: &Path, out: &Path, previous: &Path) -> io::Result<()> {
     if exchange(new, out)? {
         return Ok(());
     }
-    // No atomic exchange: move the old folder aside, then the new one in. Between the two
-    // renames `out` does not exist; a run killed there leaves the old version at
-    // `previous`, which the next run puts back before it removes the temporary folder.
+    swap_by_renames(new, out, previous)
+}
+
+/// Where there is no atomic exchange: move the old folder aside, then the new one in.
+/// Between the two renames `out` does not exist; a run killed there leaves the old version
+/// at `previous`, which the next run puts back before it removes the temporary folder. On
+/// an error the old version also waits at `previous`, and `Staged`'s Drop puts it back.
+fn swap_by_renames(new: &Path, out: &Path, previous: &Path) -> io::Result<()> {
     std::fs::rename(out, previous)?;
-    if let Err(e) = std::fs::rename(new, out) {
-        let _ = std::fs::rename(previous, out);
-        return Err(e);
-    }
-    Ok(())
+    std::fs::rename(new, out)
 }
 
 #[cfg(test)]
@@ -513,6 +525,43 @@ mod tests {
             child.wait().unwrap();
             assert!(!alive_but_not_ours, "sleep is not richttarief");
             assert!(!running(child.id()), "a reaped process is gone");
+        }
+    }
+
+    /// A scratch folder holding `out/` (old) and a temporary folder with `folder/` (new).
+    fn two_versions(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+        let dir =
+            std::env::temp_dir().join(format!("richttarief-folder-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (out, temporary) = (dir.join("out"), dir.join(".out.richttarief-1-0"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(temporary.join(FOLDER)).unwrap();
+        std::fs::write(out.join("v"), "old").unwrap();
+        std::fs::write(temporary.join(FOLDER).join("v"), "new").unwrap();
+        (dir, out, temporary)
+    }
+
+    #[test]
+    fn without_an_exchange_two_renames_swap_and_a_cut_short_swap_is_undone() {
+        let (dir, out, temporary) = two_versions("renames");
+        swap_by_renames(&temporary.join(FOLDER), &out, &temporary.join(PREVIOUS)).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("v")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(temporary.join(PREVIOUS).join("v")).unwrap(),
+            "old"
+        );
+
+        // Killed between the renames: no `out`, the old version aside; it comes back.
+        let (dir2, out, temporary) = two_versions("cut-short");
+        std::fs::rename(&out, temporary.join(PREVIOUS)).unwrap();
+        restore_previous(&temporary, &out);
+        assert_eq!(std::fs::read_to_string(out.join("v")).unwrap(), "old");
+        // With `out` in place, nothing is moved.
+        std::fs::create_dir(temporary.join(PREVIOUS)).unwrap();
+        restore_previous(&temporary, &out);
+        assert!(temporary.join(PREVIOUS).is_dir());
+        for d in [dir, dir2] {
+            std::fs::remove_dir_all(d).unwrap();
         }
     }
 

@@ -157,9 +157,21 @@ fn print(text: &str) -> Result<()> {
         .context("writing to stdout")
 }
 
+/// Carries out the command; an `--out` that is not ours to replace (`folder::Refused`) is
+/// a usage error, exit code 2, like any other mistake in the call.
 pub fn execute(cli: Cli) -> Result<ExitCode> {
+    command(cli).map_err(|e| match e.downcast::<report::folder::Refused>() {
+        Ok(refused) => UsageError(refused.0).into(),
+        Err(e) => e,
+    })
+}
+
+fn command(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run { config, out } => {
+            // Every command that writes a folder checks `--out` before any work, so that a
+            // refusal costs nothing; the folder module checks again just before the swap.
+            report::check_outputs(&out)?;
             let config = load(config)?;
             let run = compute(&config)?;
             let started = std::time::Instant::now();
@@ -217,6 +229,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             presets,
             out,
         } => {
+            report::check_outputs(&out)?;
             if scenarios.is_none() && !presets {
                 return Err(UsageError(
                     "give --scenarios FILE, --presets or both: there is nothing to compare".into(),
@@ -260,6 +273,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             resamples,
             seed,
         } => {
+            report::check_outputs(&out)?;
             let config = load(config)?;
             let run = compute(&config)?;
             let started = std::time::Instant::now();
@@ -280,6 +294,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Tarieven { config, out } => {
+            report::check_outputs(&out)?;
             let config = load(config)?;
             let run = compute(&config)?;
             let Some((k, beleid, kenmerken)) = apply_policies(&run)? else {
@@ -296,6 +311,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         }
         Command::Generate {
             out,
+            overwrite,
             aanbieders,
             declaratieregels,
             seed,
@@ -309,7 +325,9 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 seed,
                 format: formaat,
                 year: jaar,
+                overwrite,
             };
+            options.check().map_err(UsageError)?;
             let bar = indicatif::ProgressBar::new(declaratieregels).with_style(
                 indicatif::ProgressStyle::with_template(
                     "{msg} [{bar:40}] {human_pos}/{human_len} claim lines, {eta} left",

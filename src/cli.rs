@@ -25,7 +25,8 @@ pub enum Command {
         /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Output folder; replaced file by file only when the run succeeds.
+        /// Output folder: replaced whole, atomically, only when the command succeeds. It must
+        /// be new, empty, or a folder this tool wrote whose manifest.json lists all it holds.
         #[arg(long, default_value = "uitvoer")]
         out: PathBuf,
     },
@@ -54,8 +55,9 @@ pub enum Command {
         /// Add the three model presets (zn-2024, hof-2024, zn-2027) as scenarios.
         #[arg(long)]
         presets: bool,
-        /// Output folder; replaced file by file only when every scenario succeeds.
-        #[arg(long, default_value = "uitvoer/scenarios")]
+        /// Output folder: replaced whole, atomically, only when the command succeeds. It must
+        /// be new, empty, or a folder this tool wrote whose manifest.json lists all it holds.
+        #[arg(long, default_value = "uitvoer-scenarios")]
         out: PathBuf,
     },
     /// How robust the RTP is: leave-one-out per provider, a seeded bootstrap of providers
@@ -64,8 +66,9 @@ pub enum Command {
         /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Output folder; replaced file by file only when the analysis succeeds.
-        #[arg(long, default_value = "uitvoer/gevoeligheid")]
+        /// Output folder: replaced whole, atomically, only when the command succeeds. It must
+        /// be new, empty, or a folder this tool wrote whose manifest.json lists all it holds.
+        #[arg(long, default_value = "uitvoer-gevoeligheid")]
         out: PathBuf,
         /// Bootstrap resamples per group.
         #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -82,15 +85,22 @@ pub enum Command {
         /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Output folder; replaced file by file only when everything succeeds.
-        #[arg(long, default_value = "uitvoer/tarieven")]
+        /// Output folder: replaced whole, atomically, only when the command succeeds. It must
+        /// be new, empty, or a folder this tool wrote whose manifest.json lists all it holds.
+        #[arg(long, default_value = "uitvoer-tarieven")]
         out: PathBuf,
     },
     /// Generate a synthetic, consistent data set of any size, deterministic for a seed.
     Generate {
-        /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel and richttarief.toml into.
+        /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel, kenmerken and
+        /// richttarief.toml into, only when all are complete. A folder holding files of those
+        /// names is refused unless generate wrote it (it leaves a .richttarief-generate file)
+        /// or --overwrite is given; other files in the folder are kept.
         #[arg(long)]
         out: PathBuf,
+        /// Replace files of the data set's names in a folder that generate did not write.
+        #[arg(long)]
+        overwrite: bool,
         /// Number of providers.
         #[arg(long, default_value_t = 200)]
         aanbieders: usize,

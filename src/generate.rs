@@ -10,15 +10,19 @@
 //! declared, so accounts and claims agree by construction.
 //!
 //! This is a file edge like `ingest` and `report`: it writes files (Parquet through
-//! polars) and must never be used by the pipeline itself.
+//! polars) and must never be used by the pipeline itself. It must never destroy data: the
+//! set is written into a temporary folder and put in place only when complete, a folder
+//! holding files of the set's names is refused unless `generate` wrote it (its marker
+//! file) or `--overwrite` is given, and files of other names in the folder are kept.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::report::folder::{self, Refused};
 use crate::rng::Rng;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 /// How the claims are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -47,6 +51,135 @@ pub struct Options {
     pub seed: u64,
     pub format: ClaimsFormat,
     pub year: i32,
+    /// Replace files of the set's names in a folder that `generate` did not write.
+    pub overwrite: bool,
+}
+
+/// At most this many providers: KvK numbers and AGB codes have eight digits, and each
+/// sector's AGB codes count up from its own prefix (22, 41, 73 million), which up to four
+/// codes per provider keeps apart for a million providers. Far beyond any real Wlz market.
+pub const MAX_PROVIDERS: usize = 1_000_000;
+
+/// At most this many claim lines: every per-provider sum of cents stays within 64 bits.
+pub const MAX_CLAIM_LINES: u64 = 1_000_000_000_000;
+
+impl Options {
+    /// Whether the sizes can make a data set that runs, with the flag to blame when not.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if !(4..=MAX_PROVIDERS).contains(&self.providers) {
+            return Err(format!(
+                "--aanbieders {}: must be 4 to {MAX_PROVIDERS}",
+                self.providers
+            ));
+        }
+        let least = self.providers as u64 * 12;
+        if !(least..=MAX_CLAIM_LINES).contains(&self.claim_lines) {
+            return Err(format!(
+                "--declaratieregels {}: must be {least} (12 per provider) to {MAX_CLAIM_LINES}",
+                self.claim_lines
+            ));
+        }
+        // The configuration it writes must load: referentiejaar is checked for this range.
+        if !(1900..=2100).contains(&self.year) {
+            return Err(format!("--jaar {}: must be 1900 to 2100", self.year));
+        }
+        Ok(())
+    }
+
+    /// The files of the set, in the order they are put in place: the configuration, which
+    /// makes the set usable, last.
+    fn files(&self) -> [&'static str; 6] {
+        [
+            self.format.file_name(),
+            "jaarverslagen.csv",
+            "tarieven.csv",
+            "koppeltabel.csv",
+            "kenmerken.csv",
+            "richttarief.toml",
+        ]
+    }
+}
+
+/// The marker file of a folder `generate` wrote: the set's files, one a line, under
+/// `MARKER_HEADER`. A folder with it is `generate`'s to replace without `--overwrite`.
+pub const MARKER: &str = ".richttarief-generate";
+const MARKER_HEADER: &str = "# Written by richttarief generate: the files of this data set.";
+
+/// Every name `generate` writes in any format: all a marker may list.
+const ALL_FILES: [&str; 8] = [
+    "declaraties.csv",
+    "declaraties.csv.gz",
+    "declaraties.parquet",
+    "jaarverslagen.csv",
+    "tarieven.csv",
+    "koppeltabel.csv",
+    "kenmerken.csv",
+    "richttarief.toml",
+];
+
+/// The files the marker in `dir` lists, when it is ours; only names `generate` writes
+/// count, so that a marker can never make it remove anything else.
+fn marked_files(dir: &Path) -> Option<BTreeSet<String>> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != MARKER_HEADER {
+        return None;
+    }
+    Some(
+        lines
+            .filter(|l| ALL_FILES.contains(l))
+            .map(String::from)
+            .collect(),
+    )
+}
+
+/// How a complete set goes in place of `--out`.
+enum Placement {
+    /// `--out` is new, or holds nothing but a set this replaces: swapped in whole.
+    Whole,
+    /// `--out` also holds files of others, which stay: the set's files are moved in one
+    /// by one, after removing `stale` (files of the earlier set this one does not write).
+    FileByFile { stale: Vec<String> },
+}
+
+/// What `--out` may be for `generate`: refused (exit 2, naming the files) when it holds a
+/// file of the set's names, or a marker not of ours, unless `generate` wrote it or
+/// `--overwrite` is given.
+fn placement(opts: &Options) -> Result<Placement> {
+    let Some(entries) = folder::entries(&opts.out)? else {
+        return Ok(Placement::Whole);
+    };
+    let writes = opts.files();
+    let previous = marked_files(&opts.out);
+    let clash: Vec<&str> = entries
+        .iter()
+        .map(String::as_str)
+        .filter(|e| writes.contains(e) || *e == MARKER)
+        .collect();
+    if previous.is_none() && !clash.is_empty() && !opts.overwrite {
+        return Err(Refused(format!(
+            "{} holds {}, which generate would overwrite, and generate did not write that \
+             folder (it has no {MARKER}): give --overwrite to replace them, or choose another \
+             folder",
+            opts.out.display(),
+            clash.join(", ")
+        ))
+        .into());
+    }
+    let previous = previous.unwrap_or_default();
+    let others = entries
+        .iter()
+        .any(|e| !previous.contains(e) && !writes.contains(&e.as_str()) && e != MARKER);
+    Ok(if others {
+        Placement::FileByFile {
+            stale: previous
+                .into_iter()
+                .filter(|f| !writes.contains(&f.as_str()))
+                .collect(),
+        }
+    } else {
+        Placement::Whole
+    })
 }
 
 /// What was generated, for the closing message.
@@ -1091,18 +1224,15 @@ fn write_text(path: &Path, text: &str) -> Result<()> {
 }
 
 /// Generates the data set into `opts.out`; `progress(done, total)` hears about the claims.
+/// The set is written into a temporary folder beside `opts.out`, so that a run that fails
+/// or is killed leaves `opts.out` as it was (a killed run's temporary folder is removed by
+/// the next run), and then put in place: whole where `opts.out` holds nothing else, else
+/// file by file with the configuration and the marker last.
 pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Summary> {
-    if opts.providers < 4 {
-        bail!("--aanbieders must be at least 4");
-    }
-    if opts.claim_lines < opts.providers as u64 * 12 {
-        bail!(
-            "--declaratieregels must be at least 12 per provider ({})",
-            opts.providers * 12
-        );
-    }
-    std::fs::create_dir_all(&opts.out)
-        .with_context(|| format!("cannot create {}", opts.out.display()))?;
+    opts.check().map_err(anyhow::Error::msg)?;
+    placement(opts)?;
+    let staged = folder::Staged::new(&opts.out)?;
+    let dir = staged.dir().to_path_buf();
     let mut rng = Rng::new(opts.seed);
     let mut providers = make_providers(&mut rng, opts.providers);
 
@@ -1119,7 +1249,7 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
     let new_provider = providers[n - 2 * odd - 1].kvk;
     allocate(&mut providers, opts.claim_lines);
 
-    let claims_path = opts.out.join(opts.format.file_name());
+    let claims_path = dir.join(opts.format.file_name());
     let mut out = sink(&claims_path, opts.format)?;
     let mut done = 0u64;
     let year = opts.year;
@@ -1169,7 +1299,7 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
             p.sector
         );
     }
-    write_text(&opts.out.join("jaarverslagen.csv"), &j)?;
+    write_text(&dir.join("jaarverslagen.csv"), &j)?;
 
     let mut t = String::from("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid\n");
     for c in TARIFFS {
@@ -1189,7 +1319,7 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
             money(c.max)
         );
     }
-    write_text(&opts.out.join("tarieven.csv"), &t)?;
+    write_text(&dir.join("tarieven.csv"), &t)?;
 
     let mut k = String::from("agb,kvk\n");
     for p in &providers {
@@ -1197,9 +1327,9 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
             let _ = writeln!(k, "{a:08},{}", p.kvk);
         }
     }
-    write_text(&opts.out.join("koppeltabel.csv"), &k)?;
+    write_text(&dir.join("koppeltabel.csv"), &k)?;
     write_text(
-        &opts.out.join("kenmerken.csv"),
+        &dir.join("kenmerken.csv"),
         &characteristics(&providers, opts.seed, new_provider),
     )?;
 
@@ -1226,19 +1356,34 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
         },
         opts.format.file_name(),
     );
-    write_text(&opts.out.join("richttarief.toml"), &config)?;
+    write_text(&dir.join("richttarief.toml"), &config)?;
+    let files = opts.files();
+    write_text(
+        &dir.join(MARKER),
+        &format!("{MARKER_HEADER}\n{}\n", files.join("\n")),
+    )?;
+
+    // Checked again: the folder may have changed during the generation.
+    match placement(opts)? {
+        Placement::Whole => staged.replace()?,
+        Placement::FileByFile { stale } => {
+            // Marker and configuration go first and come back last, so that a set cut short
+            // has neither: it does not run and does not pass for generate's.
+            let mut remove = vec![MARKER.to_string(), "richttarief.toml".to_string()];
+            remove.extend(stale);
+            let order: Vec<String> = files
+                .iter()
+                .chain(&[MARKER])
+                .map(|f| f.to_string())
+                .collect();
+            staged.place_files(&remove, &order)?;
+        }
+    }
 
     Ok(Summary {
         providers: providers.len(),
         claim_lines: done,
-        files: vec![
-            "jaarverslagen.csv".into(),
-            opts.format.file_name().into(),
-            "tarieven.csv".into(),
-            "koppeltabel.csv".into(),
-            "kenmerken.csv".into(),
-            "richttarief.toml".into(),
-        ],
+        files: files.iter().map(|f| f.to_string()).collect(),
     })
 }
 

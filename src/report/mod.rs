@@ -1,6 +1,6 @@
 //! The output edge: the contract's files (`rtp.csv`, `aanbieders.csv`, `uitgesloten.csv`,
-//! `manifest.json`), written to a temporary folder beside `--out` and moved into place only
-//! when all of them are complete; and the text shown on stdout.
+//! `manifest.json`) and the rest of each command's folder, which `folder` puts in place of
+//! `--out` whole, only when all of them are complete; and the text shown on stdout.
 //!
 //! This is the only place that rounds, and only for display, each with a named strategy:
 //! money and percentages half away from zero (as Excel's ROUND), shares of providers and
@@ -8,21 +8,24 @@
 
 pub mod contracting;
 pub mod figures;
+pub mod folder;
 pub mod html;
 pub mod scenarios;
 pub mod sensitivity;
 pub mod text;
 pub mod xlsx;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::model::BreakEven;
 use crate::pipeline::{Group, Run};
+
+pub use folder::{check_outputs, write_outputs};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
@@ -335,57 +338,6 @@ fn json<T: Serialize>(manifest: &T) -> Result<Vec<u8>> {
     let mut json = serde_json::to_vec_pretty(manifest)?;
     json.push(b'\n');
     Ok(json)
-}
-
-/// Writes the files into a temporary folder beside `out`, then moves them into place: a
-/// new `out` is renamed whole; into an existing `out` each file is renamed over its old
-/// version (atomic per file) and the manifest last, so a manifest always describes
-/// complete files. On any error the temporary folder is removed and `out` is untouched.
-pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "uitvoer".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> Result<()> {
-        std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        for (file, bytes) in files {
-            let path = tmp.join(file);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
-            }
-            std::fs::write(&path, bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        if !out.exists() {
-            std::fs::rename(&tmp, out)
-                .with_context(|| format!("cannot move results to {}", out.display()))?;
-            return Ok(());
-        }
-        anyhow::ensure!(out.is_dir(), "{} exists and is not a folder", out.display());
-        for (file, _) in files {
-            let target = out.join(file);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
-            }
-            std::fs::rename(tmp.join(file), &target)
-                .with_context(|| format!("cannot move {} into {}", file, out.display()))?;
-        }
-        std::fs::remove_dir_all(&tmp).ok();
-        Ok(())
-    })();
-    if result.is_err() {
-        std::fs::remove_dir_all(&tmp).ok();
-    }
-    result
 }
 
 #[cfg(test)]

@@ -228,46 +228,6 @@ fn columns_outside_the_contract_never_reach_outputs_or_messages() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Output folder handling
-
-#[test]
-fn an_existing_output_folder_gets_new_files_and_keeps_others() {
-    let dir = copy_fixture("klein");
-    let out = dir.join("uit");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("rtp.csv"), "old").unwrap();
-    std::fs::write(out.join("notities.txt"), "mine").unwrap();
-    run_config(&dir.join("zn-2027.toml"), &out).expect_code(0);
-    assert_eq!(
-        read(&out.join("rtp.csv")),
-        read(&fixture("klein/verwacht/zn-2027/rtp.csv"))
-    );
-    assert_eq!(read(&out.join("notities.txt")), "mine");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary folder left behind");
-}
-
-#[test]
-fn a_failed_run_leaves_an_existing_output_folder_untouched() {
-    let dir = copy_fixture("klein");
-    let out = dir.join("uit");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("rtp.csv"), "old").unwrap();
-    std::fs::write(
-        dir.join("declaraties.csv"),
-        "bsn,agb,jaar,prestatiecode,aantal,bedrag\n",
-    )
-    .unwrap();
-    run_config(&dir.join("zn-2027.toml"), &out).expect_code(1);
-    assert_eq!(read(&out.join("rtp.csv")), "old");
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
-}
-
-// ---------------------------------------------------------------------------------------
 // Bad input: exit 1, a message naming file, row, column and value, and no output folder.
 
 /// Copies `klein`, applies `change` to one file, runs, and checks the failure.

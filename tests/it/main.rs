@@ -10,3 +10,6 @@ mod config;
 
 /// `tarieven` on hand-made providers: bounds, margins, exact thresholds, sector_bron.
 mod tarieven;
+
+/// Output folders replaced whole or not at all, and `generate`'s folder.
+mod folders;

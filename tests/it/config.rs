@@ -6,12 +6,13 @@
 use crate::common::*;
 use std::path::{Path, PathBuf};
 
-/// Runs `config` into an output folder that already holds a previous result, expects exit 1
-/// with every fragment on stderr, and checks that the previous result is untouched.
+/// Runs `config` into an output folder that already holds a previous result (of the
+/// untouched `klein` fixture), expects exit 1 with every fragment on stderr, and checks that
+/// the previous result is untouched, byte for byte.
 fn refused(config: &Path, fragments: &[&str]) -> String {
     let out = config.parent().unwrap().join("uit");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("rtp.csv"), "vorige uitkomst\n").unwrap();
+    run_config(&fixture("klein").join("zn-2027.toml"), &out).expect_code(0);
+    let before = snapshot(&out);
     let run = run_config(config, &out);
     run.expect_code(1);
     let err = run.stderr();
@@ -19,13 +20,26 @@ fn refused(config: &Path, fragments: &[&str]) -> String {
         assert!(err.contains(f), "stderr lacks {f:?}:\n{err}");
     }
     assert!(run.stdout().is_empty(), "stdout: {}", run.stdout());
-    assert_eq!(read(&out.join("rtp.csv")), "vorige uitkomst\n");
-    assert_eq!(
-        std::fs::read_dir(&out).unwrap().count(),
-        1,
-        "nothing else may be written"
-    );
+    assert!(snapshot(&out) == before, "the previous result changed");
     err
+}
+
+/// Every file under `dir` with its bytes, sorted by path.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                files.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// A copy of `klein` with `tables` added to its zn-2027 configuration.

@@ -4,3 +4,6 @@ mod common;
 
 /// Formats, golden outputs, bad input and every command, as first written.
 mod cli;
+
+/// Numbers at the edges: input bounds, tiny floats, strict configuration numbers, exactness.
+mod numbers;

@@ -774,6 +774,10 @@ pub fn solve(groups: &[Vec<Position>], rules: &Rules) -> Vec<GroupResult> {
     groups.par_iter().map(|g| solve_group(g, rules)).collect()
 }
 
+/// The brute-force reference and the property tests that hold the solver to it.
+#[cfg(test)]
+mod reference;
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -150,6 +150,16 @@ impl Wide {
         )
     }
 
+    /// This number in steps of `step` (> 0), rounded as asked; see `Fraction::steps`.
+    pub fn steps(&self, step: Decimal, rounding: Steps) -> BigInt {
+        // (m·10^−s) / (t·10^−u) = m·10^u / (t·10^s).
+        divide(
+            &self.mantissa * pow10(step.scale()),
+            BigInt::from(step.mantissa()) * pow10(self.scale),
+            rounding,
+        )
+    }
+
     /// The number itself as a fraction (over 1).
     pub fn fraction(&self) -> Fraction {
         self.over(&Wide::from(Decimal::ONE))
@@ -233,6 +243,63 @@ impl Fraction {
         })
     }
 
+    /// `num / den` for two decimals, or `None` when `den` is zero. The common case, both
+    /// as integers over one power of ten within i128 and the divisor below 10^37, finds the
+    /// approximation by long division in u128; anything larger goes through `new`.
+    pub fn of_decimals(num: Decimal, den: Decimal) -> Option<Fraction> {
+        if den.is_zero() {
+            return None;
+        }
+        // (a·10^−s) / (b·10^−t) = a·10^t / (b·10^s), with the common power taken out.
+        let (s, t) = (num.scale(), den.scale());
+        let (a, b) = (num.mantissa(), den.mantissa());
+        let scaled = if t >= s {
+            a.checked_mul(10i128.pow(t - s)).map(|a| (a, b))
+        } else {
+            b.checked_mul(10i128.pow(s - t)).map(|b| (a, b))
+        };
+        let slow = || Fraction::new(BigInt::from(a) * pow10(t), BigInt::from(b) * pow10(s));
+        let Some((a, b)) = scaled else {
+            return slow();
+        };
+        let (a, b) = if b < 0 { (-a, -b) } else { (a, b) };
+        let divisor = b.unsigned_abs();
+        if divisor >= 10u128.pow(37) {
+            return slow();
+        }
+        let magnitude = a.unsigned_abs();
+        let whole = magnitude / divisor;
+        let digits = if whole == 0 { 0 } else { whole.ilog10() + 1 };
+        if digits > SIGNIFICANT {
+            return slow();
+        }
+        // |a|/b to `places` decimals, truncated, a chunk of digits at a time: the remainder
+        // stays below the divisor, so it takes as many decimal digits as fit in u128 over it.
+        let places = SIGNIFICANT - digits;
+        let room = (u128::MAX / divisor).ilog10();
+        let (mut m, mut rest, mut left) = (whole, magnitude % divisor, places);
+        while left > 0 {
+            let chunk = left.min(room);
+            let shifted = rest * 10u128.pow(chunk);
+            m = m * 10u128.pow(chunk) + shifted / divisor;
+            rest = shifted % divisor;
+            left -= chunk;
+        }
+        let exact = rest == 0;
+        // Truncation is the floor for a positive number; a negative one rounds away.
+        let m = if a < 0 {
+            -(m as i128) - i128::from(!exact)
+        } else {
+            m as i128
+        };
+        Some(Fraction {
+            num: BigInt::from(a),
+            den: BigInt::from(b),
+            approx: Decimal::from_i128_with_scale(m, places).normalize(),
+            exact,
+        })
+    }
+
     /// The number rounded towards −∞ to 28 significant places (see the type).
     pub fn approx(&self) -> Decimal {
         self.approx
@@ -245,15 +312,12 @@ impl Fraction {
     /// This number in steps of `step` (> 0): `num / (den·step)` rounded up, down, or to the
     /// nearest with a half away from zero.
     pub fn steps(&self, step: Decimal, rounding: Steps) -> BigInt {
-        debug_assert!(step > Decimal::ZERO);
         // x / (m·10^−s) = x·10^s / m.
-        let num = &self.num * pow10(step.scale());
-        let den = &self.den * BigInt::from(step.mantissa());
-        match rounding {
-            Steps::Up => ceil_div(&num, &den),
-            Steps::Down => floor_div(&num, &den),
-            Steps::Nearest => round_div(&num, &den),
-        }
+        divide(
+            &self.num * pow10(step.scale()),
+            &self.den * BigInt::from(step.mantissa()),
+            rounding,
+        )
     }
 
     /// The number rounded to the nearest decimal of at most `places` decimals and 28
@@ -299,6 +363,16 @@ impl PartialEq for Fraction {
 }
 
 impl Eq for Fraction {}
+
+/// `num / den` (den > 0) rounded to an integer as asked.
+fn divide(num: BigInt, den: BigInt, rounding: Steps) -> BigInt {
+    debug_assert!(den.is_positive(), "a step is positive");
+    match rounding {
+        Steps::Up => ceil_div(&num, &den),
+        Steps::Down => floor_div(&num, &den),
+        Steps::Nearest => round_div(&num, &den),
+    }
+}
 
 /// How `Fraction::steps` rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,6 +488,60 @@ mod tests {
         assert_eq!(frac(-1, 3).approx(), d("-0.3333333333333333333333333334"));
         assert_eq!(frac(-1, 3).cmp(&frac(-1, 4)), Ordering::Less);
         assert_eq!(frac(97, 100).approx(), d("0.97"));
+    }
+
+    #[test]
+    fn decimal_fractions_take_the_fast_path_to_the_same_approximation() {
+        let check = |num: &str, den: &str| {
+            let fast = Fraction::of_decimals(d(num), d(den)).unwrap();
+            let w = Wide::from(d(num)).over(&Wide::from(d(den))).unwrap();
+            assert_eq!(
+                (fast.approx(), fast.exact),
+                (w.approx(), w.exact),
+                "{num}/{den}"
+            );
+            assert_eq!(fast, w);
+        };
+        check("2", "3");
+        check("-2", "3");
+        check("2000", "-3000.000000000001");
+        check("0.97", "1");
+        check("-0.000001", "7");
+        check("99999999999999999999999999", "0.000000000003"); // 29 digits: the slow path
+        check("1234567.123456789012", "999999.99");
+        check("728474.090121630849", "0.000001");
+        assert!(Fraction::of_decimals(d("1"), Decimal::ZERO).is_none());
+    }
+
+    /// A mantissa: mostly of the sizes amounts have, sometimes of Decimal's full width.
+    fn mantissa() -> impl proptest::strategy::Strategy<Value = i128> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (-10i128.pow(15)..10i128.pow(15)),
+            any::<i64>().prop_map(i128::from),
+            any::<i128>().prop_map(|x| x >> 33),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_the_wide_one(
+            a in mantissa(), s in 0u32..=28, b in mantissa(), t in 0u32..=28,
+        ) {
+            let (Ok(x), Ok(y)) = (
+                Decimal::try_from_i128_with_scale(a, s),
+                Decimal::try_from_i128_with_scale(b, t),
+            ) else {
+                return Ok(());
+            };
+            if y.is_zero() {
+                return Ok(());
+            }
+            let fast = Fraction::of_decimals(x, y).unwrap();
+            let wide = Wide::from(x).over(&Wide::from(y)).unwrap();
+            proptest::prop_assert_eq!((fast.approx(), fast.exact), (wide.approx(), wide.exact));
+            proptest::prop_assert_eq!(fast, wide);
+        }
     }
 
     #[test]

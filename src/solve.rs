@@ -157,6 +157,24 @@ impl Position {
                 ExactBreakEven::Never
             };
         }
+        // In Decimal when the numerator and denominator fit exactly (the usual case), else
+        // wide; the fraction is the same either way.
+        let fast = || {
+            let (num, den) = match self.rho {
+                Rho::One => (exact::sub(self.huidig, self.resultaat)?, self.basis),
+                Rho::Ratio { wlz, declared } => (
+                    exact::sub(
+                        exact::mul(wlz, self.huidig)?,
+                        exact::mul(self.resultaat, declared)?,
+                    )?,
+                    exact::mul(wlz, self.basis)?,
+                ),
+            };
+            Fraction::of_decimals(num, den)
+        };
+        if let Some(f) = fast() {
+            return ExactBreakEven::At(f);
+        }
         let (huidig, basis, r0) = (
             Wide::from(self.huidig),
             Wide::from(self.basis),
@@ -320,7 +338,6 @@ pub struct GroupResult {
 pub fn providers_needed(share: Decimal, n: usize) -> usize {
     Wide::from(share)
         .mul(&Wide::from(Decimal::from(n)))
-        .fraction()
         .steps(Decimal::ONE, Steps::Up)
         .to_usize()
         .expect("share in [0, 1]")
@@ -429,8 +446,11 @@ pub fn criteria_points(
 
 /// The binding criterion and its point: the one with the higher break-even, compared
 /// exactly; `aantal` when they are equal.
-fn binding(r_aantal: ExactBreakEven, r_omzet: ExactBreakEven) -> (Binding, ExactBreakEven) {
-    if r_omzet.cmp(&r_aantal) == Ordering::Greater {
+fn binding<'a>(
+    r_aantal: &'a ExactBreakEven,
+    r_omzet: &'a ExactBreakEven,
+) -> (Binding, &'a ExactBreakEven) {
+    if r_omzet.cmp(r_aantal) == Ordering::Greater {
         (Binding::Omzet, r_omzet)
     } else {
         (Binding::Aantal, r_aantal)
@@ -457,14 +477,14 @@ pub fn solve_group_counted(positions: &[Position], rules: &Rules) -> (GroupResul
     let r_aantal = ranking.point(ranking.by_count, &exact);
     let r_omzet = ranking.point(ranking.by_omzet, &exact);
     let (r_aantal_shown, r_omzet_shown) = (r_aantal.shown(), r_omzet.shown());
-    let (bindend, point) = binding(r_aantal, r_omzet);
+    let (bindend, point) = binding(&r_aantal, &r_omzet);
 
     let holds = |r: Decimal| {
         tests.set(tests.get() + 1);
         evaluate(positions, r, rules).holds()
     };
     let haalbaar = holds(rules.cap);
-    let rtp = rtp_on_grid(&point, rules, holds);
+    let rtp = rtp_on_grid(point, rules, holds);
     let result = GroupResult {
         n: positions.len(),
         omzet: omzet.iter().sum(),
@@ -612,7 +632,7 @@ impl Prepared {
         // The criteria points, walking the providers in break-even order (as `rank`).
         let present = || self.order.iter().copied().filter(|&i| weights[i] > 0);
         let r_aantal = if needed == 0 {
-            ExactBreakEven::Always
+            &ALWAYS
         } else {
             let mut count = 0u64;
             present()
@@ -620,10 +640,10 @@ impl Prepared {
                     count += u64::from(weights[i]);
                     count >= needed
                 })
-                .map_or(ExactBreakEven::Never, |i| self.break_evens[i].clone())
+                .map_or(&NEVER, |i| &self.break_evens[i])
         };
         let r_omzet = if rules.aandeel_omzet.is_zero() {
-            ExactBreakEven::Always
+            &ALWAYS
         } else {
             let mut cumulative = Decimal::ZERO;
             present()
@@ -631,7 +651,7 @@ impl Prepared {
                     cumulative += weighted(self.positions[i].omzet, weights[i]);
                     omzet_needed.reached_by(cumulative)
                 })
-                .map_or(ExactBreakEven::Never, |i| self.break_evens[i].clone())
+                .map_or(&NEVER, |i| &self.break_evens[i])
         };
 
         let holds = |r: Decimal| {
@@ -660,9 +680,13 @@ impl Prepared {
             }
             count >= needed && omzet_needed.reached_by(omzet)
         };
-        rtp_on_grid(&binding(r_aantal, r_omzet).1, rules, holds)
+        rtp_on_grid(binding(r_aantal, r_omzet).1, rules, holds)
     }
 }
+
+/// The infinite break-evens, to point at.
+static ALWAYS: ExactBreakEven = ExactBreakEven::Always;
+static NEVER: ExactBreakEven = ExactBreakEven::Never;
 
 /// w copies of an amount, exactly.
 fn weighted(amount: Decimal, w: u32) -> Decimal {
@@ -700,7 +724,7 @@ fn rtp_on_grid(
             // A break-even far outside floor and cap (a tiny ρ can put it at 10^15) gives
             // the same answer from one step outside them, and the exact test never has to
             // multiply by a percentage beyond Decimal's range.
-            let grid_steps = |r: Decimal, rounding| Wide::from(r).fraction().steps(g, rounding);
+            let grid_steps = |r: Decimal, rounding| Wide::from(r).steps(g, rounding);
             let below = grid_steps(rules.floor, Steps::Down) - 1;
             let above = grid_steps(rules.cap, Steps::Up) + 1;
             let k = steps

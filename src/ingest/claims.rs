@@ -606,6 +606,42 @@ mod tests {
     }
 
     #[test]
+    fn fixed_point_declines_beyond_the_input_bound() {
+        // Below 10^12 in, 10^12 and up out (in millionths: below 10^18).
+        assert_eq!(
+            fixed(b"999999999999.999999", b'.'),
+            Some(999_999_999_999_999_999)
+        );
+        assert_eq!(
+            fixed(b"-999999999999", b'.'),
+            Some(-999_999_999_999_000_000)
+        );
+        assert_eq!(fixed(b"1000000000000", b'.'), None);
+        assert_eq!(fixed(b"-1000000000000.0", b'.'), None);
+        assert_eq!(fixed(b"100000000000000000000000", b'.'), None);
+        // Leading zeros do not count, as in the strict parser.
+        assert_eq!(fixed(b"0000000000001.5", b'.'), Some(1_500_000));
+    }
+
+    proptest::proptest! {
+        /// The fast path and the strict parser agree: what `fixed` reads, the strict parser
+        /// reads to the same value; what the strict parser refuses, `fixed` declines.
+        #[test]
+        fn fixed_point_accepts_only_what_the_strict_parser_accepts(
+            text in "[-+]?[0-9]{0,20}([.][0-9]{0,9})?",
+        ) {
+            let strict = crate::ingest::number::parse_decimal(&text, DecimalSign::Point);
+            let fast = fixed(text.as_bytes(), b'.');
+            if strict.is_err() {
+                proptest::prop_assert_eq!(fast, None);
+            }
+            if let Some(v) = fast {
+                proptest::prop_assert_eq!(strict.map(to_fixed), Ok(v));
+            }
+        }
+    }
+
+    #[test]
     fn identifiers_are_eight_digits() {
         assert_eq!(eight_digits(b"01234567"), Some(1_234_567));
         assert_eq!(eight_digits(b"1234567"), None);

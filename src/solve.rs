@@ -40,15 +40,6 @@ pub enum Rho {
     Ratio { wlz: Decimal, declared: Decimal },
 }
 
-impl Rho {
-    pub fn value(self) -> Decimal {
-        match self {
-            Rho::One => Decimal::ONE,
-            Rho::Ratio { wlz, declared } => wlz / declared,
-        }
-    }
-}
-
 /// What the solver needs to know of one provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position {
@@ -429,21 +420,6 @@ pub fn rank(break_evens: &[ExactBreakEven], omzet: &[Decimal], rules: &Rules) ->
     }
 }
 
-/// The unrounded percentages at which each criterion is first met: the ⌈share·N⌉-th
-/// smallest break-even, and the smallest break-even at which the cumulative omzet reaches
-/// share·O. A zero share is met with no provider at all (−∞).
-pub fn criteria_points(
-    break_evens: &[ExactBreakEven],
-    omzet: &[Decimal],
-    rules: &Rules,
-) -> (ExactBreakEven, ExactBreakEven) {
-    let ranking = rank(break_evens, omzet, rules);
-    (
-        ranking.point(ranking.by_count, break_evens),
-        ranking.point(ranking.by_omzet, break_evens),
-    )
-}
-
 /// The binding criterion and its point: the one with the higher break-even, compared
 /// exactly; `aantal` when they are equal.
 fn binding<'a>(
@@ -538,9 +514,9 @@ pub fn bisect_rtp(positions: &[Position], rules: &Rules) -> (Decimal, u64) {
 }
 
 /// A group prepared for many solves of sub-multisets of its providers (bootstrap
-/// resamples, leave-one-out): each provider's break-even and its exact grid step (the
-/// lowest grid point at which it is positive, found with `is_positive_at`) are computed
-/// once. A solve with weights (copies per provider) then needs no division and no
+/// resamples, leave-one-out): each provider's exact break-even and its grid step (the
+/// lowest grid point at which it is positive, from the exact break-even; debug builds
+/// check it with `is_positive_at`) are computed once. A solve with weights (copies per provider) then needs no division and no
 /// multiplication per provider: at a grid point, provider i is positive exactly when its
 /// step is at most that point's, because R_i(r) is non-decreasing in r.
 ///

@@ -4,12 +4,107 @@
 //! Each prestatiecode's claim sums are split with the line table of the methodology; the
 //! split is linear in aantal and bedrag, so splitting sums equals summing split lines.
 //! Pure: no IO, no clock, nothing printed.
+//!
+//! Exactness: `check_figures` refuses, when the data are read, any provider whose claim
+//! volume (Σ|bedrag| + Σ|aantal|·max_tarief over its prestatiecodes, also times ρ = W/D
+//! when the tariff effect is scaled) reaches `FIGURE_BOUND`. Every figure here (D, K, X,
+//! S, S_max, their parts and partial sums) is bounded by that volume and has at most 12
+//! decimals (a 6-decimal count times a 6-decimal tariff), so at most 27 digits: `Decimal`
+//! holds each, and each sum of two, exactly, and its `+` and `*` never round here.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
+use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
-use crate::model::{ClaimFigures, ClaimSums, Component, Leveringsvorm, Sector, Tariff};
+use crate::config::Scaling;
+use crate::exact::Wide;
+use crate::ingest::claims::ProviderClaims;
+use crate::model::{
+    Accounts, ClaimFigures, ClaimSums, Component, Kvk, Leveringsvorm, Sector, Tariff,
+};
+
+/// The bound of a provider's figures: 10^15 (euros, or units for Σ aantal), some 30,000
+/// times the yearly Wlz budget of the whole country, so no real provider comes near it.
+/// Every input number is below 10^12, but sums of many claims are not, so this bound is
+/// checked on the sums (`ingest::claims::join`) and on the claim volume (`check_figures`).
+pub const FIGURE_BOUND: i64 = 1_000_000_000_000_000;
+
+/// The bound as messages write it.
+pub const FIGURE_BOUND_TEXT: &str = "10^15";
+
+/// Refuses the providers whose figures could leave exact range: per prestatiecode and in
+/// total, the claim volume |Σ bedrag| + |Σ aantal|·max_tarief must stay below
+/// `FIGURE_BOUND`, and with `schaling = "jaarverslag"` also ρ times it (ρ = W/D, for a
+/// provider with W > 0 and D > 0; others are excluded later). Every figure of the provider
+/// is at most its volume in magnitude (0 ≤ kapitaal_per_eenheid ≤ max_tarief), so this is
+/// the one check that keeps D, K, S, S_max, ρ·K and the omzet exact. Names the KvK (and
+/// the prestatiecode) of the first few.
+pub fn check_figures(
+    claims: &BTreeMap<Kvk, ProviderClaims>,
+    tariffs: &BTreeMap<String, Tariff>,
+    accounts: &BTreeMap<Kvk, Accounts>,
+    scaling: Scaling,
+) -> Result<()> {
+    let bound = Wide::from(Decimal::from(FIGURE_BOUND));
+    let reaches = |w: &Wide| *w >= bound;
+    let mut problems: Vec<String> = Vec::new();
+    for (kvk, c) in claims {
+        let mut volume = Wide::from(Decimal::ZERO);
+        let mut declared = Decimal::ZERO;
+        for (code, sums) in &c.lines {
+            let Some(t) = tariffs.get(code) else { continue };
+            let line = Wide::from(sums.bedrag.abs())
+                .add(&Wide::from(sums.aantal.abs()).mul(&Wide::from(t.max_tarief)));
+            if reaches(&line) {
+                problems.push(format!(
+                    "KvK {kvk}, prestatiecode {code:?}: |Σ bedrag| + |Σ aantal|·max_tarief = |{}| + |{}|·{}",
+                    sums.bedrag, sums.aantal, t.max_tarief
+                ));
+            }
+            volume = volume.add(&line);
+            // Each |Σ bedrag| is below the bound: this sum of fewer than 10^13 of them
+            // stays exact in Decimal.
+            declared += sums.bedrag;
+        }
+        if reaches(&volume) {
+            problems.push(format!(
+                "KvK {kvk}: |Σ bedrag| + |Σ aantal|·max_tarief summed over its prestatiecodes = {}",
+                volume.fraction().rounded(6)
+            ));
+            continue;
+        }
+        let wlz = accounts.get(kvk).and_then(|a| a.opbrengsten_wlz);
+        if let (Scaling::Jaarverslag, Some(w)) = (scaling, wlz) {
+            // ρ·volume ≥ bound ⟺ W·volume ≥ bound·D (D > 0).
+            if w > Decimal::ZERO
+                && declared > Decimal::ZERO
+                && Wide::from(w)
+                    .mul(&volume)
+                    .cmp(&bound.mul(&Wide::from(declared)))
+                    != std::cmp::Ordering::Less
+            {
+                problems.push(format!(
+                    "KvK {kvk}: ρ = W/D = {w}/{declared} times its claim volume {} (ρ scales the tariff effect, schaling = \"jaarverslag\")",
+                    volume.fraction().rounded(6)
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut message = format!(
+        "{} provider figure(s) reach {FIGURE_BOUND_TEXT}, the bound of a provider's figures, in magnitude; first {}:",
+        problems.len(),
+        problems.len().min(5)
+    );
+    for p in problems.iter().take(5) {
+        write!(message, "\n  {p}").expect("writing to a String");
+    }
+    bail!("{message}")
+}
 
 /// The parts of one prestatiecode's claims.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::aggregate::main_sector;
 use crate::config::{Config, OmzetBasis, ResultDefinition, Scaling, SectorSource, ThresholdSide};
+use crate::exact::{Product, Wide};
 use crate::model::{Accounts, ClaimFigures, Cluster, Kvk, Sector};
 use crate::solve::{Position, Rho};
 
@@ -112,10 +113,10 @@ pub fn is_intramural(
     drempel: Decimal,
     side: ThresholdSide,
 ) -> bool {
-    let threshold = drempel * declaraties;
+    let threshold = Product::of(drempel, declaraties);
     match side {
-        ThresholdSide::Intramuraal => intramuraal >= threshold,
-        ThresholdSide::Extramuraal => intramuraal > threshold,
+        ThresholdSide::Intramuraal => threshold.reached_by(intramuraal),
+        ThresholdSide::Extramuraal => threshold.compare(intramuraal).is_gt(),
     }
 }
 
@@ -226,10 +227,17 @@ pub fn classify(
             match (rho, c) {
                 (Some(rho), Some(c)) => Some(match rho {
                     Rho::One => c.kapitaal,
-                    // ρ·K is euros taken off both sides; W·K/D is a quotient, so it is rounded once,
-                    // to the cent, to keep the omzet criterion's sums exact.
-                    Rho::Ratio { wlz, declared } => (wlz * c.kapitaal / declared)
-                        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+                    // ρ·K is euros taken off both sides; W·K/D is a quotient, so it is
+                    // rounded once, to the cent (a half away from zero), to keep the omzet
+                    // criterion's sums exact. Once: from the exact quotient, not from
+                    // Decimal's 28-digit one (which would round twice) nor from W·K in
+                    // Decimal (which rounds silently beyond 28 digits). |ρ·K| < 10^15
+                    // (`aggregate::check_figures`), so it fits.
+                    Rho::Ratio { wlz, declared } => Wide::from(wlz)
+                        .mul(&Wide::from(c.kapitaal))
+                        .over(&Wide::from(declared))
+                        .expect("ρ = W/D is only formed for D > 0")
+                        .rounded(2),
                 }),
                 _ => None,
             }
@@ -255,7 +263,8 @@ pub fn classify(
         }
         let b = a.map_or(Decimal::ZERO, |a| a.bedrijfsopbrengsten);
         if let Some(wlz_revenue) = wlz_revenue.filter(|_| b > Decimal::ZERO) {
-            if wlz_revenue < min.min_aandeel_wlz * b {
+            // W < share·B decided exactly, whatever the decimals of the share and of B.
+            if !Product::of(min.min_aandeel_wlz, b).reached_by(wlz_revenue) {
                 reasons.push(Reason::new(
                     Check::MinWlzShare,
                     format!(

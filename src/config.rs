@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
@@ -218,13 +217,16 @@ impl Calculation {
 // ---------------------------------------------------------------------------------------
 // The file shape: every key optional, unknown keys refused.
 
-/// A number in TOML: integer, float or string. Floats go through their shortest decimal
-/// text, so `0.75` is exactly 0.75.
+/// A number in TOML: an integer or a float, by the rules of every input number (at most
+/// six decimals, below 10^12 in magnitude; see `ingest::number`). Floats go through their
+/// shortest decimal text, so `0.75` is exactly 0.75, and 1e-30 is refused rather than read
+/// as 0. Text is refused: `"0.75"` is a typing mistake to point out, not to guess at.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Num(pub Decimal);
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
+        use crate::ingest::number::{float_to_decimal, integer_to_decimal};
         struct V;
         impl serde::de::Visitor<'_> for V {
             type Value = Num;
@@ -232,20 +234,18 @@ impl<'de> Deserialize<'de> for Num {
                 f.write_str("a number")
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Num, E> {
-                Ok(Num(Decimal::from(v)))
+                integer_to_decimal(v.into()).map(Num).map_err(E::custom)
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Num, E> {
-                Ok(Num(Decimal::from(v)))
+                integer_to_decimal(v.into()).map(Num).map_err(E::custom)
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Num, E> {
-                Decimal::from_str(&v.to_string())
-                    .map(Num)
-                    .map_err(|_| E::custom(format!("{v} is not a finite decimal")))
+                float_to_decimal(v).map(Num).map_err(E::custom)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Num, E> {
-                Decimal::from_str_exact(v.trim())
-                    .map(Num)
-                    .map_err(|_| E::custom(format!("{v:?} is not a number")))
+                Err(E::custom(format!(
+                    "{v:?} is text: write the number without quotes"
+                )))
             }
         }
         d.deserialize_any(V)

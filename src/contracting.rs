@@ -39,10 +39,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::aggregate::{line_parts, main_sector, provider_figures};
 use crate::classify::is_intramural;
 use crate::config::{Config, OmzetBasis, Scaling, SectorSource};
+use crate::exact::Wide;
 use crate::ingest::{KenmerkRow, Kenmerken};
 use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff};
 use crate::pipeline::Run;
-use crate::policy::{Exact, Facts, Policy, Priced, Quotient, ZORGKANTOREN};
+use crate::policy::{Facts, Policy, Priced, Quotient, ZORGKANTOREN};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
@@ -340,8 +341,10 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             .and_then(|&(r, o)| Quotient::of(r, o));
         let mut lines = Vec::new();
         // Σ_zk a·Σ_c (p·s_max + (q − 1)·k): the care and capital revenue at the tariffs,
-        // against what the core's S (and K) hold.
-        let mut revenue = Decimal::ZERO;
+        // against what the core's S (and K) hold. Exact (`Wide`): a product of a share, a
+        // percentage and a 12-decimal s_max can need more digits than Decimal holds, and
+        // Decimal would round it silently; the hardship decision below rests on it.
+        let mut revenue = Wide::from(Decimal::ZERO);
         for row in rows {
             let facts = Facts {
                 kenmerken: &row.values,
@@ -366,14 +369,15 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                 };
                 let parts = line_parts(sums, t);
                 let pct = priced.percentage;
-                revenue += row.aandeel
-                    * match t.component {
-                        Component::Zorg => {
-                            pct * parts.zorg_max + (q - Decimal::ONE) * parts.kapitaal
-                        }
-                        Component::Nhc | Component::Nic => (q - Decimal::ONE) * parts.kapitaal,
-                        Component::Volledig => Decimal::ZERO,
-                    };
+                let capital = Wide::from(q - Decimal::ONE).mul(&Wide::from(parts.kapitaal));
+                let line = match t.component {
+                    Component::Zorg => Wide::from(pct)
+                        .mul(&Wide::from(parts.zorg_max))
+                        .add(&capital),
+                    Component::Nhc | Component::Nic => capital,
+                    Component::Volledig => Wide::from(Decimal::ZERO),
+                };
+                revenue = revenue.add(&Wide::from(row.aandeel).mul(&line));
                 let n = row.aandeel * sums.aantal;
                 lines.push(TariffLine {
                     zorgkantoor: row.zorgkantoor.clone(),
@@ -389,34 +393,31 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
         }
         let outcome = standing.provider.map(|i| {
             let p = &run.providers[i];
-            let effect = revenue - p.claims.zorg;
-            let r = p.position.resultaat;
-            let (resultaat, scaled) = match p.position.rho {
-                Rho::One => (r + effect, r + effect),
-                Rho::Ratio { wlz, declared } => {
-                    (r + wlz * effect / declared, r * declared + wlz * effect)
-                }
-            };
-            let omzet = p.position.omzet;
-            // R_t ÷ O exactly: (R + effect) ÷ O, or with ρ = W/D, R_t·D = R·D + W·effect
-            // over O·D. Products of three amounts, so in exact integers, not Decimal.
-            let (numerator, denominator) = match p.position.rho {
-                Rho::One => (
-                    Exact::from(r).plus(&Exact::from(effect)),
-                    Exact::from(omzet),
-                ),
+            let effect = revenue.sub(&Wide::from(p.claims.zorg));
+            let r = Wide::from(p.position.resultaat);
+            // R_t·D (D = 1 when ρ = 1): R + effect, or R·D + W·effect; its sign is R_t's.
+            let (scaled, declared) = match p.position.rho {
+                Rho::One => (r.add(&effect), Decimal::ONE),
                 Rho::Ratio { wlz, declared } => (
-                    Exact::from(r)
-                        .times(&declared.into())
-                        .plus(&Exact::from(wlz).times(&effect.into())),
-                    Exact::from(omzet).times(&declared.into()),
+                    r.mul(&Wide::from(declared))
+                        .add(&Wide::from(wlz).mul(&effect)),
+                    declared,
                 ),
             };
-            let marge_exact = Quotient::new(numerator, denominator);
+            // For display: R_t to Decimal's precision (exact when it fits).
+            let resultaat = scaled
+                .over(&Wide::from(declared))
+                .expect("D > 0 in the population")
+                .rounded(28);
+            let omzet = p.position.omzet;
+            // R_t ÷ O exactly: R_t·D over O·D (D = 1 when ρ = 1), in exact integers, since
+            // R_t·D is a product of three amounts.
+            let marge_exact =
+                Quotient::new(scaled.clone(), Wide::from(omzet).mul(&Wide::from(declared)));
             Outcome {
                 provider: i,
                 resultaat,
-                hardheid: scaled < Decimal::ZERO,
+                hardheid: scaled.sign() == std::cmp::Ordering::Less,
                 marge: marge_exact.as_ref().map(|_| resultaat / omzet),
                 marge_exact,
             }

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod contracting;
+pub mod exact;
 pub mod generate;
 pub mod ingest;
 pub mod model;

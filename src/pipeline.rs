@@ -298,6 +298,13 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
         });
     }
     let claims = join(&raw, koppel.as_ref(), &tariffs, config.referentiejaar)?;
+    // Figures beyond exact range are refused here, where files are named, not mid-solve.
+    crate::aggregate::check_figures(
+        &claims,
+        &tariffs.by_code,
+        &accounts.by_kvk,
+        config.berekening.schaling,
+    )?;
     drop(raw);
     let took = laps.lap("declaraties");
     progress.stage(&format!("read and joined the claims in {}", seconds(took)));

@@ -31,11 +31,11 @@ use std::path::Path;
 use std::cmp::Ordering;
 
 use anyhow::{bail, Context, Result};
-use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::config::Num;
+use crate::exact::{Fraction, Wide};
 use crate::model::{Component, Leveringsvorm, Sector, Tariff};
 
 /// What a characteristic holds.
@@ -727,93 +727,28 @@ pub enum Value {
     Number(Decimal),
 }
 
-/// A decimal as an exact integer over a power of ten: mantissa ÷ 10^scale. Sums and
-/// products of amounts stay exact however large they grow, where rust_decimal's 96 bits
-/// would round or overflow.
-#[derive(Debug, Clone)]
-pub struct Exact {
-    mantissa: BigInt,
-    scale: u32,
-}
-
-impl From<Decimal> for Exact {
-    fn from(d: Decimal) -> Exact {
-        Exact {
-            mantissa: BigInt::from(d.mantissa()),
-            scale: d.scale(),
-        }
-    }
-}
-
-impl Exact {
-    /// The mantissa over 10^scale, for a scale at least this one's.
-    fn at(&self, scale: u32) -> BigInt {
-        &self.mantissa * BigInt::from(10u8).pow(scale - self.scale)
-    }
-
-    pub fn plus(&self, other: &Exact) -> Exact {
-        let scale = self.scale.max(other.scale);
-        Exact {
-            mantissa: self.at(scale) + other.at(scale),
-            scale,
-        }
-    }
-
-    pub fn times(&self, other: &Exact) -> Exact {
-        Exact {
-            mantissa: &self.mantissa * &other.mantissa,
-            scale: self.scale + other.scale,
-        }
-    }
-}
-
-impl Ord for Exact {
-    fn cmp(&self, other: &Exact) -> Ordering {
-        let scale = self.scale.max(other.scale);
-        self.at(scale).cmp(&other.at(scale))
-    }
-}
-
-impl PartialOrd for Exact {
-    fn partial_cmp(&self, other: &Exact) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-/// Equal in value: 1.0 equals 1.00.
-impl PartialEq for Exact {
-    fn eq(&self, other: &Exact) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Exact {}
-
-/// A figure n ÷ d with d > 0, kept as its exact parts so that comparing it with a threshold
-/// is a multiplication: n ÷ d > v exactly when n > v·d. A quotient rounded to 28 digits can
-/// equal a threshold it is above (1 ÷ 30 against 0.0333…3), which would flip a decision.
+/// A figure n ÷ d with d > 0, kept exact so that comparing it with a threshold never
+/// rests on a rounded quotient: a quotient rounded to 28 digits can equal a threshold it is
+/// above (1 ÷ 30 against 0.0333…3), which would flip a decision.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quotient {
-    numerator: Exact,
-    denominator: Exact,
-}
+pub struct Quotient(Fraction);
 
 impl Quotient {
     /// n ÷ d; none unless d > 0 (a margin on no omzet, a share of no claims is not known).
-    pub fn new(numerator: Exact, denominator: Exact) -> Option<Quotient> {
-        (denominator > Exact::from(Decimal::ZERO)).then_some(Quotient {
-            numerator,
-            denominator,
-        })
+    pub fn new(numerator: Wide, denominator: Wide) -> Option<Quotient> {
+        if denominator.sign() != Ordering::Greater {
+            return None;
+        }
+        numerator.over(&denominator).map(Quotient)
     }
 
     pub fn of(numerator: Decimal, denominator: Decimal) -> Option<Quotient> {
         Quotient::new(numerator.into(), denominator.into())
     }
 
-    /// How n ÷ d compares with `v`, decided as n against v·d (d > 0).
+    /// How n ÷ d compares with `v`, exactly.
     pub fn cmp_to(&self, v: Decimal) -> Ordering {
-        self.numerator.cmp(&Exact::from(v).times(&self.denominator))
+        self.0.cmp(&Wide::from(v).fraction())
     }
 }
 
@@ -1719,7 +1654,6 @@ mod tests {
         // No quotient on a denominator ≤ 0.
         assert!(Quotient::of(d("1"), Decimal::ZERO).is_none());
         assert!(Quotient::of(d("1"), d("-3")).is_none());
-        assert_eq!(Exact::from(d("1.0")), Exact::from(d("1.00")));
     }
 
     #[test]

@@ -6,17 +6,29 @@
 //! S_max + K (not stripped) and `huidig` is S or S + K. So each provider has one break-even
 //! r*, and sorting them gives both criteria exactly in O(N log N), without bisection.
 //!
-//! Break-evens are quotients, so they are computed to Decimal's 28 significant digits and
-//! only used to order providers and to propose a grid point. Whether the criteria hold at a
-//! grid point is always decided by evaluating every R_i(r) in exact decimal arithmetic (no
+//! Break-evens are quotients. Each is kept exactly, as a fraction of integers
+//! (`exact::Fraction`), beside its 28-digit approximation (`BreakEven`, for display). The
+//! providers are ordered, the binding criterion chosen and the grid point proposed from
+//! the exact fractions, so a tie is a tie however the quotients round. Whether the criteria
+//! hold at a grid point is always decided by evaluating every R_i(r) in exact arithmetic (no
 //! division), and the published RTP is the lowest grid point where that exact test passes.
+//!
+//! Exactness: inputs are bounded (`ingest::number`, `aggregate::check_figures`), but a
+//! product such as W·(r·S_max − S) of numbers with six decimals each can still need more
+//! than Decimal's 28 digits. Every decision therefore tries Decimal first, through the
+//! `exact` helpers that report whether Decimal was exact, and otherwise computes in
+//! `exact::Wide` (num-bigint). Sums of omzet stay Decimal: each |O| < 1.001·10^15 with six
+//! decimals, so a group of fewer than 10^7 providers (copies, in a resample) sums exactly.
 //!
 //! Pure: no IO, no clock, no environment, nothing printed.
 
+use std::cmp::Ordering;
+
 use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
+use crate::exact::{self, Fraction, Product, Steps, Wide};
 use crate::model::BreakEven;
 
 /// The scaling factor ρ of the tariff effect.
@@ -26,15 +38,6 @@ pub enum Rho {
     One,
     /// ρ = W / D, kept as a fraction so that the sign of R(r) is decided without division.
     Ratio { wlz: Decimal, declared: Decimal },
-}
-
-impl Rho {
-    pub fn value(self) -> Decimal {
-        match self {
-            Rho::One => Decimal::ONE,
-            Rho::Ratio { wlz, declared } => wlz / declared,
-        }
-    }
 }
 
 /// What the solver needs to know of one provider.
@@ -51,64 +54,188 @@ pub struct Position {
     pub omzet: Decimal,
 }
 
-/// Multiplies, refusing to round: the criteria are certified in exact arithmetic, so a
-/// product that does not fit Decimal's 96-bit mantissa must stop the run, not drift.
+/// Multiplies grid steps, copies and shares that are small by construction (k·grid with
+/// |k| within one step of floor and cap; omzet times a weight), refusing to round: a
+/// product that Decimal cannot hold exactly here is a bug, and stops the run.
 fn mul(a: Decimal, b: Decimal) -> Decimal {
-    let p = a
-        .checked_mul(b)
-        .expect("amount too large for exact decimal arithmetic");
-    assert!(
-        a.scale() + b.scale() > 28 || p.scale() == a.scale() + b.scale() || p.is_zero(),
-        "product {a} × {b} cannot be represented exactly"
-    );
-    p.normalize()
+    exact::mul(a, b)
+        .unwrap_or_else(|| panic!("product {a} × {b} cannot be represented exactly"))
+        .normalize()
 }
 
 impl Position {
-    /// R(r) exactly when ρ = 1; with ρ = W/D the quotient is rounded to Decimal precision,
-    /// which is only ever used for display.
-    pub fn result_at(&self, r: Decimal) -> Decimal {
-        let effect = mul(r, self.basis) - self.huidig;
-        match self.rho {
-            Rho::One => self.resultaat + effect,
-            Rho::Ratio { wlz, declared } => self.resultaat + mul(wlz, effect) / declared,
+    /// The sign of R(r)·D (D = 1 when ρ = 1): R + (r·basis − huidig), or
+    /// R·D + W·(r·basis − huidig) with ρ = W/D, exactly.
+    fn scaled_result_sign(&self, r: Decimal) -> Ordering {
+        let fast = || {
+            let effect = exact::sub(exact::mul(r, self.basis)?, self.huidig)?;
+            match self.rho {
+                Rho::One => exact::add(self.resultaat, effect),
+                Rho::Ratio { wlz, declared } => exact::add(
+                    exact::mul(self.resultaat, declared)?,
+                    exact::mul(wlz, effect)?,
+                ),
+            }
+        };
+        match fast() {
+            Some(v) => v.cmp(&Decimal::ZERO),
+            None => {
+                let effect = Wide::from(r)
+                    .mul(&Wide::from(self.basis))
+                    .sub(&Wide::from(self.huidig));
+                match self.rho {
+                    Rho::One => Wide::from(self.resultaat).add(&effect).sign(),
+                    Rho::Ratio { wlz, declared } => Wide::from(self.resultaat)
+                        .mul(&Wide::from(declared))
+                        .add(&Wide::from(wlz).mul(&effect))
+                        .sign(),
+                }
+            }
         }
+    }
+
+    /// R(r), for display: exact when Decimal holds it; otherwise (and for the quotient by
+    /// D when ρ = W/D) rounded to Decimal's precision. Never used to decide anything.
+    pub fn result_at(&self, r: Decimal) -> Decimal {
+        let fast = || {
+            let effect = exact::sub(exact::mul(r, self.basis)?, self.huidig)?;
+            match self.rho {
+                Rho::One => exact::add(self.resultaat, effect),
+                Rho::Ratio { wlz, declared } => {
+                    let quotient = exact::mul(wlz, effect)?.normalize().checked_div(declared)?;
+                    self.resultaat.checked_add(quotient)
+                }
+            }
+        };
+        fast().unwrap_or_else(|| {
+            let effect = Wide::from(r)
+                .mul(&Wide::from(self.basis))
+                .sub(&Wide::from(self.huidig));
+            let (num, den) = match self.rho {
+                Rho::One => (Wide::from(self.resultaat).add(&effect), Decimal::ONE),
+                Rho::Ratio { wlz, declared } => (
+                    Wide::from(self.resultaat)
+                        .mul(&Wide::from(declared))
+                        .add(&Wide::from(wlz).mul(&effect)),
+                    declared,
+                ),
+            };
+            num.over(&Wide::from(den))
+                .map_or(Decimal::ZERO, |f| f.rounded(28))
+        })
     }
 
     /// Whether R(r) ≥ 0 (or > 0), decided without division: with ρ = W/D and D > 0 the
     /// sign of R(r) is the sign of R·D + W·(r·basis − huidig).
     pub fn is_positive_at(&self, r: Decimal, zero_counts: bool) -> bool {
-        let effect = mul(r, self.basis) - self.huidig;
-        let scaled = match self.rho {
-            Rho::One => self.resultaat + effect,
-            Rho::Ratio { wlz, declared } => mul(self.resultaat, declared) + mul(wlz, effect),
-        };
-        if zero_counts {
-            scaled >= Decimal::ZERO
-        } else {
-            scaled > Decimal::ZERO
+        match self.scaled_result_sign(r) {
+            Ordering::Greater => true,
+            Ordering::Equal => zero_counts,
+            Ordering::Less => false,
         }
     }
 
-    /// r* with R(r*) = 0. With a zero base the result does not depend on r: it is then
-    /// R − ρ·huidig at every percentage, and the exact test at any r (0) decides.
-    pub fn break_even(&self, zero_counts: bool) -> BreakEven {
-        let r0 = self.resultaat;
-        if self.basis.is_zero() || self.rho.value().is_zero() {
+    /// r* with R(r*) = 0, exactly: (huidig − R) / basis, or (W·huidig − R·D) / (W·basis)
+    /// with ρ = W/D (basis > 0, W > 0 and D > 0, as `classify` guarantees). With a zero
+    /// base (or W = 0) the result does not depend on r: it is then R − ρ·huidig at every
+    /// percentage, and the exact test at any r (0) decides.
+    pub fn break_even_exact(&self, zero_counts: bool) -> ExactBreakEven {
+        let wlz_zero = matches!(self.rho, Rho::Ratio { wlz, .. } if wlz.is_zero());
+        if self.basis.is_zero() || wlz_zero {
             return if self.is_positive_at(Decimal::ZERO, zero_counts) {
-                BreakEven::Always
+                ExactBreakEven::Always
             } else {
-                BreakEven::Never
+                ExactBreakEven::Never
             };
         }
-        // r* = (huidig − R/ρ) / basis
-        let r_over_rho = match self.rho {
-            Rho::One => r0,
-            Rho::Ratio { wlz, declared } => mul(r0, declared) / wlz,
+        // In Decimal when the numerator and denominator fit exactly (the usual case), else
+        // wide; the fraction is the same either way.
+        let fast = || {
+            let (num, den) = match self.rho {
+                Rho::One => (exact::sub(self.huidig, self.resultaat)?, self.basis),
+                Rho::Ratio { wlz, declared } => (
+                    exact::sub(
+                        exact::mul(wlz, self.huidig)?,
+                        exact::mul(self.resultaat, declared)?,
+                    )?,
+                    exact::mul(wlz, self.basis)?,
+                ),
+            };
+            Fraction::of_decimals(num, den)
         };
-        BreakEven::At((self.huidig - r_over_rho) / self.basis)
+        if let Some(f) = fast() {
+            return ExactBreakEven::At(f);
+        }
+        let (huidig, basis, r0) = (
+            Wide::from(self.huidig),
+            Wide::from(self.basis),
+            Wide::from(self.resultaat),
+        );
+        let (num, den) = match self.rho {
+            Rho::One => (huidig.sub(&r0), basis),
+            Rho::Ratio { wlz, declared } => {
+                let w = Wide::from(wlz);
+                (
+                    w.mul(&huidig).sub(&r0.mul(&Wide::from(declared))),
+                    w.mul(&basis),
+                )
+            }
+        };
+        ExactBreakEven::At(num.over(&den).expect("the base is not zero"))
+    }
+
+    /// r* for display: the exact break-even to 28 significant digits (rounded towards −∞).
+    pub fn break_even(&self, zero_counts: bool) -> BreakEven {
+        self.break_even_exact(zero_counts).shown()
     }
 }
+
+/// A break-even percentage kept exactly (see `exact::Fraction`), ordered exactly:
+/// −∞ below every fraction, +∞ above.
+#[derive(Debug, Clone)]
+pub enum ExactBreakEven {
+    Always,
+    At(Fraction),
+    Never,
+}
+
+impl ExactBreakEven {
+    /// As the reports show it: the fraction's approximation to 28 significant digits.
+    pub fn shown(&self) -> BreakEven {
+        match self {
+            ExactBreakEven::Always => BreakEven::Always,
+            ExactBreakEven::At(f) => BreakEven::At(f.approx()),
+            ExactBreakEven::Never => BreakEven::Never,
+        }
+    }
+}
+
+/// The exact order; cheap unless two approximations are equal.
+impl Ord for ExactBreakEven {
+    fn cmp(&self, other: &ExactBreakEven) -> Ordering {
+        use ExactBreakEven::*;
+        match (self, other) {
+            (At(a), At(b)) => a.cmp(b),
+            (Always, Always) | (Never, Never) => Ordering::Equal,
+            (Always, _) | (_, Never) => Ordering::Less,
+            (_, Always) | (Never, _) => Ordering::Greater,
+        }
+    }
+}
+
+impl PartialOrd for ExactBreakEven {
+    fn partial_cmp(&self, other: &ExactBreakEven) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for ExactBreakEven {
+    fn eq(&self, other: &ExactBreakEven) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for ExactBreakEven {}
 
 /// The criteria and the grid, with every percentage as a fraction.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,8 +272,12 @@ pub struct Evaluation {
     pub positive: usize,
     pub needed: usize,
     pub omzet_positive: Decimal,
+    /// share·O for display; exact unless it needs more than 28 digits, and never used to
+    /// decide (`omzet_met` compares with the exact product).
     pub omzet_needed: Decimal,
     pub omzet_total: Decimal,
+    /// The omzet criterion's share.
+    pub aandeel_omzet: Decimal,
     pub n: usize,
 }
 
@@ -155,7 +286,7 @@ impl Evaluation {
         self.positive >= self.needed
     }
     pub fn omzet_met(&self) -> bool {
-        self.omzet_positive >= self.omzet_needed
+        Product::of(self.aandeel_omzet, self.omzet_total).reached_by(self.omzet_positive)
     }
     pub fn holds(&self) -> bool {
         self.aantal_met() && self.omzet_met()
@@ -187,14 +318,20 @@ pub struct GroupResult {
     pub haalbaar: bool,
     /// The exact evaluation at `rtp`: the certification.
     pub at_rtp: Evaluation,
-    /// Break-even per provider, in the input order.
+    /// Break-even per provider, in the input order, as shown (28 significant digits).
     pub break_evens: Vec<BreakEven>,
+    /// The providers in exact break-even order and the positions that decide each
+    /// criterion.
+    pub ranking: Ranking,
 }
 
-/// ⌈share·n⌉: how many providers must be positive.
+/// ⌈share·n⌉: how many providers must be positive, exactly.
 pub fn providers_needed(share: Decimal, n: usize) -> usize {
-    let needed = mul(share, Decimal::from(n)).ceil();
-    usize::try_from(needed.mantissa() / 10i128.pow(needed.scale())).expect("share in [0, 1]")
+    Wide::from(share)
+        .mul(&Wide::from(Decimal::from(n)))
+        .steps(Decimal::ONE, Steps::Up)
+        .to_usize()
+        .expect("share in [0, 1]")
 }
 
 /// Evaluates both criteria at `r` exactly.
@@ -213,8 +350,9 @@ pub fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Evaluation
         positive,
         needed: providers_needed(rules.aandeel_aanbieders, positions.len()),
         omzet_positive,
-        omzet_needed: mul(rules.aandeel_omzet, omzet_total),
+        omzet_needed: Product::of(rules.aandeel_omzet, omzet_total).shown(),
         omzet_total,
+        aandeel_omzet: rules.aandeel_omzet,
         n: positions.len(),
     }
 }
@@ -230,9 +368,9 @@ pub enum Decider {
     Unreached,
 }
 
-/// The providers sorted by break-even (stable on the input order, so ties never depend on
-/// the sort), and the positions that decide each criterion: the ⌈share·N⌉-th for the count,
-/// the one where the cumulative omzet reaches share·O for the omzet.
+/// The providers sorted by exact break-even (stable on the input order, so ties never
+/// depend on the sort), and the positions that decide each criterion: the ⌈share·N⌉-th for
+/// the count, the one where the cumulative omzet reaches share·O for the omzet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranking {
     pub order: Vec<usize>,
@@ -241,17 +379,17 @@ pub struct Ranking {
 }
 
 impl Ranking {
-    /// The break-even at which a criterion is first met.
-    pub fn point(&self, decider: Decider, break_evens: &[BreakEven]) -> BreakEven {
+    /// The exact break-even at which a criterion is first met.
+    pub fn point(&self, decider: Decider, break_evens: &[ExactBreakEven]) -> ExactBreakEven {
         match decider {
-            Decider::Nobody => BreakEven::Always,
-            Decider::At(p) => break_evens[self.order[p]],
-            Decider::Unreached => BreakEven::Never,
+            Decider::Nobody => ExactBreakEven::Always,
+            Decider::At(p) => break_evens[self.order[p]].clone(),
+            Decider::Unreached => ExactBreakEven::Never,
         }
     }
 }
 
-pub fn rank(break_evens: &[BreakEven], omzet: &[Decimal], rules: &Rules) -> Ranking {
+pub fn rank(break_evens: &[ExactBreakEven], omzet: &[Decimal], rules: &Rules) -> Ranking {
     let mut order: Vec<usize> = (0..break_evens.len()).collect();
     order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
 
@@ -265,13 +403,13 @@ pub fn rank(break_evens: &[BreakEven], omzet: &[Decimal], rules: &Rules) -> Rank
     let by_omzet = if rules.aandeel_omzet.is_zero() {
         Decider::Nobody
     } else {
-        let threshold = mul(rules.aandeel_omzet, omzet.iter().sum());
+        let threshold = Product::of(rules.aandeel_omzet, omzet.iter().sum());
         let mut cumulative = Decimal::ZERO;
         order
             .iter()
             .position(|&i| {
                 cumulative += omzet[i];
-                cumulative >= threshold
+                threshold.reached_by(cumulative)
             })
             .map_or(Decider::Unreached, Decider::At)
     };
@@ -282,19 +420,17 @@ pub fn rank(break_evens: &[BreakEven], omzet: &[Decimal], rules: &Rules) -> Rank
     }
 }
 
-/// The unrounded percentages at which each criterion is first met: the ⌈share·N⌉-th
-/// smallest break-even, and the smallest break-even at which the cumulative omzet reaches
-/// share·O. A zero share is met with no provider at all (−∞).
-pub fn criteria_points(
-    break_evens: &[BreakEven],
-    omzet: &[Decimal],
-    rules: &Rules,
-) -> (BreakEven, BreakEven) {
-    let ranking = rank(break_evens, omzet, rules);
-    (
-        ranking.point(ranking.by_count, break_evens),
-        ranking.point(ranking.by_omzet, break_evens),
-    )
+/// The binding criterion and its point: the one with the higher break-even, compared
+/// exactly; `aantal` when they are equal.
+fn binding<'a>(
+    r_aantal: &'a ExactBreakEven,
+    r_omzet: &'a ExactBreakEven,
+) -> (Binding, &'a ExactBreakEven) {
+    if r_omzet.cmp(r_aantal) == Ordering::Greater {
+        (Binding::Omzet, r_omzet)
+    } else {
+        (Binding::Aantal, r_aantal)
+    }
 }
 
 /// Solves one group: break-evens, criteria points, the RTP on the grid, certification.
@@ -308,35 +444,34 @@ pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
 pub fn solve_group_counted(positions: &[Position], rules: &Rules) -> (GroupResult, u64) {
     let n = positions.len() as u64;
     let tests = std::cell::Cell::new(0u64);
-    let break_evens: Vec<BreakEven> = positions
+    let exact: Vec<ExactBreakEven> = positions
         .iter()
-        .map(|p| p.break_even(rules.nul_is_positief))
+        .map(|p| p.break_even_exact(rules.nul_is_positief))
         .collect();
     let omzet: Vec<Decimal> = positions.iter().map(|p| p.omzet).collect();
-    let (r_aantal, r_omzet) = criteria_points(&break_evens, &omzet, rules);
-    let bindend = if r_omzet > r_aantal {
-        Binding::Omzet
-    } else {
-        Binding::Aantal
-    };
-    let binding = r_aantal.max(r_omzet);
+    let ranking = rank(&exact, &omzet, rules);
+    let r_aantal = ranking.point(ranking.by_count, &exact);
+    let r_omzet = ranking.point(ranking.by_omzet, &exact);
+    let (r_aantal_shown, r_omzet_shown) = (r_aantal.shown(), r_omzet.shown());
+    let (bindend, point) = binding(&r_aantal, &r_omzet);
 
     let holds = |r: Decimal| {
         tests.set(tests.get() + 1);
         evaluate(positions, r, rules).holds()
     };
     let haalbaar = holds(rules.cap);
-    let rtp = rtp_on_grid(binding, rules, holds);
+    let rtp = rtp_on_grid(point, rules, holds);
     let result = GroupResult {
         n: positions.len(),
         omzet: omzet.iter().sum(),
-        r_aantal,
-        r_omzet,
+        r_aantal: r_aantal_shown,
+        r_omzet: r_omzet_shown,
         rtp,
         bindend,
         haalbaar,
         at_rtp: evaluate(positions, rtp, rules),
-        break_evens,
+        break_evens: exact.iter().map(ExactBreakEven::shown).collect(),
+        ranking,
     };
     // Break-evens, each test of the criteria, and the certification at the RTP.
     (result, n * (1 + tests.get() + 1))
@@ -379,9 +514,9 @@ pub fn bisect_rtp(positions: &[Position], rules: &Rules) -> (Decimal, u64) {
 }
 
 /// A group prepared for many solves of sub-multisets of its providers (bootstrap
-/// resamples, leave-one-out): each provider's break-even and its exact grid step (the
-/// lowest grid point at which it is positive, found with `is_positive_at`) are computed
-/// once. A solve with weights (copies per provider) then needs no division and no
+/// resamples, leave-one-out): each provider's exact break-even and its grid step (the
+/// lowest grid point at which it is positive, from the exact break-even; debug builds
+/// check it with `is_positive_at`) are computed once. A solve with weights (copies per provider) then needs no division and no
 /// multiplication per provider: at a grid point, provider i is positive exactly when its
 /// step is at most that point's, because R_i(r) is non-decreasing in r.
 ///
@@ -390,7 +525,7 @@ pub fn bisect_rtp(positions: &[Position], rules: &Rules) -> (Decimal, u64) {
 pub struct Prepared {
     positions: Vec<Position>,
     rules: Rules,
-    break_evens: Vec<BreakEven>,
+    break_evens: Vec<ExactBreakEven>,
     /// Providers by break-even, stable on their index.
     order: Vec<usize>,
     /// Lowest grid step k with the provider positive at k·grid; i64::MIN when always
@@ -405,31 +540,37 @@ const FAR: i64 = 1_000_000_000_000;
 impl Prepared {
     pub fn new(positions: &[Position], rules: &Rules) -> Prepared {
         let zero = rules.nul_is_positief;
-        let break_evens: Vec<BreakEven> = positions.iter().map(|p| p.break_even(zero)).collect();
+        let break_evens: Vec<ExactBreakEven> =
+            positions.iter().map(|p| p.break_even_exact(zero)).collect();
         let mut order: Vec<usize> = (0..positions.len()).collect();
         order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
         let at = |k: i64| mul(Decimal::from(k), rules.grid);
         let steps = positions
             .iter()
             .zip(&break_evens)
-            .map(|(p, b)| match *b {
-                BreakEven::Always => i64::MIN,
-                BreakEven::Never => i64::MAX,
-                BreakEven::At(v) => match (v / rules.grid).ceil().to_i64() {
-                    Some(k) if k.abs() < FAR => {
-                        // The quotient is rounded: the exact test decides the step.
-                        let mut k = k;
-                        while p.is_positive_at(at(k - 1), zero) {
-                            k -= 1;
+            .map(|(p, b)| match b {
+                ExactBreakEven::Always => i64::MIN,
+                ExactBreakEven::Never => i64::MAX,
+                ExactBreakEven::At(v) => {
+                    // Positive at k·grid exactly when k·grid ≥ r* (k ≥ ⌈r*/grid⌉), or
+                    // k·grid > r* (k ≥ ⌊r*/grid⌋ + 1) when zero does not count.
+                    let k = if zero {
+                        v.steps(rules.grid, Steps::Up)
+                    } else {
+                        v.steps(rules.grid, Steps::Down) + 1
+                    };
+                    match k.to_i64() {
+                        Some(k) if k.abs() < FAR => {
+                            debug_assert!(
+                                p.is_positive_at(at(k), zero) && !p.is_positive_at(at(k - 1), zero),
+                                "step {k} of {p:?}"
+                            );
+                            k
                         }
-                        while !p.is_positive_at(at(k), zero) {
-                            k += 1;
-                        }
-                        k
+                        _ if v.sign() == Ordering::Greater => i64::MAX,
+                        _ => i64::MIN,
                     }
-                    _ if v > Decimal::ZERO => i64::MAX,
-                    _ => i64::MIN,
-                },
+                }
             })
             .collect();
         Prepared {
@@ -462,12 +603,12 @@ impl Prepared {
             .filter(|(_, &w)| w > 0)
             .map(|(p, &w)| weighted(p.omzet, w))
             .sum();
-        let omzet_needed = mul(rules.aandeel_omzet, omzet_total);
+        let omzet_needed = Product::of(rules.aandeel_omzet, omzet_total);
 
         // The criteria points, walking the providers in break-even order (as `rank`).
         let present = || self.order.iter().copied().filter(|&i| weights[i] > 0);
         let r_aantal = if needed == 0 {
-            BreakEven::Always
+            &ALWAYS
         } else {
             let mut count = 0u64;
             present()
@@ -475,18 +616,18 @@ impl Prepared {
                     count += u64::from(weights[i]);
                     count >= needed
                 })
-                .map_or(BreakEven::Never, |i| self.break_evens[i])
+                .map_or(&NEVER, |i| &self.break_evens[i])
         };
         let r_omzet = if rules.aandeel_omzet.is_zero() {
-            BreakEven::Always
+            &ALWAYS
         } else {
             let mut cumulative = Decimal::ZERO;
             present()
                 .find(|&i| {
                     cumulative += weighted(self.positions[i].omzet, weights[i]);
-                    cumulative >= omzet_needed
+                    omzet_needed.reached_by(cumulative)
                 })
-                .map_or(BreakEven::Never, |i| self.break_evens[i])
+                .map_or(&NEVER, |i| &self.break_evens[i])
         };
 
         let holds = |r: Decimal| {
@@ -513,11 +654,15 @@ impl Prepared {
                     })
                     .for_each(&mut add),
             }
-            count >= needed && omzet >= omzet_needed
+            count >= needed && omzet_needed.reached_by(omzet)
         };
-        rtp_on_grid(r_aantal.max(r_omzet), rules, holds)
+        rtp_on_grid(binding(r_aantal, r_omzet).1, rules, holds)
     }
 }
+
+/// The infinite break-evens, to point at.
+static ALWAYS: ExactBreakEven = ExactBreakEven::Always;
+static NEVER: ExactBreakEven = ExactBreakEven::Never;
 
 /// w copies of an amount, exactly.
 fn weighted(amount: Decimal, w: u32) -> Decimal {
@@ -532,31 +677,42 @@ fn weighted(amount: Decimal, w: u32) -> Decimal {
 /// up, certified by `holds` (the exact test of both criteria at a percentage), then kept
 /// within floor and cap. Shared by `solve_group` and the resampling engine, so both give
 /// the same answer by construction.
-fn rtp_on_grid(binding: BreakEven, rules: &Rules, holds: impl Fn(Decimal) -> bool) -> Decimal {
+fn rtp_on_grid(
+    binding: &ExactBreakEven,
+    rules: &Rules,
+    holds: impl Fn(Decimal) -> bool,
+) -> Decimal {
     let g = rules.grid;
     let rtp = match binding {
-        BreakEven::Always => rules.floor,
-        BreakEven::Never => rules.cap,
-        BreakEven::At(v) => {
-            let steps = v / g;
-            let mut candidate = if rules.round_up {
-                mul(steps.ceil(), g)
-            } else {
-                mul(
-                    steps.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero),
-                    g,
-                )
-            };
+        ExactBreakEven::Always => rules.floor,
+        ExactBreakEven::Never => rules.cap,
+        ExactBreakEven::At(v) => {
+            // The grid point from the exact break-even: rounded up, or to the nearest with
+            // a half away from zero (a quotient's last digit cannot move a midpoint).
+            let steps = v.steps(
+                g,
+                if rules.round_up {
+                    Steps::Up
+                } else {
+                    Steps::Nearest
+                },
+            );
             // A break-even far outside floor and cap (a tiny ρ can put it at 10^15) gives
             // the same answer from one step outside them, and the exact test never has to
             // multiply by a percentage beyond Decimal's range.
-            let below = mul((rules.floor / g).floor(), g) - g;
-            let above = mul((rules.cap / g).ceil(), g) + g;
-            candidate = candidate.max(below).min(above);
+            let grid_steps = |r: Decimal, rounding| Wide::from(r).steps(g, rounding);
+            let below = grid_steps(rules.floor, Steps::Down) - 1;
+            let above = grid_steps(rules.cap, Steps::Up) + 1;
+            let k = steps
+                .clamp(below, above)
+                .to_i64()
+                .expect("floor and cap are within 10^12 grid steps");
+            let mut candidate = mul(Decimal::from(k), g);
             if rules.round_up {
-                // The break-even is a rounded quotient: let the exact test, not the
-                // quotient's last digit, decide the grid point. Step down while the
-                // criteria still hold one step lower, then up until they hold.
+                // Certify: the exact test, not the break-even, has the last word. Step
+                // down while the criteria still hold one step lower (they never do, as
+                // the break-evens are exact), then up until they hold (with "> 0", a
+                // break-even on the grid is not positive at itself).
                 while candidate - g >= rules.floor && holds(candidate - g) {
                     candidate -= g;
                 }
@@ -617,6 +773,10 @@ pub fn curve(break_evens: &[BreakEven], omzet: &[Decimal]) -> Curve {
 pub fn solve(groups: &[Vec<Position>], rules: &Rules) -> Vec<GroupResult> {
     groups.par_iter().map(|g| solve_group(g, rules)).collect()
 }
+
+/// The brute-force reference and the property tests that hold the solver to it.
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -695,6 +855,34 @@ pub(crate) mod tests {
         assert!(!p.is_positive_at(d("0.909"), true));
         // R(0.95) = −15 + 1.5·(950 − 900) = 60.
         assert_eq!(p.result_at(d("0.95")), d("60"));
+    }
+
+    #[test]
+    fn six_decimals_in_every_factor_are_decided_exactly() {
+        // Aurora of the fixture with six decimals where they multiply: W = 830000.123457,
+        // D = 837580, S = 698880, R = 5000 and S_max = 3640.123457 · 200.123457 =
+        // 728474.090121630849. W·(r·S_max − S) has 21 decimals and 30 digits, beyond
+        // Decimal (this used to panic). By hand (exact rationals):
+        // R(0.952) = 5000 + W/D·(0.952·S_max − S) = −324.045002012249489…,
+        // R(0.953) = 397.836591072804295…, r* = (S − R·D/W)/S_max = 0.952448889409449…
+        let p = Position {
+            resultaat: d("5000"),
+            rho: Rho::Ratio {
+                wlz: d("830000.123457"),
+                declared: d("837580"),
+            },
+            basis: d("728474.090121630849"),
+            huidig: d("698880"),
+            omzet: d("812555.2"),
+        };
+        assert!(!p.is_positive_at(d("0.952"), true));
+        assert!(p.is_positive_at(d("0.953"), true));
+        assert_eq!(p.result_at(d("0.952")).round_dp(12), d("-324.045002012249"));
+        assert_eq!(p.result_at(d("0.953")).round_dp(12), d("397.836591072804"));
+        match p.break_even(true) {
+            BreakEven::At(v) => assert_eq!(v.round_dp(15), d("0.952448889409449")),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -828,6 +1016,68 @@ pub(crate) mod tests {
         );
     }
 
+    /// Two providers whose break-evens are both exactly 2/3, computed in different terms:
+    /// A with ρ = 1, r* = (huidig − R) / basis = (2100 − 100) / 3000; B with
+    /// ρ = W/D = 300000/100000 = 3, r* = (huidig − R/ρ) / basis = (2000 − 2000/3) / 2000.
+    /// As quotients they differ in the 28th digit: A's is one rounding of 2/3,
+    /// 0.6666666666666666666666666667, while B's takes two (R·D/W = 666.66…667, then
+    /// 1333.33…333 / 2000 = 0.66…6665, rounded half to even), 0.6666666666666666666666666666.
+    fn two_thirds_in_two_ways() -> (Position, Position) {
+        let a = pos("700", "100", "2100", "3000");
+        let b = Position {
+            resultaat: d("2000"),
+            rho: Rho::Ratio {
+                wlz: d("300000"),
+                declared: d("100000"),
+            },
+            basis: d("2000"),
+            huidig: d("2000"),
+            omzet: d("100"),
+        };
+        (a, b)
+    }
+
+    #[test]
+    fn equal_break_evens_bind_on_aantal_however_their_quotients_round() {
+        let (a, b) = two_thirds_in_two_ways();
+        // The quotients as Decimal computes them in the two ways above: unequal.
+        let qa = (d("2100") - d("100")) / d("3000");
+        let qb = (d("2000") - d("200000000") / d("300000")) / d("2000");
+        assert_eq!(qa, d("0.6666666666666666666666666667"));
+        assert_eq!(qb, d("0.6666666666666666666666666666"));
+        // Break-evens 0.5, 0.5, 2/3 (B), 2/3 (A) with omzet 100, 100, 100, 700 (total
+        // 1000). Count: ⌈0.75·4⌉ = 3rd smallest, a 2/3. Omzet: 300 < 750 until the 4th,
+        // the other 2/3. Decided by different providers, at the same exact break-even: the
+        // binding criterion is aantal (methodology: aantal when they are equal).
+        let group = vec![
+            pos("100", "0", "500", "1000"),
+            pos("100", "0", "500", "1000"),
+            b,
+            a,
+        ];
+        let g = solve_group(&group, &rules());
+        assert_eq!(
+            g.bindend,
+            Binding::Aantal,
+            "{:?} vs {:?}",
+            g.r_aantal,
+            g.r_omzet
+        );
+        assert_eq!(g.r_aantal, g.r_omzet);
+        assert_eq!(g.rtp, d("0.667"));
+        // And so in every order of the providers.
+        let g = solve_group(
+            &[
+                group[3].clone(),
+                group[2].clone(),
+                group[0].clone(),
+                group[1].clone(),
+            ],
+            &rules(),
+        );
+        assert_eq!(g.bindend, Binding::Aantal);
+    }
+
     #[test]
     fn omzet_criterion_switched_off_is_met_everywhere() {
         let group = vec![pos("1", "0", "950", "1000")];
@@ -848,6 +1098,7 @@ pub(crate) mod tests {
 mod properties {
     use super::*;
     use proptest::prelude::*;
+    use rust_decimal::RoundingStrategy;
 
     fn cents(c: i64) -> Decimal {
         Decimal::new(c, 2)

@@ -19,7 +19,9 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
-use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell, MAX_DECIMALS};
+use super::number::{
+    cell_decimal, cell_identifier, cell_integer, cell_text, Cell, MAX_DECIMALS, MAX_WHOLE_DIGITS,
+};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
 use super::{claims_csv, parquet, Koppeltabel, TariffTable};
 use crate::config::{Config, DecimalSign, Input};
@@ -57,10 +59,13 @@ pub(super) fn to_fixed(d: Decimal) -> i128 {
     d.mantissa() * 10i128.pow(MAX_DECIMALS - d.scale())
 }
 
-pub(super) fn from_fixed(v: i128) -> Decimal {
-    Decimal::try_from_i128_with_scale(v, MAX_DECIMALS)
-        .expect("a sum of claims fits in a Decimal")
-        .normalize()
+/// A sum in millionths as a `Decimal`, when it is within the bound of a provider's figures
+/// (`aggregate::FIGURE_BOUND`, 10^15); the sum as text otherwise, for the message.
+pub(super) fn from_fixed(v: i128) -> Result<Decimal, String> {
+    if v.unsigned_abs() >= crate::aggregate::FIGURE_BOUND as u128 * 1_000_000 {
+        return Err(super::number::scaled_text(v, MAX_DECIMALS));
+    }
+    Ok(Decimal::from_i128_with_scale(v, MAX_DECIMALS).normalize())
 }
 
 /// A fixed hasher: fast for these small keys, and the same in every run.
@@ -178,15 +183,16 @@ impl RawClaims {
         }
     }
 
-    /// Every claimant × prestatiecode pair with its sums, sorted (for comparisons).
+    /// Every claimant × prestatiecode pair with its sums, sorted (for comparisons in
+    /// tests; panics on a sum beyond the figures' bound, which `join` refuses).
     pub fn sorted(&self) -> Vec<(Claimant, String, ClaimSums)> {
         let mut v: Vec<_> = self
             .sums
             .iter()
             .map(|(&(who, id), acc)| {
                 let sums = ClaimSums {
-                    aantal: from_fixed(acc.aantal),
-                    bedrag: from_fixed(acc.bedrag),
+                    aantal: from_fixed(acc.aantal).expect("within the figures' bound"),
+                    bedrag: from_fixed(acc.bedrag).expect("within the figures' bound"),
                 };
                 (who, self.codes[id as usize].clone(), sums)
             })
@@ -343,7 +349,14 @@ pub(super) fn eight_digits(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
 }
 
-/// `[-+]digits[.digits]` with at most six decimals, in millionths; `None` for anything else.
+/// The input bound in millionths: every number is below 10^12 (`number::MAX_WHOLE_DIGITS`),
+/// so below 10^18 millionths. Summing at most 10^20 such lines cannot overflow an i128
+/// (1.7·10^38), so the readers' partial sums need no check; the joined sums are checked
+/// against the figures' bound in `join`.
+pub(super) const FIXED_BOUND: i128 = 10i128.pow(MAX_WHOLE_DIGITS + MAX_DECIMALS);
+
+/// `[-+]digits[.digits]` with at most six decimals and below the input bound (10^12), in
+/// millionths; `None` for anything else, which the strict parser then words.
 pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
     let (negative, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
@@ -382,6 +395,9 @@ pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
         return None;
     }
     let v = i128::from(whole) * 1_000_000 + i128::from(fraction) * 10i128.pow(6 - places);
+    if v >= FIXED_BOUND {
+        return None;
+    }
     Some(if negative { -v } else { v })
 }
 
@@ -502,6 +518,9 @@ pub fn join(
     let mut unknown_codes: BTreeMap<&str, Seen> = BTreeMap::new();
     let mut unmapped: BTreeMap<Agb, Seen> = BTreeMap::new();
     let mut out: BTreeMap<Kvk, ProviderClaims> = BTreeMap::new();
+    // Σ aantal and Σ bedrag per KvK and prestatiecode in millionths: the claims of several
+    // AGB codes of one KvK add up here, exactly, before they become decimals.
+    let mut sums: BTreeMap<(Kvk, &str), (i128, i128)> = BTreeMap::new();
     let earlier = |a: Seen, b: Seen| a.min(b);
     for (&(who, id), acc) in &raw.sums {
         let code = raw.codes[id as usize].as_str();
@@ -520,11 +539,29 @@ pub fn join(
                 }
             },
         };
-        let p = out.entry(kvk).or_default();
-        p.via.insert(who);
-        let line = p.lines.entry(code.to_string()).or_default();
-        line.aantal += from_fixed(acc.aantal);
-        line.bedrag += from_fixed(acc.bedrag);
+        out.entry(kvk).or_default().via.insert(who);
+        let e = sums.entry((kvk, code)).or_default();
+        // Saturating: a sum that reaches i128's end is far beyond the bound checked next.
+        e.0 = e.0.saturating_add(acc.aantal);
+        e.1 = e.1.saturating_add(acc.bedrag);
+    }
+    let mut beyond = Vec::new();
+    for ((kvk, code), (aantal, bedrag)) in sums {
+        match (from_fixed(aantal), from_fixed(bedrag)) {
+            (Ok(aantal), Ok(bedrag)) => {
+                let lines = &mut out.get_mut(&kvk).expect("entered above").lines;
+                lines.insert(code.to_string(), ClaimSums { aantal, bedrag });
+            }
+            (a, b) => {
+                for (column, sum) in [("aantal", a), ("bedrag", b)] {
+                    if let Err(sum) = sum {
+                        beyond.push(format!(
+                            "KvK {kvk}, prestatiecode {code:?}: Σ {column} = {sum}"
+                        ));
+                    }
+                }
+            }
+        }
     }
     let mut problems = Vec::new();
     if !unknown_codes.is_empty() {
@@ -546,6 +583,15 @@ pub fn join(
                 .collect(),
             &what,
             "agb",
+        ));
+    }
+    if !beyond.is_empty() {
+        problems.push(format!(
+            "{} sum(s) of claims per provider and prestatiecode reach {}, the bound of a provider's figures; first {}:\n  {}",
+            beyond.len(),
+            crate::aggregate::FIGURE_BOUND_TEXT,
+            beyond.len().min(5),
+            beyond[..beyond.len().min(5)].join("\n  ")
         ));
     }
     if !problems.is_empty() {
@@ -576,6 +622,42 @@ mod tests {
             b"1 000",
         ] {
             assert_eq!(fixed(bad, b'.'), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn fixed_point_declines_beyond_the_input_bound() {
+        // Below 10^12 in, 10^12 and up out (in millionths: below 10^18).
+        assert_eq!(
+            fixed(b"999999999999.999999", b'.'),
+            Some(999_999_999_999_999_999)
+        );
+        assert_eq!(
+            fixed(b"-999999999999", b'.'),
+            Some(-999_999_999_999_000_000)
+        );
+        assert_eq!(fixed(b"1000000000000", b'.'), None);
+        assert_eq!(fixed(b"-1000000000000.0", b'.'), None);
+        assert_eq!(fixed(b"100000000000000000000000", b'.'), None);
+        // Leading zeros do not count, as in the strict parser.
+        assert_eq!(fixed(b"0000000000001.5", b'.'), Some(1_500_000));
+    }
+
+    proptest::proptest! {
+        /// The fast path and the strict parser agree: what `fixed` reads, the strict parser
+        /// reads to the same value; what the strict parser refuses, `fixed` declines.
+        #[test]
+        fn fixed_point_accepts_only_what_the_strict_parser_accepts(
+            text in "[-+]?[0-9]{0,20}([.][0-9]{0,9})?",
+        ) {
+            let strict = crate::ingest::number::parse_decimal(&text, DecimalSign::Point);
+            let fast = fixed(text.as_bytes(), b'.');
+            if strict.is_err() {
+                proptest::prop_assert_eq!(fast, None);
+            }
+            if let Some(v) = fast {
+                proptest::prop_assert_eq!(strict.map(to_fixed), Ok(v));
+            }
         }
     }
 

@@ -4,8 +4,12 @@
 //! Thousands separators, spaces, currency signs, exponents and `_` are refused, not
 //! guessed. Spreadsheet floats become decimals through their shortest decimal text, which
 //! gives back what the spreadsheet shows. Nothing here touches files.
-
-use std::str::FromStr;
+//!
+//! Every number, whatever its source (CSV text, a spreadsheet float or integer, a Parquet
+//! decimal, the configuration), obeys the same two rules: at most six decimals, and a
+//! magnitude below 10^12. Beyond them a value is refused with a message, never rounded,
+//! clamped or read as 0. The bounds are what keeps the later arithmetic exact (see
+//! `exact`), so nothing here may relax them without widening that.
 
 use rust_decimal::Decimal;
 
@@ -19,8 +23,9 @@ pub enum Cell {
     /// A spreadsheet number (calamine gives every number as f64).
     Float(f64),
     Int(i64),
-    /// An exact decimal (Parquet decimal columns).
-    Decimal(Decimal),
+    /// An exact decimal as its unscaled integer and scale (Parquet decimal columns), which
+    /// may hold more than a `Decimal` can.
+    Decimal(i128, u32),
     /// Anything else a spreadsheet can hold (dates, booleans, errors), described.
     Other(String),
 }
@@ -39,12 +44,35 @@ impl Cell {
         match self {
             Cell::Empty => "(empty)".into(),
             Cell::Text(t) => format!("{t:?}"),
-            Cell::Float(f) => f.to_string(),
+            Cell::Float(f) => float_shown(*f),
             Cell::Int(i) => i.to_string(),
-            Cell::Decimal(d) => d.to_string(),
+            Cell::Decimal(m, s) => decimal_text(*m, *s),
             Cell::Other(o) => o.clone(),
         }
     }
+}
+
+/// A float as a reader would write it: plain, or with an exponent when it is tiny or huge
+/// (`1e-30`, not thirty zeros).
+fn float_shown(f: f64) -> String {
+    if f != 0.0 && !(1e-6..1e15).contains(&f.abs()) {
+        format!("{f:e}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// The text of `m · 10^−s`, exactly.
+fn decimal_text(m: i128, s: u32) -> String {
+    let digits = m.unsigned_abs().to_string();
+    let sign = if m < 0 { "-" } else { "" };
+    let s = s as usize;
+    if s == 0 {
+        return format!("{sign}{digits}");
+    }
+    let padded = format!("{digits:0>width$}", width = s + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - s);
+    format!("{sign}{whole}.{fraction}")
 }
 
 /// Parses decimal text as the contract allows: `-1234.56` (or `-1234,56` with a decimal
@@ -56,6 +84,7 @@ pub fn parse_decimal(text: &str, sign: DecimalSign) -> Result<Decimal, String> {
         DecimalSign::Comma => (b',', b'.'),
     };
     let bytes = t.as_bytes();
+    let negative = bytes.first() == Some(&b'-');
     let digits = bytes
         .strip_prefix(b"-")
         .or_else(|| bytes.strip_prefix(b"+"))
@@ -83,41 +112,118 @@ pub fn parse_decimal(text: &str, sign: DecimalSign) -> Result<Decimal, String> {
     if !seen_digit || marks > 1 {
         return Err(format!("not a number: {t:?}"));
     }
-    let normal;
-    let text = if sign == DecimalSign::Comma {
-        normal = t.replace(',', ".");
-        normal.as_str()
-    } else {
-        t
+    let (whole, fraction) = match digits.iter().position(|&b| b == mark) {
+        Some(p) => (&digits[..p], &digits[p + 1..]),
+        None => (digits, &digits[..0]),
     };
-    Decimal::from_str_exact(text)
-        .map_err(|e| format!("not a number: {t:?} ({e})"))
-        .and_then(|d| within_precision(d, t))
+    from_digits(negative, whole, fraction, t)
 }
 
 /// The most decimals an input number may have. Real amounts have two, units and tariffs a
 /// few; more is the noise of a float computed elsewhere (0.1 + 0.2 = 0.30000000000000004),
-/// which would be guessed at if it were rounded here. The limit also keeps every product
-/// the solver forms within Decimal's 28 digits, so that certification stays exact.
+/// which would be guessed at if it were rounded here, or a value below the resolution of
+/// a millionth (1e-30), which would otherwise become 0.
 pub const MAX_DECIMALS: u32 = 6;
 
-fn within_precision(d: Decimal, shown: impl std::fmt::Display) -> Result<Decimal, String> {
-    let d = d.normalize();
-    if d.scale() > MAX_DECIMALS {
-        return Err(format!(
-            "{shown} has more than {MAX_DECIMALS} decimals (a float's rounding noise? round it where the file is made)"
-        ));
-    }
-    Ok(d)
+/// Every input number is below 10^12 in magnitude (whole digits at most 12): a thousand
+/// times the yearly revenue of the largest Dutch care provider, and far more units than a
+/// year has days or hours. With six decimals a number then has at most 18 digits, which
+/// keeps the claims' sums in exact integers and every product the solver forms within
+/// what `exact` computes without loss.
+pub const MAX_WHOLE_DIGITS: u32 = 12;
+
+/// The bound as messages write it.
+pub const BOUND: &str = "10^12";
+
+fn out_of_range(shown: &str) -> String {
+    format!("{shown} is out of range: numbers must be below {BOUND} (1000000000000) in magnitude")
 }
 
-/// A spreadsheet float as the decimal it shows: through its shortest round-trip text.
+fn too_precise(shown: &str) -> String {
+    format!(
+        "{shown} has more than {MAX_DECIMALS} decimals (below a millionth, or a float's rounding noise? round it where the file is made)"
+    )
+}
+
+/// A number from its ASCII digits before and after the decimal mark, checked against both
+/// bounds; leading and trailing zeros do not count.
+fn from_digits(
+    negative: bool,
+    whole: &[u8],
+    fraction: &[u8],
+    shown: &str,
+) -> Result<Decimal, String> {
+    let first = whole.iter().position(|&b| b != b'0').unwrap_or(whole.len());
+    let whole = &whole[first..];
+    let last = fraction
+        .iter()
+        .rposition(|&b| b != b'0')
+        .map_or(0, |p| p + 1);
+    let fraction = &fraction[..last];
+    if whole.len() > MAX_WHOLE_DIGITS as usize {
+        return Err(out_of_range(shown));
+    }
+    if fraction.len() > MAX_DECIMALS as usize {
+        return Err(too_precise(shown));
+    }
+    // At most 18 digits: the mantissa fits an i64.
+    let mantissa = whole
+        .iter()
+        .chain(fraction)
+        .fold(0i64, |m, &b| m * 10 + i64::from(b - b'0'));
+    let mantissa = if negative { -mantissa } else { mantissa };
+    Ok(Decimal::new(mantissa, fraction.len() as u32))
+}
+
+/// The text of `m · 10^−s` without trailing zeros, for messages.
+pub(super) fn scaled_text(m: i128, s: u32) -> String {
+    let (mut m, mut s) = (m, s);
+    while s > 0 && m % 10 == 0 {
+        m /= 10;
+        s -= 1;
+    }
+    decimal_text(m, s)
+}
+
+/// An unscaled integer and its scale (a Parquet decimal) as a bounded `Decimal`.
+pub fn scaled_to_decimal(m: i128, s: u32) -> Result<Decimal, String> {
+    let shown = scaled_text(m, s);
+    let (mut m, mut s) = (m, s);
+    while s > 0 && m % 10 == 0 {
+        m /= 10;
+        s -= 1;
+    }
+    if s > MAX_DECIMALS {
+        return Err(too_precise(&shown));
+    }
+    if m.unsigned_abs() >= 10u128.pow(MAX_WHOLE_DIGITS + s) {
+        return Err(out_of_range(&shown));
+    }
+    Ok(Decimal::from_i128_with_scale(m, s))
+}
+
+/// An integer (a spreadsheet or Parquet integer, a configuration integer), bounded.
+pub fn integer_to_decimal(i: i128) -> Result<Decimal, String> {
+    if i.unsigned_abs() >= 10u128.pow(MAX_WHOLE_DIGITS) {
+        return Err(out_of_range(&i.to_string()));
+    }
+    Ok(Decimal::from(i))
+}
+
+/// A spreadsheet float as the decimal it shows: through its shortest round-trip text,
+/// parsed by the same rules as text (Rust writes floats without an exponent, so a float
+/// below a millionth shows all its decimals and is refused, not rounded to 0).
 pub fn float_to_decimal(f: f64) -> Result<Decimal, String> {
     if !f.is_finite() {
         return Err(format!("not a number: {f}"));
     }
-    let d = Decimal::from_str(&f.to_string()).map_err(|e| format!("not a number: {f} ({e})"))?;
-    within_precision(d, f)
+    let text = f.to_string();
+    let digits = text.strip_prefix('-').unwrap_or(&text).as_bytes();
+    let (whole, fraction) = match digits.iter().position(|&b| b == b'.') {
+        Some(p) => (&digits[..p], &digits[p + 1..]),
+        None => (digits, &digits[..0]),
+    };
+    from_digits(f < 0.0, whole, fraction, &float_shown(f))
 }
 
 /// A cell as an exact decimal; `Ok(None)` when empty.
@@ -127,8 +233,8 @@ pub fn cell_decimal(cell: &Cell, sign: DecimalSign) -> Result<Option<Decimal>, S
         Cell::Text(t) if t.trim().is_empty() => Ok(None),
         Cell::Text(t) => parse_decimal(t, sign).map(Some),
         Cell::Float(f) => float_to_decimal(*f).map(Some),
-        Cell::Int(i) => Ok(Some(Decimal::from(*i))),
-        Cell::Decimal(d) => within_precision(*d, d).map(Some),
+        Cell::Int(i) => integer_to_decimal(i128::from(*i)).map(Some),
+        Cell::Decimal(m, s) => scaled_to_decimal(*m, *s).map(Some),
         Cell::Other(o) => Err(format!("not a number: {o}")),
     }
 }
@@ -142,7 +248,13 @@ pub fn cell_integer(cell: &Cell) -> Result<Option<i64>, String> {
         Cell::Text(t) => t.trim().parse::<i64>().map(Some).map_err(|_| not()),
         Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(*f as i64)),
         Cell::Int(i) => Ok(Some(*i)),
-        Cell::Decimal(d) if d.fract().is_zero() => i64::try_from(*d).map(Some).map_err(|_| not()),
+        Cell::Decimal(m, s) => {
+            let unit = 10i128.checked_pow(*s).ok_or_else(not)?;
+            if m % unit != 0 {
+                return Err(not());
+            }
+            i64::try_from(m / unit).map(Some).map_err(|_| not())
+        }
         _ => Err(not()),
     }
 }
@@ -156,7 +268,10 @@ pub fn cell_text(cell: &Cell) -> Option<String> {
         Cell::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
         Cell::Float(f) => Some(f.to_string()),
         Cell::Int(i) => Some(i.to_string()),
-        Cell::Decimal(d) => Some(d.normalize().to_string()),
+        Cell::Decimal(m, s) => Some(match scaled_to_decimal(*m, *s) {
+            Ok(d) => d.to_string(),
+            Err(_) => decimal_text(*m, *s),
+        }),
         Cell::Other(o) => Some(o.clone()),
     }
 }
@@ -165,7 +280,7 @@ pub fn cell_text(cell: &Cell) -> Option<String> {
 /// so a number of fewer than eight digits is padded; text must have all eight.
 pub fn cell_identifier(cell: &Cell) -> Option<String> {
     let text = cell_text(cell)?;
-    let numeric = matches!(cell, Cell::Float(_) | Cell::Int(_) | Cell::Decimal(_));
+    let numeric = matches!(cell, Cell::Float(_) | Cell::Int(_) | Cell::Decimal(..));
     if numeric && text.len() < 8 && text.bytes().all(|b| b.is_ascii_digit()) {
         Some(format!("{text:0>8}"))
     } else {
@@ -240,6 +355,72 @@ mod tests {
             .contains("more than 6 decimals"));
         assert_eq!(cell_integer(&Cell::Float(2024.0)), Ok(Some(2024)));
         assert!(cell_integer(&Cell::Float(2024.5)).is_err());
+    }
+
+    #[test]
+    fn numbers_beyond_the_bound_are_refused_whatever_their_source() {
+        // The largest number in: twelve nines and six decimals. 10^12 itself is out.
+        check(
+            "999999999999.999999",
+            DecimalSign::Point,
+            Ok("999999999999.999999"),
+        );
+        check(
+            "-999999999999,99",
+            DecimalSign::Comma,
+            Ok("-999999999999.99"),
+        );
+        check("1000000000000", DecimalSign::Point, Err("out of range"));
+        check("-1000000000000.00", DecimalSign::Point, Err("below 10^12"));
+        // Far beyond what Decimal holds: the same message, not a parse failure.
+        check(
+            "100000000000000000000000000000000",
+            DecimalSign::Point,
+            Err("100000000000000000000000000000000 is out of range"),
+        );
+        // Leading and trailing zeros do not count.
+        check("0000000000000001.5000000000", DecimalSign::Point, Ok("1.5"));
+        assert!(integer_to_decimal(999_999_999_999).is_ok());
+        assert!(integer_to_decimal(-1_000_000_000_000)
+            .unwrap_err()
+            .contains("out of range"));
+        assert!(float_to_decimal(1e12).unwrap_err().contains("out of range"));
+        assert!(float_to_decimal(-1e300).unwrap_err().contains("-1e300"));
+        assert_eq!(
+            float_to_decimal(999999999999.5).unwrap().to_string(),
+            "999999999999.5"
+        );
+        // Parquet decimals: an unscaled integer and its scale.
+        assert_eq!(
+            scaled_to_decimal(123_450_000, 6).unwrap().to_string(),
+            "123.45"
+        );
+        assert_eq!(scaled_to_decimal(-10, 7).unwrap().to_string(), "-0.000001");
+        let e = scaled_to_decimal(10i128.pow(22), 2).unwrap_err();
+        assert!(
+            e.starts_with("100000000000000000000 is out of range"),
+            "{e}"
+        );
+        assert!(scaled_to_decimal(i128::MAX, 0)
+            .unwrap_err()
+            .contains("out of range"));
+        assert_eq!(
+            cell_decimal(&Cell::Decimal(10i128.pow(30) + 1, 30), DecimalSign::Point)
+                .unwrap_err(),
+            "1.000000000000000000000000000001 has more than 6 decimals (below a millionth, or a float's rounding noise? round it where the file is made)"
+        );
+    }
+
+    #[test]
+    fn floats_below_the_resolution_are_refused_not_read_as_zero() {
+        // 1e-30 used to go through Decimal::from_str, which rounds to 28 places: to 0.
+        let e = float_to_decimal(1e-30).unwrap_err();
+        assert!(e.starts_with("1e-30 has more than 6 decimals"), "{e}");
+        assert!(float_to_decimal(-4e-7).is_err());
+        assert_eq!(float_to_decimal(1e-6).unwrap().to_string(), "0.000001");
+        assert_eq!(Cell::Float(1e-30).shown(), "1e-30");
+        assert_eq!(Cell::Float(0.5).shown(), "0.5");
+        assert_eq!(float_to_decimal(-0.0).unwrap(), Decimal::ZERO);
     }
 
     #[test]

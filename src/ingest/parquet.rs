@@ -14,10 +14,10 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 use polars::prelude::*;
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 
 use super::claims::{
     add_line, claim_line, eight_digits, fixed, trim, ClaimColumns, Claimant, Partial, Seen,
+    FIXED_BOUND,
 };
 use super::number::Cell;
 use crate::config::{Config, DecimalSign};
@@ -60,10 +60,7 @@ impl Val<'_> {
             Val::Null => Cell::Empty,
             Val::Str(s) => Cell::Text(s.to_string()),
             Val::Int(i) => Cell::Int(i),
-            Val::Dec(m, s) => match Decimal::try_from_i128_with_scale(m, s) {
-                Ok(d) => Cell::Decimal(d),
-                Err(_) => Cell::Other(format!("the decimal {m}e-{s}")),
-            },
+            Val::Dec(m, s) => Cell::Decimal(m, s),
             Val::Float(f) => Cell::Float(f),
         }
     }
@@ -76,18 +73,23 @@ impl Val<'_> {
         }
     }
 
-    /// Money and units in millionths, exactly; `None` sends the row to the slow path.
+    /// Money and units in millionths, exactly and within the input bound (as `fixed`);
+    /// `None` sends the row to the slow path, which words what is wrong.
     fn fixed(self, mark: u8) -> Option<i128> {
-        match self {
-            Val::Int(i) => Some(i128::from(i) * 1_000_000),
-            Val::Dec(m, s) if s <= 6 => Some(m * 10i128.pow(6 - s)),
+        let v = match self {
+            Val::Int(i) => i128::from(i) * 1_000_000,
+            Val::Dec(m, s) if s <= 6 => m.checked_mul(10i128.pow(6 - s))?,
             Val::Dec(m, s) => {
-                let div = 10i128.pow(s - 6);
-                (m % div == 0).then(|| m / div)
+                let div = 10i128.checked_pow(s - 6)?;
+                if m % div != 0 {
+                    return None;
+                }
+                m / div
             }
-            Val::Str(t) => fixed(trim(t.as_bytes()), mark),
-            _ => None,
-        }
+            Val::Str(t) => return fixed(trim(t.as_bytes()), mark),
+            _ => return None,
+        };
+        (v.unsigned_abs() < FIXED_BOUND as u128).then_some(v)
     }
 }
 
@@ -325,6 +327,8 @@ fn by_views(
         return None;
     }
     let (fa, fb) = (10i128.pow(6 - sa), 10i128.pow(6 - sb));
+    // The input bound in each column's own scale: |value| < 10^12.
+    let (la, lb) = (FIXED_BOUND / fa, FIXED_BOUND / fb);
     let (years, aantal, bedrag) = (
         years.i64().ok()?.cont_slice().ok()?,
         aantal.physical().cont_slice().ok()?,
@@ -343,6 +347,10 @@ fn by_views(
     let mut sums: ViewSums =
         std::collections::HashMap::with_capacity_and_hasher(1 << 12, Default::default());
     for i in 0..ids.len() {
+        if aantal[i].unsigned_abs() >= la as u128 || bedrag[i].unsigned_abs() >= lb as u128 {
+            // Out of bounds: the generic route words it with its row.
+            return None;
+        }
         let key = (ids[i].as_u128(), codes[i].as_u128(), years[i]);
         let e = sums
             .entry(key)

@@ -5,13 +5,11 @@
 
 use std::fmt::Write as _;
 
-use rust_decimal::Decimal;
-
 use super::figures::Figure;
 use super::{break_even, money, percent, rtp, rtp_rows, share};
 use crate::model::BreakEven;
 use crate::pipeline::{Group, Run};
-use crate::solve::{rank, Decider};
+use crate::solve::Decider;
 
 /// Text as HTML: the five characters that could change the page's structure, escaped.
 fn esc(s: &str) -> String {
@@ -49,15 +47,8 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric: &[usi
 fn deciding(run: &Run, g: &Group) -> Vec<Vec<String>> {
     let members = &g.members;
     let criteria = &run.config.criteria;
-    let omzet: Vec<Decimal> = members
-        .iter()
-        .map(|&i| run.providers[i].position.omzet)
-        .collect();
-    let ranking = rank(
-        &g.result.break_evens,
-        &omzet,
-        &crate::pipeline::rules(&run.config),
-    );
+    // The solver's own ranking: the exact break-even order it decided the group by.
+    let ranking = &g.result.ranking;
     let order = &ranking.order;
     let marks: Vec<(usize, &str)> = [(ranking.by_count, "aantal"), (ranking.by_omzet, "omzet")]
         .into_iter()

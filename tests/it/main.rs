@@ -13,3 +13,6 @@ mod tarieven;
 
 /// Output folders replaced whole or not at all, and `generate`'s folder.
 mod folders;
+
+/// Numbers at the edges: input bounds, tiny floats, strict configuration numbers, exactness.
+mod numbers;

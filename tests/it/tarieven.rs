@@ -278,12 +278,13 @@ fn resultaatmarge_of_a_provider_outside_the_population_is_r_over_o_as_classify_c
 fn the_conversation_list_is_decided_exactly_not_on_a_rounded_margin() {
     // Three VV providers, each V1 100 × €100 paid at 100% (S = S_max = 10000, K = 0), B =
     // 3000, so O = 3000. Both policies pay 100%, so the result at the tariffs is R itself.
-    // - Q1 (VGZ, threshold 0.0333333333333333333333333333, 28 decimals): R = 100. R ÷ O =
-    //   1/30 = 0.0333… rounds to the threshold itself at 28 decimals, but exactly
-    //   100 > 0.0333333333333333333333333333 × 3000 = 99.9999999999999999999999999: listed.
+    // - Q1 (VGZ, threshold 0.033333): R = 100. R ÷ O = 1/30 = 0.0333…, and exactly
+    //   100 > 0.033333 × 3000 = 99.999: listed. (Thresholds have at most 6 decimals and
+    //   amounts are bounded, so a 28-digit quotient never rounds onto a threshold it is
+    //   above; where exactness decides is equality, Q2 and Q3.)
     // - Q2 (CZ, threshold 0.05): R = 150.00 = 0.05 × 3000 exactly: not listed.
     // - Q3 (CZ, threshold 0.05): R = 150.01, one cent more: listed.
-    let vgz = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = \"0.0333333333333333333333333333\"\n[basis]\npercentage = 100\n";
+    let vgz = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.033333\n[basis]\npercentage = 100\n";
     let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
     let dir = Set {
         model: "zn-2027",
@@ -356,13 +357,13 @@ fn the_conversation_threshold_with_rho_weighs_the_result_at_the_tariffs() {
 fn conditions_on_the_run_s_figures_are_decided_exactly() {
     // One VV provider: V1 1 day × €100 (intramural) and H1 2 hours × €100, paid at 100%:
     // intramural share 100 ÷ 300 = 1/3; B 3000, L 2900: R = 100, O = 3000, R ÷ O = 1/30.
-    // Both quotients round to the policy's 28-decimal thresholds, but are above them:
-    // 100 > 0.3333333333333333333333333333 × 300 = 99.99999999999999999999999999, and
-    // 100 > 0.0333333333333333333333333333 × 3000 = 99.9999999999999999999999999. So both
-    // rules apply: 95 + 1 + 0.5 = 96.5%.
+    // Both quotients are just above the policy's thresholds (at most 6 decimals):
+    // 100 > 0.333333 × 300 = 99.9999, and 100 > 0.033333 × 3000 = 99.999, so both rules
+    // apply: 95 + 1 + 0.5 = 96.5%. (Equality, where exactness decides, is tested on the
+    // conversation list above.)
     let policy = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 95\n\
-[[regel]]\nnaam = \"marge\"\nbron = \"VGZ, test\"\nplus = 1\nals = { resultaatmarge = { boven = \"0.0333333333333333333333333333\" } }\n\
-[[regel]]\nnaam = \"intramuraal\"\nbron = \"VGZ, test\"\nplus = 0.5\nals = { intramuraal_aandeel = { boven = \"0.3333333333333333333333333333\" } }\n";
+[[regel]]\nnaam = \"marge\"\nbron = \"VGZ, test\"\nplus = 1\nals = { resultaatmarge = { boven = 0.033333 } }\n\
+[[regel]]\nnaam = \"intramuraal\"\nbron = \"VGZ, test\"\nplus = 0.5\nals = { intramuraal_aandeel = { boven = 0.333333 } }\n";
     let dir = Set {
         model: "zn-2027",
         tables: "",

@@ -419,12 +419,10 @@ struct Fixed<'a> {
     scale: u32,
 }
 
-impl Fixed<'_> {
-    /// A sum of raw values in millionths, exactly.
-    fn millionths(&self, sum: i128) -> i128 {
-        sum.checked_mul(10i128.pow(6 - self.scale))
-            .expect("fewer than 2^63 values below 2^63 millionths each fit an i128")
-    }
+/// A sum of raw values at `scale` in millionths, exactly.
+fn millionths(sum: i128, scale: u32) -> i128 {
+    sum.checked_mul(10i128.pow(6 - scale))
+        .expect("fewer than 2^63 values below 2^63 millionths each fit an i128")
 }
 
 /// The largest raw magnitude at a scale that is within `FAST_MAX` millionths.
@@ -483,7 +481,7 @@ fn scaled(values: impl Iterator<Item = Option<i128>>, scale: i8) -> Fixed<'stati
 }
 
 /// Exact millionths computed per row (text, floats) as a column at scale 6.
-fn per_row(len: usize, value: impl Fn(usize) -> Option<i128>) -> Fixed<'static> {
+fn per_row(len: usize, mut value: impl FnMut(usize) -> Option<i128>) -> Fixed<'static> {
     let raw = (0..len)
         .map(|i| match value(i) {
             Some(v) if v.abs() <= FAST_MAX => v as i64,
@@ -503,6 +501,19 @@ fn float_millionths(text: &mut String, f: impl std::fmt::Display) -> Option<i128
     text.clear();
     write!(text, "{f}").ok()?;
     fixed(text.as_bytes(), b'.')
+}
+
+/// A float column through each value's shortest decimal text, at scale 6.
+fn floats<T: ArrowPrimitiveType>(col: &ArrayRef) -> Fixed<'static>
+where
+    T::Native: std::fmt::Display,
+{
+    let a = col.as_primitive::<T>();
+    let mut text = String::new();
+    per_row(a.len(), |i| {
+        a.is_valid(i)
+            .then(|| float_millionths(&mut text, a.value(i)))?
+    })
 }
 
 /// aantal or bedrag of a batch, normalised. `money` columns never take floats: their rows
@@ -529,40 +540,8 @@ fn fixed_column(col: &ArrayRef, money: bool, mark: u8) -> Fixed<'_> {
             let a = col.as_primitive::<Decimal256Type>();
             scaled(a.iter().map(|v| v.and_then(|v| v.to_i128())), s)
         }
-        DataType::Float64 if !money => {
-            let a = col.as_primitive::<Float64Type>();
-            let mut text = String::new();
-            let raw = (0..len)
-                .map(|i| {
-                    let v = valid(i).then(|| float_millionths(&mut text, a.value(i)));
-                    match v.flatten() {
-                        Some(v) if v.abs() <= FAST_MAX => v as i64,
-                        _ => DECLINE,
-                    }
-                })
-                .collect();
-            Fixed {
-                raw: Cow::Owned(raw),
-                scale: 6,
-            }
-        }
-        DataType::Float32 if !money => {
-            let a = col.as_primitive::<Float32Type>();
-            let mut text = String::new();
-            let raw = (0..len)
-                .map(|i| {
-                    let v = valid(i).then(|| float_millionths(&mut text, a.value(i)));
-                    match v.flatten() {
-                        Some(v) if v.abs() <= FAST_MAX => v as i64,
-                        _ => DECLINE,
-                    }
-                })
-                .collect();
-            Fixed {
-                raw: Cow::Owned(raw),
-                scale: 6,
-            }
-        }
+        DataType::Float64 if !money => floats::<Float64Type>(col),
+        DataType::Float32 if !money => floats::<Float32Type>(col),
         DataType::Utf8 => {
             let a = col.as_string::<i32>();
             per_row(len, |i| {
@@ -774,10 +753,6 @@ impl Epoch {
             return;
         };
         let strings = codes.as_string::<i32>();
-        let millionths = |sum: i128, scale: u32| {
-            sum.checked_mul(10i128.pow(6 - scale))
-                .expect("fewer than 2^63 values below 2^63 millionths each fit an i128")
-        };
         for s in self.slots.drain(..) {
             let who = if self.is_kvk {
                 Claimant::Kvk(Kvk::from_number(s.id))
@@ -835,8 +810,8 @@ fn by_rows(
                     part.add(
                         who,
                         code,
-                        numbers.aantal.millionths(i128::from(x)),
-                        numbers.bedrag.millionths(i128::from(b)),
+                        millionths(i128::from(x), numbers.aantal.scale),
+                        millionths(i128::from(b), numbers.bedrag.scale),
                         Seen {
                             file: layout.file,
                             line: first_row + i as u64 + 1,

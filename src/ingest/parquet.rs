@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
@@ -207,28 +207,120 @@ pub(super) fn aggregate(
             Some(first)
         })
         .collect();
+    // One worker per thread takes the next row group until none is left. Each row group
+    // gets a partial of its own for its errors and the rows of the strict and row-by-row
+    // paths (so that each one's errors are in row order and merge into the file's first
+    // few); the fast path's sums go to the worker's `Sums`, which take in each pair once
+    // per row group with no more than an integer's hash. The workers' sums are merged, and
+    // only then turned into one `Partial`.
+    let next = AtomicUsize::new(0);
     let done = AtomicU64::new(0);
-    // Each row group becomes a partial of its own (so each one's errors are in row order
-    // and merge into the file's first few); a thread merges its partials as it goes.
-    (0..groups.len())
+    let workers: Vec<Result<(Partial, Sums)>> = (0..rayon::current_num_threads().max(1))
         .into_par_iter()
-        .try_fold(
-            || Partial::new(shown),
-            |mut acc, g| -> Result<Partial> {
-                let part = row_group(path, &meta, &mask, g, firsts[g], &layout)?;
+        .map(|_| {
+            let (mut part, mut sums) = (Partial::new(shown), Sums::default());
+            loop {
+                let g = next.fetch_add(1, Ordering::Relaxed);
+                if g >= groups.len() {
+                    return Ok((part, sums));
+                }
+                part.merge(row_group(
+                    path, &meta, &mask, g, firsts[g], &layout, &mut sums,
+                )?);
                 let rows = groups[g].num_rows() as u64;
                 progress.advance(shown, done.fetch_add(rows, Ordering::Relaxed) + rows, total);
-                acc.merge(part);
-                Ok(acc)
-            },
-        )
-        .try_reduce(
-            || Partial::new(shown),
-            |mut a, b| {
-                a.merge(b);
-                Ok(a)
-            },
-        )
+            }
+        })
+        .collect();
+    let (mut part, mut sums) = (Partial::new(shown), Sums::default());
+    for worker in workers {
+        let (p, s) = worker?;
+        part.merge(p);
+        sums.merge(s);
+    }
+    sums.add_to(&mut part, &layout);
+    Ok(part)
+}
+
+/// A worker's sums of the fast path over the row groups it reads, per claimant and
+/// prestatiecode, in millionths.
+#[derive(Default)]
+struct Sums {
+    /// (prestatiecode id << 32 | kvk << 31 | eight-digit number) → index in `totals`.
+    index: HashMap<u64, u32, Hasher>,
+    totals: Vec<Total>,
+    code_ids: HashMap<Box<[u8]>, u32, Hasher>,
+    codes: Vec<Box<[u8]>>,
+}
+
+struct Total {
+    key: u64,
+    aantal: i128,
+    bedrag: i128,
+    /// The 1-based row it was first seen on.
+    first: u64,
+}
+
+impl Sums {
+    fn code(&mut self, code: &[u8]) -> u32 {
+        if let Some(&id) = self.code_ids.get(code) {
+            return id;
+        }
+        let id = self.codes.len() as u32;
+        self.codes.push(code.into());
+        self.code_ids.insert(code.into(), id);
+        id
+    }
+
+    /// The total of a claimant and code, made when first seen (on row `first`).
+    fn total(&mut self, number: u32, is_kvk: bool, code: u32, first: u64) -> u32 {
+        let key = u64::from(code) << 32 | u64::from(is_kvk) << 31 | u64::from(number);
+        let next = self.totals.len() as u32;
+        let at = *self.index.entry(key).or_insert(next);
+        if at == next {
+            self.totals.push(Total {
+                key,
+                aantal: 0,
+                bedrag: 0,
+                first,
+            });
+        }
+        at
+    }
+
+    /// Takes in another worker's sums.
+    fn merge(&mut self, other: Sums) {
+        for t in other.totals {
+            let code = self.code(&other.codes[(t.key >> 32) as usize]);
+            let number = (t.key & 0x7FFF_FFFF) as u32;
+            let at = self.total(number, t.key & (1 << 31) != 0, code, t.first) as usize;
+            let mine = &mut self.totals[at];
+            mine.aantal += t.aantal;
+            mine.bedrag += t.bedrag;
+            mine.first = mine.first.min(t.first);
+        }
+    }
+
+    fn add_to(self, part: &mut Partial, layout: &Layout) {
+        for t in self.totals {
+            let number = (t.key & 0x7FFF_FFFF) as u32;
+            let who = if t.key & (1 << 31) != 0 {
+                Claimant::Kvk(Kvk::from_number(number))
+            } else {
+                Claimant::Agb(Agb::from_number(number))
+            };
+            part.add(
+                who,
+                &self.codes[(t.key >> 32) as usize],
+                t.aantal,
+                t.bedrag,
+                Seen {
+                    file: layout.file,
+                    line: t.first,
+                },
+            );
+        }
+    }
 }
 
 /// Reads and sums one row group; `first_row` is the 0-based index of its first row.
@@ -239,6 +331,7 @@ fn row_group(
     group: usize,
     first_row: u64,
     layout: &Layout,
+    sums: &mut Sums,
 ) -> Result<Partial> {
     let shown = layout.shown;
     let fail = |e: &dyn std::fmt::Display| {
@@ -261,10 +354,12 @@ fn row_group(
     for batch in reader {
         let batch = batch.map_err(|e| fail(&e))?;
         let rows = batch.num_rows();
-        sum_batch(&batch, layout, next, &mut part, &mut years, &mut epoch);
+        sum_batch(
+            &batch, layout, next, &mut part, &mut years, &mut epoch, sums,
+        );
         next += rows as u64;
     }
-    epoch.flush(&mut part, layout);
+    epoch.flush(sums);
     years.flush(&mut part);
     Ok(part)
 }
@@ -302,6 +397,7 @@ fn sum_batch(
     part: &mut Partial,
     years: &mut Years,
     epoch: &mut Epoch,
+    sums: &mut Sums,
 ) {
     let c = &layout.local;
     let cols = batch.columns();
@@ -328,8 +424,16 @@ fn sum_batch(
     });
     let declined = match dictionaries {
         Some((ids, codes, is_kvk)) => {
-            epoch.enter(&ids, &codes, &numbers, is_kvk, part, layout);
-            epoch.sum(&ids.keys, &codes.keys, &numbers, layout, first_row, years)
+            epoch.enter(&ids, &codes, &numbers, is_kvk, sums);
+            epoch.sum(
+                &ids.keys,
+                &codes.keys,
+                &numbers,
+                layout,
+                first_row,
+                years,
+                sums,
+            )
         }
         None => by_rows(cols, &numbers, layout, first_row, part, years),
     };
@@ -589,8 +693,8 @@ fn raw_column_owned(mut raw: Vec<i64>) -> Fixed<'static> {
 
 /// The rows read while the identifier and prestatiecode dictionaries stayed the same
 /// objects (normally a whole row group), summed per pair of keys. Sums are raw integers at
-/// the columns' scales, exact in an i128 (see `FAST_MAX`), turned into millionths when the
-/// epoch ends.
+/// the columns' scales, exact in an i128 (see `FAST_MAX`), turned into millionths and
+/// added to the worker's `Sums` when the epoch ends.
 #[derive(Default)]
 struct Epoch {
     ids: Option<ArrayRef>,
@@ -600,7 +704,8 @@ struct Epoch {
     /// Per identifier key, and one past the end for an empty row: the eight-digit number,
     /// or `NONE` when the entry is not eight digits.
     id_entries: Vec<u32>,
-    /// Per prestatiecode key, and one past the end: the key, or `NONE` when empty.
+    /// Per prestatiecode key, and one past the end: the worker's id of the code, or `NONE`
+    /// when empty.
     code_entries: Vec<u32>,
     /// Columns of the table: `code_entries.len()`.
     width: usize,
@@ -622,8 +727,8 @@ impl Default for Index {
 }
 
 struct Slot {
-    id: u32,
-    code: u32,
+    /// Its index in the worker's `Sums`.
+    total: u32,
     aantal: i128,
     bedrag: i128,
     /// The 1-based row it was first seen on.
@@ -639,8 +744,7 @@ impl Epoch {
         codes: &TextDictionary,
         numbers: &Numbers,
         is_kvk: bool,
-        part: &mut Partial,
-        layout: &Layout,
+        sums: &mut Sums,
     ) {
         let same = |held: &Option<ArrayRef>, now: &ArrayRef| {
             held.as_ref().is_some_and(|h| Arc::ptr_eq(h, now))
@@ -650,7 +754,7 @@ impl Epoch {
         if same_ids && same_codes && self.is_kvk == is_kvk && self.scales == scales {
             return;
         }
-        self.flush(part, layout);
+        self.flush(sums);
         if !same_ids {
             self.ids = Some(ids.values.clone());
             self.id_entries = ids
@@ -668,9 +772,8 @@ impl Epoch {
             self.code_entries = codes
                 .strings
                 .iter()
-                .enumerate()
-                .map(|(k, s)| match s {
-                    Some(s) if !trim(s.as_bytes()).is_empty() => k as u32,
+                .map(|s| match s.map(|s| trim(s.as_bytes())) {
+                    Some(code) if !code.is_empty() => sums.code(code),
                     _ => NONE,
                 })
                 .chain([NONE])
@@ -688,6 +791,7 @@ impl Epoch {
     }
 
     /// Sums a batch's rows; returns the rows it declines, in order.
+    #[allow(clippy::too_many_arguments)]
     fn sum(
         &mut self,
         id_keys: &[i32],
@@ -696,6 +800,7 @@ impl Epoch {
         layout: &Layout,
         first_row: u64,
         years: &mut Years,
+        sums: &mut Sums,
     ) -> Vec<usize> {
         let n = id_keys.len();
         let (jaar, aantal, bedrag) = (
@@ -710,6 +815,7 @@ impl Epoch {
             width,
             index,
             slots,
+            is_kvk,
             ..
         } = self;
         let mut declined = Vec::new();
@@ -731,13 +837,13 @@ impl Epoch {
                 Index::Hashed(m) => m.entry(cell).or_insert(NONE),
             };
             if *s == NONE {
+                let first = first_row + i as u64 + 1;
                 *s = slots.len() as u32;
                 slots.push(Slot {
-                    id,
-                    code,
+                    total: sums.total(id, *is_kvk, code, first),
                     aantal: 0,
                     bedrag: 0,
-                    first: first_row + i as u64 + 1,
+                    first,
                 });
             }
             let slot = &mut slots[*s as usize];
@@ -747,28 +853,13 @@ impl Epoch {
         declined
     }
 
-    /// Adds the epoch's sums to `part` and empties the table.
-    fn flush(&mut self, part: &mut Partial, layout: &Layout) {
-        let Some(codes) = &self.codes else {
-            return;
-        };
-        let strings = codes.as_string::<i32>();
+    /// Adds the epoch's sums to the worker's and empties the table.
+    fn flush(&mut self, sums: &mut Sums) {
         for s in self.slots.drain(..) {
-            let who = if self.is_kvk {
-                Claimant::Kvk(Kvk::from_number(s.id))
-            } else {
-                Claimant::Agb(Agb::from_number(s.id))
-            };
-            part.add(
-                who,
-                trim(strings.value(s.code as usize).as_bytes()),
-                millionths(s.aantal, self.scales.0),
-                millionths(s.bedrag, self.scales.1),
-                Seen {
-                    file: layout.file,
-                    line: s.first,
-                },
-            );
+            let t = &mut sums.totals[s.total as usize];
+            t.aantal += millionths(s.aantal, self.scales.0);
+            t.bedrag += millionths(s.bedrag, self.scales.1);
+            t.first = t.first.min(s.first);
         }
         match &mut self.index {
             Index::Dense(v) => v.fill(NONE),

@@ -425,15 +425,14 @@ fn sum_batch(
     let declined = match dictionaries {
         Some((ids, codes, is_kvk)) => {
             epoch.enter(&ids, &codes, &numbers, is_kvk, sums);
-            epoch.sum(
-                &ids.keys,
-                &codes.keys,
-                &numbers,
-                layout,
+            let rows = Rows {
+                id_keys: &ids.keys,
+                code_keys: &codes.keys,
+                numbers: &numbers,
                 first_row,
-                years,
-                sums,
-            )
+                year: layout.year,
+            };
+            epoch.sum(&rows, years, sums)
         }
         None => by_rows(cols, &numbers, layout, first_row, part, years),
     };
@@ -516,11 +515,23 @@ fn integers(col: &ArrayRef) -> Option<Vec<i64>> {
     })
 }
 
-/// A numeric column of a batch as integers in units of 10^-scale (scale at most 6), with
-/// `DECLINE` where the fast path leaves the row to the strict path.
+/// A numeric column of a batch as integers in units of 10^-scale (scale at most 6). The
+/// fast path takes a value whose magnitude is at most `limit` (the fast range at this
+/// scale); `DECLINE`, beyond every limit, marks the rows it leaves to the strict path.
 struct Fixed<'a> {
     raw: Cow<'a, [i64]>,
     scale: u32,
+    limit: u64,
+}
+
+impl<'a> Fixed<'a> {
+    fn new(raw: Cow<'a, [i64]>, scale: u32) -> Fixed<'a> {
+        Fixed {
+            raw,
+            scale,
+            limit: raw_limit(scale) as u64,
+        }
+    }
 }
 
 /// A sum of raw values at `scale` in millionths, exactly.
@@ -534,28 +545,20 @@ fn raw_limit(scale: u32) -> i64 {
     (FAST_MAX / 10i128.pow(6 - scale)) as i64
 }
 
-/// Raw values at `scale` (at most 6) that need no conversion: borrowed when none is null
-/// or beyond the fast range, which is the common case.
+/// Raw values at `scale` (at most 6) that need no conversion: borrowed when none is null,
+/// which is the common case (the loops hold each value to the fast range).
 fn raw_column<'a>(col: &ArrayRef, values: &'a [i64], scale: u32) -> Fixed<'a> {
-    let limit = raw_limit(scale);
-    let within = |v: i64| v != DECLINE && v.unsigned_abs() <= limit as u64;
     let raw = match col.nulls() {
-        None if values.iter().all(|&v| within(v)) => Cow::Borrowed(values),
-        None => Cow::Owned(
-            values
-                .iter()
-                .map(|&v| if within(v) { v } else { DECLINE })
-                .collect(),
-        ),
+        None => Cow::Borrowed(values),
         Some(n) => Cow::Owned(
             values
                 .iter()
                 .zip(n.iter())
-                .map(|(&v, valid)| if valid && within(v) { v } else { DECLINE })
+                .map(|(&v, valid)| if valid { v } else { DECLINE })
                 .collect(),
         ),
     };
-    Fixed { raw, scale }
+    Fixed::new(raw, scale)
 }
 
 /// Exact integers with a decimal scale as raw values at a scale of at most 6: a scale
@@ -578,10 +581,7 @@ fn scaled(values: impl Iterator<Item = Option<i128>>, scale: i8) -> Fixed<'stati
             _ => DECLINE,
         })
         .collect();
-    Fixed {
-        raw: Cow::Owned(raw),
-        scale: to,
-    }
+    Fixed::new(Cow::Owned(raw), to)
 }
 
 /// Exact millionths computed per row (text, floats) as a column at scale 6.
@@ -592,10 +592,7 @@ fn per_row(len: usize, mut value: impl FnMut(usize) -> Option<i128>) -> Fixed<'s
             _ => DECLINE,
         })
         .collect();
-    Fixed {
-        raw: Cow::Owned(raw),
-        scale: 6,
-    }
+    Fixed::new(Cow::Owned(raw), 6)
 }
 
 /// A float's shortest decimal text (what a spreadsheet shows), in millionths; `None` when
@@ -665,26 +662,9 @@ fn fixed_column(col: &ArrayRef, money: bool, mark: u8) -> Fixed<'_> {
             })
         }
         _ => match integers(col) {
-            Some(raw) => raw_column_owned(raw),
-            None => Fixed {
-                raw: Cow::Owned(vec![DECLINE; len]),
-                scale: 0,
-            },
+            Some(raw) => Fixed::new(Cow::Owned(raw), 0),
+            None => Fixed::new(Cow::Owned(vec![DECLINE; len]), 0),
         },
-    }
-}
-
-/// Whole numbers widened to i64 (`DECLINE` already marks nulls), held to the fast range.
-fn raw_column_owned(mut raw: Vec<i64>) -> Fixed<'static> {
-    let limit = raw_limit(0);
-    for v in raw.iter_mut() {
-        if *v != DECLINE && v.unsigned_abs() > limit as u64 {
-            *v = DECLINE;
-        }
-    }
-    Fixed {
-        raw: Cow::Owned(raw),
-        scale: 0,
     }
 }
 
@@ -692,9 +672,8 @@ fn raw_column_owned(mut raw: Vec<i64>) -> Fixed<'static> {
 // The fast path by dictionary keys
 
 /// The rows read while the identifier and prestatiecode dictionaries stayed the same
-/// objects (normally a whole row group), summed per pair of keys. Sums are raw integers at
-/// the columns' scales, exact in an i128 (see `FAST_MAX`), turned into millionths and
-/// added to the worker's `Sums` when the epoch ends.
+/// objects (normally a whole row group), summed per pair of keys as raw integers at the
+/// columns' scales, and added to the worker's `Sums` in millionths when the epoch ends.
 #[derive(Default)]
 struct Epoch {
     ids: Option<ArrayRef>,
@@ -711,6 +690,7 @@ struct Epoch {
     width: usize,
     index: Index,
     slots: Vec<Slot>,
+    owners: Vec<Owner>,
 }
 
 /// Where a pair of keys has its slot: a dense table when the two dictionaries are small
@@ -726,13 +706,49 @@ impl Default for Index {
     }
 }
 
+/// The slot of a pair of keys (`NONE` until it has one).
+trait Cells {
+    fn cell(&mut self, at: usize) -> &mut u32;
+}
+
+impl Cells for Vec<u32> {
+    #[inline]
+    fn cell(&mut self, at: usize) -> &mut u32 {
+        &mut self[at]
+    }
+}
+
+impl Cells for HashMap<usize, u32, Hasher> {
+    #[inline]
+    fn cell(&mut self, at: usize) -> &mut u32 {
+        self.entry(at).or_insert(NONE)
+    }
+}
+
+/// The sums of a pair in the epoch, raw: 16 bytes, so that the slots of a row group's
+/// pairs stay in the cache (rows come in no order of pairs). A sum about to leave 64 bits
+/// is handed to the worker's totals first, so none is ever lost.
+#[derive(Default, Clone, Copy)]
 struct Slot {
+    aantal: i64,
+    bedrag: i64,
+}
+
+/// Whose sums a slot holds.
+struct Owner {
     /// Its index in the worker's `Sums`.
     total: u32,
-    aantal: i128,
-    bedrag: i128,
-    /// The 1-based row it was first seen on.
+    /// The 1-based row it was first seen on in the epoch.
     first: u64,
+}
+
+/// The columns of a batch that the loop by keys reads.
+struct Rows<'a> {
+    id_keys: &'a [i32],
+    code_keys: &'a [i32],
+    numbers: &'a Numbers<'a>,
+    first_row: u64,
+    year: i64,
 }
 
 impl Epoch {
@@ -783,83 +799,97 @@ impl Epoch {
         self.scales = scales;
         self.width = self.code_entries.len();
         let cells = self.id_entries.len().saturating_mul(self.width);
-        self.index = if cells <= DENSE_CELLS {
-            Index::Dense(vec![NONE; cells])
-        } else {
-            Index::Hashed(HashMap::default())
+        self.index = match std::mem::take(&mut self.index) {
+            // `flush` left it empty; a table of the right size is used again.
+            Index::Dense(v) if v.len() == cells => Index::Dense(v),
+            _ if cells <= DENSE_CELLS => Index::Dense(vec![NONE; cells]),
+            _ => Index::Hashed(HashMap::default()),
         };
     }
 
     /// Sums a batch's rows; returns the rows it declines, in order.
-    #[allow(clippy::too_many_arguments)]
-    fn sum(
+    fn sum(&mut self, rows: &Rows, years: &mut Years, sums: &mut Sums) -> Vec<usize> {
+        // One loop per kind of index, so that the dense one has no branch on it per row.
+        match std::mem::take(&mut self.index) {
+            Index::Dense(mut v) => {
+                let declined = self.sum_into(&mut v, rows, years, sums);
+                self.index = Index::Dense(v);
+                declined
+            }
+            Index::Hashed(mut m) => {
+                let declined = self.sum_into(&mut m, rows, years, sums);
+                self.index = Index::Hashed(m);
+                declined
+            }
+        }
+    }
+
+    fn sum_into(
         &mut self,
-        id_keys: &[i32],
-        code_keys: &[i32],
-        numbers: &Numbers,
-        layout: &Layout,
-        first_row: u64,
+        index: &mut impl Cells,
+        r: &Rows,
         years: &mut Years,
         sums: &mut Sums,
     ) -> Vec<usize> {
-        let n = id_keys.len();
-        let (jaar, aantal, bedrag) = (
-            &numbers.jaar[..n],
-            &numbers.aantal.raw[..n],
-            &numbers.bedrag.raw[..n],
-        );
-        let code_keys = &code_keys[..n];
-        let Epoch {
-            id_entries,
-            code_entries,
-            width,
-            index,
-            slots,
-            is_kvk,
-            ..
-        } = self;
+        let n = r.id_keys.len();
+        let (aantal, bedrag) = (r.numbers.aantal, r.numbers.bedrag);
+        let (xs, bs) = (&aantal.raw[..n], &bedrag.raw[..n]);
+        let (jaar, code_keys) = (&r.numbers.jaar[..n], &r.code_keys[..n]);
         let mut declined = Vec::new();
         for i in 0..n {
-            let (a, c) = (id_keys[i] as usize, code_keys[i] as usize);
-            let (id, code) = (id_entries[a], code_entries[c]);
-            let (y, x, b) = (jaar[i], aantal[i], bedrag[i]);
-            if id == NONE || code == NONE || y == DECLINE || x == DECLINE || b == DECLINE {
+            let (a, c) = (r.id_keys[i] as usize, code_keys[i] as usize);
+            let (id, code) = (self.id_entries[a], self.code_entries[c]);
+            let (y, x, b) = (jaar[i], xs[i], bs[i]);
+            if id == NONE
+                || code == NONE
+                || y == DECLINE
+                || x.unsigned_abs() > aantal.limit
+                || b.unsigned_abs() > bedrag.limit
+            {
                 declined.push(i);
                 continue;
             }
-            if y != layout.year {
+            if y != r.year {
                 years.count(y);
                 continue;
             }
-            let cell = a * *width + c;
-            let s = match index {
-                Index::Dense(v) => &mut v[cell],
-                Index::Hashed(m) => m.entry(cell).or_insert(NONE),
-            };
+            let s = index.cell(a * self.width + c);
             if *s == NONE {
-                let first = first_row + i as u64 + 1;
-                *s = slots.len() as u32;
-                slots.push(Slot {
-                    total: sums.total(id, *is_kvk, code, first),
-                    aantal: 0,
-                    bedrag: 0,
+                let first = r.first_row + i as u64 + 1;
+                *s = self.slots.len() as u32;
+                self.slots.push(Slot::default());
+                self.owners.push(Owner {
+                    total: sums.total(id, self.is_kvk, code, first),
                     first,
                 });
             }
-            let slot = &mut slots[*s as usize];
-            slot.aantal += i128::from(x);
-            slot.bedrag += i128::from(b);
+            let k = *s as usize;
+            let slot = &mut self.slots[k];
+            match (slot.aantal.checked_add(x), slot.bedrag.checked_add(b)) {
+                (Some(x), Some(b)) => {
+                    *slot = Slot {
+                        aantal: x,
+                        bedrag: b,
+                    }
+                }
+                _ => {
+                    let t = &mut sums.totals[self.owners[k].total as usize];
+                    t.aantal += millionths(i128::from(slot.aantal) + i128::from(x), aantal.scale);
+                    t.bedrag += millionths(i128::from(slot.bedrag) + i128::from(b), bedrag.scale);
+                    *slot = Slot::default();
+                }
+            }
         }
         declined
     }
 
     /// Adds the epoch's sums to the worker's and empties the table.
     fn flush(&mut self, sums: &mut Sums) {
-        for s in self.slots.drain(..) {
-            let t = &mut sums.totals[s.total as usize];
-            t.aantal += millionths(s.aantal, self.scales.0);
-            t.bedrag += millionths(s.bedrag, self.scales.1);
-            t.first = t.first.min(s.first);
+        for (s, o) in self.slots.drain(..).zip(self.owners.drain(..)) {
+            let t = &mut sums.totals[o.total as usize];
+            t.aantal += millionths(i128::from(s.aantal), self.scales.0);
+            t.bedrag += millionths(i128::from(s.bedrag), self.scales.1);
+            t.first = t.first.min(o.first);
         }
         match &mut self.index {
             Index::Dense(v) => v.fill(NONE),
@@ -894,7 +924,11 @@ fn by_rows(
             numbers.bedrag.raw[i],
         );
         match (who, code) {
-            (Some(who), Some(code)) if y != DECLINE && x != DECLINE && b != DECLINE => {
+            (Some(who), Some(code))
+                if y != DECLINE
+                    && x.unsigned_abs() <= numbers.aantal.limit
+                    && b.unsigned_abs() <= numbers.bedrag.limit =>
+            {
                 if y != layout.year {
                     years.count(y);
                 } else {
@@ -1074,5 +1108,52 @@ fn cell_at(col: &dyn Array, i: usize) -> Cell {
             Some(v) => Cell::Int(v),
             None => Cell::Other(format!("a value of type {other}")),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::DictionaryArray;
+
+    #[test]
+    fn a_slot_about_to_leave_64_bits_hands_its_sums_on_exactly() {
+        // Three rows of one pair, aantal 2^62 + 1 and bedrag −(2^62 + 1) each (in
+        // millionths, with no fast-range limit): 3 · (2^62 + 1) = 13,835,058,055,282,163,715
+        // is beyond i64, so the slot must hand on its sums once on the way.
+        let v = (1i64 << 62) + 1;
+        let ids: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::from_iter(["01234567"; 3]));
+        let codes: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::from_iter(["V4VV"; 3]));
+        let (ids, codes) = (
+            text_dictionary(&ids).unwrap(),
+            text_dictionary(&codes).unwrap(),
+        );
+        let unbounded = |v: i64| Fixed {
+            raw: Cow::Owned(vec![v; 3]),
+            scale: 6,
+            limit: u64::MAX,
+        };
+        let (aantal, bedrag) = (unbounded(v), unbounded(-v));
+        let numbers = Numbers {
+            jaar: &[2024; 3],
+            aantal: &aantal,
+            bedrag: &bedrag,
+        };
+        let (mut epoch, mut sums, mut years) =
+            (Epoch::default(), Sums::default(), Years::default());
+        epoch.enter(&ids, &codes, &numbers, false, &mut sums);
+        let rows = Rows {
+            id_keys: &ids.keys,
+            code_keys: &codes.keys,
+            numbers: &numbers,
+            first_row: 0,
+            year: 2024,
+        };
+        assert!(epoch.sum(&rows, &mut years, &mut sums).is_empty());
+        epoch.flush(&mut sums);
+        assert_eq!(sums.totals.len(), 1);
+        assert_eq!(sums.totals[0].aantal, 13_835_058_055_282_163_715);
+        assert_eq!(sums.totals[0].bedrag, -13_835_058_055_282_163_715);
+        assert_eq!(sums.totals[0].first, 1);
     }
 }

@@ -1,6 +1,7 @@
-//! Parquet claims through Apache Arrow's reference reader (the `parquet` crate): the row
-//! groups of a file are spread over the cores, each read in batches of the contract columns
-//! only and summed exactly into its own `Partial`.
+//! Parquet claims through Apache Arrow's reference reader (the `parquet` crate): one worker
+//! per core takes row group after row group, reads it in batches of the contract columns
+//! only and sums it exactly (integers in millionths) into its own totals; the workers'
+//! totals merge into one `Partial` at the end, so the thread count changes no sum.
 //!
 //! The fast path is built for the shape claims files have: the identifier and prestatiecode
 //! as text, which the reader is asked to keep as dictionary arrays (a warehouse or polars

@@ -10,10 +10,11 @@
 //! declared, so accounts and claims agree by construction.
 //!
 //! This is a file edge like `ingest` and `report`: it writes files (Parquet through
-//! polars) and must never be used by the pipeline itself. It must never destroy data: the
-//! set is written into a temporary folder and put in place only when complete, a folder
-//! holding files of the set's names is refused unless `generate` wrote it (its marker
-//! file) or `--overwrite` is given, and files of other names in the folder are kept.
+//! Apache Arrow's writer) and must never be used by the pipeline itself. It must never
+//! destroy data: the set is written into a temporary folder and put in place only when
+//! complete, a folder holding files of the set's names is refused unless `generate` wrote it
+//! (its marker file) or `--overwrite` is given, and files of other names in the folder are
+//! kept.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;
@@ -1109,64 +1110,106 @@ impl ClaimSink for GzSink {
     }
 }
 
-/// Parquet through polars, a row group per batch: agb and prestatiecode as text, jaar as
-/// a 32-bit integer, aantal and bedrag as exact decimals with two places, bsn as text.
+/// Parquet as a warehouse export or polars writes it, through Apache Arrow's writer: a row
+/// group per 2^20 lines, zstd level 1; agb, jaar and prestatiecode dictionary-encoded; aantal
+/// and bedrag as exact DECIMAL(18, 2) stored in 64-bit integers, plain (a dictionary of
+/// amounts saves nothing); bsn as plain text.
 struct ParquetSink {
-    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+    writer: parquet::arrow::ArrowWriter<std::fs::File>,
+    schema: std::sync::Arc<arrow_schema::Schema>,
     batch: ParquetBatch,
 }
 
-#[derive(Default)]
+/// The lines of one row group, column by column.
 struct ParquetBatch {
-    agb: Vec<String>,
-    jaar: Vec<i32>,
-    code: Vec<&'static str>,
-    aantal: Vec<i128>,
-    bedrag: Vec<i128>,
-    bsn: Vec<String>,
+    agb: arrow_array::builder::StringBuilder,
+    jaar: arrow_array::builder::Int32Builder,
+    code: arrow_array::builder::StringBuilder,
+    aantal: arrow_array::builder::Decimal64Builder,
+    bedrag: arrow_array::builder::Decimal64Builder,
+    bsn: arrow_array::builder::StringBuilder,
+    len: usize,
 }
 
 const PARQUET_BATCH: usize = 1 << 20;
 
 impl ParquetBatch {
-    fn frame(&mut self) -> Result<polars::prelude::DataFrame> {
-        use polars::prelude::*;
-        let b = std::mem::take(self);
-        let decimal = |name: &str, v: Vec<i128>| -> Result<Column> {
-            Ok(Int128Chunked::from_vec(name.into(), v)
-                .into_decimal(18, 2)?
-                .into_series()
-                .into())
+    fn new() -> ParquetBatch {
+        use arrow_array::builder::{Decimal64Builder, Int32Builder, StringBuilder};
+        let money = || {
+            Decimal64Builder::with_capacity(PARQUET_BATCH)
+                .with_precision_and_scale(18, 2)
+                .expect("DECIMAL(18, 2) fits 64 bits")
         };
-        Ok(DataFrame::new_infer_height(vec![
-            Column::new("agb".into(), b.agb),
-            Column::new("jaar".into(), b.jaar),
-            Column::new("prestatiecode".into(), b.code),
-            decimal("aantal", b.aantal)?,
-            decimal("bedrag", b.bedrag)?,
-            Column::new("bsn".into(), b.bsn),
-        ])?)
+        ParquetBatch {
+            agb: StringBuilder::with_capacity(PARQUET_BATCH, PARQUET_BATCH * 8),
+            jaar: Int32Builder::with_capacity(PARQUET_BATCH),
+            code: StringBuilder::with_capacity(PARQUET_BATCH, PARQUET_BATCH * 8),
+            aantal: money(),
+            bedrag: money(),
+            bsn: StringBuilder::with_capacity(PARQUET_BATCH, PARQUET_BATCH * 9),
+            len: 0,
+        }
+    }
+
+    /// The lines so far as one record batch; the builders start again empty.
+    fn take(
+        &mut self,
+        schema: &std::sync::Arc<arrow_schema::Schema>,
+    ) -> Result<arrow_array::RecordBatch> {
+        use arrow_array::ArrayRef;
+        use std::sync::Arc;
+        self.len = 0;
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(self.agb.finish()),
+            Arc::new(self.jaar.finish()),
+            Arc::new(self.code.finish()),
+            Arc::new(self.aantal.finish()),
+            Arc::new(self.bedrag.finish()),
+            Arc::new(self.bsn.finish()),
+        ];
+        Ok(arrow_array::RecordBatch::try_new(schema.clone(), columns)?)
     }
 }
 
 impl ParquetSink {
     fn new(file: std::fs::File) -> Result<ParquetSink> {
-        use polars::prelude::*;
-        let mut empty = ParquetBatch::default();
-        let schema = empty.frame()?.schema().as_ref().clone();
-        let writer = ParquetWriter::new(file)
-            .with_row_group_size(Some(PARQUET_BATCH))
-            .batched(&schema)?;
+        use arrow_schema::{DataType, Field, Schema};
+        use parquet::basic::{Compression, ZstdLevel};
+        use parquet::file::properties::WriterProperties;
+        use parquet::schema::types::ColumnPath;
+        let schema = std::sync::Arc::new(Schema::new(vec![
+            Field::new("agb", DataType::Utf8, false),
+            Field::new("jaar", DataType::Int32, false),
+            Field::new("prestatiecode", DataType::Utf8, false),
+            Field::new("aantal", DataType::Decimal64(18, 2), false),
+            Field::new("bedrag", DataType::Decimal64(18, 2), false),
+            Field::new("bsn", DataType::Utf8, false),
+        ]));
+        let plain = |b: parquet::file::properties::WriterPropertiesBuilder, c: &str| {
+            b.set_column_dictionary_enabled(ColumnPath::from(c), false)
+        };
+        let mut props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(1)?))
+            .set_max_row_group_row_count(Some(PARQUET_BATCH))
+            .set_dictionary_enabled(true);
+        for c in ["aantal", "bedrag", "bsn"] {
+            props = plain(props, c);
+        }
+        let writer =
+            parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props.build()))?;
         Ok(ParquetSink {
             writer,
-            batch: ParquetBatch::default(),
+            schema,
+            batch: ParquetBatch::new(),
         })
     }
 
     fn flush(&mut self) -> Result<()> {
-        if !self.batch.agb.is_empty() {
-            let df = self.batch.frame()?;
-            self.writer.write_batch(&df)?;
+        if self.batch.len > 0 {
+            let batch = self.batch.take(&self.schema)?;
+            self.writer.write(&batch)?;
+            self.writer.flush()?;
         }
         Ok(())
     }
@@ -1175,13 +1218,16 @@ impl ParquetSink {
 impl ClaimSink for ParquetSink {
     fn line(&mut self, l: &Line) -> Result<()> {
         let b = &mut self.batch;
-        b.agb.push(format!("{:08}", l.agb));
-        b.jaar.push(l.year);
-        b.code.push(TARIFFS[l.code].code);
-        b.aantal.push(i128::from(l.units));
-        b.bedrag.push(i128::from(l.cents));
-        b.bsn.push(l.bsn.to_string());
-        if b.agb.len() >= PARQUET_BATCH {
+        let _ = write!(b.agb, "{:08}", l.agb);
+        b.agb.append_value("");
+        b.jaar.append_value(l.year);
+        b.code.append_value(TARIFFS[l.code].code);
+        b.aantal.append_value(l.units);
+        b.bedrag.append_value(l.cents);
+        let _ = write!(b.bsn, "{}", l.bsn);
+        b.bsn.append_value("");
+        b.len += 1;
+        if b.len >= PARQUET_BATCH {
             self.flush()?;
         }
         Ok(())
@@ -1189,7 +1235,7 @@ impl ClaimSink for ParquetSink {
 
     fn finish(mut self: Box<Self>) -> Result<()> {
         self.flush()?;
-        self.writer.finish()?;
+        self.writer.close()?;
         Ok(())
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: `config` → `ingest` → `aggregate` → `classify` → `solve` →
 //! `report`, orchestrated by `pipeline`. `model`, `aggregate`, `classify` and `solve` are
-//! pure; only `ingest` and `report` touch files, and only `ingest` uses polars or calamine.
+//! pure; only `ingest` and `report` touch files, and only `ingest` reads with `parquet` or
+//! calamine (`generate`, which makes synthetic data, writes with `parquet`).
 
 pub mod aggregate;
 pub mod app;

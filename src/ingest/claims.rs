@@ -454,7 +454,7 @@ fn read_parquet_file(
     // The manifest's SHA-256 is a pass of its own over the file: run it beside the read.
     let (hashed, part) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| super::hash_file(path));
-        let part = parquet::aggregate(path, shown, file, &headers, &columns, config, progress);
+        let part = parquet::aggregate(path, shown, file, &columns, config, progress);
         (
             hashing
                 .join()

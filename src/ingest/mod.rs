@@ -3,7 +3,8 @@
 //!
 //! Every reader collects all row errors of its file before failing (see `RowErrors`).
 //! Only contract columns are read; nothing from other columns reaches a result or message.
-//! polars and calamine are used here and in no other module except `report`.
+//! calamine and the `parquet` crate read files here and in no other module (`generate` uses
+//! `parquet` to write).
 
 pub mod claims;
 mod claims_csv;

@@ -4,7 +4,8 @@
     python aggregate.py duckdb|polars FILE
 
 FILE is a claims file written by `richttarief generate` (declaraties.csv, .csv.gz or
-.parquet). The query sums aantal and bedrag per agb and prestatiecode, with the money
+.parquet), or those claims rewritten as Parquet by DuckDB; a Parquet file is read with its own
+types (DECIMAL(18,2) money in both). The query sums aantal and bedrag per agb and prestatiecode, with the money
 columns read as exact DECIMAL(18,2), and materialises the whole result. Prints one JSON line
 on stdout:
 

@@ -12,7 +12,14 @@ import statistics
 import sys
 from collections import defaultdict
 
-FORMATS = ["csv.gz", "parquet"]
+FORMATS = ["csv.gz", "parquet", "parquet-duckdb"]
+# The targets: richttarief's whole run against DuckDB's aggregation alone, per format, and
+# the sizes they hold at (None: every size measured).
+TARGETS = [
+    ("parquet", 0.8, (10**7, 3 * 10**7)),
+    ("parquet-duckdb", 0.8, (10**7, 3 * 10**7)),
+    ("csv.gz", 0.5, None),
+]
 ENGINES = ["richttarief", "duckdb", "polars"]
 GIB = 1024 * 1024  # KiB in a GiB
 
@@ -155,12 +162,18 @@ def main():
 
     # Targets.
     checks = []
-    for fmt_, limit in (("parquet", 1.0), ("csv.gz", 1.2)):
+    for fmt_, limit, at in TARGETS:
         for lines in sizes_by_format.get(fmt_, []):
             c = cells[(fmt_, lines)]
             r = ratio(c.get("richttarief", {}).get("wall"), c.get("duckdb", {}).get("inproc"))
+            held = at is None or lines in at
             if r is None:
                 checks.append(f"SKIP {fmt_} {labels[lines]}: no ratio (a run failed)")
+            elif not held:
+                checks.append(
+                    f"INFO {fmt_} {labels[lines]}: richttarief end to end / duckdb "
+                    f"aggregation = {r:.2f} (the target ≤ {limit:.1f} holds at 1e7 and 3e7)"
+                )
             else:
                 verdict = "PASS" if r <= limit else "MISS"
                 checks.append(
@@ -217,16 +230,16 @@ def main():
             )
             if len(sums) > 1:
                 checks.append(f"MISS {fmt_} {labels[lines]}: duckdb and polars disagree: {sums}")
-    # The same seed and size give the same claims in both formats.
+    # The same seed and size give the same claims in every format.
     for lines in sorted(set(sizes_by_format.get("csv.gz", [])) & set(sizes_by_format.get("parquet", []))):
         sums = set()
         for fmt_ in FORMATS:
             for engine in ("duckdb", "polars"):
-                sums |= cells[(fmt_, lines)].get(engine, {}).get("checksum", set())
+                sums |= cells.get((fmt_, lines), {}).get(engine, {}).get("checksum", set())
         if len(sums) == 1:
             groups, aantal, bedrag = next(iter(sums))
             checks.append(
-                f"PASS {labels[lines]}: duckdb and polars agree on both formats "
+                f"PASS {labels[lines]}: duckdb and polars agree on every format "
                 f"({groups} groups, Σaantal {aantal}, Σbedrag {bedrag})"
             )
         elif sums:

@@ -80,7 +80,8 @@ fn gzip_and_several_files_by_glob_read_the_same() {
 
 #[test]
 fn parquet_reads_the_same() {
-    use polars::prelude::*;
+    use arrow_array::{ArrayRef, Decimal128Array, Float64Array, Int64Array, StringArray};
+    use std::sync::Arc;
     let dir = copy_fixture("klein");
     let mut rdr = csv::Reader::from_path(dir.join("declaraties.csv")).unwrap();
     let (mut agb, mut jaar, mut code, mut aantal, mut cents) =
@@ -95,20 +96,21 @@ fn parquet_reads_the_same() {
         // bedrag as an exact Decimal(18, 2) column.
         cents.push(r[5].replace('.', "").parse::<i128>().unwrap());
     }
-    let bedrag = Int128Chunked::from_vec("bedrag".into(), cents)
-        .into_decimal(18, 2)
-        .unwrap()
-        .into_series();
-    let mut df = DataFrame::new_infer_height(vec![
-        Column::new("agb".into(), agb),
-        Column::new("jaar".into(), jaar),
-        Column::new("prestatiecode".into(), code),
-        Column::new("aantal".into(), aantal),
-        bedrag.into(),
+    let bedrag = Decimal128Array::from(cents)
+        .with_precision_and_scale(18, 2)
+        .unwrap();
+    let batch = arrow_array::RecordBatch::try_from_iter([
+        ("agb", Arc::new(StringArray::from(agb)) as ArrayRef),
+        ("jaar", Arc::new(Int64Array::from(jaar))),
+        ("prestatiecode", Arc::new(StringArray::from(code))),
+        ("aantal", Arc::new(Float64Array::from(aantal))),
+        ("bedrag", Arc::new(bedrag)),
     ])
     .unwrap();
     let file = std::fs::File::create(dir.join("declaraties.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut df).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
     edit(
         &dir.join("zn-2027.toml"),
         "declaraties.csv",
@@ -1037,7 +1039,6 @@ fn errors_found_on_different_workers_come_out_in_line_order() {
 
 #[test]
 fn a_bad_value_in_a_parquet_file_of_the_fast_shape_is_named_by_row() {
-    use polars::prelude::*;
     let dir = scratch("pq-bad");
     let d = dir.to_str().unwrap();
     richttarief(
@@ -1057,29 +1058,46 @@ fn a_bad_value_in_a_parquet_file_of_the_fast_shape_is_named_by_row() {
     )
     .expect_code(0);
     let path = dir.join("declaraties.parquet");
-    let mut df = ParquetReader::new(std::fs::File::open(&path).unwrap())
-        .finish()
-        .unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        std::fs::File::open(&path).unwrap(),
+    )
+    .unwrap()
+    .build()
+    .unwrap();
+    let batches: Vec<arrow_array::RecordBatch> = reader.map(Result::unwrap).collect();
+    let schema = batches[0].schema();
+    let agb_at = schema.index_of("agb").unwrap();
     // Row 1234 (1-based) gets a seven-digit AGB code; every other value keeps the fast shape.
-    let agb: Vec<String> = df
-        .column("agb")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            if i == 1233 {
-                "1234567".to_string()
-            } else {
-                v.unwrap().to_string()
-            }
-        })
-        .collect();
-    df.replace("agb", Column::new("agb".into(), agb)).unwrap();
-    ParquetWriter::new(std::fs::File::create(&path).unwrap())
-        .finish(&mut df)
-        .unwrap();
+    let mut row = 0;
+    let mut writer = parquet::arrow::ArrowWriter::try_new(
+        std::fs::File::create(&path).unwrap(),
+        schema.clone(),
+        None,
+    )
+    .unwrap();
+    for batch in &batches {
+        let agb: arrow_array::StringArray = batch
+            .column(agb_at)
+            .as_any()
+            .downcast_ref::<arrow_array::StringArray>()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                row += 1;
+                if row == 1234 {
+                    Some("1234567".to_string())
+                } else {
+                    v.map(str::to_string)
+                }
+            })
+            .collect();
+        let mut columns = batch.columns().to_vec();
+        columns[agb_at] = std::sync::Arc::new(agb);
+        writer
+            .write(&arrow_array::RecordBatch::try_new(schema.clone(), columns).unwrap())
+            .unwrap();
+    }
+    writer.close().unwrap();
     let run = run_config(&dir.join("richttarief.toml"), &dir.join("uit"));
     run.expect_code(1);
     let expected = "1 invalid value in declaraties.parquet: row 1234, column \"agb\": expected 8 digits, found \"1234567\"";

@@ -16,3 +16,6 @@ mod folders;
 
 /// Numbers at the edges: input bounds, tiny floats, strict configuration numbers, exactness.
 mod numbers;
+
+/// Parquet claims in the shapes other tools write, against sums computed in the test.
+mod parquet;

@@ -169,3 +169,27 @@ pub(crate) fn assert_same_csv_outputs(a: &Path, b: &Path) {
         );
     }
 }
+
+/// Writes columns as one Parquet file with the writer's default properties (dictionary
+/// encoding where it pays, one row group for small files), as a tool exporting claims would.
+pub(crate) fn write_parquet(path: &Path, columns: Vec<(&str, arrow_array::ArrayRef)>) {
+    let batch = arrow_array::RecordBatch::try_from_iter(columns).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+}
+
+/// A decimal column of unscaled integers at `scale`, as warehouses write money.
+pub(crate) fn decimal_column(values: Vec<i128>, precision: u8, scale: i8) -> arrow_array::ArrayRef {
+    std::sync::Arc::new(
+        arrow_array::Decimal128Array::from(values)
+            .with_precision_and_scale(precision, scale)
+            .unwrap(),
+    )
+}
+
+/// A text column.
+pub(crate) fn text_column(values: Vec<String>) -> arrow_array::ArrayRef {
+    std::sync::Arc::new(arrow_array::StringArray::from(values))
+}

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use num_bigint::BigInt;
 
-use crate::common::{copy_fixture, edit, read, run_config, with_tables};
+use crate::common::{
+    copy_fixture, decimal_column, edit, read, run_config, text_column, with_tables, write_parquet,
+};
 
 /// Runs `klein` under zn-2027 after `change`, expects exit 1 and every fragment on stderr,
 /// and no output folder.
@@ -160,8 +162,7 @@ fn a_float_below_the_resolution_in_a_spreadsheet_is_refused_not_read_as_zero() {
 }
 
 /// The claims of `klein` as Parquet, aantal and bedrag as the columns given.
-fn parquet_claims(dir: &Path, aantal: polars::prelude::Series, bedrag: polars::prelude::Series) {
-    use polars::prelude::*;
+fn parquet_claims(dir: &Path, aantal: arrow_array::ArrayRef, bedrag: arrow_array::ArrayRef) {
     let mut rdr = csv::Reader::from_path(dir.join("declaraties.csv")).unwrap();
     let (mut agb, mut jaar, mut code) = (vec![], vec![], vec![]);
     for r in rdr.records() {
@@ -170,16 +171,19 @@ fn parquet_claims(dir: &Path, aantal: polars::prelude::Series, bedrag: polars::p
         jaar.push(r[2].parse::<i64>().unwrap());
         code.push(r[3].to_string());
     }
-    let mut df = DataFrame::new_infer_height(vec![
-        Column::new("agb".into(), agb),
-        Column::new("jaar".into(), jaar),
-        Column::new("prestatiecode".into(), code),
-        aantal.into(),
-        bedrag.into(),
-    ])
-    .unwrap();
-    let file = std::fs::File::create(dir.join("declaraties.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut df).unwrap();
+    write_parquet(
+        &dir.join("declaraties.parquet"),
+        vec![
+            ("agb", text_column(agb)),
+            (
+                "jaar",
+                std::sync::Arc::new(arrow_array::Int64Array::from(jaar)),
+            ),
+            ("prestatiecode", text_column(code)),
+            ("aantal", aantal),
+            ("bedrag", bedrag),
+        ],
+    );
     edit(
         &dir.join("zn-2027.toml"),
         "declaraties.csv",
@@ -199,28 +203,19 @@ fn klein_claim_columns(dir: &Path) -> (Vec<i128>, Vec<i128>) {
     (aantal, cents)
 }
 
-fn decimals(name: &str, values: Vec<i128>, scale: usize) -> polars::prelude::Series {
-    use polars::prelude::*;
-    Int128Chunked::from_vec(name.into(), values)
-        .into_decimal(38, scale)
-        .unwrap()
-        .into_series()
+fn decimals(values: Vec<i128>, scale: i8) -> arrow_array::ArrayRef {
+    decimal_column(values, 38, scale)
 }
 
 #[test]
 fn parquet_cells_beyond_the_bound_or_below_the_resolution_are_refused() {
-    use polars::prelude::*;
-    // Both columns as decimals (the route that sums by string views) with a bedrag of
-    // 10^20 on the fourth line, row 4 of the Parquet file; that route used to sum it
-    // unchecked.
+    // Both columns as decimals (the fast route, which sums by dictionary keys) with a
+    // bedrag of 10^20 on the fourth line, row 4 of the Parquet file: the fast route must
+    // decline it, and the strict one name it.
     let dir = copy_fixture("klein");
     let (aantal, mut cents) = klein_claim_columns(&dir);
     cents[3] = 10i128.pow(22);
-    parquet_claims(
-        &dir,
-        decimals("aantal", aantal, 6),
-        decimals("bedrag", cents, 2),
-    );
+    parquet_claims(&dir, decimals(aantal, 6), decimals(cents, 2));
     refused(
         &dir,
         &[
@@ -238,8 +233,8 @@ fn parquet_cells_beyond_the_bound_or_below_the_resolution_are_refused() {
     floats[1] = 1e-30;
     parquet_claims(
         &dir,
-        Series::new("aantal".into(), floats),
-        decimals("bedrag", cents, 2),
+        std::sync::Arc::new(arrow_array::Float64Array::from(floats)),
+        decimals(cents, 2),
     );
     refused(
         &dir,

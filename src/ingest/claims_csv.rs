@@ -32,6 +32,9 @@ use crate::pipeline::Progress;
 /// few chunks in flight cost little memory.
 const CHUNK: usize = 4 << 20;
 
+/// The longest header line read: far more than any real header (a few hundred bytes).
+const HEADER_LIMIT: usize = 1 << 20;
+
 /// A reader that hashes and counts every byte that passes through it; `seen` lets the
 /// reading loop report progress while this reader is borrowed by the decoder.
 struct Hashing<'a, R> {
@@ -80,9 +83,21 @@ pub(super) fn read(
 ) -> Result<(ClaimFile, Partial)> {
     let f = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    read_from(f, size, shown, file, config, progress)
+}
+
+/// Reads claims CSV (plain or gzip) from any source of `size` bytes (for progress only).
+pub(super) fn read_from(
+    source: impl Read,
+    size: u64,
+    shown: &str,
+    file: u32,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(ClaimFile, Partial)> {
     let seen = AtomicU64::new(0);
     let mut hashing = Hashing {
-        inner: f,
+        inner: source,
         hasher: Sha256::new(),
         bytes: 0,
         seen: &seen,
@@ -101,13 +116,7 @@ pub(super) fn read(
         } else {
             Box::new(buffered)
         };
-        let mut header = Vec::new();
-        input
-            .read_until(b'\n', &mut header)
-            .with_context(|| format!("cannot read {shown}"))?;
-        if header.iter().all(u8::is_ascii_whitespace) {
-            bail!("{shown}: the claims file is empty (no header line)");
-        }
+        let header = read_header(&mut input, shown)?;
         let separator = detect_separator(&header);
         let headers: Vec<String> = csv::ReaderBuilder::new()
             .delimiter(separator)
@@ -150,6 +159,26 @@ pub(super) fn read(
     Ok((stats, part))
 }
 
+/// Reads the header line, at most `HEADER_LIMIT` bytes of it: a file without line ends (a
+/// binary file, or one with old Mac line ends) would otherwise be held whole, several
+/// times over while its "headers" are split and compared.
+fn read_header(input: &mut dyn BufRead, shown: &str) -> Result<Vec<u8>> {
+    let mut header = Vec::new();
+    Read::take(&mut *input, HEADER_LIMIT as u64 + 1)
+        .read_until(b'\n', &mut header)
+        .with_context(|| format!("cannot read {shown}"))?;
+    if header.len() > HEADER_LIMIT {
+        bail!(
+            "{shown}: the header line is longer than 1 MiB ({HEADER_LIMIT} bytes); \
+             is this a claims CSV file with a header line and line ends?"
+        );
+    }
+    if header.iter().all(u8::is_ascii_whitespace) {
+        bail!("{shown}: the claims file is empty (no header line)");
+    }
+    Ok(header)
+}
+
 /// Cuts the input into chunks of whole lines on this thread and parses them on workers.
 fn read_chunks(
     mut input: Box<dyn BufRead + '_>,
@@ -180,14 +209,24 @@ fn read_chunks(
         let mut carry: Vec<u8> = Vec::new();
         let read_result = (|| -> Result<()> {
             loop {
+                // `carry` is the start of a line without its end, so it has no newline.
                 let mut data = std::mem::take(&mut carry);
+                let mut searched = data.len();
                 data.reserve(CHUNK);
-                let eof = fill(&mut input, &mut data, CHUNK)
+                let mut eof = fill(&mut input, &mut data, CHUNK)
                     .with_context(|| format!("cannot read {}", layout.shown))?;
-                let cut = if eof {
-                    data.len()
-                } else {
-                    memchr::memrchr(b'\n', &data).map_or(data.len(), |p| p + 1)
+                // A chunk ends at a line end, however long the line: a line cut in two
+                // would be read as two lines (two claims, or two wrong field counts).
+                let cut = loop {
+                    if eof {
+                        break data.len();
+                    }
+                    if let Some(p) = memchr::memrchr(b'\n', &data[searched..]) {
+                        break searched + p + 1;
+                    }
+                    searched = data.len();
+                    eof = fill(&mut input, &mut data, CHUNK)
+                        .with_context(|| format!("cannot read {}", layout.shown))?;
                 };
                 carry = data.split_off(cut);
                 if !data.is_empty() {

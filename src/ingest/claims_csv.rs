@@ -23,7 +23,7 @@ use super::claims::{
     Claimant, Partial, Seen,
 };
 use super::number::Cell;
-use super::table::{clean_header, detect_separator, width_problem};
+use super::table::{clean_header, detect_separator, encoding_problem, open_regular, width_problem};
 use crate::config::{Config, DecimalSign};
 use crate::model::{Agb, Kvk};
 use crate::pipeline::Progress;
@@ -81,7 +81,7 @@ pub(super) fn read(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<(ClaimFile, Partial)> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
+    let f = open_regular(path, shown)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     read_from(f, size, shown, file, config, progress)
 }
@@ -167,6 +167,10 @@ fn read_header(input: &mut dyn BufRead, shown: &str) -> Result<Vec<u8>> {
     Read::take(&mut *input, HEADER_LIMIT as u64 + 1)
         .read_until(b'\n', &mut header)
         .with_context(|| format!("cannot read {shown}"))?;
+    // The encoding first: a UTF-16 file is also "one long line" when it has no 0x0A byte.
+    if let Some(problem) = encoding_problem(&header) {
+        bail!("{shown} {problem}");
+    }
     if header.len() > HEADER_LIMIT {
         bail!(
             "{shown}: the header line is longer than 1 MiB ({HEADER_LIMIT} bytes); \
@@ -379,6 +383,41 @@ fn slow_line(line: &[u8], layout: &Layout, part: &mut Partial, seen: Seen) {
     };
     if let Some(problem) = width_problem(&record, layout.width) {
         part.errors.push_row(&location, &problem);
+        return;
+    }
+    // A value that is not UTF-8 would be read with U+FFFD in it and fail later, far from
+    // its cause (a prestatiecode without a tariff): name the encoding where it occurs.
+    // Other columns (a name in Windows-1252) are not read, so they may be in any encoding.
+    let c = &layout.columns;
+    let contract = [
+        ("agb", c.agb),
+        ("kvk", c.kvk),
+        ("jaar", Some(c.jaar)),
+        ("prestatiecode", Some(c.prestatiecode)),
+        ("aantal", Some(c.aantal)),
+        ("bedrag", Some(c.bedrag)),
+    ];
+    let mut not_utf8 = false;
+    for (name, column) in contract {
+        let Some(field) = column.and_then(|i| record.get(i)) else {
+            continue;
+        };
+        if let Err(e) = std::str::from_utf8(field) {
+            let at = e.valid_up_to();
+            part.errors.push(
+                &location,
+                name,
+                &format!(
+                    "not UTF-8 text (byte 0x{:02X} at position {}): is the file in \
+                     Windows-1252 or Latin-1? save it as UTF-8 CSV",
+                    field[at],
+                    at + 1
+                ),
+            );
+            not_utf8 = true;
+        }
+    }
+    if not_utf8 {
         return;
     }
     let cells: Vec<Cell> = record

@@ -1,7 +1,7 @@
 //! The claims CSV reader at its edges: lines of any length, the header limit, encodings,
 //! files that are not regular files, and identifiers that must not be echoed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::common::*;
 
@@ -92,4 +92,160 @@ fn a_header_line_over_one_mib_is_refused_with_the_limit() {
         &run,
         &["declaraties.csv: the header line is longer than 1 MiB"],
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Encodings
+
+fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let units = bom
+        .then_some('\u{feff}' as u16)
+        .into_iter()
+        .chain(text.encode_utf16());
+    for u in units {
+        bytes.extend(if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        });
+    }
+    bytes
+}
+
+/// Copies `klein`, rewrites `file` as `bytes`, and runs.
+fn run_with(file: &str, bytes: &[u8]) -> Run {
+    let dir = copy_fixture("klein");
+    std::fs::write(dir.join(file), bytes).unwrap();
+    run_config(&dir.join("zn-2027.toml"), &dir.join("uit"))
+}
+
+#[test]
+fn utf16_claims_files_are_named_as_utf16_with_or_without_bom() {
+    let text = klein_claims();
+    for (big_endian, bom) in [(false, true), (true, true), (false, false), (true, false)] {
+        let run = run_with("declaraties.csv", &utf16(&text, big_endian, bom));
+        assert_refused(&run, &["declaraties.csv is UTF-16", "save it as UTF-8 CSV"]);
+    }
+}
+
+#[test]
+fn utf16_tables_are_named_as_utf16_with_or_without_bom() {
+    for (file, big_endian, bom) in [
+        ("jaarverslagen.csv", false, true),
+        ("tarieven.csv", true, false),
+        ("koppeltabel.csv", false, false),
+    ] {
+        let text = read(&fixture("klein").join(file));
+        let run = run_with(file, &utf16(&text, big_endian, bom));
+        assert_refused(
+            &run,
+            &[&format!("{file} is UTF-16"), "save it as UTF-8 CSV"],
+        );
+    }
+}
+
+#[test]
+fn a_gzip_compressed_utf16_claims_file_is_named_as_utf16() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&utf16(&klein_claims(), false, true)).unwrap();
+    let dir = copy_fixture("klein");
+    std::fs::remove_file(dir.join("declaraties.csv")).unwrap();
+    std::fs::write(dir.join("declaraties.csv.gz"), gz.finish().unwrap()).unwrap();
+    edit(
+        &dir.join("zn-2027.toml"),
+        "declaraties.csv",
+        "declaraties.csv.gz",
+    );
+    let run = run_config(&dir.join("zn-2027.toml"), &dir.join("uit"));
+    assert_refused(&run, &["declaraties.csv.gz is UTF-16"]);
+}
+
+#[test]
+fn a_windows_1252_prestatiecode_is_named_by_row_column_and_encoding() {
+    // Row 2 is "111222333,20000001,2024,V4VV,...": its code gets an É (0xC9 in
+    // Windows-1252), which was read as U+FFFD and reported as a code without a tariff.
+    let mut bytes = klein_claims().into_bytes();
+    let at = bytes
+        .windows(15)
+        .position(|w| w == b"20000001,2024,V")
+        .unwrap()
+        + 15;
+    bytes.insert(at, 0xc9);
+    let run = run_with("declaraties.csv", &bytes);
+    assert_refused(
+        &run,
+        &[
+            "1 invalid value in declaraties.csv: row 2, column \"prestatiecode\": not UTF-8 text (byte 0xC9 at position 2)",
+            "Windows-1252 or Latin-1? save it as UTF-8 CSV",
+        ],
+    );
+}
+
+#[test]
+fn windows_1252_outside_the_contract_columns_is_not_read_and_not_refused() {
+    // A name column in Windows-1252 beside the claims: never read, so never a problem.
+    let text = klein_claims();
+    let mut bytes = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.extend_from_slice(if i == 0 {
+            b",naam\n"
+        } else {
+            b",Jos\xe9 M\xfcller\n"
+        });
+    }
+    let dir = copy_fixture("klein");
+    std::fs::write(dir.join("declaraties.csv"), bytes).unwrap();
+    let out = dir.join("uit");
+    run_config(&dir.join("zn-2027.toml"), &out).expect_code(0);
+    assert_same_csv_outputs(&out, &klein_outputs());
+}
+
+// ---------------------------------------------------------------------------------------
+// Folders and devices named as input files
+
+fn run_with_input(key: &str, value: &str) -> Run {
+    let dir = copy_fixture("klein");
+    std::fs::create_dir(dir.join("map")).unwrap();
+    let config = dir.join("zn-2027.toml");
+    let text = read(&config);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{key} = ")))
+        .unwrap()
+        .to_string();
+    std::fs::write(&config, text.replace(&line, &format!("{key} = {value:?}"))).unwrap();
+    run_config(&config, &dir.join("uit"))
+}
+
+#[test]
+fn a_folder_named_as_an_input_file_is_called_a_folder() {
+    for key in ["jaarverslagen", "tarieven", "koppeltabel", "declaraties"] {
+        let run = run_with_input(key, "map");
+        let expected = if key == "declaraties" {
+            "invoer.declaraties: \"map\": is a folder, not a file".to_string()
+        } else {
+            format!("invoer.{key} = \"map\": is a folder, not a file")
+        };
+        assert_refused(&run, &[&expected]);
+    }
+}
+
+#[test]
+fn a_device_or_fifo_named_as_an_input_file_is_not_a_regular_file() {
+    let run = run_with_input("declaraties", "/dev/null");
+    assert_refused(
+        &run,
+        &["invoer.declaraties: \"/dev/null\": is not a regular file"],
+    );
+    let fifo = scratch("fifo").join("tarieven.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = run_with_input("tarieven", fifo.to_str().unwrap());
+    assert_refused(&run, &["invoer.tarieven = ", "is not a regular file"]);
 }

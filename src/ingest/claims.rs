@@ -227,6 +227,12 @@ pub(super) fn claim_columns(
     })
 }
 
+/// The bound on a claim line's aantal and bedrag, exclusive, in millionths: 10^12 (a
+/// thousand billion, far above any real claim). Sums are kept in millionths and become a
+/// `Decimal` (at most 7.9 · 10^28, so 7.9 · 10^22 at six decimals); below this bound no
+/// file of fewer than 79 billion lines can overflow them.
+pub(super) const AMOUNT_BOUND: i128 = 1_000_000_000_000 * 1_000_000;
+
 /// Parses one claim line from its cells, recording problems; `None` if it had any.
 pub(super) fn claim_line<'c>(
     cells: &dyn Fn(usize) -> &'c Cell,
@@ -262,6 +268,14 @@ pub(super) fn claim_line<'c>(
         errors.push(location, "prestatiecode", "empty, a value is required");
     }
     let mut amount = |column: usize, name: &str| match cell_decimal(cells(column), sign) {
+        Ok(Some(v)) if to_fixed(v).abs() >= AMOUNT_BOUND => {
+            let problem = format!(
+                "{} is too large: a claim line's amounts must be below 10^12 (a thousand billion)",
+                cells(column).shown()
+            );
+            errors.push(location, name, &problem);
+            None
+        }
         Ok(Some(v)) => Some(v),
         Ok(None) => {
             errors.push(location, name, "empty, a value is required");

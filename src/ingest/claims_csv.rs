@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::claims::{
     add_line, claim_columns, claim_line, eight_digits, fixed, trim, ClaimColumns, ClaimFile,
-    Claimant, Partial, Seen,
+    Claimant, Partial, Seen, AMOUNT_BOUND,
 };
 use super::number::Cell;
 use super::table::{clean_header, detect_separator, encoding_problem, open_regular, width_problem};
@@ -180,6 +180,10 @@ fn read_header(input: &mut dyn BufRead, shown: &str) -> Result<Vec<u8>> {
     if header.iter().all(u8::is_ascii_whitespace) {
         bail!("{shown}: the claims file is empty (no header line)");
     }
+    let line = header.strip_suffix(b"\n").unwrap_or(&header);
+    if let Some(problem) = line_problem(line) {
+        bail!("{shown}: the header line has {problem}");
+    }
     Ok(header)
 }
 
@@ -310,7 +314,7 @@ fn fast_line(
     seen: Seen,
 ) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if memchr::memchr(b'"', line).is_some() {
+    if memchr::memchr2(b'"', b'\r', line).is_some() {
         return false;
     }
     fields.clear();
@@ -343,7 +347,11 @@ fn fast_line(
     }
     let jaar = jaar.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
     let code = field(c.prestatiecode);
-    if code.is_empty() || std::str::from_utf8(code).is_err() {
+    // `trim` takes ASCII white space only; the slow path trims all white space (a no-break
+    // space, a vertical tab), so a code that starts or ends otherwise than in a visible
+    // ASCII character goes there, or the same code would be two codes.
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if !visible(code.first()) || !visible(code.last()) || std::str::from_utf8(code).is_err() {
         return false;
     }
     let (Some(aantal), Some(bedrag)) = (
@@ -352,6 +360,9 @@ fn fast_line(
     ) else {
         return false;
     };
+    if aantal.abs() >= AMOUNT_BOUND || bedrag.abs() >= AMOUNT_BOUND {
+        return false;
+    }
     if jaar != layout.year {
         part.other_years += 1;
     } else {
@@ -360,11 +371,35 @@ fn fast_line(
     true
 }
 
+/// What makes a line (without its `\n`) not one CSV record of its own. The csv crate would
+/// end the record at an inner carriage return and drop the rest of the line unseen, and
+/// would close a quote left open at the line's end, where a CSV reader of whole files
+/// would read on into the next lines: both are refused rather than read differently.
+fn line_problem(line: &[u8]) -> Option<&'static str> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if memchr::memchr(b'\r', line).is_some() {
+        return Some(
+            "a carriage return inside the line (old Mac line ends, or a line break inside a \
+             value?); lines must end in LF or CR LF",
+        );
+    }
+    if memchr::memchr_iter(b'"', line).count() % 2 == 1 {
+        return Some(
+            "a quote is not closed on this line (a quoted value spanning lines is not supported)",
+        );
+    }
+    None
+}
+
 /// The slow path: the line through the csv crate (quotes), its field count checked, and
 /// every field parsed and worded as in the rest of ingest.
 fn slow_line(line: &[u8], layout: &Layout, part: &mut Partial, seen: Seen) {
     let location = format!("row {}", seen.line);
     part.errors.at_line(seen.line);
+    if let Some(problem) = line_problem(line) {
+        part.errors.push_row(&location, problem);
+        return;
+    }
     let record = csv::ReaderBuilder::new()
         .delimiter(layout.separator)
         .has_headers(false)

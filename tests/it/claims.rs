@@ -249,3 +249,65 @@ fn a_device_or_fifo_named_as_an_input_file_is_not_a_regular_file() {
     let run = run_with_input("tarieven", fifo.to_str().unwrap());
     assert_refused(&run, &["invoer.tarieven = ", "is not a regular file"]);
 }
+
+// ---------------------------------------------------------------------------------------
+// What fuzzing found
+
+#[test]
+fn amounts_too_large_for_exact_sums_are_refused_not_a_panic() {
+    // One amount of 10^23 (slow path), and 10,000 of 9 · 10^18 (fast path) whose sum,
+    // 9 · 10^22, is past what a Decimal of six decimals holds (7.9 · 10^22).
+    let mut text = klein_claims();
+    text = text.replacen(",700800.00", ",100000000000000000000000", 1);
+    for _ in 0..10_000 {
+        text += "111222399,20000002,2024,V4VV,1,9000000000000000000.00\n";
+    }
+    let (_, run) = run_claims("huge", text.as_bytes());
+    assert_refused(
+        &run,
+        &[
+            "10001 invalid values in declaraties.csv; first 5:",
+            "row 2, column \"bedrag\": \"100000000000000000000000\" is too large: a claim line's amounts must be below 10^12",
+            "row 24, column \"bedrag\": \"9000000000000000000.00\" is too large",
+        ],
+    );
+}
+
+#[test]
+fn a_carriage_return_inside_a_line_is_refused_not_the_rest_of_the_line_dropped() {
+    // Read as CSV, the line ended at the CR: the bedrag 109500.00 became 1.
+    let text = klein_claims().replace(",109500.00\n", ",1\r09500.00\n");
+    let (_, run) = run_claims("cr", text.as_bytes());
+    assert_refused(
+        &run,
+        &["1 invalid value in declaraties.csv: row 3: a carriage return inside the line"],
+    );
+    // CR LF line ends are not a problem.
+    let crlf = klein_claims().replace('\n', "\r\n");
+    let (dir, run) = run_claims("crlf", crlf.as_bytes());
+    run.expect_code(0);
+    assert_same_csv_outputs(&dir.join("uit"), &klein_outputs());
+}
+
+#[test]
+fn a_quote_left_open_is_refused_not_closed_at_the_line_end() {
+    let text = klein_claims().replace(",109500.00\n", ",\"109500.00\n");
+    let (_, run) = run_claims("quote", text.as_bytes());
+    assert_refused(
+        &run,
+        &["1 invalid value in declaraties.csv: row 3: a quote is not closed on this line"],
+    );
+}
+
+#[test]
+fn a_prestatiecode_with_a_no_break_space_at_its_end_is_trimmed_on_every_path() {
+    // The fast path trimmed ASCII white space only and kept "V4VV\u{a0}" as another code
+    // (without a tariff); a quoted line, read by the slow path, trimmed it to "V4VV".
+    let text = klein_claims()
+        .replacen(",V4VV,3650,", ",V4VV\u{a0},3650,", 1)
+        .replacen(",V4VV,-10,", ",\"V4VV\u{a0}\",-10,", 1)
+        .replacen(",NHC4VV,", ",\u{b}NHC4VV,", 1);
+    let (dir, run) = run_claims("nbsp", text.as_bytes());
+    run.expect_code(0);
+    assert_same_csv_outputs(&dir.join("uit"), &klein_outputs());
+}

@@ -143,7 +143,7 @@ pub struct ClaimFile {
 }
 
 impl RawClaims {
-    fn absorb(&mut self, part: Partial) {
+    pub(super) fn absorb(&mut self, part: Partial) {
         for ((who, id), acc) in part.sums {
             // Codes were checked to be UTF-8 when they were read.
             let code = String::from_utf8_lossy(&part.codes[id as usize]).into_owned();

@@ -7,3 +7,9 @@ mod cli;
 
 /// The claims reader at its edges: long lines, encodings, file kinds, personal values.
 mod claims;
+
+/// The short, seeded fuzz run: the claims reader against a strict reference, numbers, TOML.
+mod fuzz;
+
+/// The strict reference reader of claims CSV that the fuzz tests compare against.
+mod strict_claims;

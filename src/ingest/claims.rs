@@ -465,7 +465,11 @@ fn first_seen<K: AsRef<str>>(
     let shown: Vec<String> = items
         .iter()
         .take(5)
-        .map(|(s, v)| format!("{}, column {column:?}: {:?}", raw.location(*s), v.as_ref()))
+        .map(|(s, v)| {
+            // A prestatiecode column that holds BSNs (a mislabelled header) must not print them.
+            let v = crate::model::conceal_bsns(v.as_ref());
+            format!("{}, column {column:?}: {v:?}", raw.location(*s))
+        })
         .collect();
     format!(
         "{} {what}; first {}:\n  {}",

@@ -498,13 +498,17 @@ impl RowErrors {
     }
 
     /// `location` is "row 7" or a cell; `column` the contract name; `problem` says what
-    /// is wrong with which value.
+    /// is wrong with which value. A nine-digit value in `problem` is concealed: parsers
+    /// describe a BSN's shape themselves (`Kvk::parse`), and this is the net for a value
+    /// quoted by any other message (a BSN in a `sector` column).
     pub fn push(&mut self, location: &str, column: &str, problem: &str) {
+        let problem = crate::model::conceal_bsns(problem);
         self.keep(format!("{location}, column {column:?}: {problem}"));
     }
 
-    /// A problem with a whole row (or several rows).
+    /// A problem with a whole row (or several rows); its values are concealed as in `push`.
     pub fn push_row(&mut self, location: &str, problem: &str) {
+        let problem = crate::model::conceal_bsns(problem);
         self.keep(format!("{location}: {problem}"));
     }
 

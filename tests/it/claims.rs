@@ -311,3 +311,123 @@ fn a_prestatiecode_with_a_no_break_space_at_its_end_is_trimmed_on_every_path() {
     run.expect_code(0);
     assert_same_csv_outputs(&dir.join("uit"), &klein_outputs());
 }
+
+// ---------------------------------------------------------------------------------------
+// Nothing personal in messages
+
+/// Fails when `text` holds a free-standing run of exactly nine digits: a BSN's shape.
+fn assert_no_nine_digits(text: &str) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        assert_ne!(i - start, 9, "nine digits at {start}:\n{text}");
+        i = i.max(start + 1);
+    }
+}
+
+fn assert_refused_privately(run: &Run, expected: &[&str]) {
+    assert_refused(run, expected);
+    assert_no_nine_digits(&(run.stdout() + &run.stderr()));
+}
+
+const SHAPE: &str =
+    "expected 8 digits, found 9 digits, the length of a BSN; the value is not shown";
+
+#[test]
+fn a_kvk_column_holding_bsns_is_refused_without_echoing_them() {
+    let text = klein_claims().replacen("bsn,", "kvk,", 1);
+    let (_, run) = run_claims("kvk-bsn", text.as_bytes());
+    assert_refused_privately(
+        &run,
+        &[
+            "22 invalid values in declaraties.csv; first 5:",
+            &format!("row 2, column \"kvk\": {SHAPE}"),
+        ],
+    );
+}
+
+#[test]
+fn an_agb_column_holding_bsns_is_refused_without_echoing_them() {
+    let text = klein_claims().replacen("bsn,agb,", "agb,agb_oud,", 1);
+    let (_, run) = run_claims("agb-bsn", text.as_bytes());
+    assert_refused_privately(
+        &run,
+        &[
+            "22 invalid values in declaraties.csv; first 5:",
+            &format!("row 2, column \"agb\": {SHAPE}"),
+        ],
+    );
+}
+
+#[test]
+fn bsns_in_tables_the_configuration_and_arguments_are_described_not_echoed() {
+    // The koppeltabel and the jaarverslagen read identifiers through the same parser.
+    let run = run_with(
+        "koppeltabel.csv",
+        read(&fixture("klein").join("koppeltabel.csv"))
+            .replacen("20000002,", "111222333,", 1)
+            .as_bytes(),
+    );
+    assert_refused_privately(
+        &run,
+        &[&format!("koppeltabel.csv: row 3, column \"agb\": {SHAPE}")],
+    );
+    let run = run_with(
+        "jaarverslagen.csv",
+        read(&fixture("klein").join("jaarverslagen.csv"))
+            .replacen("10000001,", "111222333,", 1)
+            .as_bytes(),
+    );
+    assert_refused_privately(&run, &[&format!("row 2, column \"kvk\": {SHAPE}")]);
+    // A value echoed by another parser (a sector) is caught by the net in RowErrors.
+    let run = run_with(
+        "jaarverslagen.csv",
+        read(&fixture("klein").join("jaarverslagen.csv"))
+            .replacen(",VV\n", ",111222333\n", 1)
+            .as_bytes(),
+    );
+    assert_refused_privately(
+        &run,
+        &["row 2, column \"sector\": unknown sector \"(9 digits, not shown)\""],
+    );
+    // A prestatiecode column holding BSNs: codes without a tariff, listed without them.
+    let text = klein_claims().replacen(
+        "bsn,agb,jaar,prestatiecode,",
+        "prestatiecode,agb,jaar,code,",
+        1,
+    );
+    let (_, run) = run_claims("code-bsn", text.as_bytes());
+    assert_refused_privately(
+        &run,
+        &["declaraties.csv row 2, column \"prestatiecode\": \"(9 digits, not shown)\""],
+    );
+    // The configuration's excluded KvK numbers.
+    let dir = copy_fixture("klein");
+    edit(
+        &dir.join("zn-2027.toml"),
+        "kvk = \"10000011\"",
+        "kvk = \"111222333\"",
+    );
+    let run = run_config(&dir.join("zn-2027.toml"), &dir.join("uit"));
+    assert_refused_privately(&run, &[&format!("uitsluiting.kvk[1].kvk: {SHAPE}")]);
+    // An argument: clap would quote the value it could not parse.
+    let config = fixture("klein/zn-2027.toml");
+    let run = richttarief(
+        &[
+            "explain",
+            "--config",
+            config.to_str().unwrap(),
+            "--kvk",
+            "111222333",
+        ],
+        &[],
+        &root(),
+    );
+    run.expect_code(2);
+    assert!(run.stderr().contains(SHAPE), "{}", run.stderr());
+    assert_no_nine_digits(&(run.stdout() + &run.stderr()));
+}

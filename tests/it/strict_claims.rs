@@ -183,7 +183,7 @@ fn whole(t: &str) -> Result<i64, String> {
 /// A decimal as the contract allows: an optional sign, digits and at most one decimal mark
 /// (the configured one), at least one digit, at most six decimals once trailing zeros are
 /// dropped, and below 10^12 in absolute value (so that sums stay exact).
-fn amount(t: &str, comma: bool) -> Result<Decimal, String> {
+pub fn amount(t: &str, comma: bool) -> Result<Decimal, String> {
     let mark = if comma { ',' } else { '.' };
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let ok_chars = body.chars().all(|c| c.is_ascii_digit() || c == mark);

@@ -123,7 +123,7 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
         /// The provider's KvK number (8 digits).
-        #[arg(long, value_parser = parse_kvk)]
+        #[arg(long, value_parser = KvkParser)]
         kvk: crate::model::Kvk,
     },
 }
@@ -151,6 +151,28 @@ fn parse_group(s: &str) -> Result<(Sector, Option<Cluster>), String> {
     ))
 }
 
-fn parse_kvk(s: &str) -> Result<crate::model::Kvk, String> {
-    crate::model::Kvk::parse(s)
+/// `--kvk`: clap words a plain parser's error as "invalid value '<value>' ...", which
+/// would print a BSN given by mistake; this parser leaves the value to `Kvk::parse`'s
+/// message, which shows it unless it has a BSN's shape.
+#[derive(Clone)]
+struct KvkParser;
+
+impl clap::builder::TypedValueParser for KvkParser {
+    type Value = crate::model::Kvk;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<crate::model::Kvk, clap::Error> {
+        crate::model::Kvk::parse(&value.to_string_lossy()).map_err(|e| {
+            let arg = arg.map_or_else(|| "--kvk".to_string(), |a| a.to_string());
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value for '{arg}': {e}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
 }

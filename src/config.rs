@@ -879,11 +879,8 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             }
             Some(p) => {
                 let full = basis.join(&p);
-                if !full.is_file() {
-                    problems.push(format!(
-                        "invoer.{key} = {p:?}: no such file ({})",
-                        full.display()
-                    ));
+                if let Some(problem) = not_a_file(&full) {
+                    problems.push(format!("invoer.{key} = {p:?}: {problem}"));
                 }
                 PathBuf::from(p)
             }
@@ -1070,14 +1067,31 @@ fn columns(file: FileColumns, problems: &mut Vec<String>) -> Columns {
     resolved
 }
 
+/// Why `full` cannot be read as an input file, if it cannot: it is missing, a folder, or not
+/// a regular file (a device or FIFO, which may never end or may block the run).
+fn not_a_file(full: &Path) -> Option<String> {
+    match std::fs::metadata(full) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!("no such file ({})", full.display()))
+        }
+        Err(e) => Some(format!("cannot be read: {e} ({})", full.display())),
+        Ok(m) if m.is_dir() => Some(format!("is a folder, not a file ({})", full.display())),
+        Ok(m) if !m.is_file() => Some(format!(
+            "is not a regular file (a device, FIFO or socket?) ({})",
+            full.display()
+        )),
+        Ok(_) => None,
+    }
+}
+
 /// Expands one path or glob of a list (declaraties, beleid.bestanden): a plain path must exist; a glob must match at least one
 /// file. Results are relative to `basis` as written.
 pub(crate) fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     let is_glob = pattern.contains(['*', '?', '[']);
     if !is_glob {
         let full = basis.join(pattern);
-        if !full.is_file() {
-            return Err(format!("{pattern:?}: no such file ({})", full.display()));
+        if let Some(problem) = not_a_file(&full) {
+            return Err(format!("{pattern:?}: {problem}"));
         }
         return Ok(vec![PathBuf::from(pattern)]);
     }

@@ -22,9 +22,63 @@ pub struct Agb(u32);
 fn parse_eight_digits(text: &str) -> Result<u32, String> {
     let t = text.trim();
     if t.len() != 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("expected 8 digits, found {t:?}"));
+        return Err(format!("expected 8 digits, found {}", identifier_shown(t)));
     }
     Ok(t.parse().expect("eight ASCII digits fit in u32"))
+}
+
+/// How a wrong identifier reads in a message. An identifier column that holds a BSN (a
+/// citizen service number, 9 digits: a `bsn` column renamed or mislabelled) must not have
+/// its values echoed, so such a value is described by its shape instead.
+fn identifier_shown(t: &str) -> String {
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    if digits == 9 && t.len() == 9 {
+        "9 digits, the length of a BSN; the value is not shown".into()
+    } else if digits == 9 && t.bytes().all(|b| b.is_ascii_digit() || b" .-".contains(&b)) {
+        "9 digits with separators, the length of a BSN; the value is not shown".into()
+    } else if conceal_bsns(t) != t {
+        "text with a run of 9 digits, the length of a BSN; the value is not shown".into()
+    } else {
+        format!("{t:?}")
+    }
+}
+
+/// `text` with every free-standing run of exactly nine digits (the length of a BSN)
+/// replaced by "(9 digits, not shown)": the last guard of messages that quote values. A
+/// run that is part of a decimal number (`123456789.50`, an amount) is left as it is.
+pub fn conceal_bsns(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let mark = |i: usize| b.get(i).is_some_and(|c| *c == b'.' || *c == b',');
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !digit(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while digit(i) {
+            i += 1;
+        }
+        let in_decimal =
+            (start >= 2 && mark(start - 1) && digit(start - 2)) || (mark(i) && digit(i + 1));
+        if i - start == 9 && !in_decimal {
+            runs.push((start, i));
+        }
+    }
+    if runs.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16 * runs.len());
+    let mut from = 0;
+    for (start, end) in runs {
+        out.push_str(&text[from..start]);
+        out.push_str("(9 digits, not shown)");
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    std::borrow::Cow::Owned(out)
 }
 
 impl Kvk {
@@ -205,6 +259,54 @@ mod tests {
         assert!(Kvk::parse("1234567").is_err());
         assert!(Kvk::parse("123456789").is_err());
         assert!(Agb::parse("1234567a").is_err());
+    }
+
+    #[test]
+    fn an_identifier_of_a_bsn_s_shape_is_described_not_echoed() {
+        for (text, shape) in [
+            (
+                "111222333",
+                "found 9 digits, the length of a BSN; the value is not shown",
+            ),
+            (
+                " 1112.22.333 ",
+                "found 9 digits with separators, the length of a BSN",
+            ),
+            ("BSN111222333", "found text with a run of 9 digits"),
+        ] {
+            let err = Kvk::parse(text).unwrap_err();
+            assert!(err.contains(shape), "{text}: {err}");
+            assert!(!err.contains("333"), "{text}: {err}");
+            let err = Agb::parse(text).unwrap_err();
+            assert!(err.contains(shape), "{text}: {err}");
+        }
+        // Other wrong values are shown, to be found in the file.
+        assert_eq!(
+            Kvk::parse("1234567").unwrap_err(),
+            "expected 8 digits, found \"1234567\""
+        );
+        assert_eq!(
+            Kvk::parse("1234567890").unwrap_err(),
+            "expected 8 digits, found \"1234567890\""
+        );
+    }
+
+    #[test]
+    fn free_standing_runs_of_nine_digits_are_concealed() {
+        assert_eq!(
+            conceal_bsns("unknown sector \"111222333\"; expected VV"),
+            "unknown sector \"(9 digits, not shown)\"; expected VV"
+        );
+        assert_eq!(conceal_bsns("a 111222333x b"), "a (9 digits, not shown)x b");
+        // Amounts and other lengths stay.
+        for kept in [
+            "123456789.50 is negative",
+            "0,123456789",
+            "1234567890",
+            "12345678",
+        ] {
+            assert_eq!(conceal_bsns(kept), kept);
+        }
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub struct ClaimFile {
 }
 
 impl RawClaims {
-    fn absorb(&mut self, part: Partial) {
+    pub(super) fn absorb(&mut self, part: Partial) {
         for ((who, id), acc) in part.sums {
             // Codes were checked to be UTF-8 when they were read.
             let code = String::from_utf8_lossy(&part.codes[id as usize]).into_owned();
@@ -487,7 +487,11 @@ fn first_seen<K: AsRef<str>>(
     let shown: Vec<String> = items
         .iter()
         .take(5)
-        .map(|(s, v)| format!("{}, column {column:?}: {:?}", raw.location(*s), v.as_ref()))
+        .map(|(s, v)| {
+            // A prestatiecode column that holds BSNs (a mislabelled header) must not print them.
+            let v = crate::model::conceal_bsns(v.as_ref());
+            format!("{}, column {column:?}: {v:?}", raw.location(*s))
+        })
         .collect();
     format!(
         "{} {what}; first {}:\n  {}",

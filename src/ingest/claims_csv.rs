@@ -23,7 +23,7 @@ use super::claims::{
     Claimant, Partial, Seen,
 };
 use super::number::Cell;
-use super::table::{clean_header, detect_separator, width_problem};
+use super::table::{clean_header, detect_separator, encoding_problem, open_regular, width_problem};
 use crate::config::{Config, DecimalSign};
 use crate::model::{Agb, Kvk};
 use crate::pipeline::Progress;
@@ -31,6 +31,9 @@ use crate::pipeline::Progress;
 /// Bytes per chunk: large enough to keep a worker busy for a while, small enough that a
 /// few chunks in flight cost little memory.
 const CHUNK: usize = 4 << 20;
+
+/// The longest header line read: far more than any real header (a few hundred bytes).
+const HEADER_LIMIT: usize = 1 << 20;
 
 /// A reader that hashes and counts every byte that passes through it; `seen` lets the
 /// reading loop report progress while this reader is borrowed by the decoder.
@@ -78,11 +81,23 @@ pub(super) fn read(
     config: &Config,
     progress: &dyn Progress,
 ) -> Result<(ClaimFile, Partial)> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))?;
+    let f = open_regular(path, shown)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    read_from(f, size, shown, file, config, progress)
+}
+
+/// Reads claims CSV (plain or gzip) from any source of `size` bytes (for progress only).
+pub(super) fn read_from(
+    source: impl Read,
+    size: u64,
+    shown: &str,
+    file: u32,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(ClaimFile, Partial)> {
     let seen = AtomicU64::new(0);
     let mut hashing = Hashing {
-        inner: f,
+        inner: source,
         hasher: Sha256::new(),
         bytes: 0,
         seen: &seen,
@@ -101,13 +116,7 @@ pub(super) fn read(
         } else {
             Box::new(buffered)
         };
-        let mut header = Vec::new();
-        input
-            .read_until(b'\n', &mut header)
-            .with_context(|| format!("cannot read {shown}"))?;
-        if header.iter().all(u8::is_ascii_whitespace) {
-            bail!("{shown}: the claims file is empty (no header line)");
-        }
+        let header = read_header(&mut input, shown)?;
         let separator = detect_separator(&header);
         let headers: Vec<String> = csv::ReaderBuilder::new()
             .delimiter(separator)
@@ -150,6 +159,34 @@ pub(super) fn read(
     Ok((stats, part))
 }
 
+/// Reads the header line, at most `HEADER_LIMIT` bytes of it: a file without line ends (a
+/// binary file, or one with old Mac line ends) would otherwise be held whole, several
+/// times over while its "headers" are split and compared.
+fn read_header(input: &mut dyn BufRead, shown: &str) -> Result<Vec<u8>> {
+    let mut header = Vec::new();
+    Read::take(&mut *input, HEADER_LIMIT as u64 + 1)
+        .read_until(b'\n', &mut header)
+        .with_context(|| format!("cannot read {shown}"))?;
+    // The encoding first: a UTF-16 file is also "one long line" when it has no 0x0A byte.
+    if let Some(problem) = encoding_problem(&header) {
+        bail!("{shown} {problem}");
+    }
+    if header.len() > HEADER_LIMIT {
+        bail!(
+            "{shown}: the header line is longer than 1 MiB ({HEADER_LIMIT} bytes); \
+             is this a claims CSV file with a header line and line ends?"
+        );
+    }
+    if header.iter().all(u8::is_ascii_whitespace) {
+        bail!("{shown}: the claims file is empty (no header line)");
+    }
+    let line = header.strip_suffix(b"\n").unwrap_or(&header);
+    if let Some(problem) = line_problem(line) {
+        bail!("{shown}: the header line has {problem}");
+    }
+    Ok(header)
+}
+
 /// Cuts the input into chunks of whole lines on this thread and parses them on workers.
 fn read_chunks(
     mut input: Box<dyn BufRead + '_>,
@@ -180,14 +217,24 @@ fn read_chunks(
         let mut carry: Vec<u8> = Vec::new();
         let read_result = (|| -> Result<()> {
             loop {
+                // `carry` is the start of a line without its end, so it has no newline.
                 let mut data = std::mem::take(&mut carry);
+                let mut searched = data.len();
                 data.reserve(CHUNK);
-                let eof = fill(&mut input, &mut data, CHUNK)
+                let mut eof = fill(&mut input, &mut data, CHUNK)
                     .with_context(|| format!("cannot read {}", layout.shown))?;
-                let cut = if eof {
-                    data.len()
-                } else {
-                    memchr::memrchr(b'\n', &data).map_or(data.len(), |p| p + 1)
+                // A chunk ends at a line end, however long the line: a line cut in two
+                // would be read as two lines (two claims, or two wrong field counts).
+                let cut = loop {
+                    if eof {
+                        break data.len();
+                    }
+                    if let Some(p) = memchr::memrchr(b'\n', &data[searched..]) {
+                        break searched + p + 1;
+                    }
+                    searched = data.len();
+                    eof = fill(&mut input, &mut data, CHUNK)
+                        .with_context(|| format!("cannot read {}", layout.shown))?;
                 };
                 carry = data.split_off(cut);
                 if !data.is_empty() {
@@ -267,7 +314,7 @@ fn fast_line(
     seen: Seen,
 ) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if memchr::memchr(b'"', line).is_some() {
+    if memchr::memchr2(b'"', b'\r', line).is_some() {
         return false;
     }
     fields.clear();
@@ -300,7 +347,11 @@ fn fast_line(
     }
     let jaar = jaar.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
     let code = field(c.prestatiecode);
-    if code.is_empty() || std::str::from_utf8(code).is_err() {
+    // `trim` takes ASCII white space only; the slow path trims all white space (a no-break
+    // space, a vertical tab), so a code that starts or ends otherwise than in a visible
+    // ASCII character goes there, or the same code would be two codes.
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if !visible(code.first()) || !visible(code.last()) || std::str::from_utf8(code).is_err() {
         return false;
     }
     let (Some(aantal), Some(bedrag)) = (
@@ -317,11 +368,35 @@ fn fast_line(
     true
 }
 
+/// What makes a line (without its `\n`) not one CSV record of its own. The csv crate would
+/// end the record at an inner carriage return and drop the rest of the line unseen, and
+/// would close a quote left open at the line's end, where a CSV reader of whole files
+/// would read on into the next lines: both are refused rather than read differently.
+fn line_problem(line: &[u8]) -> Option<&'static str> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if memchr::memchr(b'\r', line).is_some() {
+        return Some(
+            "a carriage return inside the line (old Mac line ends, or a line break inside a \
+             value?); lines must end in LF or CR LF",
+        );
+    }
+    if memchr::memchr_iter(b'"', line).count() % 2 == 1 {
+        return Some(
+            "a quote is not closed on this line (a quoted value spanning lines is not supported)",
+        );
+    }
+    None
+}
+
 /// The slow path: the line through the csv crate (quotes), its field count checked, and
 /// every field parsed and worded as in the rest of ingest.
 fn slow_line(line: &[u8], layout: &Layout, part: &mut Partial, seen: Seen) {
     let location = format!("row {}", seen.line);
     part.errors.at_line(seen.line);
+    if let Some(problem) = line_problem(line) {
+        part.errors.push_row(&location, problem);
+        return;
+    }
     let record = csv::ReaderBuilder::new()
         .delimiter(layout.separator)
         .has_headers(false)
@@ -340,6 +415,41 @@ fn slow_line(line: &[u8], layout: &Layout, part: &mut Partial, seen: Seen) {
     };
     if let Some(problem) = width_problem(&record, layout.width) {
         part.errors.push_row(&location, &problem);
+        return;
+    }
+    // A value that is not UTF-8 would be read with U+FFFD in it and fail later, far from
+    // its cause (a prestatiecode without a tariff): name the encoding where it occurs.
+    // Other columns (a name in Windows-1252) are not read, so they may be in any encoding.
+    let c = &layout.columns;
+    let contract = [
+        ("agb", c.agb),
+        ("kvk", c.kvk),
+        ("jaar", Some(c.jaar)),
+        ("prestatiecode", Some(c.prestatiecode)),
+        ("aantal", Some(c.aantal)),
+        ("bedrag", Some(c.bedrag)),
+    ];
+    let mut not_utf8 = false;
+    for (name, column) in contract {
+        let Some(field) = column.and_then(|i| record.get(i)) else {
+            continue;
+        };
+        if let Err(e) = std::str::from_utf8(field) {
+            let at = e.valid_up_to();
+            part.errors.push(
+                &location,
+                name,
+                &format!(
+                    "not UTF-8 text (byte 0x{:02X} at position {}): is the file in \
+                     Windows-1252 or Latin-1? save it as UTF-8 CSV",
+                    field[at],
+                    at + 1
+                ),
+            );
+            not_utf8 = true;
+        }
+    }
+    if not_utf8 {
         return;
     }
     let cells: Vec<Cell> = record

@@ -8,6 +8,8 @@
 
 pub mod claims;
 mod claims_csv;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod number;
 mod parquet;
 pub mod table;

@@ -6,6 +6,7 @@
 //! numbers) are neither stored in results nor quoted in messages.
 
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -151,8 +152,28 @@ pub fn clean_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_string()
 }
 
+/// Opens a file to read, refusing a folder or a device (a FIFO, `/dev/zero`) by name: those
+/// would fail with an operating-system message, block, or never end.
+pub fn open_regular(path: &Path, shown: &str) -> Result<std::fs::File> {
+    // Checked before opening: opening a FIFO waits until something writes to it.
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot open {shown}"))?;
+    if meta.is_dir() {
+        bail!("{shown} is a folder, not a file");
+    }
+    if !meta.is_file() {
+        bail!("{shown} is not a regular file (a device, FIFO or socket?)");
+    }
+    std::fs::File::open(path).with_context(|| format!("cannot open {shown}"))
+}
+
 fn read_csv(path: &Path, shown: &str) -> Result<Table> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
+    let mut bytes = Vec::new();
+    open_regular(path, shown)?
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {shown}"))?;
+    if let Some(problem) = encoding_problem(&bytes) {
+        bail!("{shown} {problem}");
+    }
     let text = decode(bytes);
     let separator = detect_separator(first_line(text.as_bytes()));
     let mut reader = csv::ReaderBuilder::new()
@@ -198,6 +219,35 @@ fn read_csv(path: &Path, shown: &str) -> Result<Table> {
         headers,
         rows,
     })
+}
+
+/// What is wrong with a CSV file's encoding that decoding cannot mend, judged by its start:
+/// UTF-16 (by its byte order mark, or by the NUL byte beside every ASCII character of its
+/// first line), a workbook renamed to .csv, or another binary file. The text completes
+/// "<file> ...". Windows-1252 is not a problem here: it is read (`decode`) or named per
+/// value (claims).
+pub fn encoding_problem(start: &[u8]) -> Option<&'static str> {
+    if start.starts_with(&[0xff, 0xfe]) || start.starts_with(&[0xfe, 0xff]) {
+        return Some("is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 CSV");
+    }
+    if start.starts_with(b"PK\x03\x04") {
+        return Some("is a ZIP archive (a workbook renamed to .csv?), not CSV text; save it as UTF-8 CSV or name it .xlsx or .ods");
+    }
+    let line = first_line(start);
+    if !line.contains(&0) {
+        return None;
+    }
+    // UTF-16 text: nearly every byte on one side of each pair is NUL (the high byte of an
+    // ASCII character), and the first line is mostly ASCII (the header).
+    let nul_share = |parity: usize| {
+        let side: Vec<u8> = line.iter().skip(parity).step_by(2).copied().collect();
+        side.iter().filter(|&&b| b == 0).count() * 4 >= side.len() * 3
+    };
+    if line.len() >= 4 && (nul_share(0) || nul_share(1)) {
+        Some("is UTF-16 (its first line has a NUL byte beside every character); save it as UTF-8 CSV")
+    } else {
+        Some("has NUL bytes in its first line: it is not CSV text (a binary file renamed to .csv?)")
+    }
 }
 
 /// A CSV file's text: UTF-8, or else Windows-1252, which Excel on Windows writes (and of
@@ -476,13 +526,17 @@ impl RowErrors {
     }
 
     /// `location` is "row 7" or a cell; `column` the contract name; `problem` says what
-    /// is wrong with which value.
+    /// is wrong with which value. A nine-digit value in `problem` is concealed: parsers
+    /// describe a BSN's shape themselves (`Kvk::parse`), and this is the net for a value
+    /// quoted by any other message (a BSN in a `sector` column).
     pub fn push(&mut self, location: &str, column: &str, problem: &str) {
+        let problem = crate::model::conceal_bsns(problem);
         self.keep(format!("{location}, column {column:?}: {problem}"));
     }
 
-    /// A problem with a whole row (or several rows).
+    /// A problem with a whole row (or several rows); its values are concealed as in `push`.
     pub fn push_row(&mut self, location: &str, problem: &str) {
+        let problem = crate::model::conceal_bsns(problem);
         self.keep(format!("{location}: {problem}"));
     }
 

@@ -19,3 +19,12 @@ mod numbers;
 
 /// Parquet claims in the shapes other tools write, against sums computed in the test.
 mod parquet;
+
+/// The claims reader at its edges: long lines, encodings, file kinds, personal values.
+mod claims;
+
+/// The short, seeded fuzz run: the claims reader against a strict reference, numbers, TOML.
+mod fuzz;
+
+/// The strict reference reader of claims CSV that the fuzz tests compare against.
+mod strict_claims;

@@ -1,0 +1,46 @@
+//! A narrow door into the claims CSV reader and the claims number parser, for the fuzz
+//! targets (tests/fuzz) and the short fuzz run in `cargo test`; the program itself does
+//! not use it. It reads claims from bytes exactly as `claims::read_claims` reads one file
+//! (the same chunking, workers and checks), without files, the other inputs or the
+//! pipeline. It must stay a thin wrapper: a check done here and not in the real reader
+//! would make the fuzzing test something else than the program.
+
+use anyhow::{bail, Result};
+
+use super::claims::{Claimant, RawClaims};
+use super::table::RowErrors;
+use crate::config::Config;
+use crate::model::ClaimSums;
+
+/// The name the bytes go by in messages.
+pub const SHOWN: &str = "declaraties.csv";
+
+/// Reads `bytes` as one claims CSV file (plain or gzip) under `config`'s columns, decimal
+/// sign and reference year: every claimant × prestatiecode with its sums, sorted, or the
+/// error `read_claims` would give for such a file.
+pub fn read_claims_csv(
+    bytes: &[u8],
+    config: &Config,
+) -> Result<Vec<(Claimant, String, ClaimSums)>> {
+    let (stats, mut part) = super::claims_csv::read_from(
+        bytes,
+        bytes.len() as u64,
+        SHOWN,
+        0,
+        config,
+        &crate::pipeline::Quiet,
+    )?;
+    std::mem::replace(&mut part.errors, RowErrors::new(SHOWN)).finish()?;
+    if stats.rows == 0 {
+        bail!("{SHOWN}: the claims file has no claim lines");
+    }
+    let mut raw = RawClaims::default();
+    raw.absorb(part);
+    Ok(raw.sorted())
+}
+
+/// The claims reader's fast number parser: `[-+]digits[.digits]` in millionths, or `None`
+/// for anything it leaves to the strict parser.
+pub fn fixed(text: &[u8], mark: u8) -> Option<i128> {
+    super::claims::fixed(text, mark)
+}

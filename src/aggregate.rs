@@ -21,18 +21,10 @@ use rust_decimal::Decimal;
 use crate::config::Scaling;
 use crate::exact::Wide;
 use crate::ingest::claims::ProviderClaims;
+use crate::model::number::{FIGURE_BOUND, FIGURE_BOUND_TEXT};
 use crate::model::{
     Accounts, ClaimFigures, ClaimSums, Component, Kvk, Leveringsvorm, Sector, Tariff,
 };
-
-/// The bound of a provider's figures: 10^15 (euros, or units for Σ aantal), some 30,000
-/// times the yearly Wlz budget of the whole country, so no real provider comes near it.
-/// Every input number is below 10^12, but sums of many claims are not, so this bound is
-/// checked on the sums (`ingest::claims::join`) and on the claim volume (`check_figures`).
-pub const FIGURE_BOUND: i64 = 1_000_000_000_000_000;
-
-/// The bound as messages write it.
-pub const FIGURE_BOUND_TEXT: &str = "10^15";
 
 /// Refuses the providers whose figures could leave exact range: per prestatiecode and in
 /// total, the claim volume |Σ bedrag| + |Σ aantal|·max_tarief must stay below

@@ -18,7 +18,11 @@ use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::model::number::{float_to_decimal, integer_to_decimal};
 use crate::model::{Kvk, Leveringsvorm};
+
+/// The decimal sign is the contract's (`model::number`); the configuration chooses it.
+pub use crate::model::number::DecimalSign;
 
 /// The three model vintages of methodology section 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -46,24 +50,6 @@ impl Model {
 impl fmt::Display for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum DecimalSign {
-    #[serde(rename = ".")]
-    Point,
-    #[serde(rename = ",")]
-    Comma,
-}
-
-impl DecimalSign {
-    /// The byte that separates whole and fraction.
-    pub fn mark(self) -> u8 {
-        match self {
-            DecimalSign::Point => b'.',
-            DecimalSign::Comma => b',',
-        }
     }
 }
 
@@ -218,7 +204,7 @@ impl Calculation {
 // The file shape: every key optional, unknown keys refused.
 
 /// A number in TOML: an integer or a float, by the rules of every input number (at most
-/// six decimals, below 10^12 in magnitude; see `ingest::number`). Floats go through their
+/// six decimals, below 10^12 in magnitude; see `model::number`). Floats go through their
 /// shortest decimal text, so `0.75` is exactly 0.75, and 1e-30 is refused rather than read
 /// as 0. Text is refused: `"0.75"` is a typing mistake to point out, not to guess at.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -226,7 +212,6 @@ pub struct Num(pub Decimal);
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
-        use crate::ingest::number::{float_to_decimal, integer_to_decimal};
         struct V;
         impl serde::de::Visitor<'_> for V {
             type Value = Num;

@@ -4,8 +4,8 @@
 //!
 //! `rust_decimal` holds 96 bits (about 28 digits). Its `*` panics on overflow and, worse,
 //! silently rounds when it can shed decimals instead; `+` does the same. Every input number
-//! is bounded (below 10^12, at most six decimals; see `ingest::number`) and every
-//! per-provider figure too (below 10^15; see `aggregate::check_range`), so sums stay exact
+//! is bounded (below 10^12, at most six decimals; see `model::number`) and every
+//! per-provider figure too (below 10^15; see `aggregate::check_figures`), so sums stay exact
 //! in `Decimal`, but a product of three amounts with twelve decimals each does not. So the
 //! decisions take a fast path in `Decimal` that reports whether it was exact
 //! (`mul`, `add`, `sub`), and fall back to `Wide`, an unbounded decimal on `num-bigint`,

@@ -62,7 +62,7 @@ pub struct ReadKey {
     koppeltabel: Option<std::path::PathBuf>,
     /// Flat and per-input `[kolommen]`: either changes which header a column is read from.
     kolommen: crate::config::Columns,
-    decimaalteken: crate::config::DecimalSign,
+    decimaalteken: crate::model::number::DecimalSign,
     referentiejaar: i32,
     /// Which optional jaarverslag columns are required (ingest refuses a file without them).
     wlz_required: bool,

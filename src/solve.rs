@@ -13,7 +13,7 @@
 //! hold at a grid point is always decided by evaluating every R_i(r) in exact arithmetic (no
 //! division), and the published RTP is the lowest grid point where that exact test passes.
 //!
-//! Exactness: inputs are bounded (`ingest::number`, `aggregate::check_figures`), but a
+//! Exactness: inputs are bounded (`model::number`, `aggregate::check_figures`), but a
 //! product such as W·(r·S_max − S) of numbers with six decimals each can still need more
 //! than Decimal's 28 digits. Every decision therefore tries Decimal first, through the
 //! `exact` helpers that report whether Decimal was exact, and otherwise computes in

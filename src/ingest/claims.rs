@@ -19,12 +19,14 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
-use super::number::{
-    cell_decimal, cell_identifier, cell_integer, cell_text, Cell, MAX_DECIMALS, MAX_WHOLE_DIGITS,
-};
+use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
 use super::{claims_csv, parquet, Koppeltabel, TariffTable};
-use crate::config::{Config, DecimalSign, Input};
+use crate::config::{Config, Input};
+use crate::model::number::DecimalSign;
+use crate::model::number::{
+    scaled_text, FIGURE_BOUND, FIGURE_BOUND_TEXT, MAX_DECIMALS, MAX_WHOLE_DIGITS,
+};
 use crate::model::{Agb, ClaimSums, Kvk};
 
 /// Who a claim line is from, as the line says it.
@@ -60,10 +62,10 @@ pub(super) fn to_fixed(d: Decimal) -> i128 {
 }
 
 /// A sum in millionths as a `Decimal`, when it is within the bound of a provider's figures
-/// (`aggregate::FIGURE_BOUND`, 10^15); the sum as text otherwise, for the message.
+/// (`model::number::FIGURE_BOUND`, 10^15); the sum as text otherwise, for the message.
 pub(super) fn from_fixed(v: i128) -> Result<Decimal, String> {
-    if v.unsigned_abs() >= crate::aggregate::FIGURE_BOUND as u128 * 1_000_000 {
-        return Err(super::number::scaled_text(v, MAX_DECIMALS));
+    if v.unsigned_abs() >= FIGURE_BOUND as u128 * 1_000_000 {
+        return Err(scaled_text(v, MAX_DECIMALS));
     }
     Ok(Decimal::from_i128_with_scale(v, MAX_DECIMALS).normalize())
 }
@@ -349,7 +351,7 @@ pub(super) fn eight_digits(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
 }
 
-/// The input bound in millionths: every number is below 10^12 (`number::MAX_WHOLE_DIGITS`),
+/// The input bound in millionths: every number is below 10^12 (`model::number::MAX_WHOLE_DIGITS`),
 /// so below 10^18 millionths. Summing at most 10^20 such lines cannot overflow an i128
 /// (1.7·10^38), so the readers' partial sums need no check; the joined sums are checked
 /// against the figures' bound in `join`.
@@ -593,7 +595,7 @@ pub fn join(
         problems.push(format!(
             "{} sum(s) of claims per provider and prestatiecode reach {}, the bound of a provider's figures; first {}:\n  {}",
             beyond.len(),
-            crate::aggregate::FIGURE_BOUND_TEXT,
+            FIGURE_BOUND_TEXT,
             beyond.len().min(5),
             beyond[..beyond.len().min(5)].join("\n  ")
         ));
@@ -654,7 +656,7 @@ mod tests {
         fn fixed_point_accepts_only_what_the_strict_parser_accepts(
             text in "[-+]?[0-9]{0,20}([.][0-9]{0,9})?",
         ) {
-            let strict = crate::ingest::number::parse_decimal(&text, DecimalSign::Point);
+            let strict = crate::model::number::parse_decimal(&text, DecimalSign::Point);
             let fast = fixed(text.as_bytes(), b'.');
             if strict.is_err() {
                 proptest::prop_assert_eq!(fast, None);

@@ -24,7 +24,8 @@ use super::claims::{
 };
 use super::number::Cell;
 use super::table::{clean_header, detect_separator, encoding_problem, open_regular, width_problem};
-use crate::config::{Config, DecimalSign};
+use crate::config::Config;
+use crate::model::number::DecimalSign;
 use crate::model::{Agb, Kvk};
 use crate::pipeline::Progress;
 

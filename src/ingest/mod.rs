@@ -23,6 +23,7 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, Input, Scaling, SectorSource};
+use crate::model::number::DecimalSign;
 use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff};
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
@@ -140,12 +141,7 @@ impl<'a> Fields<'a> {
         self.value(i, true, |c| Ok(cell_text(c)))
     }
 
-    fn decimal(
-        &mut self,
-        i: usize,
-        needed: bool,
-        sign: crate::config::DecimalSign,
-    ) -> Option<Decimal> {
+    fn decimal(&mut self, i: usize, needed: bool, sign: DecimalSign) -> Option<Decimal> {
         self.value(i, needed, |c| {
             cell_decimal(c, sign).map(|d| d.map(|d| d.normalize()))
         })

@@ -49,7 +49,8 @@ use super::claims::{
     FIXED_BOUND,
 };
 use super::number::Cell;
-use crate::config::{Config, DecimalSign};
+use crate::config::Config;
+use crate::model::number::DecimalSign;
 use crate::model::{Agb, Kvk};
 
 /// Rows per batch: enough to amortise the reader's per-batch work, few enough that a

@@ -18,6 +18,7 @@ use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::model::kenmerken::KENMERKEN;
 use crate::model::number::{float_to_decimal, integer_to_decimal};
 use crate::model::{Kvk, Leveringsvorm};
 
@@ -402,7 +403,7 @@ impl Input {
         };
         let mut columns = fixed.to_vec();
         if self == Input::Kenmerken {
-            columns.extend(crate::policy::KENMERKEN.iter().map(|k| k.0));
+            columns.extend(KENMERKEN.iter().map(|k| k.0));
         }
         columns
     }

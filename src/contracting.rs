@@ -40,16 +40,16 @@ use crate::aggregate::{line_parts, main_sector, provider_figures};
 use crate::classify::is_intramural;
 use crate::config::{Config, OmzetBasis, Scaling, SectorSource};
 use crate::exact::Wide;
-use crate::ingest::{KenmerkRow, Kenmerken};
-use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff};
+use crate::model::kenmerken::{KenmerkRow, Kenmerken};
+use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff, Zorgkantoor};
 use crate::pipeline::Run;
-use crate::policy::{Facts, Policy, Priced, Quotient, ZORGKANTOREN};
+use crate::policy::{Facts, Policy, Priced, Quotient};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TariffLine {
-    pub zorgkantoor: String,
+    pub zorgkantoor: Zorgkantoor,
     pub prestatiecode: String,
     pub component: Component,
     /// The provider's Σ aantal of the code times the zorgkantoor's share.
@@ -88,8 +88,8 @@ pub struct Contracted {
     /// (R, O) of the reference year with O > 0, the `resultaatmarge` the rules saw; or
     /// why it is not known.
     pub resultaatmarge: Result<(Decimal, Decimal), String>,
-    /// (zorgkantoor, aandeel), in the order of `policy::ZORGKANTOREN`.
-    pub zorgkantoren: Vec<(String, Decimal)>,
+    /// (zorgkantoor, aandeel), in the order of `Zorgkantoor::ALL`.
+    pub zorgkantoren: Vec<(Zorgkantoor, Decimal)>,
     pub lines: Vec<TariffLine>,
     /// None for a provider outside the population (its tariff is known, its result not).
     pub outcome: Option<Outcome>,
@@ -98,7 +98,7 @@ pub struct Contracted {
 /// Per zorgkantoor: its providers and the cost of its policy against the RTP.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cost {
-    pub zorgkantoor: String,
+    pub zorgkantoor: Zorgkantoor,
     pub aanbieders: usize,
     pub beleid: Decimal,
     pub rtp: Decimal,
@@ -107,7 +107,7 @@ pub struct Cost {
 /// A provider a policy lists for a conversation about a lower percentage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversation {
-    pub zorgkantoor: String,
+    pub zorgkantoor: Zorgkantoor,
     pub bestand: String,
     pub kvk: Kvk,
     pub naam: String,
@@ -284,9 +284,8 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
         by_kvk.entry(r.kvk).or_default().push(r);
     }
     // The kenmerken file's row order must not reach the outputs.
-    let rank = |z: &str| ZORGKANTOREN.iter().position(|x| *x == z);
     for rows in by_kvk.values_mut() {
-        rows.sort_by_key(|r| rank(&r.zorgkantoor));
+        rows.sort_by_key(|r| r.zorgkantoor);
     }
     let mut without: Vec<(Kvk, String, String)> = index
         .iter()
@@ -380,7 +379,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                 revenue = revenue.add(&Wide::from(row.aandeel).mul(&line));
                 let n = row.aandeel * sums.aantal;
                 lines.push(TariffLine {
-                    zorgkantoor: row.zorgkantoor.clone(),
+                    zorgkantoor: row.zorgkantoor,
                     prestatiecode: code.clone(),
                     component: t.component,
                     aantal: n,
@@ -429,10 +428,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             cluster: standing.cluster,
             rtp,
             resultaatmarge: standing.marge,
-            zorgkantoren: rows
-                .iter()
-                .map(|r| (r.zorgkantoor.clone(), r.aandeel))
-                .collect(),
+            zorgkantoren: rows.iter().map(|r| (r.zorgkantoor, r.aandeel)).collect(),
             lines,
             outcome,
         });
@@ -453,10 +449,10 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
     }
     without.sort();
 
-    let mut costs: Vec<Cost> = ZORGKANTOREN
+    let mut costs: Vec<Cost> = Zorgkantoor::ALL
         .iter()
-        .map(|z| Cost {
-            zorgkantoor: z.to_string(),
+        .map(|&z| Cost {
+            zorgkantoor: z,
             aanbieders: 0,
             beleid: Decimal::ZERO,
             rtp: Decimal::ZERO,
@@ -467,10 +463,10 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
         for (zk, _) in &c.zorgkantoren {
             let cost = costs
                 .iter_mut()
-                .find(|x| &x.zorgkantoor == zk)
+                .find(|x| x.zorgkantoor == *zk)
                 .expect("kenmerken name only known zorgkantoren");
             cost.aanbieders += 1;
-            for l in c.lines.iter().filter(|l| &l.zorgkantoor == zk) {
+            for l in c.lines.iter().filter(|l| l.zorgkantoor == *zk) {
                 cost.beleid += l.kosten_beleid;
                 cost.rtp += l.kosten_rtp;
             }
@@ -481,15 +477,15 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             let Some(exact) = &outcome.marge_exact else {
                 continue;
             };
-            for x in policies.iter().filter(|x| &x.zorgkantoor == zk) {
+            for x in policies.iter().filter(|x| x.zorgkantoor == *zk) {
                 let pays = c
                     .lines
                     .iter()
-                    .any(|l| &l.zorgkantoor == zk && l.beleid.as_deref() == Some(&x.bestand));
+                    .any(|l| l.zorgkantoor == *zk && l.beleid.as_deref() == Some(&x.bestand));
                 if let (Some(drempel), Some(marge)) = (x.gesprek_boven, outcome.marge) {
                     if pays && exact.cmp_to(drempel) == Ordering::Greater {
                         conversations.push(Conversation {
-                            zorgkantoor: zk.clone(),
+                            zorgkantoor: *zk,
                             bestand: x.bestand.clone(),
                             kvk: c.kvk,
                             naam: c.naam.clone(),

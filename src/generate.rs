@@ -1439,7 +1439,8 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
 /// same as before this file existed.
 /// The provider the configuration excludes as new is marked `nieuwe_aanbieder` too.
 fn characteristics(providers: &[Provider], seed: u64, new_provider: u32) -> String {
-    use crate::policy::{Kind, KENMERKEN, ZORGKANTOREN};
+    use crate::model::kenmerken::{Kind, KENMERKEN};
+    use crate::model::Zorgkantoor;
     let mut rng = Rng::new(crate::rng::mix(&[seed, 0x6b65_6e6d]));
     let mut out = String::from("kvk,zorgkantoor,aandeel");
     for k in KENMERKEN {
@@ -1454,16 +1455,17 @@ fn characteristics(providers: &[Provider], seed: u64, new_provider: u32) -> Stri
         0.15,
     ];
     for p in providers {
-        let first = rng.below(ZORGKANTOREN.len() as u64) as usize;
-        let second = rng
-            .chance(0.25)
-            .then(|| (first + 1 + rng.below(ZORGKANTOREN.len() as u64 - 1) as usize) % 7);
+        let first = rng.below(Zorgkantoor::ALL.len() as u64) as usize;
+        let second = rng.chance(0.25).then(|| {
+            (first + 1 + rng.below(Zorgkantoor::ALL.len() as u64 - 1) as usize)
+                % Zorgkantoor::ALL.len()
+        });
         let shares = match second {
             None => vec![(first, "1")],
             Some(s) => vec![(first, "0.6"), (s, "0.4")],
         };
         for (z, aandeel) in shares {
-            let _ = write!(out, "{},{},{aandeel}", p.kvk, ZORGKANTOREN[z]);
+            let _ = write!(out, "{},{},{aandeel}", p.kvk, Zorgkantoor::ALL[z]);
             for (&(name, kind, _), &c) in KENMERKEN.iter().zip(&chance) {
                 out.push(',');
                 let drawn = rng.chance(c);

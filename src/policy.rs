@@ -1,5 +1,5 @@
 //! Zorgkantoor purchasing policies: the TOML policy files of `data/beleid/`, validated
-//! against the vocabulary of provider characteristics (`KENMERKEN`) and the run's tariff
+//! against the vocabulary of provider characteristics (`model::kenmerken`) and the run's tariff
 //! table, and the percentage each policy gives one provider for one prestatiecode, with
 //! the rules that produced it.
 //!
@@ -36,138 +36,8 @@ use serde::Deserialize;
 
 use crate::config::Num;
 use crate::exact::{Fraction, Wide};
-use crate::model::{Component, Leveringsvorm, Sector, Tariff};
-
-/// What a characteristic holds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// ja/nee; an empty cell is nee.
-    Flag,
-    /// Percentage points within a range (a surcharge, a monitor outcome); whole points only
-    /// when `whole`.
-    Points { min: i64, max: i64, whole: bool },
-    /// A tariff percentage, 0 to 100.
-    Percent,
-    /// A growth or share as a fraction (0.02 = 2%), any sign.
-    Fraction,
-}
-
-/// The provider characteristics the policies may use, and the `kenmerken` input's columns
-/// beside `kvk`, `zorgkantoor` and `aandeel`. One list, so that a policy and the input can
-/// only name the same things.
-pub const KENMERKEN: &[(&str, Kind, &str)] = &[
-    (
-        "nieuwe_aanbieder",
-        Kind::Flag,
-        "new provider without an earlier contract",
-    ),
-    (
-        "essentiele_functie",
-        Kind::Flag,
-        "role in essential services (Zilveren Kruis V&V)",
-    ),
-    (
-        "minder_regionale_bijdrage",
-        Kind::Flag,
-        "contributes less to the region (Zilveren Kruis GZ)",
-    ),
-    (
-        "arbeidsbesparende_technologie",
-        Kind::Flag,
-        "proven labour-saving technology (CZ)",
-    ),
-    (
-        "afspraken_beweging",
-        Kind::Flag,
-        "agreed movements and goals (CZ)",
-    ),
-    (
-        "vrij_voorstel",
-        Kind::Percent,
-        "percentage of an accepted free proposal (CZ)",
-    ),
-    (
-        "module_opslag",
-        Kind::Points {
-            min: 0,
-            max: 5,
-            whole: false,
-        },
-        "points of granted module surcharges (Menzis)",
-    ),
-    (
-        "regionale_rol",
-        Kind::Points {
-            min: -2,
-            max: 1,
-            whole: false,
-        },
-        "differentiation by regional role (Salland)",
-    ),
-    (
-        "monitor_uitkomst",
-        Kind::Points {
-            min: -1,
-            max: 1,
-            whole: true,
-        },
-        "monitor outcome (DSW)",
-    ),
-    (
-        "percentage_2023",
-        Kind::Percent,
-        "the provider's own 2023 percentage (DSW)",
-    ),
-    (
-        "bestaande_afspraak",
-        Kind::Percent,
-        "an existing agreement's percentage, continued (DSW GZ)",
-    ),
-    (
-        "werkgeversopslag",
-        Kind::Flag,
-        "employer surcharge granted (Zorg en Zekerheid)",
-    ),
-    (
-        "mpt_groei",
-        Kind::Fraction,
-        "growth of MPT volume against 2026 (VGZ GZ)",
-    ),
-    (
-        "zelfredzaamheid_beleid",
-        Kind::Flag,
-        "policy for clients' self-reliance (VGZ GZ)",
-    ),
-    (
-        "digitale_zorg_groei",
-        Kind::Fraction,
-        "growth of digital-care use (VGZ GZ)",
-    ),
-    (
-        "complexe_zorg_garantie",
-        Kind::Flag,
-        "guarantees complex care (Menzis GZ)",
-    ),
-];
-
-/// Figures of the run a condition may use besides the characteristics.
-pub const FIGURES: &[(&str, &str)] = &[
-    (
-        "resultaatmarge",
-        "R ÷ O in the reference year, O as the omzet criterion computes it",
-    ),
-    (
-        "intramuraal_aandeel",
-        "intramural share a of the declarations",
-    ),
-];
-
-pub fn kind_of(name: &str) -> Option<(&'static str, Kind)> {
-    KENMERKEN
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .map(|&(n, k, _)| (n, k))
-}
+use crate::model::kenmerken::{kind_of, Kind, Value, FIGURES, KENMERKEN};
+use crate::model::{Component, Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
 // ---------------------------------------------------------------------------------------
 // The file shape.
@@ -291,7 +161,7 @@ pub struct Rule {
 pub struct Policy {
     /// The file as shown in messages and the manifest.
     pub bestand: String,
-    pub zorgkantoor: String,
+    pub zorgkantoor: Zorgkantoor,
     pub sector: Sector,
     pub periode: String,
     pub bron: String,
@@ -303,17 +173,6 @@ pub struct Policy {
     pub gesprek_boven: Option<Decimal>,
     pub rules: Vec<Rule>,
 }
-
-/// The seven zorgkantoor organisations; a policy or a `kenmerken` row must name one.
-pub const ZORGKANTOREN: &[&str] = &[
-    "Zilveren Kruis",
-    "VGZ",
-    "Menzis",
-    "CZ",
-    "Salland",
-    "DSW",
-    "Zorg en Zekerheid",
-];
 
 fn percent(n: Num) -> Decimal {
     n.0 / Decimal::ONE_HUNDRED
@@ -373,16 +232,20 @@ pub fn parse(
     let mut problems = Vec::new();
     let mut problem = |what: &str, msg: String| problems.push(format!("{shown}: {what}: {msg}"));
 
-    if !ZORGKANTOREN.contains(&f.zorgkantoor.as_str()) {
-        problem(
-            "zorgkantoor",
-            format!(
-                "{:?} is not one of {}",
-                f.zorgkantoor,
-                ZORGKANTOREN.join(", ")
-            ),
-        );
-    }
+    // Spelled exactly as the list has it: a policy file is written once, by hand, against
+    // that list (the kenmerken input is matched without regard to case).
+    let zorgkantoor = Zorgkantoor::ALL
+        .iter()
+        .copied()
+        .find(|z| z.as_str() == f.zorgkantoor)
+        .unwrap_or_else(|| {
+            let names: Vec<&str> = Zorgkantoor::ALL.iter().map(|z| z.as_str()).collect();
+            problem(
+                "zorgkantoor",
+                format!("{:?} is not one of {}", f.zorgkantoor, names.join(", ")),
+            );
+            Zorgkantoor::ALL[0]
+        });
     let sector = Sector::parse(&f.sector).unwrap_or_else(|e| {
         problem("sector", e);
         Sector::Vv
@@ -619,7 +482,7 @@ pub fn parse(
     }
     Ok(Policy {
         bestand: shown.to_string(),
-        zorgkantoor: f.zorgkantoor,
+        zorgkantoor,
         sector,
         periode: f.periode,
         bron: f.bron,
@@ -719,13 +582,6 @@ fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
 
 // ---------------------------------------------------------------------------------------
 // Evaluation.
-
-/// A characteristic's value for one provider and zorgkantoor.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Value {
-    Flag(bool),
-    Number(Decimal),
-}
 
 /// A figure n ÷ d with d > 0, kept exact so that comparing it with a threshold never
 /// rests on a rounded quotient: a quotient rounded to 28 digits can equal a threshold it is
@@ -1026,7 +882,7 @@ mod tests {
     fn every_shipped_policy_loads_and_each_organisation_has_one() {
         let files = files(&root().join("data/beleid"), &["*.toml".into()]).unwrap();
         let policies = load(&files, &tariffs()).unwrap();
-        for z in ZORGKANTOREN {
+        for z in Zorgkantoor::ALL {
             assert!(
                 policies.iter().any(|p| p.zorgkantoor == *z),
                 "no shipped policy for {z}"
@@ -1040,7 +896,7 @@ mod tests {
             );
             for r in &p.rules {
                 assert!(
-                    r.bron.contains(&p.zorgkantoor) || r.bron.contains("Inkoopoverzicht"),
+                    r.bron.contains(p.zorgkantoor.as_str()) || r.bron.contains("Inkoopoverzicht"),
                     "{}: {} cites {}",
                     p.bestand,
                     r.naam,

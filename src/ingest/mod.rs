@@ -23,8 +23,9 @@ use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, Input, Scaling, SectorSource};
+use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, KENMERKEN};
 use crate::model::number::DecimalSign;
-use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff};
+use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff, Zorgkantoor};
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
 
@@ -427,25 +428,6 @@ pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Kop
     })
 }
 
-/// One row of the `kenmerken` input: a provider under one zorgkantoor, the share of its
-/// claims that zorgkantoor buys, and its characteristics there.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KenmerkRow {
-    pub kvk: Kvk,
-    pub zorgkantoor: String,
-    /// A fraction of the provider's claims; the rows of one KvK add up to 1.
-    pub aandeel: Decimal,
-    pub values: BTreeMap<&'static str, crate::policy::Value>,
-    /// Where the row came from (file and row), for messages.
-    pub bron: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Kenmerken {
-    pub rows: Vec<KenmerkRow>,
-    pub count: u64,
-}
-
 fn parse_flag(text: &str) -> Result<bool, String> {
     match text.trim().to_lowercase().as_str() {
         "ja" | "true" | "1" | "waar" => Ok(true),
@@ -455,11 +437,10 @@ fn parse_flag(text: &str) -> Result<bool, String> {
 }
 
 /// Reads the provider characteristics per zorgkantoor (CSV, XLSX or ODS): `kvk`,
-/// `zorgkantoor`, optional `aandeel` and `naam`, and any of `policy::KENMERKEN`. Unknown
+/// `zorgkantoor`, optional `aandeel` and `naam`, and any of `model::kenmerken::KENMERKEN`. Unknown
 /// columns, values of the wrong kind, an unknown zorgkantoor, a KvK twice under one
 /// zorgkantoor and shares that do not add up to 1 are errors naming file, row and column.
 pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenmerken> {
-    use crate::policy::{Kind, Value, KENMERKEN, ZORGKANTOREN};
     let table = read_table(path, shown)?;
     let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];
     let mapped = config.kolommen.of(Input::Kenmerken).headers();
@@ -494,22 +475,12 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
     let sign = config.decimaalteken;
     let mut errors = RowErrors::new(shown);
     let mut rows: Vec<KenmerkRow> = Vec::new();
-    let mut first: HashMap<(Kvk, String), usize> = HashMap::new();
+    let mut first: HashMap<(Kvk, Zorgkantoor), usize> = HashMap::new();
     for row in &table.rows {
         let mut f = Fields::new(&table, row, &columns, &wants, &mut errors);
         let kvk = f.parsed(0, true, Kvk::parse);
-        let zorgkantoor = f.value(1, true, |c| match cell_text(c) {
-            None => Ok(None),
-            Some(t) => match ZORGKANTOREN
-                .iter()
-                .find(|z| z.eq_ignore_ascii_case(t.trim()))
-            {
-                Some(z) => Ok(Some(z.to_string())),
-                None => Err(format!(
-                    "unknown zorgkantoor {t:?}; expected one of {}",
-                    ZORGKANTOREN.join(", ")
-                )),
-            },
+        let zorgkantoor = f.value(1, true, |c| {
+            cell_text(c).map(|t| Zorgkantoor::parse(&t)).transpose()
         });
         let aandeel = f.value(2, false, |c| match cell_decimal(c, sign)? {
             Some(a) if a > Decimal::ZERO && a <= Decimal::ONE => Ok(Some(a)),
@@ -554,14 +525,14 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
         let (Some(kvk), Some(zorgkantoor)) = (kvk, zorgkantoor) else {
             continue;
         };
-        if let Some(&earlier) = first.get(&(kvk, zorgkantoor.clone())) {
+        if let Some(&earlier) = first.get(&(kvk, zorgkantoor)) {
             errors.push_row(
                 &table.row_location(row),
                 &format!("KvK {kvk} under {zorgkantoor} again (first in row {earlier})"),
             );
             continue;
         }
-        first.insert((kvk, zorgkantoor.clone()), row.number);
+        first.insert((kvk, zorgkantoor), row.number);
         rows.push(KenmerkRow {
             kvk,
             zorgkantoor,

@@ -7,6 +7,7 @@
 //! Money is `rust_decimal::Decimal` throughout (euros, exact). Percentages used in the
 //! formulas are fractions (`0.955` = 95.5%); they become percent only in `report`.
 
+pub mod kenmerken;
 pub mod number;
 
 use std::fmt;
@@ -157,6 +158,20 @@ macro_rules! closed_set {
 closed_set!(
     /// Wlz sector. The order is also the tie-break when two sectors have equal claims.
     Sector, "sector", { Vv => "VV", Gz => "GZ", Ggz => "GGZ" }
+);
+
+closed_set!(
+    /// The seven zorgkantoor organisations; a policy and a `kenmerken` row name one. The
+    /// order is the reports' order.
+    Zorgkantoor, "zorgkantoor", {
+        ZilverenKruis => "Zilveren Kruis",
+        Vgz => "VGZ",
+        Menzis => "Menzis",
+        Cz => "CZ",
+        Salland => "Salland",
+        Dsw => "DSW",
+        ZorgEnZekerheid => "Zorg en Zekerheid",
+    }
 );
 
 closed_set!(

@@ -75,7 +75,7 @@ fn zorgkantoren(c: &Contracted) -> String {
         .iter()
         .map(|(z, a)| {
             if *a == Decimal::ONE {
-                z.clone()
+                z.to_string()
             } else {
                 format!("{z} {}%", (a * Decimal::ONE_HUNDRED).normalize())
             }
@@ -91,7 +91,7 @@ pub fn tariff_rows(k: &Contracting) -> Vec<Vec<String>> {
             rows.push(vec![
                 c.kvk.to_string(),
                 c.naam.clone(),
-                l.zorgkantoor.clone(),
+                l.zorgkantoor.to_string(),
                 l.prestatiecode.clone(),
                 l.component.to_string(),
                 l.aantal.normalize().to_string(),
@@ -143,7 +143,7 @@ pub fn cost_rows(k: &Contracting) -> Vec<Vec<String>> {
         .map(|c| {
             let verschil = c.beleid - c.rtp;
             vec![
-                c.zorgkantoor.clone(),
+                c.zorgkantoor.to_string(),
                 c.aanbieders.to_string(),
                 money(c.beleid),
                 money(c.rtp),
@@ -180,7 +180,7 @@ pub fn conversation_rows(k: &Contracting) -> Vec<Vec<String>> {
         .iter()
         .map(|c| {
             vec![
-                c.zorgkantoor.clone(),
+                c.zorgkantoor.to_string(),
                 c.bestand.clone(),
                 c.kvk.to_string(),
                 c.naam.clone(),
@@ -311,7 +311,7 @@ pub fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
             "  {zk} (buys {}% of its claims):\n",
             (aandeel * Decimal::ONE_HUNDRED).normalize()
         );
-        for l in c.lines.iter().filter(|l| &l.zorgkantoor == zk) {
+        for l in c.lines.iter().filter(|l| l.zorgkantoor == *zk) {
             out += &format!(
                 "    {:<12} {:<9} {:>7}%  {}\n",
                 l.prestatiecode,

@@ -20,10 +20,10 @@ use rust_decimal::Decimal;
 
 use crate::config::Scaling;
 use crate::exact::Wide;
-use crate::ingest::claims::ProviderClaims;
 use crate::model::number::{FIGURE_BOUND, FIGURE_BOUND_TEXT};
 use crate::model::{
-    Accounts, ClaimFigures, ClaimSums, Component, Kvk, Leveringsvorm, Sector, Tariff,
+    Accounts, ClaimFigures, ClaimSums, Component, Kvk, Leveringsvorm, ProviderClaims, Sector,
+    Tariff,
 };
 
 /// Refuses the providers whose figures could leave exact range: per prestatiecode and in

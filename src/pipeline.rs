@@ -14,9 +14,11 @@ use rust_decimal::Decimal;
 use crate::aggregate::provider_figures;
 use crate::classify::{classify, Excluded, Provider};
 use crate::config::{Config, Rounding};
-use crate::ingest::claims::{join, read_claims, ProviderClaims};
-use crate::ingest::{self, InputFile, TariffTable};
-use crate::model::{Accounts, ClaimFigures, Cluster, Kvk, Sector};
+use crate::ingest;
+use crate::ingest::claims::{join, read_claims};
+use crate::model::{
+    Accounts, ClaimFigures, Cluster, InputFile, Kvk, ProviderClaims, Sector, TariffTable,
+};
 use crate::solve::{self, GroupResult, Position, Rules};
 use rust_decimal::RoundingStrategy;
 

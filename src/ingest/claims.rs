@@ -13,7 +13,7 @@
 //! `Partial`; partials merge by exact addition and the minimum of first-seen lines, so the
 //! result does not depend on how the work was divided.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{bail, Result};
@@ -21,20 +21,17 @@ use rust_decimal::Decimal;
 
 use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
-use super::{claims_csv, parquet, Koppeltabel, TariffTable};
+use super::{claims_csv, parquet, Koppeltabel};
 use crate::config::{Config, Input};
 use crate::model::number::DecimalSign;
 use crate::model::number::{
     scaled_text, FIGURE_BOUND, FIGURE_BOUND_TEXT, MAX_DECIMALS, MAX_WHOLE_DIGITS,
 };
-use crate::model::{Agb, ClaimSums, Kvk};
+use crate::model::{Agb, ClaimSums, Kvk, ProviderClaims, TariffTable};
 
-/// Who a claim line is from, as the line says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Claimant {
-    Agb(Agb),
-    Kvk(Kvk),
-}
+/// Who a claim line is from; the domain's type, named here too for the tests that read
+/// claims through this module.
+pub use crate::model::Claimant;
 
 /// A file (by its index in the configuration) and a line in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -501,15 +498,6 @@ fn first_seen<K: AsRef<str>>(
         shown.len(),
         shown.join("\n  ")
     )
-}
-
-/// The claims of one provider after the join.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProviderClaims {
-    /// Σ aantal and Σ bedrag per prestatiecode.
-    pub lines: BTreeMap<String, ClaimSums>,
-    /// The AGB codes (or the KvK itself) its claims came under.
-    pub via: BTreeSet<Claimant>,
 }
 
 /// Maps claimants to KvK numbers and checks that every prestatiecode has a tariff for the

@@ -25,19 +25,11 @@ use sha2::{Digest, Sha256};
 use crate::config::{Config, Input, Scaling, SectorSource};
 use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, KENMERKEN};
 use crate::model::number::DecimalSign;
-use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff, Zorgkantoor};
+use crate::model::{
+    Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff, TariffTable, Zorgkantoor,
+};
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
-
-/// What the manifest records of one input file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct InputFile {
-    pub rol: &'static str,
-    pub pad: String,
-    pub bytes: u64,
-    pub rijen: u64,
-    pub sha256: String,
-}
 
 /// Size and SHA-256 of a file, read in one streaming pass.
 pub fn hash_file(path: &Path) -> Result<(u64, String)> {
@@ -289,13 +281,6 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         warnings,
         names,
     })
-}
-
-/// The tariff table of the reference year, by prestatiecode.
-#[derive(Debug, Clone)]
-pub struct TariffTable {
-    pub by_code: BTreeMap<String, Tariff>,
-    pub rows: u64,
 }
 
 pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffTable> {

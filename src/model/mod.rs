@@ -7,8 +7,11 @@
 //! Money is `rust_decimal::Decimal` throughout (euros, exact). Percentages used in the
 //! formulas are fractions (`0.955` = 95.5%); they become percent only in `report`.
 
+mod inputs;
 pub mod kenmerken;
 pub mod number;
+
+pub use inputs::{Claimant, InputFile, ProviderClaims, TariffTable};
 
 use std::fmt;
 

@@ -244,7 +244,7 @@ struct Manifest<'a> {
     /// The settings of an analysis on top of the run (`sensitivity`); absent for `run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     gevoeligheid: Option<serde_json::Value>,
-    invoer: &'a [crate::ingest::InputFile],
+    invoer: &'a [crate::model::InputFile],
     uitvoer: Vec<OutputFile>,
     waarschuwingen: &'a [String],
     /// Milliseconds per stage: the only part that differs between identical runs.

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{csv_text, json, listed, milliseconds, rtp_rows, OutputFile, RTP_COLUMNS};
 use crate::config::Config;
-use crate::ingest::InputFile;
+use crate::model::InputFile;
 use crate::scenario::Solved;
 
 /// `scenario` followed by the columns of rtp.csv.

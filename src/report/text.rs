@@ -262,8 +262,8 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
                 .via
                 .iter()
                 .map(|v| match v {
-                    crate::ingest::claims::Claimant::Agb(a) => format!("AGB {a}"),
-                    crate::ingest::claims::Claimant::Kvk(k) => format!("KvK {k}"),
+                    crate::model::Claimant::Agb(a) => format!("AGB {a}"),
+                    crate::model::Claimant::Kvk(k) => format!("KvK {k}"),
                 })
                 .collect();
             let _ = writeln!(o, "   claimed under: {}", via.join(", "));

@@ -15,7 +15,7 @@ use crate::aggregate::provider_figures;
 use crate::classify::{classify, Excluded, Provider};
 use crate::config::{Config, Rounding};
 use crate::ingest;
-use crate::ingest::claims::{join, read_claims};
+use crate::ingest::claims::{join, RawClaims};
 use crate::model::{
     Accounts, ClaimFigures, Cluster, InputFile, Kvk, ProviderClaims, Sector, TariffTable,
 };
@@ -136,7 +136,8 @@ pub fn rules(config: &Config) -> Rules {
 }
 
 /// How a run tells what it is doing: one line per stage, and how far a long read is.
-/// Implementations must be `Sync`: the claims readers report from their worker threads.
+/// Implementations must be `Sync`: `advance` is called from the claims readers' worker
+/// threads, through the tick `read` hands each of them.
 pub trait Progress: Sync {
     /// One finished stage, with its counts and time.
     fn stage(&self, line: &str);
@@ -285,7 +286,16 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let took = laps.lap("tabellen");
     progress.stage(&format!("read the tables in {}", seconds(took)));
 
-    let raw = read_claims(config, progress)?;
+    let mut raw = RawClaims::default();
+    for path in &config.invoer.declaratiebestanden {
+        let shown = ingest::shown(path);
+        let tick = |done, total| progress.advance(&shown, done, total);
+        let file = raw.read(path, config, &tick)?;
+        progress.stage(&format!(
+            "read {}: {} claim lines ({} of other years skipped)",
+            file.file, file.rows, file.other_years
+        ));
+    }
     if raw.files.iter().all(|f| f.rows == f.other_years) {
         let files: Vec<String> = raw.files.iter().map(|f| f.file.clone()).collect();
         bail!(no_claims(&files, config.referentiejaar, &raw.other_years));

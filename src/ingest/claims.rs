@@ -400,45 +400,39 @@ pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
     Some(if negative { -v } else { v })
 }
 
-/// Reads every claims file of the configuration in order; `progress` hears one line per file.
-pub fn read_claims(config: &Config, progress: &dyn crate::pipeline::Progress) -> Result<RawClaims> {
-    let mut raw = RawClaims::default();
-    for (i, path) in config.invoer.declaratiebestanden.iter().enumerate() {
+/// How far a file is read: `tick(done, total)`, in the file's units (bytes of a CSV file,
+/// rows of a Parquet file). Called from the readers' worker threads, so it must be `Sync`.
+pub type Tick<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+impl RawClaims {
+    /// Reads one more claims file of the configuration (`path` as it lists it) and adds its
+    /// claims; returns what was read from it. A file with the same content as one read
+    /// before is refused, since its claims would count twice.
+    pub fn read(&mut self, path: &Path, config: &Config, tick: Tick) -> Result<&ClaimFile> {
+        let i = self.files.len();
         let shown = super::shown(path);
         let full = config.invoer.basis.join(path);
-        raw.files.push(ClaimFile {
-            file: shown.clone(),
-            bytes: 0,
-            sha256: String::new(),
-            rows: 0,
-            other_years: 0,
-        });
-        let (stats, part) = match format_of(&full)? {
-            Format::Csv => claims_csv::read(&full, &shown, i as u32, config, progress)?,
-            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config, progress)?,
+        let (stats, mut part) = match format_of(&full)? {
+            Format::Csv => claims_csv::read(&full, &shown, i as u32, config, tick)?,
+            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config, tick)?,
             Format::Spreadsheet => {
                 bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
             }
         };
-        let mut part = part;
         std::mem::replace(&mut part.errors, RowErrors::new(&shown)).finish()?;
         if stats.rows == 0 {
             bail!("{shown}: the claims file has no claim lines");
         }
-        if let Some(twin) = raw.files[..i].iter().find(|f| f.sha256 == stats.sha256) {
+        if let Some(twin) = self.files.iter().find(|f| f.sha256 == stats.sha256) {
             bail!("{shown} has the same content as {} (SHA-256 {}); its claims would be counted twice", twin.file, stats.sha256);
         }
-        progress.stage(&format!(
-            "read {shown}: {} claim lines ({} of other years skipped)",
-            stats.rows, stats.other_years
-        ));
-        raw.files[i] = stats;
+        self.files.push(stats);
         for (year, n) in std::mem::take(&mut part.years) {
-            *raw.other_years.entry(year).or_default() += n;
+            *self.other_years.entry(year).or_default() += n;
         }
-        raw.absorb(part);
+        self.absorb(part);
+        Ok(&self.files[i])
     }
-    Ok(raw)
 }
 
 fn read_parquet_file(
@@ -446,14 +440,14 @@ fn read_parquet_file(
     shown: &str,
     file: u32,
     config: &Config,
-    progress: &dyn crate::pipeline::Progress,
+    tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
     let headers = parquet::headers(path, shown)?;
     let columns = claim_columns(shown, &headers, config)?;
     // The manifest's SHA-256 is a pass of its own over the file: run it beside the read.
     let (hashed, part) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| super::hash_file(path));
-        let part = parquet::aggregate(path, shown, file, &columns, config, progress);
+        let part = parquet::aggregate(path, shown, file, &columns, config, tick);
         (
             hashing
                 .join()

@@ -1,6 +1,6 @@
-//! A narrow door into the claims CSV reader and the claims number parser, for the fuzz
-//! targets (tests/fuzz) and the short fuzz run in `cargo test`; the program itself does
-//! not use it. It reads claims from bytes exactly as `claims::read_claims` reads one file
+//! A narrow door into the claims readers and the claims number parser, for the fuzz
+//! targets (tests/fuzz), the short fuzz run in `cargo test` and the tests that hold the
+//! readers' sums to a reference; the program itself does not use it. It reads claims from bytes exactly as `claims::read_claims` reads one file
 //! (the same chunking, workers and checks), without files, the other inputs or the
 //! pipeline. It must stay a thin wrapper: a check done here and not in the real reader
 //! would make the fuzzing test something else than the program.
@@ -22,14 +22,8 @@ pub fn read_claims_csv(
     bytes: &[u8],
     config: &Config,
 ) -> Result<Vec<(Claimant, String, ClaimSums)>> {
-    let (stats, mut part) = super::claims_csv::read_from(
-        bytes,
-        bytes.len() as u64,
-        SHOWN,
-        0,
-        config,
-        &crate::pipeline::Quiet,
-    )?;
+    let (stats, mut part) =
+        super::claims_csv::read_from(bytes, bytes.len() as u64, SHOWN, 0, config, &|_, _| {})?;
     std::mem::replace(&mut part.errors, RowErrors::new(SHOWN)).finish()?;
     if stats.rows == 0 {
         bail!("{SHOWN}: the claims file has no claim lines");
@@ -37,6 +31,16 @@ pub fn read_claims_csv(
     let mut raw = RawClaims::default();
     raw.absorb(part);
     Ok(raw.sorted())
+}
+
+/// Reads every claims file of `config` as the pipeline does, without progress: the sums per
+/// claimant × prestatiecode and what was read from each file.
+pub fn read_claims(config: &Config) -> Result<RawClaims> {
+    let mut raw = RawClaims::default();
+    for path in &config.invoer.declaratiebestanden {
+        raw.read(path, config, &|_, _| {})?;
+    }
+    Ok(raw)
 }
 
 /// The claims reader's fast number parser: `[-+]digits[.digits]` in millionths, or `None`

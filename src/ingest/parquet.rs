@@ -46,7 +46,7 @@ use rayon::prelude::*;
 
 use super::claims::{
     add_line, claim_line, eight_digits, fixed, trim, ClaimColumns, Claimant, Hasher, Partial, Seen,
-    FIXED_BOUND,
+    Tick, FIXED_BOUND,
 };
 use super::number::Cell;
 use crate::config::Config;
@@ -160,7 +160,7 @@ pub(super) fn aggregate(
     file: u32,
     columns: &ClaimColumns,
     config: &Config,
-    progress: &dyn crate::pipeline::Progress,
+    tick: Tick,
 ) -> Result<Partial> {
     let plain = metadata(&open(path, shown)?, shown)?;
     let ids: Vec<usize> = [columns.agb, columns.kvk].into_iter().flatten().collect();
@@ -230,7 +230,7 @@ pub(super) fn aggregate(
                     path, &meta, &mask, g, firsts[g], &layout, &mut sums,
                 )?);
                 let rows = groups[g].num_rows() as u64;
-                progress.advance(shown, done.fetch_add(rows, Ordering::Relaxed) + rows, total);
+                tick(done.fetch_add(rows, Ordering::Relaxed) + rows, total);
             }
         })
         .collect();

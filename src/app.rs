@@ -130,7 +130,7 @@ fn apply_policies(run: &Run) -> Result<Option<Applied>> {
         crate::policy::files(basis, &c.beleid.bestanden)?
     };
     let policies = crate::policy::load(&files, &run.data.tariffs.by_code)?;
-    let shown = crate::ingest::shown(kenmerken);
+    let shown = crate::files::shown(kenmerken);
     let table = crate::ingest::read_kenmerken(&basis.join(kenmerken), &shown, c)?;
     progress(&format!(
         "read {} policies and {}: {} rows",
@@ -257,7 +257,7 @@ fn command(cli: Cli) -> Result<ExitCode> {
             let source = report::scenarios::Source {
                 bestand: scenarios
                     .as_deref()
-                    .map(|file| report::Recorded::of(crate::ingest::shown(file), file))
+                    .map(|file| report::Recorded::of(crate::files::shown(file), file))
                     .transpose()?,
                 presets,
             };

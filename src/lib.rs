@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod contracting;
 pub mod exact;
+pub mod files;
 pub mod generate;
 pub mod ingest;
 pub mod model;

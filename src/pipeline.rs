@@ -236,10 +236,10 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let base = &config.invoer.basis;
     let mut inputs = Vec::new();
     let mut record = |rol: &'static str, path: &std::path::Path, rijen: u64| -> Result<()> {
-        let (bytes, sha256) = ingest::hash_file(&base.join(path))?;
+        let (bytes, sha256) = crate::files::hash_file(&base.join(path))?;
         inputs.push(InputFile {
             rol,
-            pad: ingest::shown(path),
+            pad: crate::files::shown(path),
             bytes,
             rijen,
             sha256,
@@ -248,12 +248,12 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     };
 
     let jv = &config.invoer.jaarverslagen;
-    let accounts = ingest::read_accounts(&base.join(jv), &ingest::shown(jv), config)?;
+    let accounts = ingest::read_accounts(&base.join(jv), &crate::files::shown(jv), config)?;
     // Without the year's accounts nobody can be in the population: stop before the claims
     // are read, and say which years the file does hold (a wrong referentiejaar, most often).
     if accounts.by_kvk.is_empty() {
         bail!(no_accounts(
-            &ingest::shown(jv),
+            &crate::files::shown(jv),
             config.referentiejaar,
             &accounts.years
         ));
@@ -261,23 +261,23 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     record("jaarverslagen", jv, accounts.rows)?;
     progress.stage(&format!(
         "read {}: {} jaarverslagen over {} ({} of other years skipped)",
-        ingest::shown(jv),
+        crate::files::shown(jv),
         accounts.by_kvk.len(),
         config.referentiejaar,
         accounts.other_years
     ));
     let tv = &config.invoer.tarieven;
-    let tariffs = ingest::read_tariffs(&base.join(tv), &ingest::shown(tv), config)?;
+    let tariffs = ingest::read_tariffs(&base.join(tv), &crate::files::shown(tv), config)?;
     record("tarieven", tv, tariffs.rows)?;
     progress.stage(&format!(
         "read {}: {} tariffs for {}",
-        ingest::shown(tv),
+        crate::files::shown(tv),
         tariffs.by_code.len(),
         config.referentiejaar
     ));
     let koppel = match &config.invoer.koppeltabel {
         Some(k) => {
-            let t = ingest::read_koppeltabel(&base.join(k), &ingest::shown(k), config)?;
+            let t = ingest::read_koppeltabel(&base.join(k), &crate::files::shown(k), config)?;
             record("koppeltabel", k, t.rows)?;
             Some(t)
         }
@@ -288,7 +288,7 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
 
     let mut raw = RawClaims::default();
     for path in &config.invoer.declaratiebestanden {
-        let shown = ingest::shown(path);
+        let shown = crate::files::shown(path);
         let tick = |done, total| progress.advance(&shown, done, total);
         let file = raw.read(path, config, &tick)?;
         progress.stage(&format!(

@@ -812,7 +812,7 @@ pub fn files(basis: &Path, patterns: &[String]) -> Result<Vec<(String, std::path
         out.extend(
             found
                 .into_iter()
-                .map(|f| (crate::ingest::shown(&f), basis.join(&f))),
+                .map(|f| (crate::files::shown(&f), basis.join(&f))),
         );
     }
     out.sort();

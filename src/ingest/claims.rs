@@ -410,7 +410,7 @@ impl RawClaims {
     /// before is refused, since its claims would count twice.
     pub fn read(&mut self, path: &Path, config: &Config, tick: Tick) -> Result<&ClaimFile> {
         let i = self.files.len();
-        let shown = super::shown(path);
+        let shown = crate::files::shown(path);
         let full = config.invoer.basis.join(path);
         let (stats, mut part) = match format_of(&full)? {
             Format::Csv => claims_csv::read(&full, &shown, i as u32, config, tick)?,
@@ -446,7 +446,7 @@ fn read_parquet_file(
     let columns = claim_columns(shown, &headers, config)?;
     // The manifest's SHA-256 is a pass of its own over the file: run it beside the read.
     let (hashed, part) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| super::hash_file(path));
+        let hashing = scope.spawn(|| crate::files::hash_file(path));
         let part = parquet::aggregate(path, shown, file, &columns, config, tick);
         (
             hashing

@@ -15,12 +15,10 @@ mod parquet;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 
 use crate::config::{Config, Input, Scaling, SectorSource};
 use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, KENMERKEN};
@@ -30,31 +28,6 @@ use crate::model::{
 };
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
-
-/// Size and SHA-256 of a file, read in one streaming pass.
-pub fn hash_file(path: &Path) -> Result<(u64, String)> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut size = 0u64;
-    loop {
-        let n = file
-            .read(&mut buf)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((size, format!("{:x}", hasher.finalize())))
-}
-
-/// The name a file goes by in messages and the manifest: as the configuration wrote it.
-pub fn shown(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
-}
 
 /// The wanted columns of `table`, read as `input` is mapped in `[kolommen]`.
 fn table_columns(

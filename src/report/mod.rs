@@ -98,7 +98,7 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn of(pad: String, path: &Path) -> Result<Recorded> {
-        let (bytes, sha256) = crate::ingest::hash_file(path)?;
+        let (bytes, sha256) = crate::files::hash_file(path)?;
         Ok(Recorded { pad, bytes, sha256 })
     }
 }

@@ -7,8 +7,11 @@
 //! Validation collects every problem (impossible values, missing files, empty globs)
 //! and reports them together, each naming its key.
 //!
-//! This module reads only the configuration file and checks that input paths exist; it
-//! never opens the data files themselves.
+//! Every path and glob the configuration names (and, when the kenmerken ask for policies
+//! without naming any, the shipped policies' folder) is resolved here, once, and checked
+//! to exist; each reader then gets its input's files and settings from `Config::input`,
+//! not the whole configuration. This module reads only the configuration file; it never
+//! opens the data files themselves.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -116,15 +119,107 @@ pub struct Config {
 }
 
 /// The zorgkantoor policies `tarieven` applies (see `crate::policy`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Policies {
     /// Policy files and globs, relative to the configuration's folder.
     pub bestanden: Vec<String>,
+    /// The files they name, sorted, each once; without `bestanden`, the shipped policies in
+    /// `data/beleid/` when `invoer.kenmerken` asks for policies. Why there are none when the
+    /// shipped folder cannot be found: only the commands that apply policies need them, so
+    /// only they fail for it (see `files`).
+    #[serde(skip)]
+    resolved: Result<Vec<InputPath>, String>,
 }
 
 impl Policies {
     pub fn is_empty(&self) -> bool {
         self.bestanden.is_empty()
+    }
+
+    /// The policy files to apply, resolved.
+    pub fn files(&self) -> Result<&[InputPath]> {
+        match &self.resolved {
+            Ok(files) => Ok(files),
+            Err(e) => bail!("{e}"),
+        }
+    }
+}
+
+/// A file the configuration names, resolved once: as written, for messages and the
+/// manifest, and where to open it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InputPath {
+    /// As the configuration wrote it (relative to its folder, `/` between folders).
+    pub shown: String,
+    /// The configuration's folder joined with it.
+    pub path: PathBuf,
+}
+
+impl InputPath {
+    fn new(basis: &Path, written: &Path) -> InputPath {
+        InputPath {
+            shown: crate::files::shown(written),
+            path: basis.join(written),
+        }
+    }
+}
+
+/// One input as its reader needs it, and nothing else of the configuration: the files,
+/// how their columns are named, the decimal sign, the reference year, and which optional
+/// contract columns this configuration needs.
+#[derive(Debug, Clone)]
+pub struct InputSpec<'a> {
+    /// One file for a table; one or more for the declaraties, in the order they are read.
+    pub files: &'a [InputPath],
+    pub columns: Mapping<'a>,
+    pub sign: DecimalSign,
+    pub year: i32,
+    /// Columns the contract makes optional but this configuration reads: `opbrengsten_wlz`
+    /// when ρ = W/D scales the tariff effect, `sector` when the sector comes from the
+    /// jaarverslag.
+    pub required: Vec<&'static str>,
+}
+
+impl InputSpec<'_> {
+    /// The file of a one-file input (every input but the declaraties).
+    pub fn file(&self) -> &InputPath {
+        debug_assert_eq!(self.files.len(), 1, "{:?}", self.columns.input);
+        &self.files[0]
+    }
+
+    pub fn requires(&self, column: &str) -> bool {
+        self.required.contains(&column)
+    }
+}
+
+impl Config {
+    /// What the reader of `input` needs; none for an optional input that is not configured.
+    pub fn input(&self, input: Input) -> Option<InputSpec<'_>> {
+        let files = self.invoer.files.get(&input)?;
+        let jaarverslag = |on: bool, column| on.then_some(column);
+        let required = match input {
+            Input::Jaarverslagen => [
+                jaarverslag(
+                    self.berekening.schaling == Scaling::Jaarverslag,
+                    "opbrengsten_wlz",
+                ),
+                jaarverslag(
+                    self.berekening.sector_bron == SectorSource::Jaarverslag,
+                    "sector",
+                ),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            _ => Vec::new(),
+        };
+        Some(InputSpec {
+            files,
+            columns: self.kolommen.of(input),
+            sign: self.decimaalteken,
+            year: self.referentiejaar,
+            required,
+        })
     }
 }
 
@@ -136,14 +231,15 @@ pub struct Inputs {
     pub jaarverslagen: PathBuf,
     /// The patterns as written in the configuration.
     pub declaraties: Vec<String>,
-    /// The files they expand to, sorted, relative to `basis` where they were written so.
-    #[serde(skip)]
-    pub declaratiebestanden: Vec<PathBuf>,
     pub tarieven: PathBuf,
     pub koppeltabel: Option<PathBuf>,
     /// Provider characteristics per zorgkantoor, for `tarieven`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kenmerken: Option<PathBuf>,
+    /// Every configured input's files, resolved: the declaraties' patterns expanded,
+    /// sorted, each real file once. `Config::input` hands them to the readers.
+    #[serde(skip)]
+    pub files: BTreeMap<Input, Vec<InputPath>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -877,11 +973,23 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     let koppeltabel = inputs.koppeltabel.map(|p| required("koppeltabel", Some(p)));
     let kenmerken = inputs.kenmerken.map(|p| required("kenmerken", Some(p)));
     let beleid = f.beleid.and_then(|b| b.bestanden).unwrap_or_default();
+    let mut policies = Vec::new();
     for p in &beleid {
-        if let Err(e) = expand(basis, p) {
-            problems.push(format!("beleid.bestanden: {e}"));
+        match expand(basis, p) {
+            Ok(found) => policies.extend(found.iter().map(|f| InputPath::new(basis, f))),
+            Err(e) => problems.push(format!("beleid.bestanden: {e}")),
         }
     }
+    let policies = if beleid.is_empty() && kenmerken.is_some() {
+        shipped_policies()
+    } else {
+        Ok(policies)
+    };
+    let policies = policies.map(|mut p| {
+        p.sort();
+        p.dedup();
+        p
+    });
 
     let patterns = match inputs.declaraties {
         None => {
@@ -914,6 +1022,29 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         problems.push("invoer.declaraties: the list is empty".into());
     }
 
+    let mut files = BTreeMap::from([
+        (
+            Input::Jaarverslagen,
+            vec![InputPath::new(basis, &jaarverslagen)],
+        ),
+        (
+            Input::Declaraties,
+            declaratiebestanden
+                .iter()
+                .map(|p| InputPath::new(basis, p))
+                .collect(),
+        ),
+        (Input::Tarieven, vec![InputPath::new(basis, &tarieven)]),
+    ]);
+    for (input, p) in [
+        (Input::Koppeltabel, &koppeltabel),
+        (Input::Kenmerken, &kenmerken),
+    ] {
+        if let Some(p) = p {
+            files.insert(input, vec![InputPath::new(basis, p)]);
+        }
+    }
+
     if !problems.is_empty() {
         let n = problems.len();
         bail!(
@@ -931,10 +1062,10 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             basis: basis.to_path_buf(),
             jaarverslagen,
             declaraties: patterns,
-            declaratiebestanden,
             tarieven,
             koppeltabel,
             kenmerken,
+            files,
         },
         kolommen,
         criteria: Criteria {
@@ -965,8 +1096,31 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             min_aandeel_wlz,
             kvk: excluded,
         },
-        beleid: Policies { bestanden: beleid },
+        beleid: Policies {
+            bestanden: beleid,
+            resolved: policies,
+        },
     })
+}
+
+/// The shipped policies, `data/beleid/*.toml`: in the working folder (a clone's root) or,
+/// for a binary built from this repository, beside its sources. Each goes by
+/// `data/beleid/NAME` in messages and the manifest, wherever it was found.
+fn shipped_policies() -> Result<Vec<InputPath>, String> {
+    let local = Path::new("data/beleid");
+    let dir = if local.is_dir() {
+        local.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
+    };
+    let found = expand(&dir, "*.toml").map_err(|e| format!("beleid.bestanden: {e}"))?;
+    Ok(found
+        .iter()
+        .map(|f| InputPath {
+            shown: format!("data/beleid/{}", crate::files::shown(f)),
+            path: dir.join(f),
+        })
+        .collect())
 }
 
 /// Resolves `[kolommen]`, recording every mistake that would read a wrong column: a name
@@ -1070,9 +1224,9 @@ fn not_a_file(full: &Path) -> Option<String> {
     }
 }
 
-/// Expands one path or glob of a list (declaraties, beleid.bestanden): a plain path must exist; a glob must match at least one
-/// file. Results are relative to `basis` as written.
-pub(crate) fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+/// Expands one path or glob of a list (declaraties, beleid.bestanden): a plain path must
+/// exist; a glob must match at least one file. Results are relative to `basis` as written.
+fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     let is_glob = pattern.contains(['*', '?', '[']);
     if !is_glob {
         let full = basis.join(pattern);
@@ -1116,6 +1270,13 @@ mod tests {
         resolve(&[&file], &dir)
     }
 
+    fn declaraties(c: &Config) -> Vec<&str> {
+        c.invoer.files[&Input::Declaraties]
+            .iter()
+            .map(|f| f.shown.as_str())
+            .collect()
+    }
+
     const INPUTS: &str = "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = \"d*.csv\"\n";
 
     #[test]
@@ -1124,10 +1285,40 @@ mod tests {
         assert_eq!(c.model, Model::Zn2027);
         assert!(c.clustering.clusters && c.berekening.nhc_nic_strippen);
         assert_eq!(c.criteria.aandeel_omzet, Decimal::new(75, 2));
-        assert_eq!(
-            c.invoer.declaratiebestanden,
-            vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]
-        );
+        assert_eq!(declaraties(&c), ["d1.csv", "d2.csv"]);
+    }
+
+    #[test]
+    fn policy_files_are_resolved_once_sorted_and_each_once() {
+        let c = resolve_text(INPUTS).unwrap();
+        let dir = &c.invoer.basis;
+        for f in ["p1.toml", "p2.toml", "k.csv"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let shown = |c: &Config| -> Vec<String> {
+            let files = c.beleid.files().unwrap();
+            files.iter().map(|f| f.shown.clone()).collect()
+        };
+        let named = resolve_text(&format!(
+            "{INPUTS}[beleid]\nbestanden = [\"p2.toml\", \"p*.toml\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(shown(&named), ["p1.toml", "p2.toml"]);
+        assert_eq!(named.beleid.files().unwrap()[0].path, dir.join("p1.toml"));
+        // Without beleid.bestanden: none, unless the kenmerken ask for policies; then the
+        // 14 shipped ones, named as in the repository.
+        assert!(shown(&c).is_empty());
+        let shipped =
+            resolve_text(&INPUTS.replace("[invoer]\n", "[invoer]\nkenmerken = \"k.csv\"\n"))
+                .unwrap();
+        let names = shown(&shipped);
+        assert_eq!(names.len(), 14, "{names:?}");
+        assert!(names.iter().all(|n| n.starts_with("data/beleid/")));
+        assert!(names.contains(&"data/beleid/cz-vv-2024-2026.toml".to_string()));
+        // Resolved, not only named: every one is there to read.
+        for f in shipped.beleid.files().unwrap() {
+            assert!(f.path.is_file(), "{}", f.path.display());
+        }
     }
 
     #[test]
@@ -1185,10 +1376,7 @@ mod tests {
             "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = [\"d1.csv\", \"./d1.csv\", \"d*.csv\"]\n",
         )
         .unwrap();
-        assert_eq!(
-            c.invoer.declaratiebestanden,
-            vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]
-        );
+        assert_eq!(declaraties(&c), ["d1.csv", "d2.csv"]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::provider_figures;
 use crate::classify::{classify, Excluded, Provider};
-use crate::config::{Config, Rounding};
+use crate::config::{Config, Input, InputPath, InputSpec, Rounding};
 use crate::ingest;
 use crate::ingest::claims::{join, RawClaims};
 use crate::model::{
@@ -57,35 +57,33 @@ pub struct Data {
 /// equal keys can share one `Data`; everything else in them only changes `compute`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadKey {
-    basis: std::path::PathBuf,
-    jaarverslagen: std::path::PathBuf,
-    declaraties: Vec<std::path::PathBuf>,
-    tarieven: std::path::PathBuf,
-    koppeltabel: Option<std::path::PathBuf>,
+    /// The files of every input `read` reads (all but `kenmerken`).
+    files: Vec<(Input, Vec<InputPath>)>,
     /// Flat and per-input `[kolommen]`: either changes which header a column is read from.
     kolommen: crate::config::Columns,
     decimaalteken: crate::model::number::DecimalSign,
     referentiejaar: i32,
     /// Which optional jaarverslag columns are required (ingest refuses a file without them).
-    wlz_required: bool,
-    sector_required: bool,
+    required: Vec<&'static str>,
 }
 
 impl ReadKey {
     pub fn of(config: &Config) -> ReadKey {
-        let i = &config.invoer;
         ReadKey {
-            basis: i.basis.clone(),
-            jaarverslagen: i.jaarverslagen.clone(),
-            declaraties: i.declaratiebestanden.clone(),
-            tarieven: i.tarieven.clone(),
-            koppeltabel: i.koppeltabel.clone(),
+            files: config
+                .invoer
+                .files
+                .iter()
+                .filter(|(input, _)| **input != Input::Kenmerken)
+                .map(|(input, files)| (*input, files.clone()))
+                .collect(),
             kolommen: config.kolommen.clone(),
             decimaalteken: config.decimaalteken,
             referentiejaar: config.referentiejaar,
-            wlz_required: config.berekening.schaling == crate::config::Scaling::Jaarverslag,
-            sector_required: config.berekening.sector_bron
-                == crate::config::SectorSource::Jaarverslag,
+            required: config
+                .input(Input::Jaarverslagen)
+                .map(|spec| spec.required)
+                .unwrap_or_default(),
         }
     }
 }
@@ -233,52 +231,57 @@ fn no_claims(files: &[String], year: i32, years: &BTreeMap<i64, u64>) -> String 
 /// the input files, and nothing that depends on the methodology.
 pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let mut laps = Laps::new();
-    let base = &config.invoer.basis;
     let mut inputs = Vec::new();
-    let mut record = |rol: &'static str, path: &std::path::Path, rijen: u64| -> Result<()> {
-        let (bytes, sha256) = crate::files::hash_file(&base.join(path))?;
+    let mut record = |spec: &InputSpec, rijen: u64| -> Result<()> {
+        let file = spec.file();
+        let (bytes, sha256) = crate::files::hash_file(&file.path)?;
         inputs.push(InputFile {
-            rol,
-            pad: crate::files::shown(path),
+            rol: spec.columns.input.key(),
+            pad: file.shown.clone(),
             bytes,
             rijen,
             sha256,
         });
         Ok(())
     };
+    let spec = |input| {
+        config
+            .input(input)
+            .expect("a resolved configuration has it")
+    };
 
-    let jv = &config.invoer.jaarverslagen;
-    let accounts = ingest::read_accounts(&base.join(jv), &crate::files::shown(jv), config)?;
+    let jv = spec(Input::Jaarverslagen);
+    let accounts = ingest::read_accounts(&jv)?;
     // Without the year's accounts nobody can be in the population: stop before the claims
     // are read, and say which years the file does hold (a wrong referentiejaar, most often).
     if accounts.by_kvk.is_empty() {
         bail!(no_accounts(
-            &crate::files::shown(jv),
+            &jv.file().shown,
             config.referentiejaar,
             &accounts.years
         ));
     }
-    record("jaarverslagen", jv, accounts.rows)?;
+    record(&jv, accounts.rows)?;
     progress.stage(&format!(
         "read {}: {} jaarverslagen over {} ({} of other years skipped)",
-        crate::files::shown(jv),
+        jv.file().shown,
         accounts.by_kvk.len(),
         config.referentiejaar,
         accounts.other_years
     ));
-    let tv = &config.invoer.tarieven;
-    let tariffs = ingest::read_tariffs(&base.join(tv), &crate::files::shown(tv), config)?;
-    record("tarieven", tv, tariffs.rows)?;
+    let tv = spec(Input::Tarieven);
+    let tariffs = ingest::read_tariffs(&tv)?;
+    record(&tv, tariffs.rows)?;
     progress.stage(&format!(
         "read {}: {} tariffs for {}",
-        crate::files::shown(tv),
+        tv.file().shown,
         tariffs.by_code.len(),
         config.referentiejaar
     ));
-    let koppel = match &config.invoer.koppeltabel {
+    let koppel = match config.input(Input::Koppeltabel) {
         Some(k) => {
-            let t = ingest::read_koppeltabel(&base.join(k), &crate::files::shown(k), config)?;
-            record("koppeltabel", k, t.rows)?;
+            let t = ingest::read_koppeltabel(&k)?;
+            record(&k, t.rows)?;
             Some(t)
         }
         None => None,
@@ -287,10 +290,10 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     progress.stage(&format!("read the tables in {}", seconds(took)));
 
     let mut raw = RawClaims::default();
-    for path in &config.invoer.declaratiebestanden {
-        let shown = crate::files::shown(path);
-        let tick = |done, total| progress.advance(&shown, done, total);
-        let file = raw.read(path, config, &tick)?;
+    let declaraties = spec(Input::Declaraties);
+    for file in declaraties.files {
+        let tick = |done, total| progress.advance(&file.shown, done, total);
+        let file = raw.read(file, &declaraties, &tick)?;
         progress.stage(&format!(
             "read {}: {} claim lines ({} of other years skipped)",
             file.file, file.rows, file.other_years

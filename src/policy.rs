@@ -26,7 +26,6 @@
 //! Pure apart from reading the policy files: nothing printed, no clock.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use std::cmp::Ordering;
 
@@ -34,7 +33,7 @@ use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::config::Num;
+use crate::config::{InputPath, Num};
 use crate::exact::{Fraction, Wide};
 use crate::model::kenmerken::{kind_of, Kind, Value, FIGURES, KENMERKEN};
 use crate::model::{Component, Leveringsvorm, Sector, Tariff, Zorgkantoor};
@@ -180,15 +179,13 @@ fn percent(n: Num) -> Decimal {
 
 /// Parses and validates policy files against the tariff table. Every problem of every
 /// file is reported at once, each naming its file and rule.
-pub fn load(
-    files: &[(String, std::path::PathBuf)],
-    tariffs: &BTreeMap<String, Tariff>,
-) -> Result<Vec<Policy>> {
+pub fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> Result<Vec<Policy>> {
     let mut problems = Vec::new();
     let mut policies = Vec::new();
-    for (shown, path) in files {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read policy {shown}"))?;
+    for file in files {
+        let shown = &file.shown;
+        let text = std::fs::read_to_string(&file.path)
+            .with_context(|| format!("cannot read policy {shown}"))?;
         match parse(shown, &text, tariffs) {
             Ok(p) => policies.push(p),
             Err(mut ps) => problems.append(&mut ps),
@@ -802,24 +799,6 @@ impl Policy {
     }
 }
 
-/// The policy files a configuration names (paths and globs relative to its folder, as
-/// `config` expands them), each as (shown, full path), sorted and without repeats.
-pub fn files(basis: &Path, patterns: &[String]) -> Result<Vec<(String, std::path::PathBuf)>> {
-    let mut out = Vec::new();
-    for p in patterns {
-        let found = crate::config::expand(basis, p)
-            .map_err(|e| anyhow::anyhow!("beleid.bestanden: {e}"))?;
-        out.extend(
-            found
-                .into_iter()
-                .map(|f| (crate::files::shown(&f), basis.join(&f))),
-        );
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -833,13 +812,16 @@ mod tests {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
 
+    /// The sample's configuration.
+    fn sample() -> crate::config::Config {
+        crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap()
+    }
+
     /// The sample's tariff table, which holds every code the shipped policies name.
     fn tariffs() -> BTreeMap<String, Tariff> {
-        let config = crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap();
-        let path = root().join("data/voorbeeld/tarieven.csv");
-        crate::ingest::read_tariffs(&path, "tarieven.csv", &config)
-            .unwrap()
-            .by_code
+        let config = sample();
+        let spec = config.input(crate::config::Input::Tarieven).unwrap();
+        crate::ingest::read_tariffs(&spec).unwrap().by_code
     }
 
     fn shipped(name: &str) -> Policy {
@@ -880,8 +862,11 @@ mod tests {
 
     #[test]
     fn every_shipped_policy_loads_and_each_organisation_has_one() {
-        let files = files(&root().join("data/beleid"), &["*.toml".into()]).unwrap();
-        let policies = load(&files, &tariffs()).unwrap();
+        // The sample names no policies, so its configuration resolves to the shipped ones.
+        let config = sample();
+        let files = config.beleid.files().unwrap();
+        assert_eq!(files.len(), 14);
+        let policies = load(files, &tariffs()).unwrap();
         for z in Zorgkantoor::ALL {
             assert!(
                 policies.iter().any(|p| p.zorgkantoor == *z),
@@ -1284,7 +1269,12 @@ mod tests {
         .unwrap();
         std::fs::write(dir.join("b.toml"), HEAD.replace("\"CZ\"", "\"Achmea\"")).unwrap();
         std::fs::write(dir.join("c.toml"), HEAD).unwrap();
-        let files = files(&dir, &["*.toml".into()]).unwrap();
+        let files: Vec<InputPath> = ["a.toml", "b.toml", "c.toml"]
+            .map(|name| InputPath {
+                shown: name.to_string(),
+                path: dir.join(name),
+            })
+            .into();
         let e = load(&files, &tariffs()).unwrap_err().to_string();
         assert!(e.starts_with("2 problems"), "{e}");
         assert!(e.contains("a.toml: regel \"x\": zet = 200"), "{e}");

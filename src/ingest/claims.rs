@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
 use super::{claims_csv, parquet, Koppeltabel};
-use crate::config::{Config, Input};
+use crate::config::{InputPath, InputSpec, Mapping};
 use crate::model::number::DecimalSign;
 use crate::model::number::{
     scaled_text, FIGURE_BOUND, FIGURE_BOUND_TEXT, MAX_DECIMALS, MAX_WHOLE_DIGITS,
@@ -33,7 +33,7 @@ use crate::model::{Agb, ClaimSums, Kvk, ProviderClaims, TariffTable};
 /// claims through this module.
 pub use crate::model::Claimant;
 
-/// A file (by its index in the configuration) and a line in it.
+/// A file (by its index in the order the files are read) and a line in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Seen {
     pub file: u32,
@@ -218,9 +218,8 @@ pub(super) struct ClaimColumns {
 pub(super) fn claim_columns(
     file: &str,
     headers: &[String],
-    config: &Config,
+    mapping: &Mapping,
 ) -> Result<ClaimColumns> {
-    let mapping = config.kolommen.of(Input::Declaraties);
     let ids = map_columns(
         file,
         None,
@@ -405,16 +404,15 @@ pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
 pub type Tick<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 impl RawClaims {
-    /// Reads one more claims file of the configuration (`path` as it lists it) and adds its
-    /// claims; returns what was read from it. A file with the same content as one read
-    /// before is refused, since its claims would count twice.
-    pub fn read(&mut self, path: &Path, config: &Config, tick: Tick) -> Result<&ClaimFile> {
+    /// Reads one more claims file of `spec` and adds its claims; returns what was read from
+    /// it. A file with the same content as one read before is refused, since its claims
+    /// would count twice.
+    pub fn read(&mut self, file: &InputPath, spec: &InputSpec, tick: Tick) -> Result<&ClaimFile> {
         let i = self.files.len();
-        let shown = crate::files::shown(path);
-        let full = config.invoer.basis.join(path);
-        let (stats, mut part) = match format_of(&full)? {
-            Format::Csv => claims_csv::read(&full, &shown, i as u32, config, tick)?,
-            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config, tick)?,
+        let (full, shown) = (&file.path, &file.shown);
+        let (stats, mut part) = match format_of(full)? {
+            Format::Csv => claims_csv::read(full, shown, i as u32, spec, tick)?,
+            Format::Parquet => read_parquet_file(full, shown, i as u32, spec, tick)?,
             Format::Spreadsheet => {
                 bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
             }
@@ -439,15 +437,15 @@ fn read_parquet_file(
     path: &Path,
     shown: &str,
     file: u32,
-    config: &Config,
+    spec: &InputSpec,
     tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
     let headers = parquet::headers(path, shown)?;
-    let columns = claim_columns(shown, &headers, config)?;
+    let columns = claim_columns(shown, &headers, &spec.columns)?;
     // The manifest's SHA-256 is a pass of its own over the file: run it beside the read.
     let (hashed, part) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| crate::files::hash_file(path));
-        let part = parquet::aggregate(path, shown, file, &columns, config, tick);
+        let part = parquet::aggregate(path, shown, file, &columns, spec, tick);
         (
             hashing
                 .join()

@@ -24,7 +24,7 @@ use super::claims::{
 };
 use super::number::Cell;
 use super::table::{clean_header, detect_separator, encoding_problem, open_regular, width_problem};
-use crate::config::Config;
+use crate::config::InputSpec;
 use crate::model::number::DecimalSign;
 use crate::model::{Agb, Kvk};
 
@@ -78,12 +78,12 @@ pub(super) fn read(
     path: &Path,
     shown: &str,
     file: u32,
-    config: &Config,
+    spec: &InputSpec,
     tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
     let f = open_regular(path, shown)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    read_from(f, size, shown, file, config, tick)
+    read_from(f, size, shown, file, spec, tick)
 }
 
 /// Reads claims CSV (plain or gzip) from any source of `size` bytes (for progress only).
@@ -92,7 +92,7 @@ pub(super) fn read_from(
     size: u64,
     shown: &str,
     file: u32,
-    config: &Config,
+    spec: &InputSpec,
     tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
     let seen = AtomicU64::new(0);
@@ -133,12 +133,12 @@ pub(super) fn read_from(
             })
             .unwrap_or_default();
         let layout = Layout {
-            columns: claim_columns(shown, &headers, config)?,
+            columns: claim_columns(shown, &headers, &spec.columns)?,
             width: headers.len(),
             separator,
-            sign: config.decimaalteken,
-            mark: config.decimaalteken.mark(),
-            year: i64::from(config.referentiejaar),
+            sign: spec.sign,
+            mark: spec.sign.mark(),
+            year: i64::from(spec.year),
             file,
             shown: shown.to_string(),
         };

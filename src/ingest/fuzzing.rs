@@ -9,7 +9,7 @@ use anyhow::{bail, Result};
 
 use super::claims::{Claimant, RawClaims};
 use super::table::RowErrors;
-use crate::config::Config;
+use crate::config::{Config, Input};
 use crate::model::ClaimSums;
 
 /// The name the bytes go by in messages.
@@ -22,8 +22,14 @@ pub fn read_claims_csv(
     bytes: &[u8],
     config: &Config,
 ) -> Result<Vec<(Claimant, String, ClaimSums)>> {
-    let (stats, mut part) =
-        super::claims_csv::read_from(bytes, bytes.len() as u64, SHOWN, 0, config, &|_, _| {})?;
+    let (stats, mut part) = super::claims_csv::read_from(
+        bytes,
+        bytes.len() as u64,
+        SHOWN,
+        0,
+        &spec(config),
+        &|_, _| {},
+    )?;
     std::mem::replace(&mut part.errors, RowErrors::new(SHOWN)).finish()?;
     if stats.rows == 0 {
         bail!("{SHOWN}: the claims file has no claim lines");
@@ -37,8 +43,9 @@ pub fn read_claims_csv(
 /// claimant × prestatiecode and what was read from each file.
 pub fn read_claims(config: &Config) -> Result<RawClaims> {
     let mut raw = RawClaims::default();
-    for path in &config.invoer.declaratiebestanden {
-        raw.read(path, config, &|_, _| {})?;
+    let spec = spec(config);
+    for file in spec.files {
+        raw.read(file, &spec, &|_, _| {})?;
     }
     Ok(raw)
 }
@@ -47,4 +54,10 @@ pub fn read_claims(config: &Config) -> Result<RawClaims> {
 /// for anything it leaves to the strict parser.
 pub fn fixed(text: &[u8], mark: u8) -> Option<i128> {
     super::claims::fixed(text, mark)
+}
+
+fn spec(config: &Config) -> crate::config::InputSpec<'_> {
+    config
+        .input(Input::Declaraties)
+        .expect("a resolved configuration has declaraties")
 }

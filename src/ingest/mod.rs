@@ -15,12 +15,11 @@ mod parquet;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use anyhow::Result;
 use rust_decimal::Decimal;
 
-use crate::config::{Config, Input, Scaling, SectorSource};
+use crate::config::{InputSpec, Mapping};
 use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, KENMERKEN};
 use crate::model::number::DecimalSign;
 use crate::model::{
@@ -29,20 +28,9 @@ use crate::model::{
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
 
-/// The wanted columns of `table`, read as `input` is mapped in `[kolommen]`.
-fn table_columns(
-    table: &Table,
-    wants: &[Want],
-    config: &Config,
-    input: Input,
-) -> Result<Vec<Option<usize>>> {
-    map_columns(
-        &table.file,
-        table.sheet(),
-        &table.headers,
-        wants,
-        &config.kolommen.of(input),
-    )
+/// The wanted columns of `table`, read as its input is mapped in `[kolommen]`.
+fn table_columns(table: &Table, wants: &[Want], columns: &Mapping) -> Result<Vec<Option<usize>>> {
+    map_columns(&table.file, table.sheet(), &table.headers, wants, columns)
 }
 
 /// Reads one row's cells by contract column, recording problems in `errors`.
@@ -146,8 +134,9 @@ pub struct AccountsTable {
     pub names: BTreeMap<Kvk, String>,
 }
 
-pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<AccountsTable> {
-    let table = read_table(path, shown)?;
+pub fn read_accounts(spec: &InputSpec) -> Result<AccountsTable> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let wants = [
         required("kvk"),
         required("naam"),
@@ -155,7 +144,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         required("bedrijfsopbrengsten"),
         Want {
             name: "opbrengsten_wlz",
-            required: config.berekening.schaling == Scaling::Jaarverslag,
+            required: spec.requires("opbrengsten_wlz"),
         },
         required("bedrijfslasten"),
         required("financiele_baten"),
@@ -163,11 +152,11 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         optional("resultaat"),
         Want {
             name: "sector",
-            required: config.berekening.sector_bron == SectorSource::Jaarverslag,
+            required: spec.requires("sector"),
         },
     ];
-    let columns = table_columns(&table, &wants, config, Input::Jaarverslagen)?;
-    let sign = config.decimaalteken;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
+    let sign = spec.sign;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(Kvk, i64), usize> = HashMap::new();
     let mut by_kvk = BTreeMap::new();
@@ -214,7 +203,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         if boekjaar > latest.0 {
             *latest = (boekjaar, naam.clone());
         }
-        if boekjaar != i64::from(config.referentiejaar) {
+        if boekjaar != i64::from(spec.year) {
             other_years += 1;
             continue;
         }
@@ -256,8 +245,9 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
     })
 }
 
-pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffTable> {
-    let table = read_table(path, shown)?;
+pub fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let wants = [
         required("jaar"),
         required("prestatiecode"),
@@ -267,8 +257,8 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
         required("max_tarief"),
         optional("kapitaal_per_eenheid"),
     ];
-    let columns = table_columns(&table, &wants, config, Input::Tarieven)?;
-    let sign = config.decimaalteken;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
+    let sign = spec.sign;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut by_code = BTreeMap::new();
@@ -329,7 +319,7 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
             );
             continue;
         }
-        if jaar == i64::from(config.referentiejaar) {
+        if jaar == i64::from(spec.year) {
             by_code.insert(
                 code,
                 Tariff {
@@ -356,10 +346,11 @@ pub struct Koppeltabel {
     pub rows: u64,
 }
 
-pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Koppeltabel> {
-    let table = read_table(path, shown)?;
+pub fn read_koppeltabel(spec: &InputSpec) -> Result<Koppeltabel> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let wants = [required("agb"), required("kvk")];
-    let columns = table_columns(&table, &wants, config, Input::Koppeltabel)?;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
     let mut errors = RowErrors::new(shown);
     let mut by_agb: HashMap<Agb, (Kvk, usize)> = HashMap::new();
     for row in &table.rows {
@@ -398,10 +389,11 @@ fn parse_flag(text: &str) -> Result<bool, String> {
 /// `zorgkantoor`, optional `aandeel` and `naam`, and any of `model::kenmerken::KENMERKEN`. Unknown
 /// columns, values of the wrong kind, an unknown zorgkantoor, a KvK twice under one
 /// zorgkantoor and shares that do not add up to 1 are errors naming file, row and column.
-pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenmerken> {
-    let table = read_table(path, shown)?;
+pub fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];
-    let mapped = config.kolommen.of(Input::Kenmerken).headers();
+    let mapped = spec.columns.headers();
     let unknown: Vec<&String> = table
         .headers
         .iter()
@@ -429,8 +421,8 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
         optional("aandeel"),
     ];
     wants.extend(KENMERKEN.iter().map(|k| optional(k.0)));
-    let columns = table_columns(&table, &wants, config, Input::Kenmerken)?;
-    let sign = config.decimaalteken;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
+    let sign = spec.sign;
     let mut errors = RowErrors::new(shown);
     let mut rows: Vec<KenmerkRow> = Vec::new();
     let mut first: HashMap<(Kvk, Zorgkantoor), usize> = HashMap::new();

@@ -49,7 +49,7 @@ use super::claims::{
     Tick, FIXED_BOUND,
 };
 use super::number::Cell;
-use crate::config::Config;
+use crate::config::InputSpec;
 use crate::model::number::DecimalSign;
 use crate::model::{Agb, Kvk};
 
@@ -159,7 +159,7 @@ pub(super) fn aggregate(
     shown: &str,
     file: u32,
     columns: &ClaimColumns,
-    config: &Config,
+    spec: &InputSpec,
     tick: Tick,
 ) -> Result<Partial> {
     let plain = metadata(&open(path, shown)?, shown)?;
@@ -190,9 +190,9 @@ pub(super) fn aggregate(
             aantal: at(columns.aantal),
             bedrag: at(columns.bedrag),
         },
-        sign: config.decimaalteken,
-        mark: config.decimaalteken.mark(),
-        year: i64::from(config.referentiejaar),
+        sign: spec.sign,
+        mark: spec.sign.mark(),
+        year: i64::from(spec.year),
         file,
         shown,
     };

@@ -297,6 +297,35 @@ impl Calculation {
     }
 }
 
+/// The resolved configuration as dotted keys and their values, in the TOML file's words.
+impl Config {
+    /// The resolved configuration as dotted keys and their values, in the TOML file's words
+    /// (the manifest's `configuratie`, flattened).
+    pub fn keys(&self) -> Result<Vec<(String, String)>> {
+        let mut pairs = Vec::new();
+        flatten("", &serde_json::to_value(self)?, &mut pairs);
+        Ok(pairs)
+    }
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The file shape: every key optional, unknown keys refused.
 

@@ -139,7 +139,7 @@ fn print(text: &str) -> Result<()> {
 /// Carries out the command; an `--out` that is not ours to replace (`folder::Refused`) is
 /// a usage error, exit code 2, like any other mistake in the call.
 pub fn execute(cli: Cli) -> Result<ExitCode> {
-    command(cli).map_err(|e| match e.downcast::<report::folder::Refused>() {
+    command(cli).map_err(|e| match e.downcast::<crate::folder::Refused>() {
         Ok(refused) => UsageError(refused.0).into(),
         Err(e) => e,
     })

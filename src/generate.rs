@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::report::folder::{self, Refused};
+use crate::folder::{self, Refused};
 use crate::rng::Rng;
 use anyhow::{Context, Result};
 

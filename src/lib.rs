@@ -13,6 +13,7 @@ pub mod config;
 pub mod contracting;
 pub mod exact;
 pub mod files;
+pub mod folder;
 pub mod generate;
 pub mod ingest;
 pub mod model;

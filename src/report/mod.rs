@@ -1,6 +1,6 @@
 //! The output edge: the contract's files (`rtp.csv`, `aanbieders.csv`, `uitgesloten.csv`,
-//! `manifest.json`) and the rest of each command's folder, which `folder` puts in place of
-//! `--out` whole, only when all of them are complete; and the text shown on stdout.
+//! `manifest.json`) and the rest of each command's folder, which `crate::folder` puts in
+//! place of `--out` whole, only when all of them are complete; and the text shown on stdout.
 //!
 //! This is the only place that rounds, and only for display, each with a named strategy:
 //! money and percentages half away from zero (as Excel's ROUND), shares of providers and
@@ -8,7 +8,6 @@
 
 pub mod contracting;
 pub mod figures;
-pub mod folder;
 pub mod html;
 pub mod scenarios;
 pub mod sensitivity;
@@ -25,7 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::model::BreakEven;
 use crate::pipeline::{Group, Run};
 
-pub use folder::{check_outputs, write_outputs};
+pub use crate::folder::{check_outputs, write_outputs};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 

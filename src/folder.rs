@@ -2,7 +2,8 @@
 //! folder beside `--out`, which then takes the place of `--out` in one step (an atomic
 //! exchange where the system has one), so that at every instant `--out` holds one
 //! complete result. Also the rules for what `--out` may be: a new path, an empty folder, or
-//! a folder this tool wrote whose manifest lists everything in it.
+//! a folder this tool wrote whose manifest lists everything in it. Both writers use it, the
+//! reports and `generate`, so it stands below them and uses no other module of ours.
 //!
 //! This module must never delete what it cannot tell is its own: a folder it replaces was
 //! checked to hold only the files its manifest lists (or, for `generate`, its own set), and

@@ -18,7 +18,6 @@ use std::fmt::Write;
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
-use crate::config::Scaling;
 use crate::exact::Wide;
 use crate::model::number::{FIGURE_BOUND, FIGURE_BOUND_TEXT};
 use crate::model::{
@@ -33,11 +32,13 @@ use crate::model::{
 /// is at most its volume in magnitude (0 ≤ kapitaal_per_eenheid ≤ max_tarief), so this is
 /// the one check that keeps D, K, S, S_max, ρ·K and the omzet exact. Names the KvK (and
 /// the prestatiecode) of the first few.
+///
+/// `scaled_by` is the jaarverslagen when ρ = W/D scales the tariff effect (`schaling =
+/// "jaarverslag"`), and none when ρ = 1.
 pub fn check_figures(
     claims: &BTreeMap<Kvk, ProviderClaims>,
     tariffs: &BTreeMap<String, Tariff>,
-    accounts: &BTreeMap<Kvk, Accounts>,
-    scaling: Scaling,
+    scaled_by: Option<&BTreeMap<Kvk, Accounts>>,
 ) -> Result<()> {
     let bound = Wide::from(Decimal::from(FIGURE_BOUND));
     let reaches = |w: &Wide| *w >= bound;
@@ -67,8 +68,10 @@ pub fn check_figures(
             ));
             continue;
         }
-        let wlz = accounts.get(kvk).and_then(|a| a.opbrengsten_wlz);
-        if let (Scaling::Jaarverslag, Some(w)) = (scaling, wlz) {
+        let wlz = scaled_by
+            .and_then(|a| a.get(kvk))
+            .and_then(|a| a.opbrengsten_wlz);
+        if let Some(w) = wlz {
             // ρ·volume ≥ bound ⟺ W·volume ≥ bound·D (D > 0).
             if w > Decimal::ZERO
                 && declared > Decimal::ZERO

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::provider_figures;
 use crate::classify::{classify, Excluded, Provider};
-use crate::config::{Config, Input, InputPath, InputSpec, Rounding};
+use crate::config::{Config, Input, InputPath, InputSpec, Rounding, Scaling};
 use crate::ingest;
 use crate::ingest::claims::{join, RawClaims};
 use crate::model::{
@@ -317,8 +317,7 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     crate::aggregate::check_figures(
         &claims,
         &tariffs.by_code,
-        &accounts.by_kvk,
-        config.berekening.schaling,
+        (config.berekening.schaling == Scaling::Jaarverslag).then_some(&accounts.by_kvk),
     )?;
     drop(raw);
     let took = laps.lap("declaraties");

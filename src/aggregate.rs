@@ -212,6 +212,59 @@ mod tests {
     }
 
     #[test]
+    fn rho_bounds_the_claim_volume_only_when_it_scales_the_tariff_effect() {
+        // One provider, one code: D = Σ bedrag = 10^14, no units, so its claim volume is
+        // 10^14, a tenth of the bound. With W = 10^15, ρ = W/D = 10 and ρ·volume = 10^15
+        // reaches the bound; with W one euro less it does not.
+        let kvk = Kvk::parse("12345678").unwrap();
+        let t = tariff(
+            Sector::Vv,
+            Leveringsvorm::Overig,
+            Component::Zorg,
+            "100",
+            "0",
+        );
+        let tariffs = BTreeMap::from([("X".to_string(), t)]);
+        let claims = BTreeMap::from([(
+            kvk,
+            ProviderClaims {
+                lines: BTreeMap::from([("X".to_string(), sums("0", "100000000000000"))]),
+                via: Default::default(),
+            },
+        )]);
+        let accounts = |w: &str| {
+            BTreeMap::from([(
+                kvk,
+                Accounts {
+                    kvk,
+                    naam: "A".into(),
+                    boekjaar: 2024,
+                    bedrijfsopbrengsten: d("1"),
+                    opbrengsten_wlz: Some(d(w)),
+                    bedrijfslasten: d("1"),
+                    financiele_baten: d("0"),
+                    financiele_lasten: d("0"),
+                    resultaat: None,
+                    sector: None,
+                    bron: String::new(),
+                },
+            )])
+        };
+        let at_bound = accounts("1000000000000000");
+        let e = check_figures(&claims, &tariffs, Some(&at_bound)).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "KvK 12345678: ρ = W/D = 1000000000000000/100000000000000 times its claim volume"
+            ),
+            "{e}"
+        );
+        let below = accounts("999999999999999");
+        assert!(check_figures(&claims, &tariffs, Some(&below)).is_ok());
+        // ρ = 1 (schaling = declaraties): W plays no part.
+        assert!(check_figures(&claims, &tariffs, None).is_ok());
+    }
+
+    #[test]
     fn integral_zorg_tariff_splits_out_its_capital_part() {
         // 10 days at max €200 with €30 capital per day, paid €1,920 (96% of the care part
         // plus all capital: 0.96·1700 + 300 = 1932 would be; here 1920 was declared):

@@ -1,9 +1,7 @@
 //! richttarief: the Wlz richttariefpercentage from jaarverslagen and declaraties.
 //!
-//! Data flows one way: `config` → `ingest` → `aggregate` → `classify` → `solve` →
-//! `report`, orchestrated by `pipeline`. `model`, `aggregate`, `classify` and `solve` are
-//! pure; only `ingest` and `report` touch files, and only `ingest` reads with `parquet` or
-//! calamine (`generate`, which makes synthetic data, writes with `parquet`).
+//! The layers, which module may use which, and the invariants are written down once, in
+//! the README's Architecture section; `tests/it/tidy.rs` checks them against this source.
 
 pub mod aggregate;
 pub mod app;

@@ -3,8 +3,8 @@
 //!
 //! Every reader collects all row errors of its file before failing (see `RowErrors`).
 //! Only contract columns are read; nothing from other columns reaches a result or message.
-//! calamine and the `parquet` crate read files here and in no other module (`generate` uses
-//! `parquet` to write).
+//! A reader knows of the configuration only the `InputSpec` it is handed, and nothing of
+//! the methodology: what a row means for the RTP is decided after it is read.
 
 pub mod claims;
 mod claims_csv;

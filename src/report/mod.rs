@@ -2,7 +2,7 @@
 //! `manifest.json`) and the rest of each command's folder, which `crate::folder` puts in
 //! place of `--out` whole, only when all of them are complete; and the text shown on stdout.
 //!
-//! This is the only place that rounds, and only for display, each with a named strategy:
+//! Every number in an output is rounded here, for display only, each with a named strategy:
 //! money and percentages half away from zero (as Excel's ROUND), shares of providers and
 //! omzet downwards, so that a displayed 75.00 is never a rounded-up 74.996.
 

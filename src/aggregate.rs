@@ -35,7 +35,7 @@ use crate::model::{
 ///
 /// `scaled_by` is the jaarverslagen when ρ = W/D scales the tariff effect (`schaling =
 /// "jaarverslag"`), and none when ρ = 1.
-pub fn check_figures(
+pub(crate) fn check_figures(
     claims: &BTreeMap<Kvk, ProviderClaims>,
     tariffs: &BTreeMap<String, Tariff>,
     scaled_by: Option<&BTreeMap<Kvk, Accounts>>,
@@ -103,7 +103,7 @@ pub fn check_figures(
 
 /// The parts of one prestatiecode's claims.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct LineParts {
+pub(crate) struct LineParts {
     /// k: capital part
     pub kapitaal: Decimal,
     /// x: paid at 100%, never scaled
@@ -115,7 +115,7 @@ pub struct LineParts {
 }
 
 /// The methodology's line table: how d and n·m split into k, x, s and s_max.
-pub fn line_parts(sums: &ClaimSums, tariff: &Tariff) -> LineParts {
+pub(crate) fn line_parts(sums: &ClaimSums, tariff: &Tariff) -> LineParts {
     let (n, d) = (sums.aantal, sums.bedrag);
     match tariff.component {
         Component::Zorg => {
@@ -146,7 +146,7 @@ fn sector_index(s: Sector) -> usize {
 }
 
 /// Sums one provider's lines. Every code must have a tariff (the join checked this).
-pub fn provider_figures(
+pub(crate) fn provider_figures(
     lines: &BTreeMap<String, ClaimSums>,
     tariffs: &BTreeMap<String, Tariff>,
     intramural_forms: &[Leveringsvorm],
@@ -169,7 +169,7 @@ pub fn provider_figures(
 }
 
 /// The sector with the largest Σd; ties go to the first of VV, GZ, GGZ.
-pub fn main_sector(f: &ClaimFigures) -> Sector {
+pub(crate) fn main_sector(f: &ClaimFigures) -> Sector {
     let mut best = 0;
     for i in 1..Sector::ALL.len() {
         if f.per_sector[i] > f.per_sector[best] {

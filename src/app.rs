@@ -13,11 +13,11 @@ use crate::pipeline::{self, Run};
 use crate::report;
 
 /// Exit code of `check` when a published RTP fails a criterion (0, 1 and 2 are taken).
-pub const EXIT_CRITERION_FAILED: u8 = 3;
+pub(crate) const EXIT_CRITERION_FAILED: u8 = 3;
 
 /// A mistake in how the program was called: exit code 2.
 #[derive(Debug)]
-pub struct UsageError(pub String);
+pub struct UsageError(pub(crate) String);
 
 impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -48,7 +48,7 @@ use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TariffLine {
+pub(crate) struct TariffLine {
     pub zorgkantoor: Zorgkantoor,
     pub prestatiecode: String,
     pub component: Component,
@@ -64,7 +64,7 @@ pub struct TariffLine {
 /// What is known of a contracted provider's result: only for providers in the population,
 /// which have a position (R, ρ, O) the core computed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Index into `Run::providers`.
     pub provider: usize,
     /// R_t: the result at its own tariffs.
@@ -79,7 +79,7 @@ pub struct Outcome {
 
 /// One provider with a `kenmerken` row and a group RTP to start from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Contracted {
+pub(crate) struct Contracted {
     pub kvk: Kvk,
     pub naam: String,
     pub sector: Sector,
@@ -97,7 +97,7 @@ pub struct Contracted {
 
 /// Per zorgkantoor: its providers and the cost of its policy against the RTP.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cost {
+pub(crate) struct Cost {
     pub zorgkantoor: Zorgkantoor,
     pub aanbieders: usize,
     pub beleid: Decimal,
@@ -106,7 +106,7 @@ pub struct Cost {
 
 /// A provider a policy lists for a conversation about a lower percentage.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Conversation {
+pub(crate) struct Conversation {
     pub zorgkantoor: Zorgkantoor,
     pub bestand: String,
     pub kvk: Kvk,
@@ -116,7 +116,7 @@ pub struct Conversation {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Contracting {
+pub(crate) struct Contracting {
     pub contracted: Vec<Contracted>,
     pub costs: Vec<Cost>,
     pub conversations: Vec<Conversation>,
@@ -163,7 +163,11 @@ fn margin(r: Decimal, o: Decimal) -> Result<(Decimal, Decimal), String> {
 /// W), ρ·K rounded to the cent when ρ = W ÷ D, and O = B − ρ·K (`omzet_basis =
 /// bedrijfsopbrengsten`) or ρ·D − ρ·K (`wlz`), without the ρ·K when NHC/NIC are not
 /// stripped. None when ρ = W ÷ D cannot be formed (no W > 0, or D ≤ 0).
-pub fn omzet_as_classified(a: &Accounts, f: &ClaimFigures, config: &Config) -> Option<Decimal> {
+pub(crate) fn omzet_as_classified(
+    a: &Accounts,
+    f: &ClaimFigures,
+    config: &Config,
+) -> Option<Decimal> {
     let calc = &config.berekening;
     let d = f.declaraties;
     let rho = match (calc.schaling, a.opbrengsten_wlz) {
@@ -272,7 +276,11 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
     })
 }
 
-pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result<Contracting> {
+pub(crate) fn contract(
+    run: &Run,
+    policies: &[Policy],
+    kenmerken: &Kenmerken,
+) -> Result<Contracting> {
     let index: BTreeMap<Kvk, usize> = run
         .providers
         .iter()

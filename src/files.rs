@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 /// Size and SHA-256 of a file, read in one streaming pass.
-pub fn hash_file(path: &Path) -> Result<(u64, String)> {
+pub(crate) fn hash_file(path: &Path) -> Result<(u64, String)> {
     let mut file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut hasher = Sha256::new();
@@ -30,6 +30,6 @@ pub fn hash_file(path: &Path) -> Result<(u64, String)> {
 }
 
 /// The name a file goes by in messages and the manifest: as the configuration wrote it.
-pub fn shown(path: &Path) -> String {
+pub(crate) fn shown(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }

@@ -24,7 +24,7 @@ use rust_decimal::RoundingStrategy;
 
 /// One group of providers and its solution.
 #[derive(Debug, Clone)]
-pub struct Group {
+pub(crate) struct Group {
     pub sector: Sector,
     pub cluster: Cluster,
     /// Indices into `Run::providers`.
@@ -33,7 +33,7 @@ pub struct Group {
 }
 
 impl Group {
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         format!("{}/{}", self.sector, self.cluster)
     }
 }
@@ -41,7 +41,7 @@ impl Group {
 /// What was read from the input files: shared by every scenario that reads the same files
 /// in the same way (see `ReadKey`), so a scenario costs a re-solve, not a re-read.
 #[derive(Debug, Clone)]
-pub struct Data {
+pub(crate) struct Data {
     pub inputs: Vec<InputFile>,
     pub claims: BTreeMap<Kvk, ProviderClaims>,
     /// The reference year's jaarverslagen of everyone, excluded providers included.
@@ -56,7 +56,7 @@ pub struct Data {
 /// The part of a configuration that decides what `read` returns. Two configurations with
 /// equal keys can share one `Data`; everything else in them only changes `compute`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadKey {
+pub(crate) struct ReadKey {
     /// The files of every input `read` reads (all but `kenmerken`).
     files: Vec<(Input, Vec<InputPath>)>,
     /// Flat and per-input `[kolommen]`: either changes which header a column is read from.
@@ -68,7 +68,7 @@ pub struct ReadKey {
 }
 
 impl ReadKey {
-    pub fn of(config: &Config) -> ReadKey {
+    pub(crate) fn of(config: &Config) -> ReadKey {
         ReadKey {
             files: config
                 .invoer
@@ -90,7 +90,7 @@ impl ReadKey {
 
 /// Everything one run computed.
 #[derive(Debug, Clone)]
-pub struct Run {
+pub(crate) struct Run {
     pub config: Config,
     pub data: Arc<Data>,
     /// Sorted by group (VV, GZ, GGZ; extramuraal, intramuraal, alle), then KvK.
@@ -106,11 +106,11 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn group_of(&self, provider: usize) -> Option<&Group> {
+    pub(crate) fn group_of(&self, provider: usize) -> Option<&Group> {
         self.groups.iter().find(|g| g.members.contains(&provider))
     }
 
-    pub fn positions(&self, group: &Group) -> Vec<Position> {
+    pub(crate) fn positions(&self, group: &Group) -> Vec<Position> {
         group
             .members
             .iter()
@@ -120,7 +120,7 @@ impl Run {
 }
 
 /// The solver's rules from the configuration, every percentage as a fraction.
-pub fn rules(config: &Config) -> Rules {
+pub(crate) fn rules(config: &Config) -> Rules {
     let hundred = Decimal::ONE_HUNDRED;
     Rules {
         aandeel_aanbieders: config.criteria.aandeel_aanbieders,
@@ -136,7 +136,7 @@ pub fn rules(config: &Config) -> Rules {
 /// How a run tells what it is doing: one line per stage, and how far a long read is.
 /// Implementations must be `Sync`: `advance` is called from the claims readers' worker
 /// threads, through the tick `read` hands each of them.
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     /// One finished stage, with its counts and time.
     fn stage(&self, line: &str);
     /// `done` of `total` units (bytes or rows) of the file being read.
@@ -144,7 +144,7 @@ pub trait Progress: Sync {
 }
 
 /// Progress that goes nowhere (tests, library use).
-pub struct Quiet;
+pub(crate) struct Quiet;
 
 impl Progress for Quiet {
     fn stage(&self, _: &str) {}
@@ -178,7 +178,7 @@ impl Laps {
 }
 
 /// Reads the inputs, aggregates, classifies and solves.
-pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
+pub(crate) fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
     let data = Arc::new(read(config, progress)?);
     compute(config, &data, progress)
 }
@@ -229,7 +229,7 @@ fn no_claims(files: &[String], year: i32, years: &BTreeMap<i64, u64>) -> String 
 
 /// Reads the tables and the claims and joins them: everything of a run that depends on
 /// the input files, and nothing that depends on the methodology.
-pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
+pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let mut laps = Laps::new();
     let mut inputs = Vec::new();
     let mut record = |spec: &InputSpec, rijen: u64| -> Result<()> {
@@ -337,7 +337,7 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
 /// Classifies and solves what `read` returned under `config`'s methodology. Pure apart
 /// from the progress lines: the same data and configuration give the same `Run`. An empty
 /// population is an error that counts the providers per reason of exclusion.
-pub fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Result<Run> {
+pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Result<Run> {
     let mut laps = Laps::new();
     let figures: BTreeMap<Kvk, ClaimFigures> = data
         .claims
@@ -441,7 +441,7 @@ fn empty_population(year: i32, excluded: &[Excluded]) -> String {
 /// €5 (minutes of care). A provider further above claims more than the tariff table
 /// allows: tariffs of another year or unit, or amounts with something else in them; its
 /// result then no longer follows the percentage as the methodology assumes.
-pub const REALISED_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
+pub(crate) const REALISED_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
 
 /// The excluded KvK numbers that match no provider: a typo, or the wrong year.
 fn unmatched_exclusions(config: &Config, data: &Data) -> Vec<String> {

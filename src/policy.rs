@@ -95,7 +95,7 @@ struct RuleFile {
 // The validated policy.
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Base {
+pub(crate) enum Base {
     Rtp,
     Fixed(Decimal),
     /// A characteristic's percentage; otherwise the fixed fallback, or the RTP.
@@ -103,7 +103,7 @@ pub enum Base {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub(crate) enum Action {
     /// Points as a fraction (0.5 point = 0.005), negative for `min`.
     Add(Decimal),
     AddKenmerk(&'static str),
@@ -118,21 +118,21 @@ impl Action {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Scope {
+pub(crate) enum Scope {
     All,
     Forms(Vec<Leveringsvorm>),
     Codes(BTreeSet<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Subject {
+pub(crate) enum Subject {
     Kenmerk(&'static str),
     Resultaatmarge,
     IntramuraalAandeel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cmp {
+pub(crate) enum Cmp {
     AtLeast,
     AtMost,
     Above,
@@ -140,13 +140,13 @@ pub enum Cmp {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Condition {
+pub(crate) enum Condition {
     Flag(&'static str, bool),
     Compare(Subject, Cmp, Decimal),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
+pub(crate) struct Rule {
     pub naam: String,
     pub bron: String,
     pub action: Action,
@@ -157,7 +157,7 @@ pub struct Rule {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// The file as shown in messages and the manifest.
     pub bestand: String,
     pub zorgkantoor: Zorgkantoor,
@@ -179,7 +179,7 @@ fn percent(n: Num) -> Decimal {
 
 /// Parses and validates policy files against the tariff table. Every problem of every
 /// file is reported at once, each naming its file and rule.
-pub fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> Result<Vec<Policy>> {
+pub(crate) fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> Result<Vec<Policy>> {
     let mut problems = Vec::new();
     let mut policies = Vec::new();
     for file in files {
@@ -215,7 +215,7 @@ pub fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> Result<V
 }
 
 /// One policy file's text; `Err` holds every problem found.
-pub fn parse(
+pub(crate) fn parse(
     shown: &str,
     text: &str,
     tariffs: &BTreeMap<String, Tariff>,
@@ -584,30 +584,30 @@ fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
 /// rests on a rounded quotient: a quotient rounded to 28 digits can equal a threshold it is
 /// above (1 ÷ 30 against 0.0333…3), which would flip a decision.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quotient(Fraction);
+pub(crate) struct Quotient(Fraction);
 
 impl Quotient {
     /// n ÷ d; none unless d > 0 (a margin on no omzet, a share of no claims is not known).
-    pub fn new(numerator: Wide, denominator: Wide) -> Option<Quotient> {
+    pub(crate) fn new(numerator: Wide, denominator: Wide) -> Option<Quotient> {
         if denominator.sign() != Ordering::Greater {
             return None;
         }
         numerator.over(&denominator).map(Quotient)
     }
 
-    pub fn of(numerator: Decimal, denominator: Decimal) -> Option<Quotient> {
+    pub(crate) fn of(numerator: Decimal, denominator: Decimal) -> Option<Quotient> {
         Quotient::new(numerator.into(), denominator.into())
     }
 
     /// How n ÷ d compares with `v`, exactly.
-    pub fn cmp_to(&self, v: Decimal) -> Ordering {
+    pub(crate) fn cmp_to(&self, v: Decimal) -> Ordering {
         self.0.cmp(&Wide::from(v).fraction())
     }
 }
 
 /// What the rules may look at for one provider under one zorgkantoor.
 #[derive(Debug, Clone)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     pub kenmerken: &'a BTreeMap<&'static str, Value>,
     /// R ÷ O of the reference year; none when O ≤ 0 or O cannot be computed.
     pub resultaatmarge: Option<Quotient>,
@@ -663,7 +663,7 @@ impl Facts<'_> {
 
 /// A percentage and the steps that made it, in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Priced {
+pub(crate) struct Priced {
     /// A fraction of the maximum tariff.
     pub percentage: Decimal,
     pub steps: Vec<String>,
@@ -688,7 +688,12 @@ impl Policy {
     /// The percentage this policy pays one provider for one prestatie of its sector. A
     /// result outside 0-100% after the bounds is an error naming the file and the rule
     /// that made it (bovengrens ≤ 100% is checked when the file is read).
-    pub fn price(&self, code: &str, tariff: &Tariff, facts: &Facts) -> Result<Priced, String> {
+    pub(crate) fn price(
+        &self,
+        code: &str,
+        tariff: &Tariff,
+        facts: &Facts,
+    ) -> Result<Priced, String> {
         match tariff.component {
             Component::Nhc | Component::Nic => {
                 return Ok(Priced {

@@ -36,16 +36,16 @@ pub use crate::model::Claimant;
 /// A file (by its index in the order the files are read) and a line in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Seen {
-    pub file: u32,
-    pub line: u64,
+    pub(crate) file: u32,
+    pub(crate) line: u64,
 }
 
 /// Exact sums in millionths, and where the pair was first seen.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Acc {
-    pub aantal: i128,
-    pub bedrag: i128,
-    pub first: Seen,
+    pub(crate) aantal: i128,
+    pub(crate) bedrag: i128,
+    pub(crate) first: Seen,
 }
 
 /// A decimal of at most six places as an integer in millionths, exactly.
@@ -75,16 +75,16 @@ pub(super) struct Partial {
     code_ids: HashMap<Box<[u8]>, u32, Hasher>,
     codes: Vec<Box<[u8]>>,
     sums: HashMap<(Claimant, u32), Acc, Hasher>,
-    pub errors: RowErrors,
+    pub(crate) errors: RowErrors,
     pub rows: u64,
     pub other_years: u64,
     /// The lines of `other_years` per year, so that a file without the reference year can
     /// say which years it holds.
-    pub years: BTreeMap<i64, u64>,
+    pub(crate) years: BTreeMap<i64, u64>,
 }
 
 impl Partial {
-    pub fn new(file: &str) -> Partial {
+    pub(super) fn new(file: &str) -> Partial {
         Partial {
             code_ids: HashMap::with_hasher(Hasher::default()),
             codes: Vec::new(),
@@ -97,13 +97,20 @@ impl Partial {
     }
 
     /// Counts `n` lines of `year`, another year than the reference year: not summed.
-    pub fn other_year(&mut self, year: i64, n: u64) {
+    pub(super) fn other_year(&mut self, year: i64, n: u64) {
         self.other_years += n;
         *self.years.entry(year).or_default() += n;
     }
 
     #[inline]
-    pub fn add(&mut self, who: Claimant, code: &[u8], aantal: i128, bedrag: i128, first: Seen) {
+    pub(super) fn add(
+        &mut self,
+        who: Claimant,
+        code: &[u8],
+        aantal: i128,
+        bedrag: i128,
+        first: Seen,
+    ) {
         let id = match self.code_ids.get(code) {
             Some(&id) => id,
             None => {
@@ -124,7 +131,7 @@ impl Partial {
     }
 
     /// Takes in another partial of the same file.
-    pub fn merge(&mut self, other: Partial) {
+    pub(super) fn merge(&mut self, other: Partial) {
         for ((who, id), acc) in other.sums {
             let code = &other.codes[id as usize];
             self.add(who, code, acc.aantal, acc.bedrag, acc.first);
@@ -146,15 +153,15 @@ pub struct RawClaims {
     sums: HashMap<(Claimant, u32), Acc>,
     pub files: Vec<ClaimFile>,
     /// Lines of other years than the reference year, per year, over all files.
-    pub other_years: BTreeMap<i64, u64>,
+    pub(crate) other_years: BTreeMap<i64, u64>,
 }
 
 /// What was read from one claims file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimFile {
-    pub file: String,
-    pub bytes: u64,
-    pub sha256: String,
+    pub(crate) file: String,
+    pub(crate) bytes: u64,
+    pub(crate) sha256: String,
     /// Claim lines read (all years).
     pub rows: u64,
     /// Lines of another year than the reference year, not used.
@@ -207,12 +214,12 @@ impl RawClaims {
 
 /// The column positions of one claims file.
 pub(super) struct ClaimColumns {
-    pub agb: Option<usize>,
-    pub kvk: Option<usize>,
-    pub jaar: usize,
-    pub prestatiecode: usize,
-    pub aantal: usize,
-    pub bedrag: usize,
+    pub(crate) agb: Option<usize>,
+    pub(crate) kvk: Option<usize>,
+    pub(crate) jaar: usize,
+    pub(crate) prestatiecode: usize,
+    pub(crate) aantal: usize,
+    pub(crate) bedrag: usize,
 }
 
 pub(super) fn claim_columns(
@@ -225,11 +232,11 @@ pub(super) fn claim_columns(
         None,
         headers,
         &[optional("agb"), optional("kvk")],
-        &mapping,
+        mapping,
     )?;
     if ids.iter().all(Option::is_none) {
         // Neither identifier: report it the way every missing column is reported.
-        map_columns(file, None, headers, &[required("agb")], &mapping)?;
+        map_columns(file, None, headers, &[required("agb")], mapping)?;
     }
     let wants: [Want; 4] = [
         required("jaar"),
@@ -237,7 +244,7 @@ pub(super) fn claim_columns(
         required("aantal"),
         required("bedrag"),
     ];
-    let c = map_columns(file, None, headers, &wants, &mapping)?;
+    let c = map_columns(file, None, headers, &wants, mapping)?;
     Ok(ClaimColumns {
         agb: ids[0],
         kvk: ids[1],
@@ -401,13 +408,18 @@ pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
 
 /// How far a file is read: `tick(done, total)`, in the file's units (bytes of a CSV file,
 /// rows of a Parquet file). Called from the readers' worker threads, so it must be `Sync`.
-pub type Tick<'a> = &'a (dyn Fn(u64, u64) + Sync);
+pub(crate) type Tick<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
 impl RawClaims {
     /// Reads one more claims file of `spec` and adds its claims; returns what was read from
     /// it. A file with the same content as one read before is refused, since its claims
     /// would count twice.
-    pub fn read(&mut self, file: &InputPath, spec: &InputSpec, tick: Tick) -> Result<&ClaimFile> {
+    pub(crate) fn read(
+        &mut self,
+        file: &InputPath,
+        spec: &InputSpec,
+        tick: Tick,
+    ) -> Result<&ClaimFile> {
         let i = self.files.len();
         let (full, shown) = (&file.path, &file.shown);
         let (stats, mut part) = match format_of(full)? {
@@ -417,7 +429,7 @@ impl RawClaims {
                 bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
             }
         };
-        std::mem::replace(&mut part.errors, RowErrors::new(&shown)).finish()?;
+        std::mem::replace(&mut part.errors, RowErrors::new(shown)).finish()?;
         if stats.rows == 0 {
             bail!("{shown}: the claims file has no claim lines");
         }
@@ -495,7 +507,7 @@ fn first_seen<K: AsRef<str>>(
 /// Maps claimants to KvK numbers and checks that every prestatiecode has a tariff for the
 /// reference year. All unknown codes and unmapped AGB codes are reported together, each
 /// with the first line it occurs on.
-pub fn join(
+pub(crate) fn join(
     raw: &RawClaims,
     koppel: Option<&Koppeltabel>,
     tariffs: &TariffTable,

@@ -13,7 +13,7 @@ use crate::config::{Config, Input};
 use crate::model::ClaimSums;
 
 /// The name the bytes go by in messages.
-pub const SHOWN: &str = "declaraties.csv";
+pub(crate) const SHOWN: &str = "declaraties.csv";
 
 /// Reads `bytes` as one claims CSV file (plain or gzip) under `config`'s columns, decimal
 /// sign and reference year: every claimant × prestatiecode with its sums, sorted, or the

@@ -12,7 +12,7 @@ mod claims_csv;
 pub mod fuzzing;
 pub mod number;
 mod parquet;
-pub mod table;
+mod table;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -120,21 +120,21 @@ impl<'a> Fields<'a> {
 
 /// The jaarverslagen of the reference year, one per KvK.
 #[derive(Debug, Clone)]
-pub struct AccountsTable {
-    pub by_kvk: BTreeMap<Kvk, Accounts>,
-    pub rows: u64,
+pub(crate) struct AccountsTable {
+    pub(crate) by_kvk: BTreeMap<Kvk, Accounts>,
+    pub(crate) rows: u64,
     /// Rows of other years, skipped.
-    pub other_years: u64,
+    pub(crate) other_years: u64,
     /// Jaarverslagen per boekjaar, the reference year's included.
-    pub years: BTreeMap<i64, u64>,
+    pub(crate) years: BTreeMap<i64, u64>,
     /// Differences between a reported and the computed result above €1.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The name of every KvK in the file, of any year (the latest year's), so that a
     /// provider excluded for lacking this year's accounts still has a name in the reports.
-    pub names: BTreeMap<Kvk, String>,
+    pub(crate) names: BTreeMap<Kvk, String>,
 }
 
-pub fn read_accounts(spec: &InputSpec) -> Result<AccountsTable> {
+pub(crate) fn read_accounts(spec: &InputSpec) -> Result<AccountsTable> {
     let shown = spec.file().shown.as_str();
     let table = read_table(&spec.file().path, shown)?;
     let wants = [
@@ -245,7 +245,7 @@ pub fn read_accounts(spec: &InputSpec) -> Result<AccountsTable> {
     })
 }
 
-pub fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
+pub(crate) fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
     let shown = spec.file().shown.as_str();
     let table = read_table(&spec.file().path, shown)?;
     let wants = [
@@ -341,12 +341,12 @@ pub fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
 
 /// AGB → KvK.
 #[derive(Debug, Clone, Default)]
-pub struct Koppeltabel {
-    pub by_agb: HashMap<Agb, Kvk>,
-    pub rows: u64,
+pub(crate) struct Koppeltabel {
+    pub(crate) by_agb: HashMap<Agb, Kvk>,
+    pub(crate) rows: u64,
 }
 
-pub fn read_koppeltabel(spec: &InputSpec) -> Result<Koppeltabel> {
+pub(crate) fn read_koppeltabel(spec: &InputSpec) -> Result<Koppeltabel> {
     let shown = spec.file().shown.as_str();
     let table = read_table(&spec.file().path, shown)?;
     let wants = [required("agb"), required("kvk")];
@@ -389,7 +389,7 @@ fn parse_flag(text: &str) -> Result<bool, String> {
 /// `zorgkantoor`, optional `aandeel` and `naam`, and any of `model::kenmerken::KENMERKEN`. Unknown
 /// columns, values of the wrong kind, an unknown zorgkantoor, a KvK twice under one
 /// zorgkantoor and shares that do not add up to 1 are errors naming file, row and column.
-pub fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
+pub(crate) fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
     let shown = spec.file().shown.as_str();
     let table = read_table(&spec.file().path, shown)?;
     let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];

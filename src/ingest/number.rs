@@ -11,7 +11,7 @@ use crate::model::number::{
 
 /// A cell as it comes from any reader, before it is interpreted.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Empty,
     Text(String),
     /// A spreadsheet number (calamine gives every number as f64).
@@ -25,7 +25,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
             Cell::Text(t) => t.trim().is_empty(),
@@ -34,7 +34,7 @@ impl Cell {
     }
 
     /// How the value reads in an error message.
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         match self {
             Cell::Empty => "(empty)".into(),
             Cell::Text(t) => format!("{t:?}"),
@@ -47,7 +47,7 @@ impl Cell {
 }
 
 /// A cell as an exact decimal; `Ok(None)` when empty.
-pub fn cell_decimal(cell: &Cell, sign: DecimalSign) -> Result<Option<Decimal>, String> {
+pub(crate) fn cell_decimal(cell: &Cell, sign: DecimalSign) -> Result<Option<Decimal>, String> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Text(t) if t.trim().is_empty() => Ok(None),
@@ -60,7 +60,7 @@ pub fn cell_decimal(cell: &Cell, sign: DecimalSign) -> Result<Option<Decimal>, S
 }
 
 /// A cell as an integer (years); `Ok(None)` when empty.
-pub fn cell_integer(cell: &Cell) -> Result<Option<i64>, String> {
+pub(crate) fn cell_integer(cell: &Cell) -> Result<Option<i64>, String> {
     let not = || format!("not a whole number: {}", cell.shown());
     match cell {
         Cell::Empty => Ok(None),
@@ -80,7 +80,7 @@ pub fn cell_integer(cell: &Cell) -> Result<Option<i64>, String> {
 }
 
 /// A cell as text; numbers without a fraction read without `.0`. `None` when empty.
-pub fn cell_text(cell: &Cell) -> Option<String> {
+pub(crate) fn cell_text(cell: &Cell) -> Option<String> {
     match cell {
         Cell::Empty => None,
         Cell::Text(t) if t.trim().is_empty() => None,
@@ -98,7 +98,7 @@ pub fn cell_text(cell: &Cell) -> Option<String> {
 
 /// An eight-digit identifier. A spreadsheet or Parquet number has lost its leading zeros,
 /// so a number of fewer than eight digits is padded; text must have all eight.
-pub fn cell_identifier(cell: &Cell) -> Option<String> {
+pub(crate) fn cell_identifier(cell: &Cell) -> Option<String> {
     let text = cell_text(cell)?;
     let numeric = matches!(cell, Cell::Float(_) | Cell::Int(_) | Cell::Decimal(..));
     if numeric && text.len() < 8 && text.bytes().all(|b| b.is_ascii_digit()) {

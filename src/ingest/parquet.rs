@@ -89,7 +89,7 @@ fn metadata(file: &File, shown: &str) -> Result<ArrowReaderMetadata> {
 }
 
 /// The column names of a Parquet file.
-pub fn headers(path: &Path, shown: &str) -> Result<Vec<String>> {
+pub(super) fn headers(path: &Path, shown: &str) -> Result<Vec<String>> {
     let meta = metadata(&open(path, shown)?, shown)?;
     Ok(meta
         .schema()

@@ -8,7 +8,7 @@ use super::{Agb, ClaimSums, Kvk, Tariff};
 
 /// What the manifest records of one input file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct InputFile {
+pub(crate) struct InputFile {
     pub rol: &'static str,
     pub pad: String,
     pub bytes: u64,
@@ -18,7 +18,7 @@ pub struct InputFile {
 
 /// The tariff table of the reference year, by prestatiecode.
 #[derive(Debug, Clone)]
-pub struct TariffTable {
+pub(crate) struct TariffTable {
     pub by_code: BTreeMap<String, Tariff>,
     pub rows: u64,
 }
@@ -32,7 +32,7 @@ pub enum Claimant {
 
 /// The claims of one provider after the join.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProviderClaims {
+pub(crate) struct ProviderClaims {
     /// Σ aantal and Σ bedrag per prestatiecode.
     pub lines: BTreeMap<String, ClaimSums>,
     /// The AGB codes (or the KvK itself) its claims came under.

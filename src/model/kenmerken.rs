@@ -15,7 +15,7 @@ use super::{Kvk, Zorgkantoor};
 
 /// What a characteristic holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// ja/nee; an empty cell is nee.
     Flag,
     /// Percentage points within a range (a surcharge, a monitor outcome); whole points only
@@ -30,7 +30,7 @@ pub enum Kind {
 /// The provider characteristics the policies may use, and the `kenmerken` input's columns
 /// beside `kvk`, `zorgkantoor` and `aandeel`. One list, so that a policy and the input can
 /// only name the same things.
-pub const KENMERKEN: &[(&str, Kind, &str)] = &[
+pub(crate) const KENMERKEN: &[(&str, Kind, &str)] = &[
     (
         "nieuwe_aanbieder",
         Kind::Flag,
@@ -126,7 +126,7 @@ pub const KENMERKEN: &[(&str, Kind, &str)] = &[
 ];
 
 /// Figures of the run a condition may use besides the characteristics.
-pub const FIGURES: &[(&str, &str)] = &[
+pub(crate) const FIGURES: &[(&str, &str)] = &[
     (
         "resultaatmarge",
         "R ÷ O in the reference year, O as the omzet criterion computes it",
@@ -137,7 +137,7 @@ pub const FIGURES: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn kind_of(name: &str) -> Option<(&'static str, Kind)> {
+pub(crate) fn kind_of(name: &str) -> Option<(&'static str, Kind)> {
     KENMERKEN
         .iter()
         .find(|(n, _, _)| *n == name)
@@ -146,7 +146,7 @@ pub fn kind_of(name: &str) -> Option<(&'static str, Kind)> {
 
 /// A characteristic's value for one provider and zorgkantoor.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Flag(bool),
     Number(Decimal),
 }
@@ -154,7 +154,7 @@ pub enum Value {
 /// One row of the `kenmerken` input: a provider under one zorgkantoor, the share of its
 /// claims that zorgkantoor buys, and its characteristics there.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KenmerkRow {
+pub(crate) struct KenmerkRow {
     pub kvk: Kvk,
     pub zorgkantoor: Zorgkantoor,
     /// A fraction of the provider's claims; the rows of one KvK add up to 1.
@@ -165,7 +165,7 @@ pub struct KenmerkRow {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Kenmerken {
+pub(crate) struct Kenmerken {
     pub rows: Vec<KenmerkRow>,
     pub count: u64,
 }

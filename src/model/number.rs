@@ -40,10 +40,10 @@ impl DecimalSign {
 /// Every input number is below 10^12, but sums of many claims are not, so this bound is
 /// checked on the sums (`ingest::claims::join`) and on the claim volume
 /// (`aggregate::check_figures`).
-pub const FIGURE_BOUND: i64 = 1_000_000_000_000_000;
+pub(crate) const FIGURE_BOUND: i64 = 1_000_000_000_000_000;
 
 /// The figures' bound as messages write it.
-pub const FIGURE_BOUND_TEXT: &str = "10^15";
+pub(crate) const FIGURE_BOUND_TEXT: &str = "10^15";
 
 /// Parses decimal text as the contract allows: `-1234.56` (or `-1234,56` with a decimal
 /// comma). Returns a message saying what is wrong otherwise.
@@ -93,17 +93,17 @@ pub fn parse_decimal(text: &str, sign: DecimalSign) -> Result<Decimal, String> {
 /// few; more is the noise of a float computed elsewhere (0.1 + 0.2 = 0.30000000000000004),
 /// which would be guessed at if it were rounded here, or a value below the resolution of
 /// a millionth (1e-30), which would otherwise become 0.
-pub const MAX_DECIMALS: u32 = 6;
+pub(crate) const MAX_DECIMALS: u32 = 6;
 
 /// Every input number is below 10^12 in magnitude (whole digits at most 12): a thousand
 /// times the yearly revenue of the largest Dutch care provider, and far more units than a
 /// year has days or hours. With six decimals a number then has at most 18 digits, which
 /// keeps the claims' sums in exact integers and every product the solver forms within
 /// what `exact` computes without loss.
-pub const MAX_WHOLE_DIGITS: u32 = 12;
+pub(crate) const MAX_WHOLE_DIGITS: u32 = 12;
 
 /// The bound as messages write it.
-pub const BOUND: &str = "10^12";
+pub(crate) const BOUND: &str = "10^12";
 
 fn out_of_range(shown: &str) -> String {
     format!("{shown} is out of range: numbers must be below {BOUND} (1000000000000) in magnitude")
@@ -156,7 +156,7 @@ pub(crate) fn scaled_text(m: i128, s: u32) -> String {
 }
 
 /// An unscaled integer and its scale (a Parquet decimal) as a bounded `Decimal`.
-pub fn scaled_to_decimal(m: i128, s: u32) -> Result<Decimal, String> {
+pub(crate) fn scaled_to_decimal(m: i128, s: u32) -> Result<Decimal, String> {
     let shown = scaled_text(m, s);
     let (mut m, mut s) = (m, s);
     while s > 0 && m % 10 == 0 {
@@ -173,7 +173,7 @@ pub fn scaled_to_decimal(m: i128, s: u32) -> Result<Decimal, String> {
 }
 
 /// An integer (a spreadsheet or Parquet integer, a configuration integer), bounded.
-pub fn integer_to_decimal(i: i128) -> Result<Decimal, String> {
+pub(crate) fn integer_to_decimal(i: i128) -> Result<Decimal, String> {
     if i.unsigned_abs() >= 10u128.pow(MAX_WHOLE_DIGITS) {
         return Err(out_of_range(&i.to_string()));
     }
@@ -183,7 +183,7 @@ pub fn integer_to_decimal(i: i128) -> Result<Decimal, String> {
 /// A spreadsheet float as the decimal it shows: through its shortest round-trip text,
 /// parsed by the same rules as text (Rust writes floats without an exponent, so a float
 /// below a millionth shows all its decimals and is refused, not rounded to 0).
-pub fn float_to_decimal(f: f64) -> Result<Decimal, String> {
+pub(crate) fn float_to_decimal(f: f64) -> Result<Decimal, String> {
     if !f.is_finite() {
         return Err(format!("not a number: {f}"));
     }

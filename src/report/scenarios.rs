@@ -14,12 +14,12 @@ use crate::model::InputFile;
 use crate::scenario::Solved;
 
 /// `scenario` followed by the columns of rtp.csv.
-pub fn columns() -> Vec<&'static str> {
+pub(crate) fn columns() -> Vec<&'static str> {
     std::iter::once("scenario").chain(RTP_COLUMNS).collect()
 }
 
 /// The rows of scenarios.csv: per scenario (in order) its rtp.csv rows.
-pub fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
+pub(crate) fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
     solved
         .iter()
         .flat_map(|s| {
@@ -34,7 +34,7 @@ pub fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
 
 /// Per scenario after the first, every key whose resolved value differs from the first's
 /// (the base configuration): (scenario, key, base value, scenario value).
-pub fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
+pub(crate) fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
     let Some(first) = solved.first() else {
         return Ok(Vec::new());
     };
@@ -69,7 +69,7 @@ fn same(a: &str, b: &str) -> bool {
     }
 }
 
-pub const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waarde"];
+pub(crate) const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waarde"];
 
 /// `scenarios.xlsx`: sheet `Scenarios` (scenarios.csv, typed as rapport.xlsx types rtp.csv)
 /// and sheet `Verschillen` (verschillen.csv as text).
@@ -94,7 +94,7 @@ fn workbook(solved: &[Solved]) -> Result<Vec<u8>> {
 
 /// Where the scenarios came from, for the manifest.
 #[derive(Debug, Clone, Serialize)]
-pub struct Source {
+pub(crate) struct Source {
     /// The scenarios file as given, with its size and SHA-256; none with `--presets` alone.
     pub bestand: Option<super::Recorded>,
     pub presets: bool,
@@ -122,7 +122,7 @@ struct Named<'a> {
 }
 
 /// Every output file of `scenarios`, the manifest last.
-pub fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![
         (
             "scenarios.csv".to_string(),

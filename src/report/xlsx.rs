@@ -281,7 +281,7 @@ fn curves(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
 }
 
 /// A sheet of text cells, written as they are, under a header with these column widths.
-pub struct TextSheet<'a> {
+pub(crate) struct TextSheet<'a> {
     pub name: &'a str,
     pub columns: &'a [&'a str],
     pub widths: &'a [f64],
@@ -291,7 +291,7 @@ pub struct TextSheet<'a> {
 /// A workbook of two sheets: the first (name, header, column widths) holds every group's
 /// rtp.csv row of each run, typed as in `Samenvatting`, under the run's label in the first
 /// column; the second is `text`.
-pub fn labelled_rtp_workbook(
+pub(crate) fn labelled_rtp_workbook(
     (name, columns, widths): (&str, &[&str], &[f64]),
     runs: &[(&str, &Run)],
     text: &TextSheet,
@@ -320,13 +320,13 @@ pub fn labelled_rtp_workbook(
 }
 
 /// A sheet of plain text cells: its name, header and rows.
-pub type Sheet<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
+pub(crate) type Sheet<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
 
 /// A workbook of plain tables, one sheet per (name, header, rows) as the CSVs hold them.
 /// Money columns (kosten, resultaat, verschil) become euro amounts and percentage columns
 /// (percentage, rtp, marge, drempel, verschil_pct) real percentages; identifiers and names
 /// stay text, so a KvK keeps its leading zero.
-pub fn table_workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
+pub(crate) fn table_workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
     let mut wb = new_workbook()?;
     let f = Formats::new();
     for (name, columns, rows) in sheets {
@@ -378,7 +378,7 @@ fn new_workbook() -> Result<Workbook> {
 }
 
 /// The workbook's bytes.
-pub fn workbook(run: &Run) -> Result<Vec<u8>> {
+pub(crate) fn workbook(run: &Run) -> Result<Vec<u8>> {
     let mut wb = new_workbook()?;
     let f = Formats::new();
     samenvatting(&mut wb, run, &f)?;

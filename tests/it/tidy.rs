@@ -571,12 +571,12 @@ fn the_source_keeps_the_house_rules() {
     assert!(gone.is_empty(), "rows of EDGES for no module: {gone:?}");
 }
 
+/// A row of one of the tables: its first cell's names and its second cell's.
+type Row = (Vec<String>, Vec<String>);
+
 /// The README's Architecture section holds the same two tables: its rows, as
 /// (first cell, second cell), each cell's backticked names in order.
-fn readme_tables() -> (
-    Vec<(Vec<String>, Vec<String>)>,
-    Vec<(Vec<String>, Vec<String>)>,
-) {
+fn readme_tables() -> (Vec<Row>, Vec<Row>) {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let section = readme
         .split("\n## Architecture\n")

@@ -196,23 +196,16 @@ impl Config {
     /// What the reader of `input` needs; none for an optional input that is not configured.
     pub(crate) fn input(&self, input: Input) -> Option<InputSpec<'_>> {
         let files = self.invoer.files.get(&input)?;
-        let jaarverslag = |on: bool, column| on.then_some(column);
-        let required = match input {
-            Input::Jaarverslagen => [
-                jaarverslag(
-                    self.berekening.schaling == Scaling::Jaarverslag,
-                    "opbrengsten_wlz",
-                ),
-                jaarverslag(
-                    self.berekening.sector_bron == SectorSource::Jaarverslag,
-                    "sector",
-                ),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-            _ => Vec::new(),
-        };
+        // The jaarverslag's optional columns that this configuration reads after all.
+        let mut required = Vec::new();
+        if input == Input::Jaarverslagen {
+            if self.berekening.schaling == Scaling::Jaarverslag {
+                required.push("opbrengsten_wlz");
+            }
+            if self.berekening.sector_bron == SectorSource::Jaarverslag {
+                required.push("sector");
+            }
+        }
         Some(InputSpec {
             files,
             columns: self.kolommen.of(input),

@@ -18,21 +18,12 @@ use std::fmt::Write;
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
-use crate::config::Scaling;
 use crate::exact::Wide;
-use crate::ingest::claims::ProviderClaims;
+use crate::model::number::{FIGURE_BOUND, FIGURE_BOUND_TEXT};
 use crate::model::{
-    Accounts, ClaimFigures, ClaimSums, Component, Kvk, Leveringsvorm, Sector, Tariff,
+    Accounts, ClaimFigures, ClaimSums, Component, Kvk, Leveringsvorm, ProviderClaims, Sector,
+    Tariff,
 };
-
-/// The bound of a provider's figures: 10^15 (euros, or units for Σ aantal), some 30,000
-/// times the yearly Wlz budget of the whole country, so no real provider comes near it.
-/// Every input number is below 10^12, but sums of many claims are not, so this bound is
-/// checked on the sums (`ingest::claims::join`) and on the claim volume (`check_figures`).
-pub const FIGURE_BOUND: i64 = 1_000_000_000_000_000;
-
-/// The bound as messages write it.
-pub const FIGURE_BOUND_TEXT: &str = "10^15";
 
 /// Refuses the providers whose figures could leave exact range: per prestatiecode and in
 /// total, the claim volume |Σ bedrag| + |Σ aantal|·max_tarief must stay below
@@ -41,11 +32,13 @@ pub const FIGURE_BOUND_TEXT: &str = "10^15";
 /// is at most its volume in magnitude (0 ≤ kapitaal_per_eenheid ≤ max_tarief), so this is
 /// the one check that keeps D, K, S, S_max, ρ·K and the omzet exact. Names the KvK (and
 /// the prestatiecode) of the first few.
-pub fn check_figures(
+///
+/// `scaled_by` is the jaarverslagen when ρ = W/D scales the tariff effect (`schaling =
+/// "jaarverslag"`), and none when ρ = 1.
+pub(crate) fn check_figures(
     claims: &BTreeMap<Kvk, ProviderClaims>,
     tariffs: &BTreeMap<String, Tariff>,
-    accounts: &BTreeMap<Kvk, Accounts>,
-    scaling: Scaling,
+    scaled_by: Option<&BTreeMap<Kvk, Accounts>>,
 ) -> Result<()> {
     let bound = Wide::from(Decimal::from(FIGURE_BOUND));
     let reaches = |w: &Wide| *w >= bound;
@@ -75,8 +68,10 @@ pub fn check_figures(
             ));
             continue;
         }
-        let wlz = accounts.get(kvk).and_then(|a| a.opbrengsten_wlz);
-        if let (Scaling::Jaarverslag, Some(w)) = (scaling, wlz) {
+        let wlz = scaled_by
+            .and_then(|a| a.get(kvk))
+            .and_then(|a| a.opbrengsten_wlz);
+        if let Some(w) = wlz {
             // ρ·volume ≥ bound ⟺ W·volume ≥ bound·D (D > 0).
             if w > Decimal::ZERO
                 && declared > Decimal::ZERO
@@ -108,7 +103,7 @@ pub fn check_figures(
 
 /// The parts of one prestatiecode's claims.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct LineParts {
+pub(crate) struct LineParts {
     /// k: capital part
     pub kapitaal: Decimal,
     /// x: paid at 100%, never scaled
@@ -120,7 +115,7 @@ pub struct LineParts {
 }
 
 /// The methodology's line table: how d and n·m split into k, x, s and s_max.
-pub fn line_parts(sums: &ClaimSums, tariff: &Tariff) -> LineParts {
+pub(crate) fn line_parts(sums: &ClaimSums, tariff: &Tariff) -> LineParts {
     let (n, d) = (sums.aantal, sums.bedrag);
     match tariff.component {
         Component::Zorg => {
@@ -151,7 +146,7 @@ fn sector_index(s: Sector) -> usize {
 }
 
 /// Sums one provider's lines. Every code must have a tariff (the join checked this).
-pub fn provider_figures(
+pub(crate) fn provider_figures(
     lines: &BTreeMap<String, ClaimSums>,
     tariffs: &BTreeMap<String, Tariff>,
     intramural_forms: &[Leveringsvorm],
@@ -174,7 +169,7 @@ pub fn provider_figures(
 }
 
 /// The sector with the largest Σd; ties go to the first of VV, GZ, GGZ.
-pub fn main_sector(f: &ClaimFigures) -> Sector {
+pub(crate) fn main_sector(f: &ClaimFigures) -> Sector {
     let mut best = 0;
     for i in 1..Sector::ALL.len() {
         if f.per_sector[i] > f.per_sector[best] {
@@ -214,6 +209,59 @@ mod tests {
             aantal: d(n),
             bedrag: d(bedrag),
         }
+    }
+
+    #[test]
+    fn rho_bounds_the_claim_volume_only_when_it_scales_the_tariff_effect() {
+        // One provider, one code: D = Σ bedrag = 10^14, no units, so its claim volume is
+        // 10^14, a tenth of the bound. With W = 10^15, ρ = W/D = 10 and ρ·volume = 10^15
+        // reaches the bound; with W one euro less it does not.
+        let kvk = Kvk::parse("12345678").unwrap();
+        let t = tariff(
+            Sector::Vv,
+            Leveringsvorm::Overig,
+            Component::Zorg,
+            "100",
+            "0",
+        );
+        let tariffs = BTreeMap::from([("X".to_string(), t)]);
+        let claims = BTreeMap::from([(
+            kvk,
+            ProviderClaims {
+                lines: BTreeMap::from([("X".to_string(), sums("0", "100000000000000"))]),
+                via: Default::default(),
+            },
+        )]);
+        let accounts = |w: &str| {
+            BTreeMap::from([(
+                kvk,
+                Accounts {
+                    kvk,
+                    naam: "A".into(),
+                    boekjaar: 2024,
+                    bedrijfsopbrengsten: d("1"),
+                    opbrengsten_wlz: Some(d(w)),
+                    bedrijfslasten: d("1"),
+                    financiele_baten: d("0"),
+                    financiele_lasten: d("0"),
+                    resultaat: None,
+                    sector: None,
+                    bron: String::new(),
+                },
+            )])
+        };
+        let at_bound = accounts("1000000000000000");
+        let e = check_figures(&claims, &tariffs, Some(&at_bound)).unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "KvK 12345678: ρ = W/D = 1000000000000000/100000000000000 times its claim volume"
+            ),
+            "{e}"
+        );
+        let below = accounts("999999999999999");
+        assert!(check_figures(&claims, &tariffs, Some(&below)).is_ok());
+        // ρ = 1 (schaling = declaraties): W plays no part.
+        assert!(check_figures(&claims, &tariffs, None).is_ok());
     }
 
     #[test]

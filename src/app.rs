@@ -8,16 +8,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, Command};
-use crate::config::{self, Config};
+use crate::config::{self, Config, Input};
 use crate::pipeline::{self, Run};
 use crate::report;
 
 /// Exit code of `check` when a published RTP fails a criterion (0, 1 and 2 are taken).
-pub const EXIT_CRITERION_FAILED: u8 = 3;
+pub(crate) const EXIT_CRITERION_FAILED: u8 = 3;
 
 /// A mistake in how the program was called: exit code 2.
 #[derive(Debug)]
-pub struct UsageError(pub String);
+pub struct UsageError(pub(crate) String);
 
 impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -93,21 +93,9 @@ fn compute(config: &Config) -> Result<Run> {
     Ok(run)
 }
 
-/// The shipped policies: `data/beleid/` in the working folder (a clone's root) or, for a
-/// binary built from this repository, beside its sources.
-fn default_policies() -> (PathBuf, String) {
-    let local = Path::new("data/beleid");
-    let dir = if local.is_dir() {
-        local.to_path_buf()
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
-    };
-    (dir, "*.toml".to_string())
-}
-
 /// The policies and characteristics of a run: `None` when the configuration names no
 /// `invoer.kenmerken`. The policies are `beleid.bestanden` when given, else the shipped
-/// ones in `data/beleid/`.
+/// ones in `data/beleid/` (both resolved by `config`).
 type Applied = (
     crate::contracting::Contracting,
     Vec<report::Recorded>,
@@ -116,33 +104,24 @@ type Applied = (
 
 fn apply_policies(run: &Run) -> Result<Option<Applied>> {
     let c = &run.config;
-    let basis = &c.invoer.basis;
-    let Some(kenmerken) = &c.invoer.kenmerken else {
+    let Some(kenmerken) = c.input(Input::Kenmerken) else {
         return Ok(None);
     };
-    let files = if c.beleid.is_empty() {
-        let (dir, pattern) = default_policies();
-        crate::policy::files(&dir, &[pattern])?
-            .into_iter()
-            .map(|(shown, path)| (format!("data/beleid/{shown}"), path))
-            .collect()
-    } else {
-        crate::policy::files(basis, &c.beleid.bestanden)?
-    };
-    let policies = crate::policy::load(&files, &run.data.tariffs.by_code)?;
-    let shown = crate::ingest::shown(kenmerken);
-    let table = crate::ingest::read_kenmerken(&basis.join(kenmerken), &shown, c)?;
+    let files = c.beleid.files()?;
+    let policies = crate::policy::load(files, &run.data.tariffs.by_code)?;
+    let table = crate::ingest::read_kenmerken(&kenmerken)?;
+    let kenmerken = kenmerken.file();
     progress(&format!(
         "read {} policies and {}: {} rows",
         policies.len(),
-        shown,
+        kenmerken.shown,
         table.count
     ));
     let recorded = files
         .iter()
-        .map(|(s, p)| report::Recorded::of(s.clone(), p))
+        .map(|f| report::Recorded::of(f.shown.clone(), &f.path))
         .collect::<Result<Vec<_>>>()?;
-    let kenmerken = report::Recorded::of(shown, &basis.join(kenmerken))?;
+    let kenmerken = report::Recorded::of(kenmerken.shown.clone(), &kenmerken.path)?;
     Ok(Some((
         crate::contracting::contract(run, &policies, &table)?,
         recorded,
@@ -160,7 +139,7 @@ fn print(text: &str) -> Result<()> {
 /// Carries out the command; an `--out` that is not ours to replace (`folder::Refused`) is
 /// a usage error, exit code 2, like any other mistake in the call.
 pub fn execute(cli: Cli) -> Result<ExitCode> {
-    command(cli).map_err(|e| match e.downcast::<report::folder::Refused>() {
+    command(cli).map_err(|e| match e.downcast::<crate::folder::Refused>() {
         Ok(refused) => UsageError(refused.0).into(),
         Err(e) => e,
     })
@@ -257,7 +236,7 @@ fn command(cli: Cli) -> Result<ExitCode> {
             let source = report::scenarios::Source {
                 bestand: scenarios
                     .as_deref()
-                    .map(|file| report::Recorded::of(crate::ingest::shown(file), file))
+                    .map(|file| report::Recorded::of(crate::files::shown(file), file))
                     .transpose()?,
                 presets,
             };

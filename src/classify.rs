@@ -16,7 +16,7 @@ use crate::solve::{Position, Rho};
 
 /// A provider in the population, with everything the reports show.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Provider {
+pub(crate) struct Provider {
     pub kvk: Kvk,
     pub naam: String,
     pub sector: Sector,
@@ -29,14 +29,14 @@ pub struct Provider {
 }
 
 impl Provider {
-    pub fn group(&self) -> (Sector, Cluster) {
+    pub(crate) fn group(&self) -> (Sector, Cluster) {
         (self.sector, self.cluster)
     }
 }
 
 /// A provider left out of the population, with every reason that applies.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Excluded {
+pub(crate) struct Excluded {
     pub kvk: Kvk,
     pub naam: String,
     /// In the order of `classify`'s checks; never empty.
@@ -45,7 +45,7 @@ pub struct Excluded {
 
 impl Excluded {
     /// The reasons as `uitgesloten.csv` shows them, joined by `; `.
-    pub fn reden(&self) -> String {
+    pub(crate) fn reden(&self) -> String {
         let texts: Vec<&str> = self.reasons.iter().map(|r| r.text.as_str()).collect();
         texts.join("; ")
     }
@@ -53,7 +53,7 @@ impl Excluded {
 
 /// The checks of `classify`, in the order their reasons are listed (see `classify`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Check {
+pub(crate) enum Check {
     NoAccounts,
     NoClaims,
     Revenue,
@@ -67,7 +67,7 @@ pub enum Check {
 
 /// One reason to leave a provider out.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reason {
+pub(crate) struct Reason {
     pub check: Check,
     /// With the provider's own numbers: `bedrijfsopbrengsten -5 ≤ 0`.
     pub text: String,
@@ -95,7 +95,7 @@ impl Reason {
 }
 
 /// R as the configuration defines it.
-pub fn result(a: &Accounts, definition: ResultDefinition) -> Decimal {
+pub(crate) fn result(a: &Accounts, definition: ResultDefinition) -> Decimal {
     let operating = a.bedrijfsopbrengsten - a.bedrijfslasten;
     match definition {
         ResultDefinition::InclusiefFinancieel => {
@@ -107,7 +107,7 @@ pub fn result(a: &Accounts, definition: ResultDefinition) -> Decimal {
 
 /// Whether intramural share a = intramuraal / D puts the provider in the intramural cluster,
 /// decided without division: a ≥ t ⟺ intramuraal ≥ t·D (D > 0).
-pub fn is_intramural(
+pub(crate) fn is_intramural(
     intramuraal: Decimal,
     declaraties: Decimal,
     drempel: Decimal,
@@ -129,7 +129,7 @@ pub fn is_intramural(
 /// check is made whenever the figures it needs exist: the omzet needs the jaarverslag (or
 /// with `omzet_basis = "wlz"`, the Wlz revenue) and, when capital is stripped, the claims
 /// and ρ; the Wlz share needs B > 0 and ρ·D.
-pub fn classify(
+pub(crate) fn classify(
     accounts: &BTreeMap<Kvk, Accounts>,
     claims: &BTreeMap<Kvk, ClaimFigures>,
     config: &Config,

@@ -15,11 +15,11 @@ use crate::model::{Cluster, Sector};
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run the whole pipeline and write rtp.csv, aanbieders.csv, uitgesloten.csv and manifest.json.
     Run {
         /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.

@@ -7,8 +7,11 @@
 //! Validation collects every problem (impossible values, missing files, empty globs)
 //! and reports them together, each naming its key.
 //!
-//! This module reads only the configuration file and checks that input paths exist; it
-//! never opens the data files themselves.
+//! Every path and glob the configuration names (and, when the kenmerken ask for policies
+//! without naming any, the shipped policies' folder) is resolved here, once, and checked
+//! to exist; each reader then gets its input's files and settings from `Config::input`,
+//! not the whole configuration. This module reads only the configuration file; it never
+//! opens the data files themselves.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,11 +21,16 @@ use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::model::kenmerken::KENMERKEN;
+use crate::model::number::{float_to_decimal, integer_to_decimal};
 use crate::model::{Kvk, Leveringsvorm};
+
+/// The decimal sign is the contract's (`model::number`); the configuration chooses it.
+pub use crate::model::number::DecimalSign;
 
 /// The three model vintages of methodology section 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum Model {
+pub(crate) enum Model {
     #[serde(rename = "zn-2024")]
     Zn2024,
     #[serde(rename = "hof-2024")]
@@ -32,9 +40,9 @@ pub enum Model {
 }
 
 impl Model {
-    pub const ALL: [Model; 3] = [Model::Zn2024, Model::Hof2024, Model::Zn2027];
+    pub(crate) const ALL: [Model; 3] = [Model::Zn2024, Model::Hof2024, Model::Zn2027];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Model::Zn2024 => "zn-2024",
             Model::Hof2024 => "hof-2024",
@@ -50,61 +58,43 @@ impl fmt::Display for Model {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-pub enum DecimalSign {
-    #[serde(rename = ".")]
-    Point,
-    #[serde(rename = ",")]
-    Comma,
-}
-
-impl DecimalSign {
-    /// The byte that separates whole and fraction.
-    pub fn mark(self) -> u8 {
-        match self {
-            DecimalSign::Point => b'.',
-            DecimalSign::Comma => b',',
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ThresholdSide {
+pub(crate) enum ThresholdSide {
     Intramuraal,
     Extramuraal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ResultDefinition {
+pub(crate) enum ResultDefinition {
     InclusiefFinancieel,
     Bedrijfsresultaat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum OmzetBasis {
+pub(crate) enum OmzetBasis {
     Bedrijfsopbrengsten,
     Wlz,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Scaling {
+pub(crate) enum Scaling {
     Declaraties,
     Jaarverslag,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum SectorSource {
+pub(crate) enum SectorSource {
     Declaraties,
     Jaarverslag,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Rounding {
+pub(crate) enum Rounding {
     Omhoog,
     Dichtstbij,
 }
@@ -113,104 +103,219 @@ pub enum Rounding {
 /// gives the manifest's `configuratie` in the same words as the TOML file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
-    pub model: Model,
-    pub referentiejaar: i32,
-    pub decimaalteken: DecimalSign,
-    pub invoer: Inputs,
-    pub kolommen: Columns,
-    pub criteria: Criteria,
-    pub clustering: Clustering,
-    pub berekening: Calculation,
-    pub uitsluiting: Exclusions,
+    pub(crate) model: Model,
+    pub(crate) referentiejaar: i32,
+    pub(crate) decimaalteken: DecimalSign,
+    pub(crate) invoer: Inputs,
+    pub(crate) kolommen: Columns,
+    pub(crate) criteria: Criteria,
+    pub(crate) clustering: Clustering,
+    pub(crate) berekening: Calculation,
+    pub(crate) uitsluiting: Exclusions,
     /// Absent from the manifest when no policy is configured, so that runs without
     /// policies keep their manifests.
     #[serde(skip_serializing_if = "Policies::is_empty")]
-    pub beleid: Policies,
+    pub(crate) beleid: Policies,
 }
 
 /// The zorgkantoor policies `tarieven` applies (see `crate::policy`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Policies {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Policies {
     /// Policy files and globs, relative to the configuration's folder.
-    pub bestanden: Vec<String>,
+    pub(crate) bestanden: Vec<String>,
+    /// The files they name, sorted, each once; without `bestanden`, the shipped policies in
+    /// `data/beleid/` when `invoer.kenmerken` asks for policies. Why there are none when the
+    /// shipped folder cannot be found: only the commands that apply policies need them, so
+    /// only they fail for it (see `files`).
+    #[serde(skip)]
+    resolved: Result<Vec<InputPath>, String>,
 }
 
 impl Policies {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.bestanden.is_empty()
+    }
+
+    /// The policy files to apply, resolved.
+    pub(crate) fn files(&self) -> Result<&[InputPath]> {
+        match &self.resolved {
+            Ok(files) => Ok(files),
+            Err(e) => bail!("{e}"),
+        }
+    }
+}
+
+/// A file the configuration names, resolved once: as written, for messages and the
+/// manifest, and where to open it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct InputPath {
+    /// As the configuration wrote it (relative to its folder, `/` between folders).
+    pub(crate) shown: String,
+    /// The configuration's folder joined with it.
+    pub(crate) path: PathBuf,
+}
+
+impl InputPath {
+    fn new(basis: &Path, written: &Path) -> InputPath {
+        InputPath {
+            shown: crate::files::shown(written),
+            path: basis.join(written),
+        }
+    }
+}
+
+/// One input as its reader needs it, and nothing else of the configuration: the files,
+/// how their columns are named, the decimal sign, the reference year, and which optional
+/// contract columns this configuration needs.
+#[derive(Debug, Clone)]
+pub(crate) struct InputSpec<'a> {
+    /// One file for a table; one or more for the declaraties, in the order they are read.
+    pub(crate) files: &'a [InputPath],
+    pub(crate) columns: Mapping<'a>,
+    pub(crate) sign: DecimalSign,
+    pub(crate) year: i32,
+    /// Columns the contract makes optional but this configuration reads: `opbrengsten_wlz`
+    /// when ρ = W/D scales the tariff effect, `sector` when the sector comes from the
+    /// jaarverslag.
+    pub(crate) required: Vec<&'static str>,
+}
+
+impl InputSpec<'_> {
+    /// The file of a one-file input (every input but the declaraties).
+    pub(crate) fn file(&self) -> &InputPath {
+        debug_assert_eq!(self.files.len(), 1, "{:?}", self.columns.input);
+        &self.files[0]
+    }
+
+    pub(crate) fn requires(&self, column: &str) -> bool {
+        self.required.contains(&column)
+    }
+}
+
+impl Config {
+    /// What the reader of `input` needs; none for an optional input that is not configured.
+    pub(crate) fn input(&self, input: Input) -> Option<InputSpec<'_>> {
+        let files = self.invoer.files.get(&input)?;
+        // The jaarverslag's optional columns that this configuration reads after all.
+        let mut required = Vec::new();
+        if input == Input::Jaarverslagen {
+            if self.berekening.schaling == Scaling::Jaarverslag {
+                required.push("opbrengsten_wlz");
+            }
+            if self.berekening.sector_bron == SectorSource::Jaarverslag {
+                required.push("sector");
+            }
+        }
+        Some(InputSpec {
+            files,
+            columns: self.kolommen.of(input),
+            sign: self.decimaalteken,
+            year: self.referentiejaar,
+            required,
+        })
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// The folder paths are relative to (the configuration file's folder).
     #[serde(skip)]
-    pub basis: PathBuf,
-    pub jaarverslagen: PathBuf,
+    pub(crate) basis: PathBuf,
+    pub(crate) jaarverslagen: PathBuf,
     /// The patterns as written in the configuration.
-    pub declaraties: Vec<String>,
-    /// The files they expand to, sorted, relative to `basis` where they were written so.
-    #[serde(skip)]
-    pub declaratiebestanden: Vec<PathBuf>,
-    pub tarieven: PathBuf,
-    pub koppeltabel: Option<PathBuf>,
+    pub(crate) declaraties: Vec<String>,
+    pub(crate) tarieven: PathBuf,
+    pub(crate) koppeltabel: Option<PathBuf>,
     /// Provider characteristics per zorgkantoor, for `tarieven`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kenmerken: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Criteria {
-    pub aandeel_aanbieders: Decimal,
-    pub aandeel_omzet: Decimal,
-    pub nul_is_positief: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Clustering {
-    pub clusters: bool,
-    pub intramuraal_drempel: Decimal,
-    pub drempel_telt_als: ThresholdSide,
-    pub intramurale_leveringsvormen: Vec<String>,
+    pub(crate) kenmerken: Option<PathBuf>,
+    /// Every configured input's files, resolved: the declaraties' patterns expanded,
+    /// sorted, each real file once. `Config::input` hands them to the readers.
     #[serde(skip)]
-    pub intramural_forms: Vec<Leveringsvorm>,
+    pub(crate) files: BTreeMap<Input, Vec<InputPath>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Calculation {
-    pub resultaat: ResultDefinition,
-    pub nhc_nic_strippen: bool,
-    pub omzet_basis: OmzetBasis,
-    pub schaling: Scaling,
-    pub sector_bron: SectorSource,
+pub(crate) struct Criteria {
+    pub(crate) aandeel_aanbieders: Decimal,
+    pub(crate) aandeel_omzet: Decimal,
+    pub(crate) nul_is_positief: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Clustering {
+    pub(crate) clusters: bool,
+    pub(crate) intramuraal_drempel: Decimal,
+    pub(crate) drempel_telt_als: ThresholdSide,
+    pub(crate) intramurale_leveringsvormen: Vec<String>,
+    #[serde(skip)]
+    pub(crate) intramural_forms: Vec<Leveringsvorm>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Calculation {
+    pub(crate) resultaat: ResultDefinition,
+    pub(crate) nhc_nic_strippen: bool,
+    pub(crate) omzet_basis: OmzetBasis,
+    pub(crate) schaling: Scaling,
+    pub(crate) sector_bron: SectorSource,
     /// Grid in percentage points (0.1 = one decimal).
-    pub afronding: Decimal,
-    pub afronden: Rounding,
+    pub(crate) afronding: Decimal,
+    pub(crate) afronden: Rounding,
     /// Percent.
-    pub ondergrens: Decimal,
+    pub(crate) ondergrens: Decimal,
     /// Percent.
-    pub bovengrens: Decimal,
+    pub(crate) bovengrens: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Exclusions {
-    pub min_omzet: Decimal,
-    pub min_aandeel_wlz: Decimal,
-    pub kvk: Vec<ExcludedKvk>,
+pub(crate) struct Exclusions {
+    pub(crate) min_omzet: Decimal,
+    pub(crate) min_aandeel_wlz: Decimal,
+    pub(crate) kvk: Vec<ExcludedKvk>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExcludedKvk {
-    pub kvk: String,
-    pub reden: String,
+pub(crate) struct ExcludedKvk {
+    pub(crate) kvk: String,
+    pub(crate) reden: String,
     #[serde(skip)]
-    pub parsed: Option<Kvk>,
+    pub(crate) parsed: Option<Kvk>,
 }
 
 impl Calculation {
     /// The grid as a fraction (0.1 point = 0.001).
-    pub fn grid(&self) -> Decimal {
+    pub(crate) fn grid(&self) -> Decimal {
         self.afronding / Decimal::ONE_HUNDRED
+    }
+}
+
+/// The resolved configuration as dotted keys and their values, in the TOML file's words.
+impl Config {
+    /// The resolved configuration as dotted keys and their values, in the TOML file's words
+    /// (the manifest's `configuratie`, flattened).
+    pub(crate) fn keys(&self) -> Result<Vec<(String, String)>> {
+        let mut pairs = Vec::new();
+        flatten("", &serde_json::to_value(self)?, &mut pairs);
+        Ok(pairs)
+    }
+}
+
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
+        other => out.push((prefix.to_string(), other.to_string())),
     }
 }
 
@@ -218,15 +323,14 @@ impl Calculation {
 // The file shape: every key optional, unknown keys refused.
 
 /// A number in TOML: an integer or a float, by the rules of every input number (at most
-/// six decimals, below 10^12 in magnitude; see `ingest::number`). Floats go through their
+/// six decimals, below 10^12 in magnitude; see `model::number`). Floats go through their
 /// shortest decimal text, so `0.75` is exactly 0.75, and 1e-30 is refused rather than read
 /// as 0. Text is refused: `"0.75"` is a typing mistake to point out, not to guess at.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Num(pub Decimal);
+pub(crate) struct Num(pub Decimal);
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Num, D::Error> {
-        use crate::ingest::number::{float_to_decimal, integer_to_decimal};
         struct V;
         impl serde::de::Visitor<'_> for V {
             type Value = Num;
@@ -255,7 +359,7 @@ impl<'de> Deserialize<'de> for Num {
 /// One path or a list of paths and globs.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
-pub enum OneOrMany {
+pub(crate) enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
@@ -263,84 +367,84 @@ pub enum OneOrMany {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
-    pub model: Option<Model>,
-    pub referentiejaar: Option<i32>,
-    pub decimaalteken: Option<DecimalSign>,
-    pub invoer: Option<FileInputs>,
-    pub kolommen: Option<FileColumns>,
-    pub criteria: Option<FileCriteria>,
-    pub clustering: Option<FileClustering>,
-    pub berekening: Option<FileCalculation>,
-    pub uitsluiting: Option<FileExclusions>,
-    pub beleid: Option<FileBeleid>,
+    pub(crate) model: Option<Model>,
+    pub(crate) referentiejaar: Option<i32>,
+    pub(crate) decimaalteken: Option<DecimalSign>,
+    pub(crate) invoer: Option<FileInputs>,
+    pub(crate) kolommen: Option<FileColumns>,
+    pub(crate) criteria: Option<FileCriteria>,
+    pub(crate) clustering: Option<FileClustering>,
+    pub(crate) berekening: Option<FileCalculation>,
+    pub(crate) uitsluiting: Option<FileExclusions>,
+    pub(crate) beleid: Option<FileBeleid>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileBeleid {
-    pub bestanden: Option<Vec<String>>,
+pub(crate) struct FileBeleid {
+    pub(crate) bestanden: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileInputs {
-    pub jaarverslagen: Option<String>,
-    pub declaraties: Option<OneOrMany>,
-    pub tarieven: Option<String>,
-    pub koppeltabel: Option<String>,
-    pub kenmerken: Option<String>,
+pub(crate) struct FileInputs {
+    pub(crate) jaarverslagen: Option<String>,
+    pub(crate) declaraties: Option<OneOrMany>,
+    pub(crate) tarieven: Option<String>,
+    pub(crate) koppeltabel: Option<String>,
+    pub(crate) kenmerken: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileCriteria {
-    pub aandeel_aanbieders: Option<Num>,
-    pub aandeel_omzet: Option<Num>,
-    pub nul_is_positief: Option<bool>,
+pub(crate) struct FileCriteria {
+    pub(crate) aandeel_aanbieders: Option<Num>,
+    pub(crate) aandeel_omzet: Option<Num>,
+    pub(crate) nul_is_positief: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileClustering {
-    pub clusters: Option<bool>,
-    pub intramuraal_drempel: Option<Num>,
-    pub drempel_telt_als: Option<ThresholdSide>,
-    pub intramurale_leveringsvormen: Option<Vec<String>>,
+pub(crate) struct FileClustering {
+    pub(crate) clusters: Option<bool>,
+    pub(crate) intramuraal_drempel: Option<Num>,
+    pub(crate) drempel_telt_als: Option<ThresholdSide>,
+    pub(crate) intramurale_leveringsvormen: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileCalculation {
-    pub resultaat: Option<ResultDefinition>,
-    pub nhc_nic_strippen: Option<bool>,
-    pub omzet_basis: Option<OmzetBasis>,
-    pub schaling: Option<Scaling>,
-    pub sector_bron: Option<SectorSource>,
-    pub afronding: Option<Num>,
-    pub afronden: Option<Rounding>,
-    pub ondergrens: Option<Num>,
-    pub bovengrens: Option<Num>,
+pub(crate) struct FileCalculation {
+    pub(crate) resultaat: Option<ResultDefinition>,
+    pub(crate) nhc_nic_strippen: Option<bool>,
+    pub(crate) omzet_basis: Option<OmzetBasis>,
+    pub(crate) schaling: Option<Scaling>,
+    pub(crate) sector_bron: Option<SectorSource>,
+    pub(crate) afronding: Option<Num>,
+    pub(crate) afronden: Option<Rounding>,
+    pub(crate) ondergrens: Option<Num>,
+    pub(crate) bovengrens: Option<Num>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileExclusions {
-    pub min_omzet: Option<Num>,
-    pub min_aandeel_wlz: Option<Num>,
-    pub kvk: Option<Vec<FileExcludedKvk>>,
+pub(crate) struct FileExclusions {
+    pub(crate) min_omzet: Option<Num>,
+    pub(crate) min_aandeel_wlz: Option<Num>,
+    pub(crate) kvk: Option<Vec<FileExcludedKvk>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileExcludedKvk {
-    pub kvk: String,
-    pub reden: String,
+pub(crate) struct FileExcludedKvk {
+    pub(crate) kvk: String,
+    pub(crate) reden: String,
 }
 
 /// The contract's columns of the four core inputs: the names a flat `[kolommen]` table
 /// may rename (besides the columns of `kenmerken`), and what a message about a file
 /// without any of them suspects to be a missing header line.
-pub const CONTRACT_COLUMNS: &[&str] = &[
+pub(crate) const CONTRACT_COLUMNS: &[&str] = &[
     "kvk",
     "naam",
     "boekjaar",
@@ -365,7 +469,7 @@ pub const CONTRACT_COLUMNS: &[&str] = &[
 
 /// The input files whose columns `[kolommen.INPUT]` renames, in the contract's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Input {
+pub(crate) enum Input {
     Jaarverslagen,
     Declaraties,
     Tarieven,
@@ -374,7 +478,7 @@ pub enum Input {
 }
 
 impl Input {
-    pub const ALL: [Input; 5] = [
+    pub(crate) const ALL: [Input; 5] = [
         Input::Jaarverslagen,
         Input::Declaraties,
         Input::Tarieven,
@@ -383,7 +487,7 @@ impl Input {
     ];
 
     /// The key of its table under `[kolommen]`, and its role in the manifest.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Input::Jaarverslagen => "jaarverslagen",
             Input::Declaraties => "declaraties",
@@ -398,7 +502,7 @@ impl Input {
     }
 
     /// The contract columns of this input, required or not.
-    pub fn columns(self) -> Vec<&'static str> {
+    pub(crate) fn columns(self) -> Vec<&'static str> {
         let fixed: &[&'static str] = match self {
             Input::Jaarverslagen => &CONTRACT_COLUMNS[..10],
             Input::Declaraties => &["agb", "kvk", "jaar", "prestatiecode", "aantal", "bedrag"],
@@ -417,7 +521,7 @@ impl Input {
         };
         let mut columns = fixed.to_vec();
         if self == Input::Kenmerken {
-            columns.extend(crate::policy::KENMERKEN.iter().map(|k| k.0));
+            columns.extend(KENMERKEN.iter().map(|k| k.0));
         }
         columns
     }
@@ -430,9 +534,9 @@ impl Input {
 /// `[kolommen]` as written: string values directly under it apply to every input (flat);
 /// tables `[kolommen.INPUT]` to their input only.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FileColumns {
-    pub flat: BTreeMap<String, String>,
-    pub per_input: BTreeMap<String, BTreeMap<String, String>>,
+pub(crate) struct FileColumns {
+    pub(crate) flat: BTreeMap<String, String>,
+    pub(crate) per_input: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl<'de> Deserialize<'de> for FileColumns {
@@ -487,11 +591,11 @@ impl<'de> Deserialize<'de> for FileColumns {
 /// else: a flat header a file lacks falls back to the column's own name, while an input's
 /// own table is authoritative.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Columns {
+pub(crate) struct Columns {
     /// `[kolommen]` string values: contract name → header, for every input.
-    pub flat: BTreeMap<String, String>,
+    pub(crate) flat: BTreeMap<String, String>,
     /// `[kolommen.INPUT]`: contract name → header, for that input only.
-    pub per_input: BTreeMap<Input, BTreeMap<String, String>>,
+    pub(crate) per_input: BTreeMap<Input, BTreeMap<String, String>>,
 }
 
 impl Serialize for Columns {
@@ -510,7 +614,7 @@ impl Serialize for Columns {
 
 impl Columns {
     /// How `input`'s contract columns are named in its file.
-    pub fn of(&self, input: Input) -> Mapping<'_> {
+    pub(crate) fn of(&self, input: Input) -> Mapping<'_> {
         Mapping {
             input,
             flat: &self.flat,
@@ -536,15 +640,15 @@ impl Columns {
 
 /// How one input's contract columns are named in its file (see `Columns::of`).
 #[derive(Debug, Clone, Copy)]
-pub struct Mapping<'a> {
-    pub input: Input,
+pub(crate) struct Mapping<'a> {
+    pub(crate) input: Input,
     flat: &'a BTreeMap<String, String>,
     own: Option<&'a BTreeMap<String, String>>,
 }
 
 /// Where a contract column is looked for in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rename<'a> {
+pub(crate) enum Rename<'a> {
     /// Not renamed: under its own name.
     None,
     /// By the flat `[kolommen]` table: under this header when the file has it, else under
@@ -555,8 +659,9 @@ pub enum Rename<'a> {
 }
 
 impl<'a> Mapping<'a> {
-    /// An empty mapping: every column under its own name.
-    pub fn none(input: Input) -> Mapping<'static> {
+    /// An empty mapping: every column under its own name (for the readers' tests).
+    #[cfg(test)]
+    pub(crate) fn none(input: Input) -> Mapping<'static> {
         static EMPTY: BTreeMap<String, String> = BTreeMap::new();
         Mapping {
             input,
@@ -565,7 +670,7 @@ impl<'a> Mapping<'a> {
         }
     }
 
-    pub fn rename(&self, column: &str) -> Rename<'a> {
+    pub(crate) fn rename(&self, column: &str) -> Rename<'a> {
         if let Some(h) = self.own.and_then(|t| t.get(column)) {
             return Rename::Input(h);
         }
@@ -576,7 +681,7 @@ impl<'a> Mapping<'a> {
     }
 
     /// Every header a mapping of this input names.
-    pub fn headers(&self) -> Vec<&'a str> {
+    pub(crate) fn headers(&self) -> Vec<&'a str> {
         let columns = self.input.columns();
         let mut out: Vec<&'a str> = self
             .flat
@@ -595,7 +700,7 @@ impl<'a> Mapping<'a> {
 
 /// Parses a configuration file's text; unknown keys and wrong types are errors with the
 /// position the TOML parser gives.
-pub fn parse_file(path: &Path) -> Result<FileConfig> {
+pub(crate) fn parse_file(path: &Path) -> Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read configuration {}", path.display()))?;
     parse_text(&text).with_context(|| format!("invalid configuration {}", path.display()))
@@ -891,11 +996,23 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     let koppeltabel = inputs.koppeltabel.map(|p| required("koppeltabel", Some(p)));
     let kenmerken = inputs.kenmerken.map(|p| required("kenmerken", Some(p)));
     let beleid = f.beleid.and_then(|b| b.bestanden).unwrap_or_default();
+    let mut policies = Vec::new();
     for p in &beleid {
-        if let Err(e) = expand(basis, p) {
-            problems.push(format!("beleid.bestanden: {e}"));
+        match expand(basis, p) {
+            Ok(found) => policies.extend(found.iter().map(|f| InputPath::new(basis, f))),
+            Err(e) => problems.push(format!("beleid.bestanden: {e}")),
         }
     }
+    let policies = if beleid.is_empty() && kenmerken.is_some() {
+        shipped_policies()
+    } else {
+        Ok(policies)
+    };
+    let policies = policies.map(|mut p| {
+        p.sort();
+        p.dedup();
+        p
+    });
 
     let patterns = match inputs.declaraties {
         None => {
@@ -928,6 +1045,29 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         problems.push("invoer.declaraties: the list is empty".into());
     }
 
+    let mut files = BTreeMap::from([
+        (
+            Input::Jaarverslagen,
+            vec![InputPath::new(basis, &jaarverslagen)],
+        ),
+        (
+            Input::Declaraties,
+            declaratiebestanden
+                .iter()
+                .map(|p| InputPath::new(basis, p))
+                .collect(),
+        ),
+        (Input::Tarieven, vec![InputPath::new(basis, &tarieven)]),
+    ]);
+    for (input, p) in [
+        (Input::Koppeltabel, &koppeltabel),
+        (Input::Kenmerken, &kenmerken),
+    ] {
+        if let Some(p) = p {
+            files.insert(input, vec![InputPath::new(basis, p)]);
+        }
+    }
+
     if !problems.is_empty() {
         let n = problems.len();
         bail!(
@@ -945,10 +1085,10 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             basis: basis.to_path_buf(),
             jaarverslagen,
             declaraties: patterns,
-            declaratiebestanden,
             tarieven,
             koppeltabel,
             kenmerken,
+            files,
         },
         kolommen,
         criteria: Criteria {
@@ -979,8 +1119,31 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
             min_aandeel_wlz,
             kvk: excluded,
         },
-        beleid: Policies { bestanden: beleid },
+        beleid: Policies {
+            bestanden: beleid,
+            resolved: policies,
+        },
     })
+}
+
+/// The shipped policies, `data/beleid/*.toml`: in the working folder (a clone's root) or,
+/// for a binary built from this repository, beside its sources. Each goes by
+/// `data/beleid/NAME` in messages and the manifest, wherever it was found.
+fn shipped_policies() -> Result<Vec<InputPath>, String> {
+    let local = Path::new("data/beleid");
+    let dir = if local.is_dir() {
+        local.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
+    };
+    let found = expand(&dir, "*.toml").map_err(|e| format!("beleid.bestanden: {e}"))?;
+    Ok(found
+        .iter()
+        .map(|f| InputPath {
+            shown: format!("data/beleid/{}", crate::files::shown(f)),
+            path: dir.join(f),
+        })
+        .collect())
 }
 
 /// Resolves `[kolommen]`, recording every mistake that would read a wrong column: a name
@@ -1084,9 +1247,9 @@ fn not_a_file(full: &Path) -> Option<String> {
     }
 }
 
-/// Expands one path or glob of a list (declaraties, beleid.bestanden): a plain path must exist; a glob must match at least one
-/// file. Results are relative to `basis` as written.
-pub(crate) fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+/// Expands one path or glob of a list (declaraties, beleid.bestanden): a plain path must
+/// exist; a glob must match at least one file. Results are relative to `basis` as written.
+fn expand(basis: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
     let is_glob = pattern.contains(['*', '?', '[']);
     if !is_glob {
         let full = basis.join(pattern);
@@ -1130,6 +1293,13 @@ mod tests {
         resolve(&[&file], &dir)
     }
 
+    fn declaraties(c: &Config) -> Vec<&str> {
+        c.invoer.files[&Input::Declaraties]
+            .iter()
+            .map(|f| f.shown.as_str())
+            .collect()
+    }
+
     const INPUTS: &str = "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = \"d*.csv\"\n";
 
     #[test]
@@ -1138,10 +1308,40 @@ mod tests {
         assert_eq!(c.model, Model::Zn2027);
         assert!(c.clustering.clusters && c.berekening.nhc_nic_strippen);
         assert_eq!(c.criteria.aandeel_omzet, Decimal::new(75, 2));
-        assert_eq!(
-            c.invoer.declaratiebestanden,
-            vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]
-        );
+        assert_eq!(declaraties(&c), ["d1.csv", "d2.csv"]);
+    }
+
+    #[test]
+    fn policy_files_are_resolved_once_sorted_and_each_once() {
+        let c = resolve_text(INPUTS).unwrap();
+        let dir = &c.invoer.basis;
+        for f in ["p1.toml", "p2.toml", "k.csv"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let shown = |c: &Config| -> Vec<String> {
+            let files = c.beleid.files().unwrap();
+            files.iter().map(|f| f.shown.clone()).collect()
+        };
+        let named = resolve_text(&format!(
+            "{INPUTS}[beleid]\nbestanden = [\"p2.toml\", \"p*.toml\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(shown(&named), ["p1.toml", "p2.toml"]);
+        assert_eq!(named.beleid.files().unwrap()[0].path, dir.join("p1.toml"));
+        // Without beleid.bestanden: none, unless the kenmerken ask for policies; then the
+        // 14 shipped ones, named as in the repository.
+        assert!(shown(&c).is_empty());
+        let shipped =
+            resolve_text(&INPUTS.replace("[invoer]\n", "[invoer]\nkenmerken = \"k.csv\"\n"))
+                .unwrap();
+        let names = shown(&shipped);
+        assert_eq!(names.len(), 14, "{names:?}");
+        assert!(names.iter().all(|n| n.starts_with("data/beleid/")));
+        assert!(names.contains(&"data/beleid/cz-vv-2024-2026.toml".to_string()));
+        // Resolved, not only named: every one is there to read.
+        for f in shipped.beleid.files().unwrap() {
+            assert!(f.path.is_file(), "{}", f.path.display());
+        }
     }
 
     #[test]
@@ -1199,10 +1399,7 @@ mod tests {
             "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = [\"d1.csv\", \"./d1.csv\", \"d*.csv\"]\n",
         )
         .unwrap();
-        assert_eq!(
-            c.invoer.declaratiebestanden,
-            vec![PathBuf::from("d1.csv"), PathBuf::from("d2.csv")]
-        );
+        assert_eq!(declaraties(&c), ["d1.csv", "d2.csv"]);
     }
 
     #[test]

@@ -40,16 +40,16 @@ use crate::aggregate::{line_parts, main_sector, provider_figures};
 use crate::classify::is_intramural;
 use crate::config::{Config, OmzetBasis, Scaling, SectorSource};
 use crate::exact::Wide;
-use crate::ingest::{KenmerkRow, Kenmerken};
-use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff};
+use crate::model::kenmerken::{KenmerkRow, Kenmerken};
+use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff, Zorgkantoor};
 use crate::pipeline::Run;
-use crate::policy::{Facts, Policy, Priced, Quotient, ZORGKANTOREN};
+use crate::policy::{Facts, Policy, Priced, Quotient};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TariffLine {
-    pub zorgkantoor: String,
+pub(crate) struct TariffLine {
+    pub zorgkantoor: Zorgkantoor,
     pub prestatiecode: String,
     pub component: Component,
     /// The provider's Σ aantal of the code times the zorgkantoor's share.
@@ -64,7 +64,7 @@ pub struct TariffLine {
 /// What is known of a contracted provider's result: only for providers in the population,
 /// which have a position (R, ρ, O) the core computed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Index into `Run::providers`.
     pub provider: usize,
     /// R_t: the result at its own tariffs.
@@ -79,7 +79,7 @@ pub struct Outcome {
 
 /// One provider with a `kenmerken` row and a group RTP to start from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Contracted {
+pub(crate) struct Contracted {
     pub kvk: Kvk,
     pub naam: String,
     pub sector: Sector,
@@ -88,8 +88,8 @@ pub struct Contracted {
     /// (R, O) of the reference year with O > 0, the `resultaatmarge` the rules saw; or
     /// why it is not known.
     pub resultaatmarge: Result<(Decimal, Decimal), String>,
-    /// (zorgkantoor, aandeel), in the order of `policy::ZORGKANTOREN`.
-    pub zorgkantoren: Vec<(String, Decimal)>,
+    /// (zorgkantoor, aandeel), in the order of `Zorgkantoor::ALL`.
+    pub zorgkantoren: Vec<(Zorgkantoor, Decimal)>,
     pub lines: Vec<TariffLine>,
     /// None for a provider outside the population (its tariff is known, its result not).
     pub outcome: Option<Outcome>,
@@ -97,8 +97,8 @@ pub struct Contracted {
 
 /// Per zorgkantoor: its providers and the cost of its policy against the RTP.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cost {
-    pub zorgkantoor: String,
+pub(crate) struct Cost {
+    pub zorgkantoor: Zorgkantoor,
     pub aanbieders: usize,
     pub beleid: Decimal,
     pub rtp: Decimal,
@@ -106,8 +106,8 @@ pub struct Cost {
 
 /// A provider a policy lists for a conversation about a lower percentage.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Conversation {
-    pub zorgkantoor: String,
+pub(crate) struct Conversation {
+    pub zorgkantoor: Zorgkantoor,
     pub bestand: String,
     pub kvk: Kvk,
     pub naam: String,
@@ -116,7 +116,7 @@ pub struct Conversation {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Contracting {
+pub(crate) struct Contracting {
     pub contracted: Vec<Contracted>,
     pub costs: Vec<Cost>,
     pub conversations: Vec<Conversation>,
@@ -163,7 +163,11 @@ fn margin(r: Decimal, o: Decimal) -> Result<(Decimal, Decimal), String> {
 /// W), ρ·K rounded to the cent when ρ = W ÷ D, and O = B − ρ·K (`omzet_basis =
 /// bedrijfsopbrengsten`) or ρ·D − ρ·K (`wlz`), without the ρ·K when NHC/NIC are not
 /// stripped. None when ρ = W ÷ D cannot be formed (no W > 0, or D ≤ 0).
-pub fn omzet_as_classified(a: &Accounts, f: &ClaimFigures, config: &Config) -> Option<Decimal> {
+pub(crate) fn omzet_as_classified(
+    a: &Accounts,
+    f: &ClaimFigures,
+    config: &Config,
+) -> Option<Decimal> {
     let calc = &config.berekening;
     let d = f.declaraties;
     let rho = match (calc.schaling, a.opbrengsten_wlz) {
@@ -272,7 +276,11 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
     })
 }
 
-pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result<Contracting> {
+pub(crate) fn contract(
+    run: &Run,
+    policies: &[Policy],
+    kenmerken: &Kenmerken,
+) -> Result<Contracting> {
     let index: BTreeMap<Kvk, usize> = run
         .providers
         .iter()
@@ -284,9 +292,8 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
         by_kvk.entry(r.kvk).or_default().push(r);
     }
     // The kenmerken file's row order must not reach the outputs.
-    let rank = |z: &str| ZORGKANTOREN.iter().position(|x| *x == z);
     for rows in by_kvk.values_mut() {
-        rows.sort_by_key(|r| rank(&r.zorgkantoor));
+        rows.sort_by_key(|r| r.zorgkantoor);
     }
     let mut without: Vec<(Kvk, String, String)> = index
         .iter()
@@ -380,7 +387,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
                 revenue = revenue.add(&Wide::from(row.aandeel).mul(&line));
                 let n = row.aandeel * sums.aantal;
                 lines.push(TariffLine {
-                    zorgkantoor: row.zorgkantoor.clone(),
+                    zorgkantoor: row.zorgkantoor,
                     prestatiecode: code.clone(),
                     component: t.component,
                     aantal: n,
@@ -429,10 +436,7 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             cluster: standing.cluster,
             rtp,
             resultaatmarge: standing.marge,
-            zorgkantoren: rows
-                .iter()
-                .map(|r| (r.zorgkantoor.clone(), r.aandeel))
-                .collect(),
+            zorgkantoren: rows.iter().map(|r| (r.zorgkantoor, r.aandeel)).collect(),
             lines,
             outcome,
         });
@@ -453,10 +457,10 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
     }
     without.sort();
 
-    let mut costs: Vec<Cost> = ZORGKANTOREN
+    let mut costs: Vec<Cost> = Zorgkantoor::ALL
         .iter()
-        .map(|z| Cost {
-            zorgkantoor: z.to_string(),
+        .map(|&z| Cost {
+            zorgkantoor: z,
             aanbieders: 0,
             beleid: Decimal::ZERO,
             rtp: Decimal::ZERO,
@@ -467,10 +471,10 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
         for (zk, _) in &c.zorgkantoren {
             let cost = costs
                 .iter_mut()
-                .find(|x| &x.zorgkantoor == zk)
+                .find(|x| x.zorgkantoor == *zk)
                 .expect("kenmerken name only known zorgkantoren");
             cost.aanbieders += 1;
-            for l in c.lines.iter().filter(|l| &l.zorgkantoor == zk) {
+            for l in c.lines.iter().filter(|l| l.zorgkantoor == *zk) {
                 cost.beleid += l.kosten_beleid;
                 cost.rtp += l.kosten_rtp;
             }
@@ -481,15 +485,15 @@ pub fn contract(run: &Run, policies: &[Policy], kenmerken: &Kenmerken) -> Result
             let Some(exact) = &outcome.marge_exact else {
                 continue;
             };
-            for x in policies.iter().filter(|x| &x.zorgkantoor == zk) {
+            for x in policies.iter().filter(|x| x.zorgkantoor == *zk) {
                 let pays = c
                     .lines
                     .iter()
-                    .any(|l| &l.zorgkantoor == zk && l.beleid.as_deref() == Some(&x.bestand));
+                    .any(|l| l.zorgkantoor == *zk && l.beleid.as_deref() == Some(&x.bestand));
                 if let (Some(drempel), Some(marge)) = (x.gesprek_boven, outcome.marge) {
                     if pays && exact.cmp_to(drempel) == Ordering::Greater {
                         conversations.push(Conversation {
-                            zorgkantoor: zk.clone(),
+                            zorgkantoor: *zk,
                             bestand: x.bestand.clone(),
                             kvk: c.kvk,
                             naam: c.naam.clone(),

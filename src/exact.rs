@@ -4,8 +4,8 @@
 //!
 //! `rust_decimal` holds 96 bits (about 28 digits). Its `*` panics on overflow and, worse,
 //! silently rounds when it can shed decimals instead; `+` does the same. Every input number
-//! is bounded (below 10^12, at most six decimals; see `ingest::number`) and every
-//! per-provider figure too (below 10^15; see `aggregate::check_range`), so sums stay exact
+//! is bounded (below 10^12, at most six decimals; see `model::number`) and every
+//! per-provider figure too (below 10^15; see `aggregate::check_figures`), so sums stay exact
 //! in `Decimal`, but a product of three amounts with twelve decimals each does not. So the
 //! decisions take a fast path in `Decimal` that reports whether it was exact
 //! (`mul`, `add`, `sub`), and fall back to `Wide`, an unbounded decimal on `num-bigint`,
@@ -22,7 +22,7 @@ use rust_decimal::prelude::{Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
 /// `a·b` when `Decimal` holds it exactly; `None` when it would have to round or overflow.
-pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     if a.is_zero() || b.is_zero() {
         return Some(Decimal::ZERO);
     }
@@ -42,7 +42,7 @@ pub fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 /// `a + b` when `Decimal` holds it exactly; `None` when it would have to round or overflow.
-pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     if a.is_zero() {
         return Some(b);
     }
@@ -55,7 +55,7 @@ pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 /// `a − b` when `Decimal` holds it exactly.
-pub fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
     add(a, -b)
 }
 
@@ -93,7 +93,7 @@ fn round_div(a: &BigInt, b: &BigInt) -> BigInt {
 
 /// A decimal of any size: `mantissa · 10^−scale`, exact.
 #[derive(Debug, Clone)]
-pub struct Wide {
+pub(crate) struct Wide {
     mantissa: BigInt,
     scale: u32,
 }
@@ -113,14 +113,14 @@ impl Wide {
         &self.mantissa * pow10(scale - self.scale)
     }
 
-    pub fn mul(&self, other: &Wide) -> Wide {
+    pub(crate) fn mul(&self, other: &Wide) -> Wide {
         Wide {
             mantissa: &self.mantissa * &other.mantissa,
             scale: self.scale + other.scale,
         }
     }
 
-    pub fn add(&self, other: &Wide) -> Wide {
+    pub(crate) fn add(&self, other: &Wide) -> Wide {
         let scale = self.scale.max(other.scale);
         Wide {
             mantissa: self.at(scale) + other.at(scale),
@@ -128,7 +128,7 @@ impl Wide {
         }
     }
 
-    pub fn sub(&self, other: &Wide) -> Wide {
+    pub(crate) fn sub(&self, other: &Wide) -> Wide {
         let scale = self.scale.max(other.scale);
         Wide {
             mantissa: self.at(scale) - other.at(scale),
@@ -137,12 +137,12 @@ impl Wide {
     }
 
     /// The sign, as the comparison with zero.
-    pub fn sign(&self) -> Ordering {
+    pub(crate) fn sign(&self) -> Ordering {
         self.mantissa.sign().cmp(&num_bigint::Sign::NoSign)
     }
 
     /// This number over another, kept exact. `None` when the other is zero.
-    pub fn over(&self, den: &Wide) -> Option<Fraction> {
+    pub(crate) fn over(&self, den: &Wide) -> Option<Fraction> {
         // (m₁·10^−s₁) / (m₂·10^−s₂) = (m₁·10^s₂) / (m₂·10^s₁).
         Fraction::new(
             &self.mantissa * pow10(den.scale),
@@ -151,7 +151,7 @@ impl Wide {
     }
 
     /// This number in steps of `step` (> 0), rounded as asked; see `Fraction::steps`.
-    pub fn steps(&self, step: Decimal, rounding: Steps) -> BigInt {
+    pub(crate) fn steps(&self, step: Decimal, rounding: Steps) -> BigInt {
         // (m·10^−s) / (t·10^−u) = m·10^u / (t·10^s).
         divide(
             &self.mantissa * pow10(step.scale()),
@@ -161,7 +161,7 @@ impl Wide {
     }
 
     /// The number itself as a fraction (over 1).
-    pub fn fraction(&self) -> Fraction {
+    pub(crate) fn fraction(&self) -> Fraction {
         self.over(&Wide::from(Decimal::ONE))
             .expect("one is not zero")
     }
@@ -200,7 +200,7 @@ impl Eq for Wide {}
 /// approximations need the exact comparison (`cmp`), which `exact` can settle too when both
 /// approximations are the numbers themselves.
 #[derive(Debug, Clone)]
-pub struct Fraction {
+pub(crate) struct Fraction {
     num: BigInt,
     den: BigInt,
     approx: Decimal,
@@ -212,7 +212,7 @@ const SIGNIFICANT: u32 = 28;
 
 impl Fraction {
     /// `num / den`, or `None` when `den` is zero.
-    pub fn new(num: BigInt, den: BigInt) -> Option<Fraction> {
+    pub(crate) fn new(num: BigInt, den: BigInt) -> Option<Fraction> {
         let (num, den) = match den.sign() {
             num_bigint::Sign::NoSign => return None,
             num_bigint::Sign::Minus => (-num, -den),
@@ -246,7 +246,7 @@ impl Fraction {
     /// `num / den` for two decimals, or `None` when `den` is zero. The common case, both
     /// as integers over one power of ten within i128 and the divisor below 10^37, finds the
     /// approximation by long division in u128; anything larger goes through `new`.
-    pub fn of_decimals(num: Decimal, den: Decimal) -> Option<Fraction> {
+    pub(crate) fn of_decimals(num: Decimal, den: Decimal) -> Option<Fraction> {
         if den.is_zero() {
             return None;
         }
@@ -301,17 +301,17 @@ impl Fraction {
     }
 
     /// The number rounded towards −∞ to 28 significant places (see the type).
-    pub fn approx(&self) -> Decimal {
+    pub(crate) fn approx(&self) -> Decimal {
         self.approx
     }
 
-    pub fn sign(&self) -> Ordering {
+    pub(crate) fn sign(&self) -> Ordering {
         self.num.sign().cmp(&num_bigint::Sign::NoSign)
     }
 
     /// This number in steps of `step` (> 0): `num / (den·step)` rounded up, down, or to the
     /// nearest with a half away from zero.
-    pub fn steps(&self, step: Decimal, rounding: Steps) -> BigInt {
+    pub(crate) fn steps(&self, step: Decimal, rounding: Steps) -> BigInt {
         // x / (m·10^−s) = x·10^s / m.
         divide(
             &self.num * pow10(step.scale()),
@@ -323,7 +323,7 @@ impl Fraction {
     /// The number rounded to the nearest decimal of at most `places` decimals and 28
     /// significant digits, a half away from zero; for display only. Saturates at Decimal's
     /// range, which no bounded input reaches.
-    pub fn rounded(&self, places: u32) -> Decimal {
+    pub(crate) fn rounded(&self, places: u32) -> Decimal {
         let whole = self.num.abs() / &self.den;
         let digits = whole.to_string().len() as u32;
         let places = places.min(SIGNIFICANT.saturating_sub(digits));
@@ -376,7 +376,7 @@ fn divide(num: BigInt, den: BigInt, rounding: Steps) -> BigInt {
 
 /// How `Fraction::steps` rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Steps {
+pub(crate) enum Steps {
     Up,
     Down,
     Nearest,
@@ -385,13 +385,13 @@ pub enum Steps {
 /// `a·b` kept exactly: in `Decimal` when it fits, wide otherwise. For thresholds that
 /// many sums are compared with (share·total).
 #[derive(Debug, Clone)]
-pub enum Product {
+pub(crate) enum Product {
     Fits(Decimal),
     Wide(Wide),
 }
 
 impl Product {
-    pub fn of(a: Decimal, b: Decimal) -> Product {
+    pub(crate) fn of(a: Decimal, b: Decimal) -> Product {
         match mul(a, b) {
             Some(p) => Product::Fits(p),
             None => Product::Wide(Wide::from(a).mul(&Wide::from(b))),
@@ -399,7 +399,7 @@ impl Product {
     }
 
     /// How `d` compares with this product.
-    pub fn compare(&self, d: Decimal) -> Ordering {
+    pub(crate) fn compare(&self, d: Decimal) -> Ordering {
         match self {
             Product::Fits(p) => d.cmp(p),
             Product::Wide(w) => Wide::from(d).cmp(w),
@@ -407,12 +407,12 @@ impl Product {
     }
 
     /// Whether `d` is at least this product.
-    pub fn reached_by(&self, d: Decimal) -> bool {
+    pub(crate) fn reached_by(&self, d: Decimal) -> bool {
         self.compare(d) != Ordering::Less
     }
 
     /// The product for display, rounded to 12 decimals when it does not fit exactly.
-    pub fn shown(&self) -> Decimal {
+    pub(crate) fn shown(&self) -> Decimal {
         match self {
             Product::Fits(p) => *p,
             Product::Wide(w) => w.fraction().rounded(12),

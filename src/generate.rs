@@ -21,13 +21,13 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::report::folder::{self, Refused};
+use crate::folder::{self, Refused};
 use crate::rng::Rng;
 use anyhow::{Context, Result};
 
 /// How the claims are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ClaimsFormat {
+pub(crate) enum ClaimsFormat {
     Csv,
     #[value(name = "csv.gz")]
     CsvGz,
@@ -45,7 +45,7 @@ impl ClaimsFormat {
 }
 
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     pub out: PathBuf,
     pub providers: usize,
     pub claim_lines: u64,
@@ -59,14 +59,14 @@ pub struct Options {
 /// At most this many providers: KvK numbers and AGB codes have eight digits, and each
 /// sector's AGB codes count up from its own prefix (22, 41, 73 million), which up to four
 /// codes per provider keeps apart for a million providers. Far beyond any real Wlz market.
-pub const MAX_PROVIDERS: usize = 1_000_000;
+pub(crate) const MAX_PROVIDERS: usize = 1_000_000;
 
 /// At most this many claim lines: every per-provider sum of cents stays within 64 bits.
-pub const MAX_CLAIM_LINES: u64 = 1_000_000_000_000;
+pub(crate) const MAX_CLAIM_LINES: u64 = 1_000_000_000_000;
 
 impl Options {
     /// Whether the sizes can make a data set that runs, with the flag to blame when not.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
         if !(4..=MAX_PROVIDERS).contains(&self.providers) {
             return Err(format!(
                 "--aanbieders {}: must be 4 to {MAX_PROVIDERS}",
@@ -103,7 +103,7 @@ impl Options {
 
 /// The marker file of a folder `generate` wrote: the set's files, one a line, under
 /// `MARKER_HEADER`. A folder with it is `generate`'s to replace without `--overwrite`.
-pub const MARKER: &str = ".richttarief-generate";
+pub(crate) const MARKER: &str = ".richttarief-generate";
 const MARKER_HEADER: &str = "# Written by richttarief generate: the files of this data set.";
 
 /// Every name `generate` writes in any format: all a marker may list.
@@ -185,7 +185,7 @@ fn placement(opts: &Options) -> Result<Placement> {
 
 /// What was generated, for the closing message.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub providers: usize,
     pub claim_lines: u64,
     pub files: Vec<String>,
@@ -1274,7 +1274,7 @@ fn write_text(path: &Path, text: &str) -> Result<()> {
 /// or is killed leaves `opts.out` as it was (a killed run's temporary folder is removed by
 /// the next run), and then put in place: whole where `opts.out` holds nothing else, else
 /// file by file with the configuration and the marker last.
-pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Summary> {
+pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Summary> {
     opts.check().map_err(anyhow::Error::msg)?;
     placement(opts)?;
     let staged = folder::Staged::new(&opts.out)?;
@@ -1439,7 +1439,8 @@ pub fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Result<Su
 /// same as before this file existed.
 /// The provider the configuration excludes as new is marked `nieuwe_aanbieder` too.
 fn characteristics(providers: &[Provider], seed: u64, new_provider: u32) -> String {
-    use crate::policy::{Kind, KENMERKEN, ZORGKANTOREN};
+    use crate::model::kenmerken::{Kind, KENMERKEN};
+    use crate::model::Zorgkantoor;
     let mut rng = Rng::new(crate::rng::mix(&[seed, 0x6b65_6e6d]));
     let mut out = String::from("kvk,zorgkantoor,aandeel");
     for k in KENMERKEN {
@@ -1454,16 +1455,17 @@ fn characteristics(providers: &[Provider], seed: u64, new_provider: u32) -> Stri
         0.15,
     ];
     for p in providers {
-        let first = rng.below(ZORGKANTOREN.len() as u64) as usize;
-        let second = rng
-            .chance(0.25)
-            .then(|| (first + 1 + rng.below(ZORGKANTOREN.len() as u64 - 1) as usize) % 7);
+        let first = rng.below(Zorgkantoor::ALL.len() as u64) as usize;
+        let second = rng.chance(0.25).then(|| {
+            (first + 1 + rng.below(Zorgkantoor::ALL.len() as u64 - 1) as usize)
+                % Zorgkantoor::ALL.len()
+        });
         let shares = match second {
             None => vec![(first, "1")],
             Some(s) => vec![(first, "0.6"), (s, "0.4")],
         };
         for (z, aandeel) in shares {
-            let _ = write!(out, "{},{},{aandeel}", p.kvk, ZORGKANTOREN[z]);
+            let _ = write!(out, "{},{},{aandeel}", p.kvk, Zorgkantoor::ALL[z]);
             for (&(name, kind, _), &c) in KENMERKEN.iter().zip(&chance) {
                 out.push(',');
                 let drawn = rng.chance(c);

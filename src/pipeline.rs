@@ -13,16 +13,18 @@ use rust_decimal::Decimal;
 
 use crate::aggregate::provider_figures;
 use crate::classify::{classify, Excluded, Provider};
-use crate::config::{Config, Rounding};
-use crate::ingest::claims::{join, read_claims, ProviderClaims};
-use crate::ingest::{self, InputFile, TariffTable};
-use crate::model::{Accounts, ClaimFigures, Cluster, Kvk, Sector};
+use crate::config::{Config, Input, InputPath, InputSpec, Rounding, Scaling};
+use crate::ingest;
+use crate::ingest::claims::{join, RawClaims};
+use crate::model::{
+    Accounts, ClaimFigures, Cluster, InputFile, Kvk, ProviderClaims, Sector, TariffTable,
+};
 use crate::solve::{self, GroupResult, Position, Rules};
 use rust_decimal::RoundingStrategy;
 
 /// One group of providers and its solution.
 #[derive(Debug, Clone)]
-pub struct Group {
+pub(crate) struct Group {
     pub sector: Sector,
     pub cluster: Cluster,
     /// Indices into `Run::providers`.
@@ -31,7 +33,7 @@ pub struct Group {
 }
 
 impl Group {
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         format!("{}/{}", self.sector, self.cluster)
     }
 }
@@ -39,7 +41,7 @@ impl Group {
 /// What was read from the input files: shared by every scenario that reads the same files
 /// in the same way (see `ReadKey`), so a scenario costs a re-solve, not a re-read.
 #[derive(Debug, Clone)]
-pub struct Data {
+pub(crate) struct Data {
     pub inputs: Vec<InputFile>,
     pub claims: BTreeMap<Kvk, ProviderClaims>,
     /// The reference year's jaarverslagen of everyone, excluded providers included.
@@ -54,43 +56,41 @@ pub struct Data {
 /// The part of a configuration that decides what `read` returns. Two configurations with
 /// equal keys can share one `Data`; everything else in them only changes `compute`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadKey {
-    basis: std::path::PathBuf,
-    jaarverslagen: std::path::PathBuf,
-    declaraties: Vec<std::path::PathBuf>,
-    tarieven: std::path::PathBuf,
-    koppeltabel: Option<std::path::PathBuf>,
+pub(crate) struct ReadKey {
+    /// The files of every input `read` reads (all but `kenmerken`).
+    files: Vec<(Input, Vec<InputPath>)>,
     /// Flat and per-input `[kolommen]`: either changes which header a column is read from.
     kolommen: crate::config::Columns,
-    decimaalteken: crate::config::DecimalSign,
+    decimaalteken: crate::model::number::DecimalSign,
     referentiejaar: i32,
     /// Which optional jaarverslag columns are required (ingest refuses a file without them).
-    wlz_required: bool,
-    sector_required: bool,
+    required: Vec<&'static str>,
 }
 
 impl ReadKey {
-    pub fn of(config: &Config) -> ReadKey {
-        let i = &config.invoer;
+    pub(crate) fn of(config: &Config) -> ReadKey {
         ReadKey {
-            basis: i.basis.clone(),
-            jaarverslagen: i.jaarverslagen.clone(),
-            declaraties: i.declaratiebestanden.clone(),
-            tarieven: i.tarieven.clone(),
-            koppeltabel: i.koppeltabel.clone(),
+            files: config
+                .invoer
+                .files
+                .iter()
+                .filter(|(input, _)| **input != Input::Kenmerken)
+                .map(|(input, files)| (*input, files.clone()))
+                .collect(),
             kolommen: config.kolommen.clone(),
             decimaalteken: config.decimaalteken,
             referentiejaar: config.referentiejaar,
-            wlz_required: config.berekening.schaling == crate::config::Scaling::Jaarverslag,
-            sector_required: config.berekening.sector_bron
-                == crate::config::SectorSource::Jaarverslag,
+            required: config
+                .input(Input::Jaarverslagen)
+                .map(|spec| spec.required)
+                .unwrap_or_default(),
         }
     }
 }
 
 /// Everything one run computed.
 #[derive(Debug, Clone)]
-pub struct Run {
+pub(crate) struct Run {
     pub config: Config,
     pub data: Arc<Data>,
     /// Sorted by group (VV, GZ, GGZ; extramuraal, intramuraal, alle), then KvK.
@@ -106,11 +106,11 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn group_of(&self, provider: usize) -> Option<&Group> {
+    pub(crate) fn group_of(&self, provider: usize) -> Option<&Group> {
         self.groups.iter().find(|g| g.members.contains(&provider))
     }
 
-    pub fn positions(&self, group: &Group) -> Vec<Position> {
+    pub(crate) fn positions(&self, group: &Group) -> Vec<Position> {
         group
             .members
             .iter()
@@ -120,7 +120,7 @@ impl Run {
 }
 
 /// The solver's rules from the configuration, every percentage as a fraction.
-pub fn rules(config: &Config) -> Rules {
+pub(crate) fn rules(config: &Config) -> Rules {
     let hundred = Decimal::ONE_HUNDRED;
     Rules {
         aandeel_aanbieders: config.criteria.aandeel_aanbieders,
@@ -134,8 +134,9 @@ pub fn rules(config: &Config) -> Rules {
 }
 
 /// How a run tells what it is doing: one line per stage, and how far a long read is.
-/// Implementations must be `Sync`: the claims readers report from their worker threads.
-pub trait Progress: Sync {
+/// Implementations must be `Sync`: `advance` is called from the claims readers' worker
+/// threads, through the tick `read` hands each of them.
+pub(crate) trait Progress: Sync {
     /// One finished stage, with its counts and time.
     fn stage(&self, line: &str);
     /// `done` of `total` units (bytes or rows) of the file being read.
@@ -143,7 +144,7 @@ pub trait Progress: Sync {
 }
 
 /// Progress that goes nowhere (tests, library use).
-pub struct Quiet;
+pub(crate) struct Quiet;
 
 impl Progress for Quiet {
     fn stage(&self, _: &str) {}
@@ -177,7 +178,7 @@ impl Laps {
 }
 
 /// Reads the inputs, aggregates, classifies and solves.
-pub fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
+pub(crate) fn run(config: &Config, progress: &dyn Progress) -> Result<Run> {
     let data = Arc::new(read(config, progress)?);
     compute(config, &data, progress)
 }
@@ -228,54 +229,59 @@ fn no_claims(files: &[String], year: i32, years: &BTreeMap<i64, u64>) -> String 
 
 /// Reads the tables and the claims and joins them: everything of a run that depends on
 /// the input files, and nothing that depends on the methodology.
-pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
+pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let mut laps = Laps::new();
-    let base = &config.invoer.basis;
     let mut inputs = Vec::new();
-    let mut record = |rol: &'static str, path: &std::path::Path, rijen: u64| -> Result<()> {
-        let (bytes, sha256) = ingest::hash_file(&base.join(path))?;
+    let mut record = |spec: &InputSpec, rijen: u64| -> Result<()> {
+        let file = spec.file();
+        let (bytes, sha256) = crate::files::hash_file(&file.path)?;
         inputs.push(InputFile {
-            rol,
-            pad: ingest::shown(path),
+            rol: spec.columns.input.key(),
+            pad: file.shown.clone(),
             bytes,
             rijen,
             sha256,
         });
         Ok(())
     };
+    let spec = |input| {
+        config
+            .input(input)
+            .expect("a resolved configuration has it")
+    };
 
-    let jv = &config.invoer.jaarverslagen;
-    let accounts = ingest::read_accounts(&base.join(jv), &ingest::shown(jv), config)?;
+    let jv = spec(Input::Jaarverslagen);
+    let accounts = ingest::read_accounts(&jv)?;
     // Without the year's accounts nobody can be in the population: stop before the claims
     // are read, and say which years the file does hold (a wrong referentiejaar, most often).
     if accounts.by_kvk.is_empty() {
         bail!(no_accounts(
-            &ingest::shown(jv),
+            &jv.file().shown,
             config.referentiejaar,
             &accounts.years
         ));
     }
-    record("jaarverslagen", jv, accounts.rows)?;
+    record(&jv, accounts.rows)?;
     progress.stage(&format!(
         "read {}: {} jaarverslagen over {} ({} of other years skipped)",
-        ingest::shown(jv),
+        jv.file().shown,
         accounts.by_kvk.len(),
         config.referentiejaar,
         accounts.other_years
     ));
-    let tv = &config.invoer.tarieven;
-    let tariffs = ingest::read_tariffs(&base.join(tv), &ingest::shown(tv), config)?;
-    record("tarieven", tv, tariffs.rows)?;
+    let tv = spec(Input::Tarieven);
+    let tariffs = ingest::read_tariffs(&tv)?;
+    record(&tv, tariffs.rows)?;
     progress.stage(&format!(
         "read {}: {} tariffs for {}",
-        ingest::shown(tv),
+        tv.file().shown,
         tariffs.by_code.len(),
         config.referentiejaar
     ));
-    let koppel = match &config.invoer.koppeltabel {
+    let koppel = match config.input(Input::Koppeltabel) {
         Some(k) => {
-            let t = ingest::read_koppeltabel(&base.join(k), &ingest::shown(k), config)?;
-            record("koppeltabel", k, t.rows)?;
+            let t = ingest::read_koppeltabel(&k)?;
+            record(&k, t.rows)?;
             Some(t)
         }
         None => None,
@@ -283,7 +289,16 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let took = laps.lap("tabellen");
     progress.stage(&format!("read the tables in {}", seconds(took)));
 
-    let raw = read_claims(config, progress)?;
+    let mut raw = RawClaims::default();
+    let declaraties = spec(Input::Declaraties);
+    for file in declaraties.files {
+        let tick = |done, total| progress.advance(&file.shown, done, total);
+        let file = raw.read(file, &declaraties, &tick)?;
+        progress.stage(&format!(
+            "read {}: {} claim lines ({} of other years skipped)",
+            file.file, file.rows, file.other_years
+        ));
+    }
     if raw.files.iter().all(|f| f.rows == f.other_years) {
         let files: Vec<String> = raw.files.iter().map(|f| f.file.clone()).collect();
         bail!(no_claims(&files, config.referentiejaar, &raw.other_years));
@@ -302,8 +317,7 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     crate::aggregate::check_figures(
         &claims,
         &tariffs.by_code,
-        &accounts.by_kvk,
-        config.berekening.schaling,
+        (config.berekening.schaling == Scaling::Jaarverslag).then_some(&accounts.by_kvk),
     )?;
     drop(raw);
     let took = laps.lap("declaraties");
@@ -323,7 +337,7 @@ pub fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
 /// Classifies and solves what `read` returned under `config`'s methodology. Pure apart
 /// from the progress lines: the same data and configuration give the same `Run`. An empty
 /// population is an error that counts the providers per reason of exclusion.
-pub fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Result<Run> {
+pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Result<Run> {
     let mut laps = Laps::new();
     let figures: BTreeMap<Kvk, ClaimFigures> = data
         .claims
@@ -427,7 +441,7 @@ fn empty_population(year: i32, excluded: &[Excluded]) -> String {
 /// €5 (minutes of care). A provider further above claims more than the tariff table
 /// allows: tariffs of another year or unit, or amounts with something else in them; its
 /// result then no longer follows the percentage as the methodology assumes.
-pub const REALISED_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
+pub(crate) const REALISED_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 3);
 
 /// The excluded KvK numbers that match no provider: a typo, or the wrong year.
 fn unmatched_exclusions(config: &Config, data: &Data) -> Vec<String> {

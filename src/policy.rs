@@ -1,5 +1,5 @@
 //! Zorgkantoor purchasing policies: the TOML policy files of `data/beleid/`, validated
-//! against the vocabulary of provider characteristics (`KENMERKEN`) and the run's tariff
+//! against the vocabulary of provider characteristics (`model::kenmerken`) and the run's tariff
 //! table, and the percentage each policy gives one provider for one prestatiecode, with
 //! the rules that produced it.
 //!
@@ -26,7 +26,6 @@
 //! Pure apart from reading the policy files: nothing printed, no clock.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use std::cmp::Ordering;
 
@@ -34,140 +33,10 @@ use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::config::Num;
+use crate::config::{InputPath, Num};
 use crate::exact::{Fraction, Wide};
-use crate::model::{Component, Leveringsvorm, Sector, Tariff};
-
-/// What a characteristic holds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kind {
-    /// ja/nee; an empty cell is nee.
-    Flag,
-    /// Percentage points within a range (a surcharge, a monitor outcome); whole points only
-    /// when `whole`.
-    Points { min: i64, max: i64, whole: bool },
-    /// A tariff percentage, 0 to 100.
-    Percent,
-    /// A growth or share as a fraction (0.02 = 2%), any sign.
-    Fraction,
-}
-
-/// The provider characteristics the policies may use, and the `kenmerken` input's columns
-/// beside `kvk`, `zorgkantoor` and `aandeel`. One list, so that a policy and the input can
-/// only name the same things.
-pub const KENMERKEN: &[(&str, Kind, &str)] = &[
-    (
-        "nieuwe_aanbieder",
-        Kind::Flag,
-        "new provider without an earlier contract",
-    ),
-    (
-        "essentiele_functie",
-        Kind::Flag,
-        "role in essential services (Zilveren Kruis V&V)",
-    ),
-    (
-        "minder_regionale_bijdrage",
-        Kind::Flag,
-        "contributes less to the region (Zilveren Kruis GZ)",
-    ),
-    (
-        "arbeidsbesparende_technologie",
-        Kind::Flag,
-        "proven labour-saving technology (CZ)",
-    ),
-    (
-        "afspraken_beweging",
-        Kind::Flag,
-        "agreed movements and goals (CZ)",
-    ),
-    (
-        "vrij_voorstel",
-        Kind::Percent,
-        "percentage of an accepted free proposal (CZ)",
-    ),
-    (
-        "module_opslag",
-        Kind::Points {
-            min: 0,
-            max: 5,
-            whole: false,
-        },
-        "points of granted module surcharges (Menzis)",
-    ),
-    (
-        "regionale_rol",
-        Kind::Points {
-            min: -2,
-            max: 1,
-            whole: false,
-        },
-        "differentiation by regional role (Salland)",
-    ),
-    (
-        "monitor_uitkomst",
-        Kind::Points {
-            min: -1,
-            max: 1,
-            whole: true,
-        },
-        "monitor outcome (DSW)",
-    ),
-    (
-        "percentage_2023",
-        Kind::Percent,
-        "the provider's own 2023 percentage (DSW)",
-    ),
-    (
-        "bestaande_afspraak",
-        Kind::Percent,
-        "an existing agreement's percentage, continued (DSW GZ)",
-    ),
-    (
-        "werkgeversopslag",
-        Kind::Flag,
-        "employer surcharge granted (Zorg en Zekerheid)",
-    ),
-    (
-        "mpt_groei",
-        Kind::Fraction,
-        "growth of MPT volume against 2026 (VGZ GZ)",
-    ),
-    (
-        "zelfredzaamheid_beleid",
-        Kind::Flag,
-        "policy for clients' self-reliance (VGZ GZ)",
-    ),
-    (
-        "digitale_zorg_groei",
-        Kind::Fraction,
-        "growth of digital-care use (VGZ GZ)",
-    ),
-    (
-        "complexe_zorg_garantie",
-        Kind::Flag,
-        "guarantees complex care (Menzis GZ)",
-    ),
-];
-
-/// Figures of the run a condition may use besides the characteristics.
-pub const FIGURES: &[(&str, &str)] = &[
-    (
-        "resultaatmarge",
-        "R ÷ O in the reference year, O as the omzet criterion computes it",
-    ),
-    (
-        "intramuraal_aandeel",
-        "intramural share a of the declarations",
-    ),
-];
-
-pub fn kind_of(name: &str) -> Option<(&'static str, Kind)> {
-    KENMERKEN
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .map(|&(n, k, _)| (n, k))
-}
+use crate::model::kenmerken::{kind_of, Kind, Value, FIGURES, KENMERKEN};
+use crate::model::{Component, Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
 // ---------------------------------------------------------------------------------------
 // The file shape.
@@ -226,7 +95,7 @@ struct RuleFile {
 // The validated policy.
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Base {
+pub(crate) enum Base {
     Rtp,
     Fixed(Decimal),
     /// A characteristic's percentage; otherwise the fixed fallback, or the RTP.
@@ -234,7 +103,7 @@ pub enum Base {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub(crate) enum Action {
     /// Points as a fraction (0.5 point = 0.005), negative for `min`.
     Add(Decimal),
     AddKenmerk(&'static str),
@@ -249,21 +118,21 @@ impl Action {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Scope {
+pub(crate) enum Scope {
     All,
     Forms(Vec<Leveringsvorm>),
     Codes(BTreeSet<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Subject {
+pub(crate) enum Subject {
     Kenmerk(&'static str),
     Resultaatmarge,
     IntramuraalAandeel,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cmp {
+pub(crate) enum Cmp {
     AtLeast,
     AtMost,
     Above,
@@ -271,13 +140,13 @@ pub enum Cmp {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Condition {
+pub(crate) enum Condition {
     Flag(&'static str, bool),
     Compare(Subject, Cmp, Decimal),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
+pub(crate) struct Rule {
     pub naam: String,
     pub bron: String,
     pub action: Action,
@@ -288,10 +157,10 @@ pub struct Rule {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// The file as shown in messages and the manifest.
     pub bestand: String,
-    pub zorgkantoor: String,
+    pub zorgkantoor: Zorgkantoor,
     pub sector: Sector,
     pub periode: String,
     pub bron: String,
@@ -304,32 +173,19 @@ pub struct Policy {
     pub rules: Vec<Rule>,
 }
 
-/// The seven zorgkantoor organisations; a policy or a `kenmerken` row must name one.
-pub const ZORGKANTOREN: &[&str] = &[
-    "Zilveren Kruis",
-    "VGZ",
-    "Menzis",
-    "CZ",
-    "Salland",
-    "DSW",
-    "Zorg en Zekerheid",
-];
-
 fn percent(n: Num) -> Decimal {
     n.0 / Decimal::ONE_HUNDRED
 }
 
 /// Parses and validates policy files against the tariff table. Every problem of every
 /// file is reported at once, each naming its file and rule.
-pub fn load(
-    files: &[(String, std::path::PathBuf)],
-    tariffs: &BTreeMap<String, Tariff>,
-) -> Result<Vec<Policy>> {
+pub(crate) fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> Result<Vec<Policy>> {
     let mut problems = Vec::new();
     let mut policies = Vec::new();
-    for (shown, path) in files {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read policy {shown}"))?;
+    for file in files {
+        let shown = &file.shown;
+        let text = std::fs::read_to_string(&file.path)
+            .with_context(|| format!("cannot read policy {shown}"))?;
         match parse(shown, &text, tariffs) {
             Ok(p) => policies.push(p),
             Err(mut ps) => problems.append(&mut ps),
@@ -359,7 +215,7 @@ pub fn load(
 }
 
 /// One policy file's text; `Err` holds every problem found.
-pub fn parse(
+pub(crate) fn parse(
     shown: &str,
     text: &str,
     tariffs: &BTreeMap<String, Tariff>,
@@ -373,16 +229,20 @@ pub fn parse(
     let mut problems = Vec::new();
     let mut problem = |what: &str, msg: String| problems.push(format!("{shown}: {what}: {msg}"));
 
-    if !ZORGKANTOREN.contains(&f.zorgkantoor.as_str()) {
-        problem(
-            "zorgkantoor",
-            format!(
-                "{:?} is not one of {}",
-                f.zorgkantoor,
-                ZORGKANTOREN.join(", ")
-            ),
-        );
-    }
+    // Spelled exactly as the list has it: a policy file is written once, by hand, against
+    // that list (the kenmerken input is matched without regard to case).
+    let zorgkantoor = Zorgkantoor::ALL
+        .iter()
+        .copied()
+        .find(|z| z.as_str() == f.zorgkantoor)
+        .unwrap_or_else(|| {
+            let names: Vec<&str> = Zorgkantoor::ALL.iter().map(|z| z.as_str()).collect();
+            problem(
+                "zorgkantoor",
+                format!("{:?} is not one of {}", f.zorgkantoor, names.join(", ")),
+            );
+            Zorgkantoor::ALL[0]
+        });
     let sector = Sector::parse(&f.sector).unwrap_or_else(|e| {
         problem("sector", e);
         Sector::Vv
@@ -619,7 +479,7 @@ pub fn parse(
     }
     Ok(Policy {
         bestand: shown.to_string(),
-        zorgkantoor: f.zorgkantoor,
+        zorgkantoor,
         sector,
         periode: f.periode,
         bron: f.bron,
@@ -720,41 +580,34 @@ fn exclusive(a: &[Condition], b: &[Condition]) -> bool {
 // ---------------------------------------------------------------------------------------
 // Evaluation.
 
-/// A characteristic's value for one provider and zorgkantoor.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Value {
-    Flag(bool),
-    Number(Decimal),
-}
-
 /// A figure n ÷ d with d > 0, kept exact so that comparing it with a threshold never
 /// rests on a rounded quotient: a quotient rounded to 28 digits can equal a threshold it is
 /// above (1 ÷ 30 against 0.0333…3), which would flip a decision.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Quotient(Fraction);
+pub(crate) struct Quotient(Fraction);
 
 impl Quotient {
     /// n ÷ d; none unless d > 0 (a margin on no omzet, a share of no claims is not known).
-    pub fn new(numerator: Wide, denominator: Wide) -> Option<Quotient> {
+    pub(crate) fn new(numerator: Wide, denominator: Wide) -> Option<Quotient> {
         if denominator.sign() != Ordering::Greater {
             return None;
         }
         numerator.over(&denominator).map(Quotient)
     }
 
-    pub fn of(numerator: Decimal, denominator: Decimal) -> Option<Quotient> {
+    pub(crate) fn of(numerator: Decimal, denominator: Decimal) -> Option<Quotient> {
         Quotient::new(numerator.into(), denominator.into())
     }
 
     /// How n ÷ d compares with `v`, exactly.
-    pub fn cmp_to(&self, v: Decimal) -> Ordering {
+    pub(crate) fn cmp_to(&self, v: Decimal) -> Ordering {
         self.0.cmp(&Wide::from(v).fraction())
     }
 }
 
 /// What the rules may look at for one provider under one zorgkantoor.
 #[derive(Debug, Clone)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     pub kenmerken: &'a BTreeMap<&'static str, Value>,
     /// R ÷ O of the reference year; none when O ≤ 0 or O cannot be computed.
     pub resultaatmarge: Option<Quotient>,
@@ -810,7 +663,7 @@ impl Facts<'_> {
 
 /// A percentage and the steps that made it, in order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Priced {
+pub(crate) struct Priced {
     /// A fraction of the maximum tariff.
     pub percentage: Decimal,
     pub steps: Vec<String>,
@@ -835,7 +688,12 @@ impl Policy {
     /// The percentage this policy pays one provider for one prestatie of its sector. A
     /// result outside 0-100% after the bounds is an error naming the file and the rule
     /// that made it (bovengrens ≤ 100% is checked when the file is read).
-    pub fn price(&self, code: &str, tariff: &Tariff, facts: &Facts) -> Result<Priced, String> {
+    pub(crate) fn price(
+        &self,
+        code: &str,
+        tariff: &Tariff,
+        facts: &Facts,
+    ) -> Result<Priced, String> {
         match tariff.component {
             Component::Nhc | Component::Nic => {
                 return Ok(Priced {
@@ -946,24 +804,6 @@ impl Policy {
     }
 }
 
-/// The policy files a configuration names (paths and globs relative to its folder, as
-/// `config` expands them), each as (shown, full path), sorted and without repeats.
-pub fn files(basis: &Path, patterns: &[String]) -> Result<Vec<(String, std::path::PathBuf)>> {
-    let mut out = Vec::new();
-    for p in patterns {
-        let found = crate::config::expand(basis, p)
-            .map_err(|e| anyhow::anyhow!("beleid.bestanden: {e}"))?;
-        out.extend(
-            found
-                .into_iter()
-                .map(|f| (crate::ingest::shown(&f), basis.join(&f))),
-        );
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -977,13 +817,16 @@ mod tests {
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
 
+    /// The sample's configuration.
+    fn sample() -> crate::config::Config {
+        crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap()
+    }
+
     /// The sample's tariff table, which holds every code the shipped policies name.
     fn tariffs() -> BTreeMap<String, Tariff> {
-        let config = crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap();
-        let path = root().join("data/voorbeeld/tarieven.csv");
-        crate::ingest::read_tariffs(&path, "tarieven.csv", &config)
-            .unwrap()
-            .by_code
+        let config = sample();
+        let spec = config.input(crate::config::Input::Tarieven).unwrap();
+        crate::ingest::read_tariffs(&spec).unwrap().by_code
     }
 
     fn shipped(name: &str) -> Policy {
@@ -1024,9 +867,12 @@ mod tests {
 
     #[test]
     fn every_shipped_policy_loads_and_each_organisation_has_one() {
-        let files = files(&root().join("data/beleid"), &["*.toml".into()]).unwrap();
-        let policies = load(&files, &tariffs()).unwrap();
-        for z in ZORGKANTOREN {
+        // The sample names no policies, so its configuration resolves to the shipped ones.
+        let config = sample();
+        let files = config.beleid.files().unwrap();
+        assert_eq!(files.len(), 14);
+        let policies = load(files, &tariffs()).unwrap();
+        for z in Zorgkantoor::ALL {
             assert!(
                 policies.iter().any(|p| p.zorgkantoor == *z),
                 "no shipped policy for {z}"
@@ -1040,7 +886,7 @@ mod tests {
             );
             for r in &p.rules {
                 assert!(
-                    r.bron.contains(&p.zorgkantoor) || r.bron.contains("Inkoopoverzicht"),
+                    r.bron.contains(p.zorgkantoor.as_str()) || r.bron.contains("Inkoopoverzicht"),
                     "{}: {} cites {}",
                     p.bestand,
                     r.naam,
@@ -1428,7 +1274,12 @@ mod tests {
         .unwrap();
         std::fs::write(dir.join("b.toml"), HEAD.replace("\"CZ\"", "\"Achmea\"")).unwrap();
         std::fs::write(dir.join("c.toml"), HEAD).unwrap();
-        let files = files(&dir, &["*.toml".into()]).unwrap();
+        let files: Vec<InputPath> = ["a.toml", "b.toml", "c.toml"]
+            .map(|name| InputPath {
+                shown: name.to_string(),
+                path: dir.join(name),
+            })
+            .into();
         let e = load(&files, &tariffs()).unwrap_err().to_string();
         assert!(e.starts_with("2 problems"), "{e}");
         assert!(e.contains("a.toml: regel \"x\": zet = 200"), "{e}");

@@ -20,18 +20,21 @@ use crate::config::{self, Config, FileConfig, Model};
 use crate::pipeline::{self, Data, Progress, ReadKey, Run};
 
 /// The name of the scenario that is the base configuration itself.
-pub const BASE: &str = "basis";
+pub(crate) const BASE: &str = "basis";
 
 /// One named set of overrides.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scenario {
+pub(crate) struct Scenario {
     pub naam: String,
     pub layer: FileConfig,
 }
 
 /// Parses a scenarios file's text. Unknown keys and wrong types are errors naming the
-/// scenario and the key; the whole text is checked before returning.
-pub fn parse_text(text: &str) -> Result<Vec<Scenario>> {
+/// scenario and the key; the whole text is checked before returning. (`load` reads the
+/// file and goes on with the scenarios that parse, to report every problem at once; the
+/// tests ask this.)
+#[cfg(test)]
+pub(crate) fn parse_text(text: &str) -> Result<Vec<Scenario>> {
     let (scenarios, problems) = parse_parts(text)?;
     if !problems.is_empty() {
         bail!(report(&problems));
@@ -101,7 +104,7 @@ fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Vec<String>)> {
 
 /// Reads a scenarios file (if any) and resolves it with the base: every problem of every
 /// scenario, whether a key that does not exist or an impossible value, in one error.
-pub fn load(
+pub(crate) fn load(
     file: Option<&Path>,
     base: &FileConfig,
     basis: &Path,
@@ -167,7 +170,7 @@ fn preset_layer(base: &FileConfig, model: Model) -> FileConfig {
 /// Resolves the base configuration and every scenario over it: first `basis`, then the
 /// presets when asked, then the file's scenarios in order. All problems of all scenarios
 /// are reported together; nothing is returned unless every scenario is valid.
-pub fn resolve_all(
+pub(crate) fn resolve_all(
     base: &FileConfig,
     basis: &Path,
     scenarios: &[Scenario],
@@ -216,14 +219,17 @@ pub fn resolve_all(
 }
 
 /// One solved scenario.
-pub struct Solved {
+pub(crate) struct Solved {
     pub naam: String,
     pub run: Run,
 }
 
 /// Reads the inputs once per distinct `ReadKey` (in the order they first occur) and solves
 /// every scenario in parallel. The result is in the order of `configs`.
-pub fn solve_all(configs: &[(String, Config)], progress: &dyn Progress) -> Result<Vec<Solved>> {
+pub(crate) fn solve_all(
+    configs: &[(String, Config)],
+    progress: &dyn Progress,
+) -> Result<Vec<Solved>> {
     let mut readings: Vec<(ReadKey, Arc<Data>)> = Vec::new();
     let mut which = Vec::with_capacity(configs.len());
     for (naam, config) in configs {

@@ -22,19 +22,19 @@ use crate::solve::Prepared;
 
 /// What to compute.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// Bootstrap resamples per group (B).
-    pub resamples: usize,
-    pub seed: u64,
+    pub(crate) resamples: usize,
+    pub(crate) seed: u64,
 }
 
 /// The sweeps' points: the intramural threshold 0% to 10% by 0.5 point, and each
 /// criterion's share 60% to 90% by 1 point, as fractions.
-pub fn thresholds() -> Vec<Decimal> {
+pub(crate) fn thresholds() -> Vec<Decimal> {
     (0..=20).map(|i| Decimal::new(i * 5, 3)).collect()
 }
 
-pub fn shares() -> Vec<Decimal> {
+pub(crate) fn shares() -> Vec<Decimal> {
     (60..=90).map(|i| Decimal::new(i, 2)).collect()
 }
 
@@ -48,25 +48,25 @@ pub struct Percentiles {
 
 /// One group's RTP at one point of a sweep.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SweepRow {
+pub(crate) struct SweepRow {
     /// The swept value, a fraction.
-    pub value: Decimal,
-    pub sector: Sector,
-    pub cluster: Cluster,
-    pub n: usize,
-    pub rtp: Decimal,
-    pub haalbaar: bool,
+    pub(crate) value: Decimal,
+    pub(crate) sector: Sector,
+    pub(crate) cluster: Cluster,
+    pub(crate) n: usize,
+    pub(crate) rtp: Decimal,
+    pub(crate) haalbaar: bool,
 }
 
 /// The criterion a share sweep varies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Criterion {
+pub(crate) enum Criterion {
     Aanbieders,
     Omzet,
 }
 
 impl Criterion {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Criterion::Aanbieders => "aandeel_aanbieders",
             Criterion::Omzet => "aandeel_omzet",
@@ -75,29 +75,29 @@ impl Criterion {
 }
 
 #[derive(Debug, Clone)]
-pub struct Sensitivity {
-    pub options: Options,
+pub(crate) struct Sensitivity {
+    pub(crate) options: Options,
     /// Per group (in the run's order), per member (in `Group::members` order): the group's
     /// RTP without that provider; `None` when the group has only that provider.
-    pub leave_one_out: Vec<Vec<Option<Decimal>>>,
+    pub(crate) leave_one_out: Vec<Vec<Option<Decimal>>>,
     /// Per group: the bootstrap's percentiles.
-    pub bootstrap: Vec<Percentiles>,
+    pub(crate) bootstrap: Vec<Percentiles>,
     /// The threshold sweep; empty when the run has no clusters.
-    pub threshold: Vec<SweepRow>,
+    pub(crate) threshold: Vec<SweepRow>,
     /// The share sweeps, per criterion.
-    pub criteria: Vec<(Criterion, Vec<SweepRow>)>,
+    pub(crate) criteria: Vec<(Criterion, Vec<SweepRow>)>,
 }
 
 /// The nearest-rank percentile of sorted values: the smallest value with at least p% of
 /// the values at or below it. Always one of the values, so an RTP stays on the grid.
-pub fn percentile(sorted: &[Decimal], p: u32) -> Decimal {
+pub(crate) fn percentile(sorted: &[Decimal], p: u32) -> Decimal {
     assert!(!sorted.is_empty() && (1..=100).contains(&p));
     let rank = (sorted.len() * p as usize).div_ceil(100);
     sorted[rank.max(1) - 1]
 }
 
 /// Each group's RTP without each of its providers, in parallel over providers.
-pub fn leave_one_out(prepared: &Prepared) -> Vec<Option<Decimal>> {
+pub(crate) fn leave_one_out(prepared: &Prepared) -> Vec<Option<Decimal>> {
     let n = prepared.len();
     (0..n)
         .into_par_iter()
@@ -180,7 +180,7 @@ fn sweep(
 }
 
 /// All of it, for one run.
-pub fn analyse(run: &Run, options: &Options) -> Sensitivity {
+pub(crate) fn analyse(run: &Run, options: &Options) -> Sensitivity {
     let rules = pipeline::rules(&run.config);
     let prepared: Vec<Prepared> = run
         .groups

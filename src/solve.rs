@@ -13,7 +13,7 @@
 //! hold at a grid point is always decided by evaluating every R_i(r) in exact arithmetic (no
 //! division), and the published RTP is the lowest grid point where that exact test passes.
 //!
-//! Exactness: inputs are bounded (`ingest::number`, `aggregate::check_figures`), but a
+//! Exactness: inputs are bounded (`model::number`, `aggregate::check_figures`), but a
 //! product such as W·(r·S_max − S) of numbers with six decimals each can still need more
 //! than Decimal's 28 digits. Every decision therefore tries Decimal first, through the
 //! `exact` helpers that report whether Decimal was exact, and otherwise computes in
@@ -96,7 +96,7 @@ impl Position {
 
     /// R(r), for display: exact when Decimal holds it; otherwise (and for the quotient by
     /// D when ρ = W/D) rounded to Decimal's precision. Never used to decide anything.
-    pub fn result_at(&self, r: Decimal) -> Decimal {
+    pub(crate) fn result_at(&self, r: Decimal) -> Decimal {
         let fast = || {
             let effect = exact::sub(exact::mul(r, self.basis)?, self.huidig)?;
             match self.rho {
@@ -127,7 +127,7 @@ impl Position {
 
     /// Whether R(r) ≥ 0 (or > 0), decided without division: with ρ = W/D and D > 0 the
     /// sign of R(r) is the sign of R·D + W·(r·basis − huidig).
-    pub fn is_positive_at(&self, r: Decimal, zero_counts: bool) -> bool {
+    pub(crate) fn is_positive_at(&self, r: Decimal, zero_counts: bool) -> bool {
         match self.scaled_result_sign(r) {
             Ordering::Greater => true,
             Ordering::Equal => zero_counts,
@@ -139,7 +139,7 @@ impl Position {
     /// with ρ = W/D (basis > 0, W > 0 and D > 0, as `classify` guarantees). With a zero
     /// base (or W = 0) the result does not depend on r: it is then R − ρ·huidig at every
     /// percentage, and the exact test at any r (0) decides.
-    pub fn break_even_exact(&self, zero_counts: bool) -> ExactBreakEven {
+    pub(crate) fn break_even_exact(&self, zero_counts: bool) -> ExactBreakEven {
         let wlz_zero = matches!(self.rho, Rho::Ratio { wlz, .. } if wlz.is_zero());
         if self.basis.is_zero() || wlz_zero {
             return if self.is_positive_at(Decimal::ZERO, zero_counts) {
@@ -185,7 +185,10 @@ impl Position {
     }
 
     /// r* for display: the exact break-even to 28 significant digits (rounded towards −∞).
-    pub fn break_even(&self, zero_counts: bool) -> BreakEven {
+    /// The program shows break-evens through `GroupResult::break_evens`; the tests ask one
+    /// position.
+    #[cfg(test)]
+    pub(crate) fn break_even(&self, zero_counts: bool) -> BreakEven {
         self.break_even_exact(zero_counts).shown()
     }
 }
@@ -193,7 +196,7 @@ impl Position {
 /// A break-even percentage kept exactly (see `exact::Fraction`), ordered exactly:
 /// −∞ below every fraction, +∞ above.
 #[derive(Debug, Clone)]
-pub enum ExactBreakEven {
+pub(crate) enum ExactBreakEven {
     Always,
     At(Fraction),
     Never,
@@ -201,7 +204,7 @@ pub enum ExactBreakEven {
 
 impl ExactBreakEven {
     /// As the reports show it: the fraction's approximation to 28 significant digits.
-    pub fn shown(&self) -> BreakEven {
+    pub(crate) fn shown(&self) -> BreakEven {
         match self {
             ExactBreakEven::Always => BreakEven::Always,
             ExactBreakEven::At(f) => BreakEven::At(f.approx()),
@@ -251,13 +254,13 @@ pub struct Rules {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Binding {
+pub(crate) enum Binding {
     Aantal,
     Omzet,
 }
 
 impl Binding {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Binding::Aantal => "aantal",
             Binding::Omzet => "omzet",
@@ -267,37 +270,37 @@ impl Binding {
 
 /// The exact state of a group at one percentage.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Evaluation {
-    pub r: Decimal,
-    pub positive: usize,
-    pub needed: usize,
-    pub omzet_positive: Decimal,
+pub(crate) struct Evaluation {
+    pub(crate) r: Decimal,
+    pub(crate) positive: usize,
+    pub(crate) needed: usize,
+    pub(crate) omzet_positive: Decimal,
     /// share·O for display; exact unless it needs more than 28 digits, and never used to
     /// decide (`omzet_met` compares with the exact product).
-    pub omzet_needed: Decimal,
-    pub omzet_total: Decimal,
+    pub(crate) omzet_needed: Decimal,
+    pub(crate) omzet_total: Decimal,
     /// The omzet criterion's share.
-    pub aandeel_omzet: Decimal,
-    pub n: usize,
+    pub(crate) aandeel_omzet: Decimal,
+    pub(crate) n: usize,
 }
 
 impl Evaluation {
-    pub fn aantal_met(&self) -> bool {
+    pub(crate) fn aantal_met(&self) -> bool {
         self.positive >= self.needed
     }
-    pub fn omzet_met(&self) -> bool {
+    pub(crate) fn omzet_met(&self) -> bool {
         Product::of(self.aandeel_omzet, self.omzet_total).reached_by(self.omzet_positive)
     }
-    pub fn holds(&self) -> bool {
+    pub(crate) fn holds(&self) -> bool {
         self.aantal_met() && self.omzet_met()
     }
-    pub fn share_providers(&self) -> Decimal {
+    pub(crate) fn share_providers(&self) -> Decimal {
         if self.n == 0 {
             return Decimal::ZERO;
         }
         Decimal::from(self.positive) / Decimal::from(self.n)
     }
-    pub fn share_omzet(&self) -> Decimal {
+    pub(crate) fn share_omzet(&self) -> Decimal {
         if self.omzet_total.is_zero() {
             return Decimal::ZERO;
         }
@@ -307,26 +310,26 @@ impl Evaluation {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupResult {
-    pub n: usize,
-    pub omzet: Decimal,
-    pub r_aantal: BreakEven,
-    pub r_omzet: BreakEven,
+    pub(crate) n: usize,
+    pub(crate) omzet: Decimal,
+    pub(crate) r_aantal: BreakEven,
+    pub(crate) r_omzet: BreakEven,
     /// The published RTP as a fraction: on the grid, within floor and cap.
     pub rtp: Decimal,
-    pub bindend: Binding,
+    pub(crate) bindend: Binding,
     /// The criteria hold at the cap (and so at or below it).
-    pub haalbaar: bool,
+    pub(crate) haalbaar: bool,
     /// The exact evaluation at `rtp`: the certification.
-    pub at_rtp: Evaluation,
+    pub(crate) at_rtp: Evaluation,
     /// Break-even per provider, in the input order, as shown (28 significant digits).
-    pub break_evens: Vec<BreakEven>,
+    pub(crate) break_evens: Vec<BreakEven>,
     /// The providers in exact break-even order and the positions that decide each
     /// criterion.
-    pub ranking: Ranking,
+    pub(crate) ranking: Ranking,
 }
 
 /// ⌈share·n⌉: how many providers must be positive, exactly.
-pub fn providers_needed(share: Decimal, n: usize) -> usize {
+pub(crate) fn providers_needed(share: Decimal, n: usize) -> usize {
     Wide::from(share)
         .mul(&Wide::from(Decimal::from(n)))
         .steps(Decimal::ONE, Steps::Up)
@@ -335,7 +338,7 @@ pub fn providers_needed(share: Decimal, n: usize) -> usize {
 }
 
 /// Evaluates both criteria at `r` exactly.
-pub fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Evaluation {
+pub(crate) fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Evaluation {
     let omzet_total: Decimal = positions.iter().map(|p| p.omzet).sum();
     let mut positive = 0;
     let mut omzet_positive = Decimal::ZERO;
@@ -359,7 +362,7 @@ pub fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Evaluation
 
 /// Which provider, in break-even order, decides a criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decider {
+pub(crate) enum Decider {
     /// The criterion is met with no provider at all (a share of 0): −∞.
     Nobody,
     /// The provider at this position of `Ranking::order`.
@@ -372,15 +375,15 @@ pub enum Decider {
 /// depend on the sort), and the positions that decide each criterion: the ⌈share·N⌉-th for
 /// the count, the one where the cumulative omzet reaches share·O for the omzet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Ranking {
-    pub order: Vec<usize>,
-    pub by_count: Decider,
-    pub by_omzet: Decider,
+pub(crate) struct Ranking {
+    pub(crate) order: Vec<usize>,
+    pub(crate) by_count: Decider,
+    pub(crate) by_omzet: Decider,
 }
 
 impl Ranking {
     /// The exact break-even at which a criterion is first met.
-    pub fn point(&self, decider: Decider, break_evens: &[ExactBreakEven]) -> ExactBreakEven {
+    pub(crate) fn point(&self, decider: Decider, break_evens: &[ExactBreakEven]) -> ExactBreakEven {
         match decider {
             Decider::Nobody => ExactBreakEven::Always,
             Decider::At(p) => break_evens[self.order[p]].clone(),
@@ -389,7 +392,7 @@ impl Ranking {
     }
 }
 
-pub fn rank(break_evens: &[ExactBreakEven], omzet: &[Decimal], rules: &Rules) -> Ranking {
+pub(crate) fn rank(break_evens: &[ExactBreakEven], omzet: &[Decimal], rules: &Rules) -> Ranking {
     let mut order: Vec<usize> = (0..break_evens.len()).collect();
     order.sort_by(|&a, &b| break_evens[a].cmp(&break_evens[b]));
 
@@ -434,7 +437,7 @@ fn binding<'a>(
 }
 
 /// Solves one group: break-evens, criteria points, the RTP on the grid, certification.
-pub fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
+pub(crate) fn solve_group(positions: &[Position], rules: &Rules) -> GroupResult {
     solve_group_counted(positions, rules).0
 }
 
@@ -582,12 +585,8 @@ impl Prepared {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.positions.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.positions.is_empty()
     }
 
     /// The RTP of the multiset holding `weights[i]` copies of provider i.
@@ -729,15 +728,15 @@ fn rtp_on_grid(
 /// The shares of providers and of omzet with a result ≥ 0 as the percentage rises: what the
 /// report's curves and the workbook's `Curves` sheet show.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Curve {
+pub(crate) struct Curve {
     /// The shares below every finite break-even (the providers positive at any percentage).
-    pub start: (Decimal, Decimal),
+    pub(crate) start: (Decimal, Decimal),
     /// From each distinct finite break-even on: (r, share of providers, share of omzet).
-    pub steps: Vec<(Decimal, Decimal, Decimal)>,
+    pub(crate) steps: Vec<(Decimal, Decimal, Decimal)>,
 }
 
 /// The step curve of a group from its break-evens and omzet (in the same order).
-pub fn curve(break_evens: &[BreakEven], omzet: &[Decimal]) -> Curve {
+pub(crate) fn curve(break_evens: &[BreakEven], omzet: &[Decimal]) -> Curve {
     let n = Decimal::from(break_evens.len().max(1));
     let total: Decimal = omzet.iter().sum();
     let share_of = |o: Decimal| {
@@ -770,7 +769,7 @@ pub fn curve(break_evens: &[BreakEven], omzet: &[Decimal]) -> Curve {
 
 /// Solves every group in parallel. The result is in the groups' order and does not depend
 /// on the number of threads: every sum is an exact decimal sum.
-pub fn solve(groups: &[Vec<Position>], rules: &Rules) -> Vec<GroupResult> {
+pub(crate) fn solve(groups: &[Vec<Position>], rules: &Rules) -> Vec<GroupResult> {
     groups.par_iter().map(|g| solve_group(g, rules)).collect()
 }
 

@@ -13,40 +13,39 @@
 //! `Partial`; partials merge by exact addition and the minimum of first-seen lines, so the
 //! result does not depend on how the work was divided.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
-use super::number::{
-    cell_decimal, cell_identifier, cell_integer, cell_text, Cell, MAX_DECIMALS, MAX_WHOLE_DIGITS,
-};
+use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
-use super::{claims_csv, parquet, Koppeltabel, TariffTable};
-use crate::config::{Config, DecimalSign, Input};
-use crate::model::{Agb, ClaimSums, Kvk};
+use super::{claims_csv, parquet, Koppeltabel};
+use crate::config::{InputPath, InputSpec, Mapping};
+use crate::model::number::DecimalSign;
+use crate::model::number::{
+    scaled_text, FIGURE_BOUND, FIGURE_BOUND_TEXT, MAX_DECIMALS, MAX_WHOLE_DIGITS,
+};
+use crate::model::{Agb, ClaimSums, Kvk, ProviderClaims, TariffTable};
 
-/// Who a claim line is from, as the line says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Claimant {
-    Agb(Agb),
-    Kvk(Kvk),
-}
+/// Who a claim line is from; the domain's type, named here too for the tests that read
+/// claims through this module.
+pub use crate::model::Claimant;
 
-/// A file (by its index in the configuration) and a line in it.
+/// A file (by its index in the order the files are read) and a line in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Seen {
-    pub file: u32,
-    pub line: u64,
+    pub(crate) file: u32,
+    pub(crate) line: u64,
 }
 
 /// Exact sums in millionths, and where the pair was first seen.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Acc {
-    pub aantal: i128,
-    pub bedrag: i128,
-    pub first: Seen,
+    pub(crate) aantal: i128,
+    pub(crate) bedrag: i128,
+    pub(crate) first: Seen,
 }
 
 /// A decimal of at most six places as an integer in millionths, exactly.
@@ -60,10 +59,10 @@ pub(super) fn to_fixed(d: Decimal) -> i128 {
 }
 
 /// A sum in millionths as a `Decimal`, when it is within the bound of a provider's figures
-/// (`aggregate::FIGURE_BOUND`, 10^15); the sum as text otherwise, for the message.
+/// (`model::number::FIGURE_BOUND`, 10^15); the sum as text otherwise, for the message.
 pub(super) fn from_fixed(v: i128) -> Result<Decimal, String> {
-    if v.unsigned_abs() >= crate::aggregate::FIGURE_BOUND as u128 * 1_000_000 {
-        return Err(super::number::scaled_text(v, MAX_DECIMALS));
+    if v.unsigned_abs() >= FIGURE_BOUND as u128 * 1_000_000 {
+        return Err(scaled_text(v, MAX_DECIMALS));
     }
     Ok(Decimal::from_i128_with_scale(v, MAX_DECIMALS).normalize())
 }
@@ -76,16 +75,16 @@ pub(super) struct Partial {
     code_ids: HashMap<Box<[u8]>, u32, Hasher>,
     codes: Vec<Box<[u8]>>,
     sums: HashMap<(Claimant, u32), Acc, Hasher>,
-    pub errors: RowErrors,
+    pub(crate) errors: RowErrors,
     pub rows: u64,
     pub other_years: u64,
     /// The lines of `other_years` per year, so that a file without the reference year can
     /// say which years it holds.
-    pub years: BTreeMap<i64, u64>,
+    pub(crate) years: BTreeMap<i64, u64>,
 }
 
 impl Partial {
-    pub fn new(file: &str) -> Partial {
+    pub(super) fn new(file: &str) -> Partial {
         Partial {
             code_ids: HashMap::with_hasher(Hasher::default()),
             codes: Vec::new(),
@@ -98,13 +97,20 @@ impl Partial {
     }
 
     /// Counts `n` lines of `year`, another year than the reference year: not summed.
-    pub fn other_year(&mut self, year: i64, n: u64) {
+    pub(super) fn other_year(&mut self, year: i64, n: u64) {
         self.other_years += n;
         *self.years.entry(year).or_default() += n;
     }
 
     #[inline]
-    pub fn add(&mut self, who: Claimant, code: &[u8], aantal: i128, bedrag: i128, first: Seen) {
+    pub(super) fn add(
+        &mut self,
+        who: Claimant,
+        code: &[u8],
+        aantal: i128,
+        bedrag: i128,
+        first: Seen,
+    ) {
         let id = match self.code_ids.get(code) {
             Some(&id) => id,
             None => {
@@ -125,7 +131,7 @@ impl Partial {
     }
 
     /// Takes in another partial of the same file.
-    pub fn merge(&mut self, other: Partial) {
+    pub(super) fn merge(&mut self, other: Partial) {
         for ((who, id), acc) in other.sums {
             let code = &other.codes[id as usize];
             self.add(who, code, acc.aantal, acc.bedrag, acc.first);
@@ -147,15 +153,15 @@ pub struct RawClaims {
     sums: HashMap<(Claimant, u32), Acc>,
     pub files: Vec<ClaimFile>,
     /// Lines of other years than the reference year, per year, over all files.
-    pub other_years: BTreeMap<i64, u64>,
+    pub(crate) other_years: BTreeMap<i64, u64>,
 }
 
 /// What was read from one claims file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimFile {
-    pub file: String,
-    pub bytes: u64,
-    pub sha256: String,
+    pub(crate) file: String,
+    pub(crate) bytes: u64,
+    pub(crate) sha256: String,
     /// Claim lines read (all years).
     pub rows: u64,
     /// Lines of another year than the reference year, not used.
@@ -208,30 +214,29 @@ impl RawClaims {
 
 /// The column positions of one claims file.
 pub(super) struct ClaimColumns {
-    pub agb: Option<usize>,
-    pub kvk: Option<usize>,
-    pub jaar: usize,
-    pub prestatiecode: usize,
-    pub aantal: usize,
-    pub bedrag: usize,
+    pub(crate) agb: Option<usize>,
+    pub(crate) kvk: Option<usize>,
+    pub(crate) jaar: usize,
+    pub(crate) prestatiecode: usize,
+    pub(crate) aantal: usize,
+    pub(crate) bedrag: usize,
 }
 
 pub(super) fn claim_columns(
     file: &str,
     headers: &[String],
-    config: &Config,
+    mapping: &Mapping,
 ) -> Result<ClaimColumns> {
-    let mapping = config.kolommen.of(Input::Declaraties);
     let ids = map_columns(
         file,
         None,
         headers,
         &[optional("agb"), optional("kvk")],
-        &mapping,
+        mapping,
     )?;
     if ids.iter().all(Option::is_none) {
         // Neither identifier: report it the way every missing column is reported.
-        map_columns(file, None, headers, &[required("agb")], &mapping)?;
+        map_columns(file, None, headers, &[required("agb")], mapping)?;
     }
     let wants: [Want; 4] = [
         required("jaar"),
@@ -239,7 +244,7 @@ pub(super) fn claim_columns(
         required("aantal"),
         required("bedrag"),
     ];
-    let c = map_columns(file, None, headers, &wants, &mapping)?;
+    let c = map_columns(file, None, headers, &wants, mapping)?;
     Ok(ClaimColumns {
         agb: ids[0],
         kvk: ids[1],
@@ -349,7 +354,7 @@ pub(super) fn eight_digits(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
 }
 
-/// The input bound in millionths: every number is below 10^12 (`number::MAX_WHOLE_DIGITS`),
+/// The input bound in millionths: every number is below 10^12 (`model::number::MAX_WHOLE_DIGITS`),
 /// so below 10^18 millionths. Summing at most 10^20 such lines cannot overflow an i128
 /// (1.7·10^38), so the readers' partial sums need no check; the joined sums are checked
 /// against the figures' bound in `join`.
@@ -401,60 +406,58 @@ pub(super) fn fixed(b: &[u8], mark: u8) -> Option<i128> {
     Some(if negative { -v } else { v })
 }
 
-/// Reads every claims file of the configuration in order; `progress` hears one line per file.
-pub fn read_claims(config: &Config, progress: &dyn crate::pipeline::Progress) -> Result<RawClaims> {
-    let mut raw = RawClaims::default();
-    for (i, path) in config.invoer.declaratiebestanden.iter().enumerate() {
-        let shown = super::shown(path);
-        let full = config.invoer.basis.join(path);
-        raw.files.push(ClaimFile {
-            file: shown.clone(),
-            bytes: 0,
-            sha256: String::new(),
-            rows: 0,
-            other_years: 0,
-        });
-        let (stats, part) = match format_of(&full)? {
-            Format::Csv => claims_csv::read(&full, &shown, i as u32, config, progress)?,
-            Format::Parquet => read_parquet_file(&full, &shown, i as u32, config, progress)?,
+/// How far a file is read: `tick(done, total)`, in the file's units (bytes of a CSV file,
+/// rows of a Parquet file). Called from the readers' worker threads, so it must be `Sync`.
+pub(crate) type Tick<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+impl RawClaims {
+    /// Reads one more claims file of `spec` and adds its claims; returns what was read from
+    /// it. A file with the same content as one read before is refused, since its claims
+    /// would count twice.
+    pub(crate) fn read(
+        &mut self,
+        file: &InputPath,
+        spec: &InputSpec,
+        tick: Tick,
+    ) -> Result<&ClaimFile> {
+        let i = self.files.len();
+        let (full, shown) = (&file.path, &file.shown);
+        let (stats, mut part) = match format_of(full)? {
+            Format::Csv => claims_csv::read(full, shown, i as u32, spec, tick)?,
+            Format::Parquet => read_parquet_file(full, shown, i as u32, spec, tick)?,
             Format::Spreadsheet => {
                 bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
             }
         };
-        let mut part = part;
-        std::mem::replace(&mut part.errors, RowErrors::new(&shown)).finish()?;
+        std::mem::replace(&mut part.errors, RowErrors::new(shown)).finish()?;
         if stats.rows == 0 {
             bail!("{shown}: the claims file has no claim lines");
         }
-        if let Some(twin) = raw.files[..i].iter().find(|f| f.sha256 == stats.sha256) {
+        if let Some(twin) = self.files.iter().find(|f| f.sha256 == stats.sha256) {
             bail!("{shown} has the same content as {} (SHA-256 {}); its claims would be counted twice", twin.file, stats.sha256);
         }
-        progress.stage(&format!(
-            "read {shown}: {} claim lines ({} of other years skipped)",
-            stats.rows, stats.other_years
-        ));
-        raw.files[i] = stats;
+        self.files.push(stats);
         for (year, n) in std::mem::take(&mut part.years) {
-            *raw.other_years.entry(year).or_default() += n;
+            *self.other_years.entry(year).or_default() += n;
         }
-        raw.absorb(part);
+        self.absorb(part);
+        Ok(&self.files[i])
     }
-    Ok(raw)
 }
 
 fn read_parquet_file(
     path: &Path,
     shown: &str,
     file: u32,
-    config: &Config,
-    progress: &dyn crate::pipeline::Progress,
+    spec: &InputSpec,
+    tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
     let headers = parquet::headers(path, shown)?;
-    let columns = claim_columns(shown, &headers, config)?;
+    let columns = claim_columns(shown, &headers, &spec.columns)?;
     // The manifest's SHA-256 is a pass of its own over the file: run it beside the read.
     let (hashed, part) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| super::hash_file(path));
-        let part = parquet::aggregate(path, shown, file, &columns, config, progress);
+        let hashing = scope.spawn(|| crate::files::hash_file(path));
+        let part = parquet::aggregate(path, shown, file, &columns, spec, tick);
         (
             hashing
                 .join()
@@ -501,19 +504,10 @@ fn first_seen<K: AsRef<str>>(
     )
 }
 
-/// The claims of one provider after the join.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProviderClaims {
-    /// Σ aantal and Σ bedrag per prestatiecode.
-    pub lines: BTreeMap<String, ClaimSums>,
-    /// The AGB codes (or the KvK itself) its claims came under.
-    pub via: BTreeSet<Claimant>,
-}
-
 /// Maps claimants to KvK numbers and checks that every prestatiecode has a tariff for the
 /// reference year. All unknown codes and unmapped AGB codes are reported together, each
 /// with the first line it occurs on.
-pub fn join(
+pub(crate) fn join(
     raw: &RawClaims,
     koppel: Option<&Koppeltabel>,
     tariffs: &TariffTable,
@@ -593,7 +587,7 @@ pub fn join(
         problems.push(format!(
             "{} sum(s) of claims per provider and prestatiecode reach {}, the bound of a provider's figures; first {}:\n  {}",
             beyond.len(),
-            crate::aggregate::FIGURE_BOUND_TEXT,
+            FIGURE_BOUND_TEXT,
             beyond.len().min(5),
             beyond[..beyond.len().min(5)].join("\n  ")
         ));
@@ -654,7 +648,7 @@ mod tests {
         fn fixed_point_accepts_only_what_the_strict_parser_accepts(
             text in "[-+]?[0-9]{0,20}([.][0-9]{0,9})?",
         ) {
-            let strict = crate::ingest::number::parse_decimal(&text, DecimalSign::Point);
+            let strict = crate::model::number::parse_decimal(&text, DecimalSign::Point);
             let fast = fixed(text.as_bytes(), b'.');
             if strict.is_err() {
                 proptest::prop_assert_eq!(fast, None);

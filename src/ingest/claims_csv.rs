@@ -20,13 +20,13 @@ use sha2::{Digest, Sha256};
 
 use super::claims::{
     add_line, claim_columns, claim_line, eight_digits, fixed, trim, ClaimColumns, ClaimFile,
-    Claimant, Partial, Seen,
+    Claimant, Partial, Seen, Tick,
 };
 use super::number::Cell;
 use super::table::{clean_header, detect_separator, encoding_problem, open_regular, width_problem};
-use crate::config::{Config, DecimalSign};
+use crate::config::InputSpec;
+use crate::model::number::DecimalSign;
 use crate::model::{Agb, Kvk};
-use crate::pipeline::Progress;
 
 /// Bytes per chunk: large enough to keep a worker busy for a while, small enough that a
 /// few chunks in flight cost little memory.
@@ -78,12 +78,12 @@ pub(super) fn read(
     path: &Path,
     shown: &str,
     file: u32,
-    config: &Config,
-    progress: &dyn Progress,
+    spec: &InputSpec,
+    tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
     let f = open_regular(path, shown)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    read_from(f, size, shown, file, config, progress)
+    read_from(f, size, shown, file, spec, tick)
 }
 
 /// Reads claims CSV (plain or gzip) from any source of `size` bytes (for progress only).
@@ -92,8 +92,8 @@ pub(super) fn read_from(
     size: u64,
     shown: &str,
     file: u32,
-    config: &Config,
-    progress: &dyn Progress,
+    spec: &InputSpec,
+    tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
     let seen = AtomicU64::new(0);
     let mut hashing = Hashing {
@@ -133,18 +133,16 @@ pub(super) fn read_from(
             })
             .unwrap_or_default();
         let layout = Layout {
-            columns: claim_columns(shown, &headers, config)?,
+            columns: claim_columns(shown, &headers, &spec.columns)?,
             width: headers.len(),
             separator,
-            sign: config.decimaalteken,
-            mark: config.decimaalteken.mark(),
-            year: i64::from(config.referentiejaar),
+            sign: spec.sign,
+            mark: spec.sign.mark(),
+            year: i64::from(spec.year),
             file,
             shown: shown.to_string(),
         };
-        read_chunks(input, &layout, &|| {
-            progress.advance(shown, seen.load(Ordering::Relaxed), size)
-        })?
+        read_chunks(input, &layout, &|| tick(seen.load(Ordering::Relaxed), size))?
     };
     // Hash what the parser did not need to read (nothing, normally) so the hash is the file's.
     std::io::copy(&mut hashing, &mut std::io::sink())

@@ -1,6 +1,6 @@
-//! A narrow door into the claims CSV reader and the claims number parser, for the fuzz
-//! targets (tests/fuzz) and the short fuzz run in `cargo test`; the program itself does
-//! not use it. It reads claims from bytes exactly as `claims::read_claims` reads one file
+//! A narrow door into the claims readers and the claims number parser, for the fuzz
+//! targets (tests/fuzz), the short fuzz run in `cargo test` and the tests that hold the
+//! readers' sums to a reference; the program itself does not use it. It reads claims from bytes exactly as `claims::read_claims` reads one file
 //! (the same chunking, workers and checks), without files, the other inputs or the
 //! pipeline. It must stay a thin wrapper: a check done here and not in the real reader
 //! would make the fuzzing test something else than the program.
@@ -9,11 +9,11 @@ use anyhow::{bail, Result};
 
 use super::claims::{Claimant, RawClaims};
 use super::table::RowErrors;
-use crate::config::Config;
+use crate::config::{Config, Input};
 use crate::model::ClaimSums;
 
 /// The name the bytes go by in messages.
-pub const SHOWN: &str = "declaraties.csv";
+pub(crate) const SHOWN: &str = "declaraties.csv";
 
 /// Reads `bytes` as one claims CSV file (plain or gzip) under `config`'s columns, decimal
 /// sign and reference year: every claimant × prestatiecode with its sums, sorted, or the
@@ -27,8 +27,8 @@ pub fn read_claims_csv(
         bytes.len() as u64,
         SHOWN,
         0,
-        config,
-        &crate::pipeline::Quiet,
+        &spec(config),
+        &|_, _| {},
     )?;
     std::mem::replace(&mut part.errors, RowErrors::new(SHOWN)).finish()?;
     if stats.rows == 0 {
@@ -39,8 +39,25 @@ pub fn read_claims_csv(
     Ok(raw.sorted())
 }
 
+/// Reads every claims file of `config` as the pipeline does, without progress: the sums per
+/// claimant × prestatiecode and what was read from each file.
+pub fn read_claims(config: &Config) -> Result<RawClaims> {
+    let mut raw = RawClaims::default();
+    let spec = spec(config);
+    for file in spec.files {
+        raw.read(file, &spec, &|_, _| {})?;
+    }
+    Ok(raw)
+}
+
 /// The claims reader's fast number parser: `[-+]digits[.digits]` in millionths, or `None`
 /// for anything it leaves to the strict parser.
 pub fn fixed(text: &[u8], mark: u8) -> Option<i128> {
     super::claims::fixed(text, mark)
+}
+
+fn spec(config: &Config) -> crate::config::InputSpec<'_> {
+    config
+        .input(Input::Declaraties)
+        .expect("a resolved configuration has declaraties")
 }

@@ -3,8 +3,8 @@
 //!
 //! Every reader collects all row errors of its file before failing (see `RowErrors`).
 //! Only contract columns are read; nothing from other columns reaches a result or message.
-//! calamine and the `parquet` crate read files here and in no other module (`generate` uses
-//! `parquet` to write).
+//! A reader knows of the configuration only the `InputSpec` it is handed, and nothing of
+//! the methodology: what a row means for the RTP is decided after it is read.
 
 pub mod claims;
 mod claims_csv;
@@ -12,70 +12,25 @@ mod claims_csv;
 pub mod fuzzing;
 pub mod number;
 mod parquet;
-pub mod table;
+mod table;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
-use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 
-use crate::config::{Config, Input, Scaling, SectorSource};
-use crate::model::{Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff};
+use crate::config::{InputSpec, Mapping};
+use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, KENMERKEN};
+use crate::model::number::DecimalSign;
+use crate::model::{
+    Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff, TariffTable, Zorgkantoor,
+};
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
 
-/// What the manifest records of one input file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct InputFile {
-    pub rol: &'static str,
-    pub pad: String,
-    pub bytes: u64,
-    pub rijen: u64,
-    pub sha256: String,
-}
-
-/// Size and SHA-256 of a file, read in one streaming pass.
-pub fn hash_file(path: &Path) -> Result<(u64, String)> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut size = 0u64;
-    loop {
-        let n = file
-            .read(&mut buf)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    Ok((size, format!("{:x}", hasher.finalize())))
-}
-
-/// The name a file goes by in messages and the manifest: as the configuration wrote it.
-pub fn shown(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
-}
-
-/// The wanted columns of `table`, read as `input` is mapped in `[kolommen]`.
-fn table_columns(
-    table: &Table,
-    wants: &[Want],
-    config: &Config,
-    input: Input,
-) -> Result<Vec<Option<usize>>> {
-    map_columns(
-        &table.file,
-        table.sheet(),
-        &table.headers,
-        wants,
-        &config.kolommen.of(input),
-    )
+/// The wanted columns of `table`, read as its input is mapped in `[kolommen]`.
+fn table_columns(table: &Table, wants: &[Want], columns: &Mapping) -> Result<Vec<Option<usize>>> {
+    map_columns(&table.file, table.sheet(), &table.headers, wants, columns)
 }
 
 /// Reads one row's cells by contract column, recording problems in `errors`.
@@ -140,12 +95,7 @@ impl<'a> Fields<'a> {
         self.value(i, true, |c| Ok(cell_text(c)))
     }
 
-    fn decimal(
-        &mut self,
-        i: usize,
-        needed: bool,
-        sign: crate::config::DecimalSign,
-    ) -> Option<Decimal> {
+    fn decimal(&mut self, i: usize, needed: bool, sign: DecimalSign) -> Option<Decimal> {
         self.value(i, needed, |c| {
             cell_decimal(c, sign).map(|d| d.map(|d| d.normalize()))
         })
@@ -170,22 +120,23 @@ impl<'a> Fields<'a> {
 
 /// The jaarverslagen of the reference year, one per KvK.
 #[derive(Debug, Clone)]
-pub struct AccountsTable {
-    pub by_kvk: BTreeMap<Kvk, Accounts>,
-    pub rows: u64,
+pub(crate) struct AccountsTable {
+    pub(crate) by_kvk: BTreeMap<Kvk, Accounts>,
+    pub(crate) rows: u64,
     /// Rows of other years, skipped.
-    pub other_years: u64,
+    pub(crate) other_years: u64,
     /// Jaarverslagen per boekjaar, the reference year's included.
-    pub years: BTreeMap<i64, u64>,
+    pub(crate) years: BTreeMap<i64, u64>,
     /// Differences between a reported and the computed result above €1.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The name of every KvK in the file, of any year (the latest year's), so that a
     /// provider excluded for lacking this year's accounts still has a name in the reports.
-    pub names: BTreeMap<Kvk, String>,
+    pub(crate) names: BTreeMap<Kvk, String>,
 }
 
-pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<AccountsTable> {
-    let table = read_table(path, shown)?;
+pub(crate) fn read_accounts(spec: &InputSpec) -> Result<AccountsTable> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let wants = [
         required("kvk"),
         required("naam"),
@@ -193,7 +144,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         required("bedrijfsopbrengsten"),
         Want {
             name: "opbrengsten_wlz",
-            required: config.berekening.schaling == Scaling::Jaarverslag,
+            required: spec.requires("opbrengsten_wlz"),
         },
         required("bedrijfslasten"),
         required("financiele_baten"),
@@ -201,11 +152,11 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         optional("resultaat"),
         Want {
             name: "sector",
-            required: config.berekening.sector_bron == SectorSource::Jaarverslag,
+            required: spec.requires("sector"),
         },
     ];
-    let columns = table_columns(&table, &wants, config, Input::Jaarverslagen)?;
-    let sign = config.decimaalteken;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
+    let sign = spec.sign;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(Kvk, i64), usize> = HashMap::new();
     let mut by_kvk = BTreeMap::new();
@@ -252,7 +203,7 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
         if boekjaar > latest.0 {
             *latest = (boekjaar, naam.clone());
         }
-        if boekjaar != i64::from(config.referentiejaar) {
+        if boekjaar != i64::from(spec.year) {
             other_years += 1;
             continue;
         }
@@ -294,15 +245,9 @@ pub fn read_accounts(path: &Path, shown: &str, config: &Config) -> Result<Accoun
     })
 }
 
-/// The tariff table of the reference year, by prestatiecode.
-#[derive(Debug, Clone)]
-pub struct TariffTable {
-    pub by_code: BTreeMap<String, Tariff>,
-    pub rows: u64,
-}
-
-pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffTable> {
-    let table = read_table(path, shown)?;
+pub(crate) fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let wants = [
         required("jaar"),
         required("prestatiecode"),
@@ -312,8 +257,8 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
         required("max_tarief"),
         optional("kapitaal_per_eenheid"),
     ];
-    let columns = table_columns(&table, &wants, config, Input::Tarieven)?;
-    let sign = config.decimaalteken;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
+    let sign = spec.sign;
     let mut errors = RowErrors::new(shown);
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut by_code = BTreeMap::new();
@@ -374,7 +319,7 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
             );
             continue;
         }
-        if jaar == i64::from(config.referentiejaar) {
+        if jaar == i64::from(spec.year) {
             by_code.insert(
                 code,
                 Tariff {
@@ -396,15 +341,16 @@ pub fn read_tariffs(path: &Path, shown: &str, config: &Config) -> Result<TariffT
 
 /// AGB → KvK.
 #[derive(Debug, Clone, Default)]
-pub struct Koppeltabel {
-    pub by_agb: HashMap<Agb, Kvk>,
-    pub rows: u64,
+pub(crate) struct Koppeltabel {
+    pub(crate) by_agb: HashMap<Agb, Kvk>,
+    pub(crate) rows: u64,
 }
 
-pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Koppeltabel> {
-    let table = read_table(path, shown)?;
+pub(crate) fn read_koppeltabel(spec: &InputSpec) -> Result<Koppeltabel> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let wants = [required("agb"), required("kvk")];
-    let columns = table_columns(&table, &wants, config, Input::Koppeltabel)?;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
     let mut errors = RowErrors::new(shown);
     let mut by_agb: HashMap<Agb, (Kvk, usize)> = HashMap::new();
     for row in &table.rows {
@@ -431,25 +377,6 @@ pub fn read_koppeltabel(path: &Path, shown: &str, config: &Config) -> Result<Kop
     })
 }
 
-/// One row of the `kenmerken` input: a provider under one zorgkantoor, the share of its
-/// claims that zorgkantoor buys, and its characteristics there.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KenmerkRow {
-    pub kvk: Kvk,
-    pub zorgkantoor: String,
-    /// A fraction of the provider's claims; the rows of one KvK add up to 1.
-    pub aandeel: Decimal,
-    pub values: BTreeMap<&'static str, crate::policy::Value>,
-    /// Where the row came from (file and row), for messages.
-    pub bron: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Kenmerken {
-    pub rows: Vec<KenmerkRow>,
-    pub count: u64,
-}
-
 fn parse_flag(text: &str) -> Result<bool, String> {
     match text.trim().to_lowercase().as_str() {
         "ja" | "true" | "1" | "waar" => Ok(true),
@@ -459,14 +386,14 @@ fn parse_flag(text: &str) -> Result<bool, String> {
 }
 
 /// Reads the provider characteristics per zorgkantoor (CSV, XLSX or ODS): `kvk`,
-/// `zorgkantoor`, optional `aandeel` and `naam`, and any of `policy::KENMERKEN`. Unknown
+/// `zorgkantoor`, optional `aandeel` and `naam`, and any of `model::kenmerken::KENMERKEN`. Unknown
 /// columns, values of the wrong kind, an unknown zorgkantoor, a KvK twice under one
 /// zorgkantoor and shares that do not add up to 1 are errors naming file, row and column.
-pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenmerken> {
-    use crate::policy::{Kind, Value, KENMERKEN, ZORGKANTOREN};
-    let table = read_table(path, shown)?;
+pub(crate) fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
+    let shown = spec.file().shown.as_str();
+    let table = read_table(&spec.file().path, shown)?;
     let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];
-    let mapped = config.kolommen.of(Input::Kenmerken).headers();
+    let mapped = spec.columns.headers();
     let unknown: Vec<&String> = table
         .headers
         .iter()
@@ -494,26 +421,16 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
         optional("aandeel"),
     ];
     wants.extend(KENMERKEN.iter().map(|k| optional(k.0)));
-    let columns = table_columns(&table, &wants, config, Input::Kenmerken)?;
-    let sign = config.decimaalteken;
+    let columns = table_columns(&table, &wants, &spec.columns)?;
+    let sign = spec.sign;
     let mut errors = RowErrors::new(shown);
     let mut rows: Vec<KenmerkRow> = Vec::new();
-    let mut first: HashMap<(Kvk, String), usize> = HashMap::new();
+    let mut first: HashMap<(Kvk, Zorgkantoor), usize> = HashMap::new();
     for row in &table.rows {
         let mut f = Fields::new(&table, row, &columns, &wants, &mut errors);
         let kvk = f.parsed(0, true, Kvk::parse);
-        let zorgkantoor = f.value(1, true, |c| match cell_text(c) {
-            None => Ok(None),
-            Some(t) => match ZORGKANTOREN
-                .iter()
-                .find(|z| z.eq_ignore_ascii_case(t.trim()))
-            {
-                Some(z) => Ok(Some(z.to_string())),
-                None => Err(format!(
-                    "unknown zorgkantoor {t:?}; expected one of {}",
-                    ZORGKANTOREN.join(", ")
-                )),
-            },
+        let zorgkantoor = f.value(1, true, |c| {
+            cell_text(c).map(|t| Zorgkantoor::parse(&t)).transpose()
         });
         let aandeel = f.value(2, false, |c| match cell_decimal(c, sign)? {
             Some(a) if a > Decimal::ZERO && a <= Decimal::ONE => Ok(Some(a)),
@@ -558,14 +475,14 @@ pub fn read_kenmerken(path: &Path, shown: &str, config: &Config) -> Result<Kenme
         let (Some(kvk), Some(zorgkantoor)) = (kvk, zorgkantoor) else {
             continue;
         };
-        if let Some(&earlier) = first.get(&(kvk, zorgkantoor.clone())) {
+        if let Some(&earlier) = first.get(&(kvk, zorgkantoor)) {
             errors.push_row(
                 &table.row_location(row),
                 &format!("KvK {kvk} under {zorgkantoor} again (first in row {earlier})"),
             );
             continue;
         }
-        first.insert((kvk, zorgkantoor.clone()), row.number);
+        first.insert((kvk, zorgkantoor), row.number);
         rows.push(KenmerkRow {
             kvk,
             zorgkantoor,

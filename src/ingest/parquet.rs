@@ -46,10 +46,11 @@ use rayon::prelude::*;
 
 use super::claims::{
     add_line, claim_line, eight_digits, fixed, trim, ClaimColumns, Claimant, Hasher, Partial, Seen,
-    FIXED_BOUND,
+    Tick, FIXED_BOUND,
 };
 use super::number::Cell;
-use crate::config::{Config, DecimalSign};
+use crate::config::InputSpec;
+use crate::model::number::DecimalSign;
 use crate::model::{Agb, Kvk};
 
 /// Rows per batch: enough to amortise the reader's per-batch work, few enough that a
@@ -88,7 +89,7 @@ fn metadata(file: &File, shown: &str) -> Result<ArrowReaderMetadata> {
 }
 
 /// The column names of a Parquet file.
-pub fn headers(path: &Path, shown: &str) -> Result<Vec<String>> {
+pub(super) fn headers(path: &Path, shown: &str) -> Result<Vec<String>> {
     let meta = metadata(&open(path, shown)?, shown)?;
     Ok(meta
         .schema()
@@ -158,8 +159,8 @@ pub(super) fn aggregate(
     shown: &str,
     file: u32,
     columns: &ClaimColumns,
-    config: &Config,
-    progress: &dyn crate::pipeline::Progress,
+    spec: &InputSpec,
+    tick: Tick,
 ) -> Result<Partial> {
     let plain = metadata(&open(path, shown)?, shown)?;
     let ids: Vec<usize> = [columns.agb, columns.kvk].into_iter().flatten().collect();
@@ -189,9 +190,9 @@ pub(super) fn aggregate(
             aantal: at(columns.aantal),
             bedrag: at(columns.bedrag),
         },
-        sign: config.decimaalteken,
-        mark: config.decimaalteken.mark(),
-        year: i64::from(config.referentiejaar),
+        sign: spec.sign,
+        mark: spec.sign.mark(),
+        year: i64::from(spec.year),
         file,
         shown,
     };
@@ -229,7 +230,7 @@ pub(super) fn aggregate(
                     path, &meta, &mask, g, firsts[g], &layout, &mut sums,
                 )?);
                 let rows = groups[g].num_rows() as u64;
-                progress.advance(shown, done.fetch_add(rows, Ordering::Relaxed) + rows, total);
+                tick(done.fetch_add(rows, Ordering::Relaxed) + rows, total);
             }
         })
         .collect();

@@ -17,13 +17,13 @@ use crate::config::{Mapping, Rename};
 
 /// Where rows come from, for messages.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Source {
+pub(super) enum Source {
     Csv,
     Sheet(String),
 }
 
 #[derive(Debug, Clone)]
-pub struct Table {
+pub(super) struct Table {
     /// The file as the configuration names it.
     pub file: String,
     pub source: Source,
@@ -32,7 +32,7 @@ pub struct Table {
 }
 
 #[derive(Debug, Clone)]
-pub struct Row {
+pub(super) struct Row {
     /// 1-based row number in the file or sheet (the header is row 1 of a CSV file).
     pub number: usize,
     /// 0-based column of the sheet where the table starts (for cell references).
@@ -41,14 +41,14 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn cell(&self, column: usize) -> &Cell {
+    pub(super) fn cell(&self, column: usize) -> &Cell {
         self.cells.get(column).unwrap_or(&Cell::Empty)
     }
 }
 
 impl Table {
     /// "row 7" for CSV, "sheet \"Blad1\", cell D7" for spreadsheets.
-    pub fn location(&self, row: &Row, column: usize) -> String {
+    pub(super) fn location(&self, row: &Row, column: usize) -> String {
         match &self.source {
             Source::Csv => format!("row {}", row.number),
             Source::Sheet(name) => {
@@ -62,7 +62,7 @@ impl Table {
     }
 
     /// The sheet the rows were read from; `None` for CSV.
-    pub fn sheet(&self) -> Option<&str> {
+    pub(super) fn sheet(&self) -> Option<&str> {
         match &self.source {
             Source::Csv => None,
             Source::Sheet(name) => Some(name),
@@ -70,7 +70,7 @@ impl Table {
     }
 
     /// "row 7" or "sheet \"Blad1\", row 7": a whole row.
-    pub fn row_location(&self, row: &Row) -> String {
+    pub(super) fn row_location(&self, row: &Row) -> String {
         match &self.source {
             Source::Csv => format!("row {}", row.number),
             Source::Sheet(name) => format!("sheet {name:?}, row {}", row.number),
@@ -93,13 +93,13 @@ fn column_letters(mut index: usize) -> String {
 
 /// The kind of file, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(super) enum Format {
     Csv,
     Spreadsheet,
     Parquet,
 }
 
-pub fn format_of(path: &Path) -> Result<Format> {
+pub(super) fn format_of(path: &Path) -> Result<Format> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -118,7 +118,7 @@ pub fn format_of(path: &Path) -> Result<Format> {
 }
 
 /// Reads a CSV or spreadsheet table whole. `shown` is the name used in messages.
-pub fn read_table(path: &Path, shown: &str) -> Result<Table> {
+pub(super) fn read_table(path: &Path, shown: &str) -> Result<Table> {
     match format_of(path)? {
         Format::Csv => read_csv(path, shown),
         Format::Spreadsheet => read_sheet(path, shown),
@@ -129,7 +129,7 @@ pub fn read_table(path: &Path, shown: &str) -> Result<Table> {
 }
 
 /// Picks `;` when the header line has more semicolons than commas, else `,`.
-pub fn detect_separator(header_line: &[u8]) -> u8 {
+pub(super) fn detect_separator(header_line: &[u8]) -> u8 {
     let count = |c: u8| header_line.iter().filter(|&&b| b == c).count();
     if count(b';') > count(b',') {
         b';'
@@ -139,7 +139,7 @@ pub fn detect_separator(header_line: &[u8]) -> u8 {
 }
 
 /// The first line of a byte buffer (for separator detection).
-pub fn first_line(bytes: &[u8]) -> &[u8] {
+pub(super) fn first_line(bytes: &[u8]) -> &[u8] {
     let end = bytes
         .iter()
         .position(|&b| b == b'\n')
@@ -148,13 +148,13 @@ pub fn first_line(bytes: &[u8]) -> &[u8] {
 }
 
 /// A header as matched: trimmed, without a UTF-8 byte order mark.
-pub fn clean_header(h: &str) -> String {
+pub(super) fn clean_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_string()
 }
 
 /// Opens a file to read, refusing a folder or a device (a FIFO, `/dev/zero`) by name: those
 /// would fail with an operating-system message, block, or never end.
-pub fn open_regular(path: &Path, shown: &str) -> Result<std::fs::File> {
+pub(super) fn open_regular(path: &Path, shown: &str) -> Result<std::fs::File> {
     // Checked before opening: opening a FIFO waits until something writes to it.
     let meta = std::fs::metadata(path).with_context(|| format!("cannot open {shown}"))?;
     if meta.is_dir() {
@@ -226,7 +226,7 @@ fn read_csv(path: &Path, shown: &str) -> Result<Table> {
 /// first line), a workbook renamed to .csv, or another binary file. The text completes
 /// "<file> ...". Windows-1252 is not a problem here: it is read (`decode`) or named per
 /// value (claims).
-pub fn encoding_problem(start: &[u8]) -> Option<&'static str> {
+pub(super) fn encoding_problem(start: &[u8]) -> Option<&'static str> {
     if start.starts_with(&[0xff, 0xfe]) || start.starts_with(&[0xfe, 0xff]) {
         return Some("is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 CSV");
     }
@@ -252,7 +252,7 @@ pub fn encoding_problem(start: &[u8]) -> Option<&'static str> {
 
 /// A CSV file's text: UTF-8, or else Windows-1252, which Excel on Windows writes (and of
 /// which Latin-1 is a subset), so that `é` in a name is not replaced by U+FFFD.
-pub fn decode(bytes: Vec<u8>) -> String {
+pub(super) fn decode(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => e.into_bytes().iter().map(|&b| windows_1252(b)).collect(),
@@ -275,7 +275,7 @@ fn windows_1252(b: u8) -> char {
 /// A CSV row whose field count differs from the header's would be read shifted or cut: a
 /// separator inside an unquoted value (`342,000.00`) must not silently become `342`. Extra
 /// empty fields at the end (a trailing separator) are harmless and allowed.
-pub fn width_problem(record: &csv::ByteRecord, width: usize) -> Option<String> {
+pub(super) fn width_problem(record: &csv::ByteRecord, width: usize) -> Option<String> {
     let n = record.len();
     let harmless = n > width
         && record
@@ -345,19 +345,19 @@ fn data_to_cell(d: &Data) -> Cell {
 
 /// A contract column a reader wants.
 #[derive(Debug, Clone, Copy)]
-pub struct Want {
+pub(super) struct Want {
     pub name: &'static str,
     pub required: bool,
 }
 
-pub const fn required(name: &'static str) -> Want {
+pub(super) const fn required(name: &'static str) -> Want {
     Want {
         name,
         required: true,
     }
 }
 
-pub const fn optional(name: &'static str) -> Want {
+pub(super) const fn optional(name: &'static str) -> Want {
     Want {
         name,
         required: false,
@@ -370,7 +370,7 @@ pub const fn optional(name: &'static str) -> Want {
 /// per wanted column, `None` for an absent optional one. A missing required column is an
 /// error listing the headers and the closest one; `sheet` is the sheet they were read
 /// from, if the file is a workbook.
-pub fn map_columns(
+pub(super) fn map_columns(
     file: &str,
     sheet: Option<&str>,
     headers: &[String],
@@ -490,7 +490,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Collects every row error of one file; reports the count and the first few.
 #[derive(Debug)]
-pub struct RowErrors {
+pub(super) struct RowErrors {
     file: String,
     /// The first few messages, each with the line it is about (or the order it came in).
     first: Vec<(u64, String)>,
@@ -502,7 +502,7 @@ pub struct RowErrors {
 const SHOWN_ERRORS: usize = 5;
 
 impl RowErrors {
-    pub fn new(file: &str) -> RowErrors {
+    pub(super) fn new(file: &str) -> RowErrors {
         RowErrors {
             file: file.to_string(),
             first: Vec::new(),
@@ -513,7 +513,7 @@ impl RowErrors {
 
     /// The line the next messages are about, so that collectors filled in parallel (each in
     /// line order) can be merged into the file's first few.
-    pub fn at_line(&mut self, line: u64) {
+    pub(super) fn at_line(&mut self, line: u64) {
         self.line = Some(line);
     }
 
@@ -529,34 +529,30 @@ impl RowErrors {
     /// is wrong with which value. A nine-digit value in `problem` is concealed: parsers
     /// describe a BSN's shape themselves (`Kvk::parse`), and this is the net for a value
     /// quoted by any other message (a BSN in a `sector` column).
-    pub fn push(&mut self, location: &str, column: &str, problem: &str) {
+    pub(super) fn push(&mut self, location: &str, column: &str, problem: &str) {
         let problem = crate::model::conceal_bsns(problem);
         self.keep(format!("{location}, column {column:?}: {problem}"));
     }
 
     /// A problem with a whole row (or several rows); its values are concealed as in `push`.
-    pub fn push_row(&mut self, location: &str, problem: &str) {
+    pub(super) fn push_row(&mut self, location: &str, problem: &str) {
         let problem = crate::model::conceal_bsns(problem);
         self.keep(format!("{location}: {problem}"));
     }
 
     /// Takes in another collector's errors for the same file.
-    pub fn merge(&mut self, other: RowErrors) {
+    pub(super) fn merge(&mut self, other: RowErrors) {
         self.count += other.count;
         self.first.extend(other.first);
         self.first.sort_by_key(|(line, _)| *line);
         self.first.truncate(SHOWN_ERRORS);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    pub fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.count
     }
 
-    pub fn finish(self) -> Result<()> {
+    pub(super) fn finish(self) -> Result<()> {
         let first: Vec<&str> = self.first.iter().map(|(_, m)| m.as_str()).collect();
         match self.count {
             0 => Ok(()),

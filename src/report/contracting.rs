@@ -15,7 +15,7 @@ use super::{csv_text, money, percent, rtp, yes_no, Recorded};
 use crate::contracting::{Contracted, Contracting};
 use crate::pipeline::Run;
 
-pub const TARIFF_COLUMNS: [&str; 11] = [
+pub(crate) const TARIFF_COLUMNS: [&str; 11] = [
     "kvk",
     "naam",
     "zorgkantoor",
@@ -29,7 +29,7 @@ pub const TARIFF_COLUMNS: [&str; 11] = [
     "regels",
 ];
 
-pub const RESULT_COLUMNS: [&str; 11] = [
+pub(crate) const RESULT_COLUMNS: [&str; 11] = [
     "kvk",
     "naam",
     "sector",
@@ -43,7 +43,7 @@ pub const RESULT_COLUMNS: [&str; 11] = [
     "hardheidsclausule",
 ];
 
-pub const COST_COLUMNS: [&str; 6] = [
+pub(crate) const COST_COLUMNS: [&str; 6] = [
     "zorgkantoor",
     "aanbieders",
     "kosten_beleid",
@@ -52,7 +52,7 @@ pub const COST_COLUMNS: [&str; 6] = [
     "verschil_pct",
 ];
 
-pub const HARDSHIP_COLUMNS: [&str; 6] = [
+pub(crate) const HARDSHIP_COLUMNS: [&str; 6] = [
     "kvk",
     "naam",
     "sector",
@@ -61,7 +61,7 @@ pub const HARDSHIP_COLUMNS: [&str; 6] = [
     "resultaat_bij_tarief",
 ];
 
-pub const CONVERSATION_COLUMNS: [&str; 6] = [
+pub(crate) const CONVERSATION_COLUMNS: [&str; 6] = [
     "zorgkantoor",
     "beleid",
     "kvk",
@@ -75,7 +75,7 @@ fn zorgkantoren(c: &Contracted) -> String {
         .iter()
         .map(|(z, a)| {
             if *a == Decimal::ONE {
-                z.clone()
+                z.to_string()
             } else {
                 format!("{z} {}%", (a * Decimal::ONE_HUNDRED).normalize())
             }
@@ -84,14 +84,14 @@ fn zorgkantoren(c: &Contracted) -> String {
         .join("; ")
 }
 
-pub fn tariff_rows(k: &Contracting) -> Vec<Vec<String>> {
+pub(crate) fn tariff_rows(k: &Contracting) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for c in &k.contracted {
         for l in &c.lines {
             rows.push(vec![
                 c.kvk.to_string(),
                 c.naam.clone(),
-                l.zorgkantoor.clone(),
+                l.zorgkantoor.to_string(),
                 l.prestatiecode.clone(),
                 l.component.to_string(),
                 l.aantal.normalize().to_string(),
@@ -107,7 +107,7 @@ pub fn tariff_rows(k: &Contracting) -> Vec<Vec<String>> {
 }
 
 /// Per contracted provider; the result columns are empty outside the population.
-pub fn result_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
+pub(crate) fn result_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
     k.contracted
         .iter()
         .map(|c| {
@@ -137,13 +137,13 @@ pub fn result_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub fn cost_rows(k: &Contracting) -> Vec<Vec<String>> {
+pub(crate) fn cost_rows(k: &Contracting) -> Vec<Vec<String>> {
     k.costs
         .iter()
         .map(|c| {
             let verschil = c.beleid - c.rtp;
             vec![
-                c.zorgkantoor.clone(),
+                c.zorgkantoor.to_string(),
                 c.aanbieders.to_string(),
                 money(c.beleid),
                 money(c.rtp),
@@ -158,7 +158,7 @@ pub fn cost_rows(k: &Contracting) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub fn hardship_rows(k: &Contracting) -> Vec<Vec<String>> {
+pub(crate) fn hardship_rows(k: &Contracting) -> Vec<Vec<String>> {
     k.contracted
         .iter()
         .filter_map(|c| {
@@ -175,12 +175,12 @@ pub fn hardship_rows(k: &Contracting) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub fn conversation_rows(k: &Contracting) -> Vec<Vec<String>> {
+pub(crate) fn conversation_rows(k: &Contracting) -> Vec<Vec<String>> {
     k.conversations
         .iter()
         .map(|c| {
             vec![
-                c.zorgkantoor.clone(),
+                c.zorgkantoor.to_string(),
                 c.bestand.clone(),
                 c.kvk.to_string(),
                 c.naam.clone(),
@@ -191,9 +191,9 @@ pub fn conversation_rows(k: &Contracting) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub const WITHOUT_COLUMNS: [&str; 3] = ["kvk", "naam", "reden"];
+pub(crate) const WITHOUT_COLUMNS: [&str; 3] = ["kvk", "naam", "reden"];
 
-pub fn without_rows(k: &Contracting) -> Vec<Vec<String>> {
+pub(crate) fn without_rows(k: &Contracting) -> Vec<Vec<String>> {
     k.without
         .iter()
         .map(|(kvk, naam, reden)| vec![kvk.to_string(), naam.clone(), reden.clone()])
@@ -207,7 +207,7 @@ struct Settings<'a> {
 }
 
 /// Every output file of `tarieven`, the manifest last.
-pub fn outputs(
+pub(crate) fn outputs(
     run: &Run,
     k: &Contracting,
     beleid: &[Recorded],
@@ -239,7 +239,7 @@ pub fn outputs(
 }
 
 /// The summary on stdout: per zorgkantoor the cost of its policy, then the lists' sizes.
-pub fn text(run: &Run, k: &Contracting) -> String {
+pub(crate) fn text(run: &Run, k: &Contracting) -> String {
     let mut out = format!(
         "Tariffs per zorgkantoor policy (model {}), referentiejaar {}\n",
         run.config.model, run.config.referentiejaar
@@ -275,7 +275,7 @@ pub fn text(run: &Run, k: &Contracting) -> String {
 }
 
 /// `explain`'s section: the provider's tariffs per zorgkantoor and the rules that set them.
-pub fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
+pub(crate) fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
     let Some(c) = k.contracted.iter().find(|c| c.kvk == kvk) else {
         let reden = k
             .without
@@ -311,7 +311,7 @@ pub fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> String {
             "  {zk} (buys {}% of its claims):\n",
             (aandeel * Decimal::ONE_HUNDRED).normalize()
         );
-        for l in c.lines.iter().filter(|l| &l.zorgkantoor == zk) {
+        for l in c.lines.iter().filter(|l| l.zorgkantoor == *zk) {
             out += &format!(
                 "    {:<12} {:<9} {:>7}%  {}\n",
                 l.prestatiecode,

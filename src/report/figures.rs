@@ -334,7 +334,7 @@ fn both(
 }
 
 /// A figure of one group: its file stem (`vv-intramuraal-aandelen`), SVG and PNG.
-pub struct Figure {
+pub(crate) struct Figure {
     pub stem: String,
     pub group: String,
     pub svg: String,
@@ -342,7 +342,7 @@ pub struct Figure {
 }
 
 /// Every figure of the run, in group order.
-pub fn figures(run: &Run) -> Result<Vec<Figure>> {
+pub(crate) fn figures(run: &Run) -> Result<Vec<Figure>> {
     register_font();
     let mut out = Vec::new();
     for g in &run.groups {
@@ -370,7 +370,7 @@ pub fn figures(run: &Run) -> Result<Vec<Figure>> {
 
 /// A line figure of a sweep: one or more series of (x %, RTP %) with a grey vertical line
 /// at the configured value of x.
-pub struct Sweep {
+pub(crate) struct Sweep {
     pub stem: String,
     pub group: String,
     pub title: String,
@@ -440,7 +440,7 @@ fn sweep_chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, s: &Sweep) -> D
 }
 
 /// A sweep's figure as SVG and PNG.
-pub fn sweep_figure(s: &Sweep) -> Result<Figure> {
+pub(crate) fn sweep_figure(s: &Sweep) -> Result<Figure> {
     register_font();
     let (svg, png) = both(|a| sweep_chart(a, s), |a| sweep_chart(a, s))?;
     Ok(Figure {
@@ -452,6 +452,6 @@ pub fn sweep_figure(s: &Sweep) -> Result<Figure> {
 }
 
 /// A fraction as a float percentage, for drawing only.
-pub fn percent_f64(d: Decimal) -> f64 {
+pub(crate) fn percent_f64(d: Decimal) -> f64 {
     pct(d)
 }

@@ -100,7 +100,7 @@ svg{max-width:100%;height:auto;display:block;margin:.8em 0}h2{border-bottom:2px 
 .small{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}";
 
 /// The page's bytes.
-pub fn page(run: &Run, figures: &[Figure]) -> String {
+pub(crate) fn page(run: &Run, figures: &[Figure]) -> String {
     let c = &run.config;
     let mut o = String::new();
     let _ = write!(

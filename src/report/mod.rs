@@ -1,19 +1,18 @@
 //! The output edge: the contract's files (`rtp.csv`, `aanbieders.csv`, `uitgesloten.csv`,
-//! `manifest.json`) and the rest of each command's folder, which `folder` puts in place of
-//! `--out` whole, only when all of them are complete; and the text shown on stdout.
+//! `manifest.json`) and the rest of each command's folder, which `crate::folder` puts in
+//! place of `--out` whole, only when all of them are complete; and the text shown on stdout.
 //!
-//! This is the only place that rounds, and only for display, each with a named strategy:
+//! Every number in an output is rounded here, for display only, each with a named strategy:
 //! money and percentages half away from zero (as Excel's ROUND), shares of providers and
 //! omzet downwards, so that a displayed 75.00 is never a rounded-up 74.996.
 
-pub mod contracting;
-pub mod figures;
-pub mod folder;
-pub mod html;
-pub mod scenarios;
-pub mod sensitivity;
-pub mod text;
-pub mod xlsx;
+pub(crate) mod contracting;
+pub(crate) mod figures;
+pub(crate) mod html;
+pub(crate) mod scenarios;
+pub(crate) mod sensitivity;
+pub(crate) mod text;
+pub(crate) mod xlsx;
 
 use std::path::Path;
 
@@ -25,12 +24,12 @@ use sha2::{Digest, Sha256};
 use crate::model::BreakEven;
 use crate::pipeline::{Group, Run};
 
-pub use folder::{check_outputs, write_outputs};
+pub(crate) use crate::folder::{check_outputs, write_outputs};
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
 
 /// Euros with two decimals, half away from zero.
-pub fn money(d: Decimal) -> String {
+pub(crate) fn money(d: Decimal) -> String {
     format!(
         "{:.2}",
         d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -38,19 +37,19 @@ pub fn money(d: Decimal) -> String {
 }
 
 /// A fraction as percent with `dp` decimals, half away from zero.
-pub fn percent(fraction: Decimal, dp: u32) -> String {
+pub(crate) fn percent(fraction: Decimal, dp: u32) -> String {
     let p = (fraction * HUNDRED).round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
     format!("{:.*}", dp as usize, p)
 }
 
 /// A share as percent with two decimals, rounded down: 74.996% shows as 74.99, never 75.00.
-pub fn share(fraction: Decimal) -> String {
+pub(crate) fn share(fraction: Decimal) -> String {
     let p = (fraction * HUNDRED).round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity);
     format!("{p:.2}")
 }
 
 /// A break-even as percent with four decimals; the infinities as `-inf` and `inf`.
-pub fn break_even(b: BreakEven) -> String {
+pub(crate) fn break_even(b: BreakEven) -> String {
     match b {
         BreakEven::Always => "-inf".into(),
         BreakEven::At(v) => percent(v, 4),
@@ -60,7 +59,7 @@ pub fn break_even(b: BreakEven) -> String {
 
 /// The RTP as percent with as many decimals as the grid, floor and cap need (one by
 /// default). The value is on the grid or is the floor or cap, so nothing is rounded away.
-pub fn rtp(run: &Run, fraction: Decimal) -> String {
+pub(crate) fn rtp(run: &Run, fraction: Decimal) -> String {
     let b = &run.config.berekening;
     let dp = [b.afronding, b.ondergrens, b.bovengrens]
         .iter()
@@ -72,14 +71,14 @@ pub fn rtp(run: &Run, fraction: Decimal) -> String {
 
 /// A fraction as percent with the decimals it has, at least one: 0.005 → `0.5`, 0.75 →
 /// `75.0` (a configured setting, shown as written).
-pub fn setting(fraction: Decimal) -> String {
+pub(crate) fn setting(fraction: Decimal) -> String {
     let p = (fraction * HUNDRED).normalize();
     let dp = p.scale().max(1) as usize;
     format!("{p:.dp$}")
 }
 
 /// A difference of two fractions in percentage points, signed: `+0.4`, `-1.2`, `0.0`.
-pub fn points(fraction: Decimal) -> String {
+pub(crate) fn points(fraction: Decimal) -> String {
     if fraction > Decimal::ZERO {
         format!("+{}", setting(fraction))
     } else {
@@ -90,15 +89,15 @@ pub fn points(fraction: Decimal) -> String {
 /// A file a manifest records beside the inputs (a scenarios file, a policy, the
 /// kenmerken): its path as given, size and SHA-256.
 #[derive(Debug, Clone, Serialize)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     pub pad: String,
     pub bytes: u64,
     pub sha256: String,
 }
 
 impl Recorded {
-    pub fn of(pad: String, path: &Path) -> Result<Recorded> {
-        let (bytes, sha256) = crate::ingest::hash_file(path)?;
+    pub(crate) fn of(pad: String, path: &Path) -> Result<Recorded> {
+        let (bytes, sha256) = crate::files::hash_file(path)?;
         Ok(Recorded { pad, bytes, sha256 })
     }
 }
@@ -122,7 +121,7 @@ fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>> {
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-pub const RTP_COLUMNS: [&str; 12] = [
+pub(crate) const RTP_COLUMNS: [&str; 12] = [
     "sector",
     "cluster",
     "aanbieders",
@@ -138,12 +137,12 @@ pub const RTP_COLUMNS: [&str; 12] = [
 ];
 
 /// The rows of rtp.csv, one per group, without the header.
-pub fn rtp_rows(run: &Run) -> Vec<Vec<String>> {
+pub(crate) fn rtp_rows(run: &Run) -> Vec<Vec<String>> {
     run.groups.iter().map(|g| rtp_row(run, g)).collect()
 }
 
 /// One group's row of rtp.csv.
-pub fn rtp_row(run: &Run, g: &Group) -> Vec<String> {
+pub(crate) fn rtp_row(run: &Run, g: &Group) -> Vec<String> {
     let r = &g.result;
     vec![
         g.sector.to_string(),
@@ -163,12 +162,12 @@ pub fn rtp_row(run: &Run, g: &Group) -> Vec<String> {
     ]
 }
 
-pub fn rtp_csv(run: &Run) -> Result<Vec<u8>> {
+pub(crate) fn rtp_csv(run: &Run) -> Result<Vec<u8>> {
     csv_text(&RTP_COLUMNS, rtp_rows(run))
 }
 
 /// The columns of aanbieders.csv, also the `Aanbieders` sheet's.
-pub const AANBIEDERS_COLUMNS: [&str; 16] = [
+pub(crate) const AANBIEDERS_COLUMNS: [&str; 16] = [
     "kvk",
     "naam",
     "sector",
@@ -187,7 +186,7 @@ pub const AANBIEDERS_COLUMNS: [&str; 16] = [
     "positief",
 ];
 
-pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
+pub(crate) fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
     let mut rows = Vec::new();
     for g in &run.groups {
         for (j, &i) in g.members.iter().enumerate() {
@@ -226,7 +225,7 @@ pub fn aanbieders_csv(run: &Run) -> Result<Vec<u8>> {
     csv_text(&AANBIEDERS_COLUMNS, rows)
 }
 
-pub fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {
+pub(crate) fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {
     let rows = run
         .excluded
         .iter()
@@ -244,7 +243,7 @@ struct Manifest<'a> {
     /// The settings of an analysis on top of the run (`sensitivity`); absent for `run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     gevoeligheid: Option<serde_json::Value>,
-    invoer: &'a [crate::ingest::InputFile],
+    invoer: &'a [crate::model::InputFile],
     uitvoer: Vec<OutputFile>,
     waarschuwingen: &'a [String],
     /// Milliseconds per stage: the only part that differs between identical runs.
@@ -263,7 +262,7 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// Every output file's name and content, the manifest last.
-pub fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![
         ("rtp.csv".to_string(), rtp_csv(run)?),
         ("aanbieders.csv".to_string(), aanbieders_csv(run)?),

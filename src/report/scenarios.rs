@@ -10,16 +10,16 @@ use serde::Serialize;
 
 use super::{csv_text, json, listed, milliseconds, rtp_rows, OutputFile, RTP_COLUMNS};
 use crate::config::Config;
-use crate::ingest::InputFile;
+use crate::model::InputFile;
 use crate::scenario::Solved;
 
 /// `scenario` followed by the columns of rtp.csv.
-pub fn columns() -> Vec<&'static str> {
+pub(crate) fn columns() -> Vec<&'static str> {
     std::iter::once("scenario").chain(RTP_COLUMNS).collect()
 }
 
 /// The rows of scenarios.csv: per scenario (in order) its rtp.csv rows.
-pub fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
+pub(crate) fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
     solved
         .iter()
         .flat_map(|s| {
@@ -32,42 +32,17 @@ pub fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The resolved configuration as dotted keys and their values, in the TOML file's words.
-pub fn flat(config: &Config) -> Result<Vec<(String, String)>> {
-    let mut pairs = Vec::new();
-    flatten("", &serde_json::to_value(config)?, &mut pairs);
-    Ok(pairs)
-}
-
-fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        serde_json::Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        serde_json::Value::Null => out.push((prefix.to_string(), String::new())),
-        other => out.push((prefix.to_string(), other.to_string())),
-    }
-}
-
 /// Per scenario after the first, every key whose resolved value differs from the first's
 /// (the base configuration): (scenario, key, base value, scenario value).
-pub fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
+pub(crate) fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
     let Some(first) = solved.first() else {
         return Ok(Vec::new());
     };
     let base: std::collections::BTreeMap<String, String> =
-        flat(&first.run.config)?.into_iter().collect();
+        first.run.config.keys()?.into_iter().collect();
     let mut rows = Vec::new();
     for s in &solved[1..] {
-        let mine = flat(&s.run.config)?;
+        let mine = s.run.config.keys()?;
         let keys: std::collections::BTreeSet<&String> =
             base.keys().chain(mine.iter().map(|(k, _)| k)).collect();
         let mine: std::collections::BTreeMap<&String, &String> =
@@ -94,11 +69,32 @@ fn same(a: &str, b: &str) -> bool {
     }
 }
 
-pub const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waarde"];
+pub(crate) const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waarde"];
+
+/// `scenarios.xlsx`: sheet `Scenarios` (scenarios.csv, typed as rapport.xlsx types rtp.csv)
+/// and sheet `Verschillen` (verschillen.csv as text).
+fn workbook(solved: &[Solved]) -> Result<Vec<u8>> {
+    let runs: Vec<(&str, &crate::pipeline::Run)> =
+        solved.iter().map(|s| (s.naam.as_str(), &s.run)).collect();
+    let widths = [
+        18.0, 8.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0, 9.0,
+    ];
+    let differences = differences(solved)?;
+    super::xlsx::labelled_rtp_workbook(
+        ("Scenarios", &columns(), &widths),
+        &runs,
+        &super::xlsx::TextSheet {
+            name: "Verschillen",
+            columns: &DIFFERENCE_COLUMNS,
+            widths: &[18.0, 40.0, 30.0, 30.0],
+            rows: &differences,
+        },
+    )
+}
 
 /// Where the scenarios came from, for the manifest.
 #[derive(Debug, Clone, Serialize)]
-pub struct Source {
+pub(crate) struct Source {
     /// The scenarios file as given, with its size and SHA-256; none with `--presets` alone.
     pub bestand: Option<super::Recorded>,
     pub presets: bool,
@@ -126,7 +122,7 @@ struct Named<'a> {
 }
 
 /// Every output file of `scenarios`, the manifest last.
-pub fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![
         (
             "scenarios.csv".to_string(),
@@ -136,10 +132,7 @@ pub fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8
             "verschillen.csv".to_string(),
             csv_text(&DIFFERENCE_COLUMNS, differences(solved)?)?,
         ),
-        (
-            "scenarios.xlsx".to_string(),
-            super::xlsx::scenarios_workbook(solved)?,
-        ),
+        ("scenarios.xlsx".to_string(), workbook(solved)?),
     ];
     // Each input once, however many scenarios read it.
     let mut invoer: Vec<&InputFile> = Vec::new();

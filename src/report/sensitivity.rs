@@ -17,7 +17,7 @@ use crate::sensitivity::{Criterion, Sensitivity, SweepRow};
 
 /// One row per provider: its group's RTP without it, the groups in order and within a
 /// group the providers that move the RTP most first (then by KvK).
-pub fn leave_one_out_rows(run: &Run, s: &Sensitivity) -> Vec<Vec<String>> {
+pub(crate) fn leave_one_out_rows(run: &Run, s: &Sensitivity) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for (g, without) in run.groups.iter().zip(&s.leave_one_out) {
         let mut members: Vec<(usize, Option<rust_decimal::Decimal>)> = g
@@ -48,7 +48,7 @@ pub fn leave_one_out_rows(run: &Run, s: &Sensitivity) -> Vec<Vec<String>> {
     rows
 }
 
-pub const LEAVE_ONE_OUT_COLUMNS: [&str; 7] = [
+pub(crate) const LEAVE_ONE_OUT_COLUMNS: [&str; 7] = [
     "sector",
     "cluster",
     "kvk",
@@ -58,7 +58,7 @@ pub const LEAVE_ONE_OUT_COLUMNS: [&str; 7] = [
     "verschil",
 ];
 
-pub const BOOTSTRAP_COLUMNS: [&str; 9] = [
+pub(crate) const BOOTSTRAP_COLUMNS: [&str; 9] = [
     "sector",
     "cluster",
     "aanbieders",
@@ -186,7 +186,7 @@ struct Settings {
 }
 
 /// Every output file of `sensitivity`, the manifest last.
-pub fn outputs(run: &Run, s: &Sensitivity) -> Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn outputs(run: &Run, s: &Sensitivity) -> Result<Vec<(String, Vec<u8>)>> {
     let sweep_head = ["sector", "cluster", "aanbieders", "rtp", "haalbaar"];
     let mut files = vec![
         (
@@ -246,7 +246,7 @@ pub fn outputs(run: &Run, s: &Sensitivity) -> Result<Vec<(String, Vec<u8>)>> {
 
 /// The summary on stdout: per group the RTP, the bootstrap's percentiles, the range of
 /// leave-one-out RTPs and the providers whose removal moves it most.
-pub fn text(run: &Run, s: &Sensitivity) -> String {
+pub(crate) fn text(run: &Run, s: &Sensitivity) -> String {
     let header = [
         "groep",
         "rtp",

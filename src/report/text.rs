@@ -47,7 +47,7 @@ pub(crate) fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> 
 }
 
 /// The RTP table printed by `run`.
-pub fn rtp_table(run: &Run) -> String {
+pub(crate) fn rtp_table(run: &Run) -> String {
     let sign = positive_sign(run);
     let (providers, omzet) = (format!("% aanbieders {sign}"), format!("% omzet {sign}"));
     // rtp.csv's columns, with sector and cluster as one `groep` and the shares labelled
@@ -78,7 +78,7 @@ pub fn rtp_table(run: &Run) -> String {
 }
 
 /// "≥ 0", or "> 0" when a zero result does not count as positive.
-pub fn positive_sign(run: &Run) -> &'static str {
+pub(crate) fn positive_sign(run: &Run) -> &'static str {
     if run.config.criteria.nul_is_positief {
         "≥ 0"
     } else {
@@ -94,7 +94,7 @@ fn share_setting(fraction: Decimal) -> String {
 /// The verdict of `check` for one group at the published percentage. `lowest` is the
 /// lowest grid point where both criteria hold (rounded up, whatever `afronden` says), or
 /// `None` when none up to the cap does.
-pub fn check_group(
+pub(crate) fn check_group(
     run: &Run,
     group: &Group,
     at: &Evaluation,
@@ -159,7 +159,7 @@ pub fn check_group(
 
 /// The lowest grid point at which both criteria hold in `group`, rounding up whatever the
 /// configuration's `afronden` says; `None` when they fail at the cap.
-pub fn lowest_passing(run: &Run, group: &Group) -> Option<Decimal> {
+pub(crate) fn lowest_passing(run: &Run, group: &Group) -> Option<Decimal> {
     let rules = crate::solve::Rules {
         round_up: true,
         ..crate::pipeline::rules(&run.config)
@@ -189,7 +189,7 @@ fn rho_text(rho: Rho) -> String {
 }
 
 /// One provider's path through every step, with its own numbers.
-pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
+pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let config = &run.config;
     let calc = &config.berekening;
     let index = run.providers.iter().position(|p| p.kvk == kvk);
@@ -262,8 +262,8 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
                 .via
                 .iter()
                 .map(|v| match v {
-                    crate::ingest::claims::Claimant::Agb(a) => format!("AGB {a}"),
-                    crate::ingest::claims::Claimant::Kvk(k) => format!("KvK {k}"),
+                    crate::model::Claimant::Agb(a) => format!("AGB {a}"),
+                    crate::model::Claimant::Kvk(k) => format!("KvK {k}"),
                 })
                 .collect();
             let _ = writeln!(o, "   claimed under: {}", via.join(", "));
@@ -421,7 +421,7 @@ pub fn explain(run: &Run, kvk: Kvk) -> Option<String> {
 }
 
 /// The evaluation of every group (or one) at a published percentage, as `check` needs it.
-pub fn evaluate_at(run: &Run, group: &Group, r: Decimal) -> Evaluation {
+pub(crate) fn evaluate_at(run: &Run, group: &Group, r: Decimal) -> Evaluation {
     evaluate(
         &run.positions(group),
         r,
@@ -431,7 +431,7 @@ pub fn evaluate_at(run: &Run, group: &Group, r: Decimal) -> Evaluation {
 
 /// The scenarios table printed by `scenarios`: per scenario and group the RTP and how far
 /// it lies from the base configuration's RTP of the same group.
-pub fn scenario_table(solved: &[crate::scenario::Solved]) -> String {
+pub(crate) fn scenario_table(solved: &[crate::scenario::Solved]) -> String {
     let base = solved.first().map(|s| &s.run);
     let header = [
         "scenario",

@@ -1,6 +1,8 @@
 //! `rapport.xlsx`: the run as analysts open it. Sheets `Samenvatting`, `Aanbieders`,
 //! `Uitgesloten`, `Configuratie` and `Curves`, with real numbers in Dutch formats, frozen
-//! headers, filters and column widths.
+//! headers, filters and column widths. The other commands' workbooks are written from
+//! sheets their report modules build (`labelled_rtp_workbook`, `table_workbook`): this
+//! module knows runs, sheets and cells, not scenarios, sweeps or policies.
 //!
 //! Excel stores every number as a binary double, so each exact decimal is converted once,
 //! here, after rounding to the precision the CSVs show; the CSVs stay the exact record.
@@ -223,7 +225,7 @@ fn uitgesloten(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxErro
 fn configuratie(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<()> {
     let ws = wb.add_worksheet().set_name("Configuratie")?;
     header(ws, 0, &["sleutel", "waarde"], &[40.0, 50.0], f)?;
-    let pairs = super::scenarios::flat(&run.config)?;
+    let pairs = run.config.keys()?;
     for (i, (k, v)) in pairs.iter().enumerate() {
         ws.write_string(1 + i as u32, 0, k)?;
         ws.write_string(1 + i as u32, 1, v)?;
@@ -278,34 +280,38 @@ fn curves(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// The workbook of `scenarios`: sheet `Scenarios` (scenarios.csv) and sheet `Verschillen`
-/// (each scenario's keys that differ from the base configuration).
-pub fn scenarios_workbook(solved: &[crate::scenario::Solved]) -> Result<Vec<u8>> {
+/// A sheet of text cells, written as they are, under a header with these column widths.
+pub(crate) struct TextSheet<'a> {
+    pub name: &'a str,
+    pub columns: &'a [&'a str],
+    pub widths: &'a [f64],
+    pub rows: &'a [Vec<String>],
+}
+
+/// A workbook of two sheets: the first (name, header, column widths) holds every group's
+/// rtp.csv row of each run, typed as in `Samenvatting`, under the run's label in the first
+/// column; the second is `text`.
+pub(crate) fn labelled_rtp_workbook(
+    (name, columns, widths): (&str, &[&str], &[f64]),
+    runs: &[(&str, &Run)],
+    text: &TextSheet,
+) -> Result<Vec<u8>> {
     let mut wb = new_workbook()?;
     let f = Formats::new();
-    let ws = wb.add_worksheet().set_name("Scenarios")?;
-    let widths = [
-        18.0, 8.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0, 9.0,
-    ];
-    header(ws, 0, &super::scenarios::columns(), &widths, &f)?;
+    let ws = wb.add_worksheet().set_name(name)?;
+    header(ws, 0, columns, widths, &f)?;
     let mut row = 0u32;
-    for s in solved {
-        for g in &s.run.groups {
+    for (label, run) in runs {
+        for g in &run.groups {
             row += 1;
-            ws.write_string(row, 0, &s.naam)?;
-            rtp_cells(ws, row, 1, &s.run, g, &f)?;
+            ws.write_string(row, 0, *label)?;
+            rtp_cells(ws, row, 1, run, g, &f)?;
         }
     }
     ws.autofilter(0, 0, row.max(1), widths.len() as u16 - 1)?;
-    let ws = wb.add_worksheet().set_name("Verschillen")?;
-    header(
-        ws,
-        0,
-        &super::scenarios::DIFFERENCE_COLUMNS,
-        &[18.0, 40.0, 30.0, 30.0],
-        &f,
-    )?;
-    for (i, r) in super::scenarios::differences(solved)?.iter().enumerate() {
+    let ws = wb.add_worksheet().set_name(text.name)?;
+    header(ws, 0, text.columns, text.widths, &f)?;
+    for (i, r) in text.rows.iter().enumerate() {
         for (c, v) in r.iter().enumerate() {
             ws.write_string(1 + i as u32, c as u16, v)?;
         }
@@ -313,14 +319,14 @@ pub fn scenarios_workbook(solved: &[crate::scenario::Solved]) -> Result<Vec<u8>>
     Ok(wb.save_to_buffer()?)
 }
 
+/// A sheet of plain text cells: its name, header and rows.
+pub(crate) type Sheet<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
+
 /// A workbook of plain tables, one sheet per (name, header, rows) as the CSVs hold them.
 /// Money columns (kosten, resultaat, verschil) become euro amounts and percentage columns
 /// (percentage, rtp, marge, drempel, verschil_pct) real percentages; identifiers and names
 /// stay text, so a KvK keeps its leading zero.
-/// A sheet of plain text cells: its name, header and rows.
-pub type Sheet<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
-
-pub fn table_workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
+pub(crate) fn table_workbook(sheets: &[Sheet]) -> Result<Vec<u8>> {
     let mut wb = new_workbook()?;
     let f = Formats::new();
     for (name, columns, rows) in sheets {
@@ -372,7 +378,7 @@ fn new_workbook() -> Result<Workbook> {
 }
 
 /// The workbook's bytes.
-pub fn workbook(run: &Run) -> Result<Vec<u8>> {
+pub(crate) fn workbook(run: &Run) -> Result<Vec<u8>> {
     let mut wb = new_workbook()?;
     let f = Formats::new();
     samenvatting(&mut wb, run, &f)?;

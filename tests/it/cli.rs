@@ -935,9 +935,9 @@ fn reference_sums(
 fn tool_sums(
     config: &Path,
 ) -> BTreeMap<(String, String), (rust_decimal::Decimal, rust_decimal::Decimal)> {
-    use richttarief::ingest::claims::{read_claims, Claimant};
+    use richttarief::ingest::{claims::Claimant, fuzzing::read_claims};
     let config = richttarief::config::load(config).unwrap();
-    let raw = read_claims(&config, &richttarief::pipeline::Quiet).unwrap();
+    let raw = read_claims(&config).unwrap();
     raw.sorted()
         .into_iter()
         .map(|(who, code, s)| {

@@ -28,3 +28,6 @@ mod fuzz;
 
 /// The strict reference reader of claims CSV that the fuzz tests compare against.
 mod strict_claims;
+
+/// The house rules: allowed edges between modules, who touches files and formats, headers.
+mod tidy;

@@ -2,7 +2,8 @@
 //! folder beside `--out`, which then takes the place of `--out` in one step (an atomic
 //! exchange where the system has one), so that at every instant `--out` holds one
 //! complete result. Also the rules for what `--out` may be: a new path, an empty folder, or
-//! a folder this tool wrote whose manifest lists everything in it.
+//! a folder this tool wrote whose manifest lists everything in it. Both writers use it, the
+//! reports and `generate`, so it stands below them and uses no other module of ours.
 //!
 //! This module must never delete what it cannot tell is its own: a folder it replaces was
 //! checked to hold only the files its manifest lists (or, for `generate`, its own set), and
@@ -19,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, Result};
 
 /// The manifest every command writes; also what marks a folder as one of ours.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 
 /// The marker file inside a temporary folder. With the folder's name
 /// (`.NAME.richttarief-PID-N`) it is what makes a leftover of a killed run recognisably
@@ -36,7 +37,7 @@ const FOLDER: &str = "folder";
 
 /// A refusal to write where the user pointed: the caller makes it a usage error (exit 2).
 #[derive(Debug)]
-pub struct Refused(pub String);
+pub(crate) struct Refused(pub String);
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -76,7 +77,7 @@ fn target(out: &Path) -> Result<Target> {
 
 /// What is at `out`: nothing (`None`), or a folder and the names in it. A file, a
 /// symbolic link or anything else is refused.
-pub fn entries(out: &Path) -> Result<Option<Vec<String>>> {
+pub(crate) fn entries(out: &Path) -> Result<Option<Vec<String>>> {
     let t = target(out)?;
     let meta = match std::fs::symlink_metadata(&t.path) {
         Ok(meta) => meta,
@@ -159,7 +160,7 @@ fn unlisted(
 /// Whether a command's results may replace `out`: it is new, an empty folder, or a folder
 /// this tool wrote (our `manifest.json`) holding nothing its manifest does not list.
 /// Anything else is `Refused`, naming what is in the way.
-pub fn check_outputs(out: &Path) -> Result<()> {
+pub(crate) fn check_outputs(out: &Path) -> Result<()> {
     let Some(names) = entries(out)? else {
         return Ok(());
     };
@@ -198,7 +199,7 @@ pub fn check_outputs(out: &Path) -> Result<()> {
 /// Writes `files` (relative paths with `/`, and their bytes) as the new content of `out`,
 /// replacing it whole once every file is written; refused as `check_outputs` says, both
 /// before anything is written and again just before the swap.
-pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+pub(crate) fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     check_outputs(out)?;
     let staged = Staged::new(out)?;
     for (file, bytes) in files {
@@ -215,7 +216,7 @@ pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 
 /// A temporary folder beside `--out` that the new version is written into. Dropped before
 /// `replace` (an error, a panic), it removes itself and `--out` is as it was.
-pub struct Staged {
+pub(crate) struct Staged {
     target: Target,
     /// `.NAME.richttarief-PID-N`: the marker and `FOLDER` inside it.
     temporary: PathBuf,
@@ -225,7 +226,7 @@ pub struct Staged {
 impl Staged {
     /// Removes leftovers of earlier killed runs beside `out`, then makes a fresh temporary
     /// folder with its marker.
-    pub fn new(out: &Path) -> Result<Staged> {
+    pub(crate) fn new(out: &Path) -> Result<Staged> {
         static SERIAL: AtomicUsize = AtomicUsize::new(0);
         let target = target(out)?;
         std::fs::create_dir_all(&target.parent)
@@ -265,13 +266,13 @@ impl Staged {
     }
 
     /// Where the new version is written.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Puts the new version in place of `--out` in one step and removes the old one. The
     /// caller has checked, just before, that `--out` may be replaced.
-    pub fn replace(self) -> Result<()> {
+    pub(crate) fn replace(self) -> Result<()> {
         let out = &self.target.path;
         let placed = match rename_new(&self.dir, out) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -288,7 +289,7 @@ impl Staged {
     /// what is not ours to replace (a data set beside a user's files). `remove` goes first,
     /// then `order` is renamed in, each file atomically: whoever reads the folder meanwhile
     /// sees each file old or new, so the caller puts the file that makes the set usable last.
-    pub fn place_files(self, remove: &[String], order: &[String]) -> Result<()> {
+    pub(crate) fn place_files(self, remove: &[String], order: &[String]) -> Result<()> {
         let out = &self.target.path;
         for name in remove {
             match std::fs::remove_file(out.join(name)) {

@@ -7,6 +7,13 @@
 //! Money is `rust_decimal::Decimal` throughout (euros, exact). Percentages used in the
 //! formulas are fractions (`0.955` = 95.5%); they become percent only in `report`.
 
+mod inputs;
+pub(crate) mod kenmerken;
+pub(crate) mod number;
+
+pub use inputs::Claimant;
+pub(crate) use inputs::{InputFile, ProviderClaims, TariffTable};
+
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -46,7 +53,7 @@ fn identifier_shown(t: &str) -> String {
 /// `text` with every free-standing run of exactly nine digits (the length of a BSN)
 /// replaced by "(9 digits, not shown)": the last guard of messages that quote values. A
 /// run that is part of a decimal number (`123456789.50`, an amount) is left as it is.
-pub fn conceal_bsns(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn conceal_bsns(text: &str) -> std::borrow::Cow<'_, str> {
     let b = text.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let mark = |i: usize| b.get(i).is_some_and(|c| *c == b'.' || *c == b',');
@@ -123,12 +130,15 @@ macro_rules! closed_set {
     ($(#[$doc:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($variant),+ }
+        pub(crate) enum $name { $($variant),+ }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            // Every closed set lists its values; only some are iterated (Sector,
+            // Zorgkantoor), but one macro writes them all.
+            #[allow(dead_code)]
+            pub(crate) const ALL: &'static [$name] = &[$($name::$variant),+];
 
-            pub fn parse(text: &str) -> Result<$name, String> {
+            pub(crate) fn parse(text: &str) -> Result<$name, String> {
                 let t = text.trim();
                 $(if t.eq_ignore_ascii_case($text) { return Ok($name::$variant); })+
                 Err(format!(
@@ -139,7 +149,7 @@ macro_rules! closed_set {
                 ))
             }
 
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
         }
@@ -155,6 +165,20 @@ macro_rules! closed_set {
 closed_set!(
     /// Wlz sector. The order is also the tie-break when two sectors have equal claims.
     Sector, "sector", { Vv => "VV", Gz => "GZ", Ggz => "GGZ" }
+);
+
+closed_set!(
+    /// The seven zorgkantoor organisations; a policy and a `kenmerken` row name one. The
+    /// order is the reports' order.
+    Zorgkantoor, "zorgkantoor", {
+        ZilverenKruis => "Zilveren Kruis",
+        Vgz => "VGZ",
+        Menzis => "Menzis",
+        Cz => "CZ",
+        Salland => "Salland",
+        Dsw => "DSW",
+        ZorgEnZekerheid => "Zorg en Zekerheid",
+    }
 );
 
 closed_set!(
@@ -179,7 +203,7 @@ closed_set!(
 
 /// One NZa tariff row for the reference year.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tariff {
+pub(crate) struct Tariff {
     pub sector: Sector,
     pub leveringsvorm: Leveringsvorm,
     pub component: Component,
@@ -198,7 +222,7 @@ pub struct ClaimSums {
 
 /// The jaarverslag figures of one provider for the reference year.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Accounts {
+pub(crate) struct Accounts {
     pub kvk: Kvk,
     pub naam: String,
     pub boekjaar: i32,
@@ -220,7 +244,7 @@ pub struct Accounts {
 
 /// Per-provider sums over its claims joined with the tariff table (methodology section 3).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ClaimFigures {
+pub(crate) struct ClaimFigures {
     /// D = Σ d
     pub declaraties: Decimal,
     /// K = Σ k, the capital part (NHC/NIC lines plus n·e of integral tariffs)
@@ -240,7 +264,7 @@ pub struct ClaimFigures {
 /// A provider's break-even percentage r*: positive at r exactly when r ≥ r* (or r > r*
 /// when zero does not count as positive). The infinities are variants, not magic numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum BreakEven {
+pub(crate) enum BreakEven {
     /// Positive at every percentage (−∞).
     Always,
     /// Positive from this fraction on.

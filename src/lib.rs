@@ -4,9 +4,8 @@
 //! the README's Architecture section; `tests/it/tidy.rs` checks them against this source.
 
 // Only what the binary, the benchmark, the fuzz targets and the integration tests use is
-// public; everything else is the crate's own, so the compiler can tell what nothing uses.
-// (Equivalent to `[lints.rust] unreachable_pub = "warn"` in Cargo.toml.)
-#![warn(unreachable_pub)]
+// public; everything else is the crate's own, so the compiler can tell what nothing uses
+// (`unreachable_pub` is a warning, in Cargo.toml's [lints]).
 
 mod aggregate;
 /// For `main`: `execute` and `UsageError`.

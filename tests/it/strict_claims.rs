@@ -11,14 +11,14 @@ use std::io::Read;
 use rust_decimal::Decimal;
 
 /// (`"agb"` or `"kvk"`, the eight digits, prestatiecode) → (Σ aantal, Σ bedrag).
-pub type Sums = BTreeMap<(String, String, String), (Decimal, Decimal)>;
+pub(crate) type Sums = BTreeMap<(String, String, String), (Decimal, Decimal)>;
 
 /// The longest header line accepted, its line end included.
-pub const HEADER_LIMIT: usize = 1 << 20;
+pub(crate) const HEADER_LIMIT: usize = 1 << 20;
 
 /// Reads a claims file as the contract allows, for reference year `year` and a decimal
 /// comma when `comma`; `Err` says why the file must be refused.
-pub fn read(bytes: &[u8], year: i64, comma: bool) -> Result<Sums, String> {
+pub(crate) fn read(bytes: &[u8], year: i64, comma: bool) -> Result<Sums, String> {
     let text = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(bytes)
@@ -183,7 +183,7 @@ fn whole(t: &str) -> Result<i64, String> {
 /// A decimal as the contract allows: an optional sign, digits and at most one decimal mark
 /// (the configured one), at least one digit, at most six decimals once trailing zeros are
 /// dropped, and below 10^12 in absolute value (so that sums stay exact).
-pub fn amount(t: &str, comma: bool) -> Result<Decimal, String> {
+pub(crate) fn amount(t: &str, comma: bool) -> Result<Decimal, String> {
     let mark = if comma { ',' } else { '.' };
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let ok_chars = body.chars().all(|c| c.is_ascii_digit() || c == mark);

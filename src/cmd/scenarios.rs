@@ -42,9 +42,15 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
     let base = config::parse_file(&path)?;
     let basis = path.parent().unwrap_or(Path::new("")).to_path_buf();
     // The base alone first, so that its own mistakes are reported as the config's.
-    config::resolve(&[&base], &basis)
+    let resolved = config::resolve(&[&base], &basis)
         .with_context(|| format!("invalid configuration {}", path.display()))?;
-    let configs = crate::scenario::load(args.scenarios.as_deref(), &base, &basis, args.presets)?;
+    let configs = crate::scenario::load(
+        args.scenarios.as_deref(),
+        &base,
+        &resolved,
+        &basis,
+        args.presets,
+    )?;
     let solved = crate::scenario::solve_all(&configs, ui);
     ui.done();
     let solved = solved?;

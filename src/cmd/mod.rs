@@ -73,7 +73,8 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// `--config`, as every command but `generate` takes it.
+// `--config`, as every command but `generate` takes it (`scenarios` rewords its help).
+// Not a doc comment: clap would take one for the help of each command that flattens this.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ConfigArg {
     /// Configuration file (TOML); without it, the sample data in data/voorbeeld/.
@@ -101,8 +102,9 @@ impl ConfigArg {
     }
 }
 
-/// `--out`, as the commands that write a result folder take it. Each names its own
-/// default with `#[command(mut_arg("out", out_default("…")))]`.
+// `--out`, as the commands that write a result folder take it; each names its own
+// default with `#[command(mut_arg("out", out_default("…")))]`. Not a doc comment, as for
+// `ConfigArg`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct OutArg {
     /// Output folder: replaced whole, atomically, only when the command succeeds. It must

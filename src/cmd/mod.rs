@@ -25,21 +25,24 @@ pub(crate) mod scenarios;
 pub(crate) mod sensitivity;
 pub(crate) mod tarieven;
 
-/// Every exit code of the program, and what it means. One more exists outside this enum:
-/// 101, which Rust gives a panic and which `main`'s panic hook keeps for bugs (and the
-/// internal limit of exact arithmetic), so that no input can ever produce it.
+/// Every exit code of the program, and what it means (the README's "Exit codes" table says
+/// the same). One more exists outside this enum: 101, which Rust gives a panic and which
+/// `main`'s panic hook keeps for bugs (and the internal limit of exact arithmetic), so that
+/// no input can ever produce it. Whatever the code, a command that fails writes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// 0: the command did what was asked; for `check`, every group passes.
+    /// 0: success (for `check`, every checked group passes); a group where no RTP up to
+    /// the cap passes is reported, not an error.
     Ok = 0,
-    /// 1: bad input or configuration: a file that cannot be read, a value the data
-    /// contract refuses, a configuration key that does not exist or an impossible value.
+    /// 1: invalid input or configuration: a file that cannot be read, a value the data
+    /// contract refuses, a configuration key that does not exist or an impossible value, a
+    /// reference year without data, a population the exclusions leave empty.
     BadInput = 1,
-    /// 2: wrong usage: a flag clap refuses (clap exits with 2 itself), an `--out` that is
-    /// not ours to replace, a group that is not in the run, nothing to compare
-    /// (`UsageError`, `folder::Refused`).
+    /// 2: wrong usage: a flag clap refuses (clap exits with 2 itself), a group that is not
+    /// in the run, an impossible `generate` size, nothing to compare (`UsageError`), or an
+    /// `--out` that is not ours to replace (`folder::Refused`).
     Usage = 2,
-    /// 3: `check` found that the published RTP fails a criterion in at least one group.
+    /// 3: `check`: the published RTP fails a criterion in at least one checked group.
     CheckFailed = 3,
 }
 

@@ -26,10 +26,9 @@ use crate::rng::Rng;
 use anyhow::{Context, Result};
 
 /// How the claims are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ClaimsFormat {
     Csv,
-    #[value(name = "csv.gz")]
     CsvGz,
     Parquet,
 }

@@ -8,11 +8,11 @@
 // (`unreachable_pub` is a warning, in Cargo.toml's [lints]).
 
 mod aggregate;
-/// For `main`: `execute` and `UsageError`.
-pub mod app;
 mod classify;
-/// For `main`: `Cli`.
+/// For `main`: `Cli`, which carries out its command.
 pub mod cli;
+/// For `main`: `Exit`, the exit codes.
+pub mod cmd;
 /// For the tests and fuzz targets: a configuration parsed and resolved as the program does.
 pub mod config;
 mod contracting;

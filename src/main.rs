@@ -1,11 +1,11 @@
 //! The binary: parse the command line, run the command, print one error, map it to an
-//! exit code (1 for bad input or configuration, 2 for wrong usage, 3 for a failed check).
+//! exit code. The codes and their meanings are `cmd::Exit`; 101 is the panic hook's.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use richttarief::app::{execute, UsageError};
 use richttarief::cli::Cli;
+use richttarief::cmd::Exit;
 
 fn main() -> ExitCode {
     // A panic is a bug or an internal limit (the exactness guard), not bad input: say so in
@@ -23,23 +23,20 @@ fn main() -> ExitCode {
             .unwrap_or_default();
         eprintln!("richttarief: internal error: {what}{at}; nothing was written");
     }));
-    let cli = Cli::parse(); // exits 2 on a usage error
-    match execute(cli) {
-        Ok(code) => code,
+    let cli = Cli::parse(); // a usage error exits here, with 2 (`Exit::Usage`)
+    match cli.run() {
+        Ok(exit) => exit.into(),
         Err(e) => {
+            // stdout closed early (`| head`): the reader has what it wanted.
             let broken_pipe = e.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             });
             if broken_pipe {
-                return ExitCode::SUCCESS;
+                return Exit::Ok.into();
             }
             eprintln!("richttarief: {e:#}");
-            if e.is::<UsageError>() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::FAILURE
-            }
+            Exit::of(&e).into()
         }
     }
 }

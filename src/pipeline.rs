@@ -1,5 +1,8 @@
 //! The one orchestrator: ingest → aggregate → classify → solve. Returns a `Run` holding
-//! everything the reports, `check` and `explain` need; it writes nothing.
+//! everything the reports, `check` and `explain` need; it writes nothing. It also reads
+//! the inputs only `tarieven` and `explain` use, the policies and the kenmerken
+//! (`read_policies`), so that every input file is read here, and it hands `check` its
+//! verdict per group (`Run::verdict`).
 //!
 //! Progress goes to the caller's `Progress` (the binary draws it on stderr), so this module
 //! prints nothing itself.
@@ -16,10 +19,12 @@ use crate::classify::{classify, Excluded, Provider};
 use crate::config::{Config, Input, InputPath, InputSpec, Rounding, Scaling};
 use crate::ingest;
 use crate::ingest::claims::{join, RawClaims};
+use crate::model::kenmerken::Kenmerken;
 use crate::model::{
     Accounts, ClaimFigures, Cluster, InputFile, Kvk, ProviderClaims, Sector, TariffTable,
 };
-use crate::solve::{self, GroupResult, Position, Rules};
+use crate::policy::Policy;
+use crate::solve::{self, GroupResult, Position, Rules, Verdict};
 use rust_decimal::RoundingStrategy;
 
 /// One group of providers and its solution.
@@ -117,6 +122,67 @@ impl Run {
             .map(|&i| self.providers[i].position.clone())
             .collect()
     }
+
+    /// The groups `check --groep` names: every group, a sector's, or one sector and
+    /// cluster; empty when the run has none of them.
+    pub(crate) fn groups_named(&self, groep: Option<(Sector, Option<Cluster>)>) -> Vec<&Group> {
+        self.groups
+            .iter()
+            .filter(|g| match groep {
+                None => true,
+                Some((sector, cluster)) => {
+                    g.sector == sector && cluster.is_none_or(|c| c == g.cluster)
+                }
+            })
+            .collect()
+    }
+
+    /// What `check` says of `group` at the published percentage `published` (a fraction)
+    /// under this run's criteria.
+    pub(crate) fn verdict(&self, group: &Group, published: Decimal) -> Verdict {
+        solve::verdict(&self.positions(group), published, &rules(&self.config))
+    }
+}
+
+/// The inputs only `tarieven` and `explain` use: the zorgkantoren's policies, checked
+/// against the run's tariff table, and the providers' characteristics per zorgkantoor.
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyData {
+    pub policies: Vec<Policy>,
+    pub kenmerken: Kenmerken,
+    /// The policy files and the kenmerken file, for the manifest.
+    pub policy_files: Vec<InputPath>,
+    pub kenmerken_file: InputPath,
+}
+
+/// Reads the policies and the characteristics: `None` when the configuration names no
+/// `invoer.kenmerken`. The policies are `beleid.bestanden` when given, else the shipped
+/// ones in `data/beleid/` (both resolved by `config`). It follows `read`, whose tariff
+/// table the policies' prestatiecodes are checked against.
+pub(crate) fn read_policies(
+    config: &Config,
+    data: &Data,
+    progress: &dyn Progress,
+) -> Result<Option<PolicyData>> {
+    let Some(kenmerken) = config.input(Input::Kenmerken) else {
+        return Ok(None);
+    };
+    let files = config.beleid.files()?;
+    let policies = crate::policy::load(files, &data.tariffs.by_code)?;
+    let table = ingest::read_kenmerken(&kenmerken)?;
+    let file = kenmerken.file();
+    progress.stage(&format!(
+        "read {} policies and {}: {} rows",
+        policies.len(),
+        file.shown,
+        table.count
+    ));
+    Ok(Some(PolicyData {
+        policies,
+        kenmerken: table,
+        policy_files: files.to_vec(),
+        kenmerken_file: file.clone(),
+    }))
 }
 
 /// The solver's rules from the configuration, every percentage as a fraction.

@@ -103,10 +103,13 @@ fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Vec<String>)> {
 }
 
 /// Reads a scenarios file (if any) and resolves it with the base: every problem of every
-/// scenario, whether a key that does not exist or an impossible value, in one error.
+/// scenario, whether a key that does not exist or an impossible value, in one error. The
+/// caller has resolved the base (`resolved`), reporting its own mistakes as the
+/// configuration's; it is not resolved again.
 pub(crate) fn load(
     file: Option<&Path>,
     base: &FileConfig,
+    resolved: &Config,
     basis: &Path,
     presets: bool,
 ) -> Result<Vec<(String, Config)>> {
@@ -118,7 +121,7 @@ pub(crate) fn load(
         }
         None => (Vec::new(), Vec::new()),
     };
-    let resolved = resolve_all(base, basis, &scenarios, presets);
+    let resolved = resolve_all(base, resolved, basis, &scenarios, presets);
     let what = || match file {
         Some(path) => format!("invalid scenarios {}", path.display()),
         None => "invalid presets".to_string(),
@@ -167,16 +170,18 @@ fn preset_layer(base: &FileConfig, model: Model) -> FileConfig {
     }
 }
 
-/// Resolves the base configuration and every scenario over it: first `basis`, then the
-/// presets when asked, then the file's scenarios in order. All problems of all scenarios
-/// are reported together; nothing is returned unless every scenario is valid.
+/// Resolves every scenario over the base configuration (`base`, already resolved as
+/// `resolved`): first `basis` itself, then the presets when asked, then the file's
+/// scenarios in order. All problems of all scenarios are reported together; nothing is
+/// returned unless every scenario is valid.
 pub(crate) fn resolve_all(
     base: &FileConfig,
+    resolved: &Config,
     basis: &Path,
     scenarios: &[Scenario],
     presets: bool,
 ) -> Result<Vec<(String, Config)>> {
-    let mut named: Vec<(String, Vec<FileConfig>)> = vec![(BASE.to_string(), vec![base.clone()])];
+    let mut named: Vec<(String, Vec<FileConfig>)> = Vec::new();
     let mut problems = Vec::new();
     if presets {
         for model in Model::ALL {
@@ -192,7 +197,7 @@ pub(crate) fn resolve_all(
     for s in scenarios {
         named.push((s.naam.clone(), vec![base.clone(), s.layer.clone()]));
     }
-    let mut out = Vec::new();
+    let mut out = vec![(BASE.to_string(), resolved.clone())];
     for (naam, layers) in named {
         let refs: Vec<&FileConfig> = layers.iter().collect();
         match config::resolve(&refs, basis) {
@@ -362,6 +367,11 @@ omzet_basis = "wlz"
         dir
     }
 
+    /// The base resolved alone, as the command does before it loads the scenarios.
+    fn resolved(base: &FileConfig) -> Config {
+        config::resolve(&[base], &base_dir()).unwrap()
+    }
+
     const BASE_TOML: &str = "model = \"zn-2027\"\nreferentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = \"d.csv\"\n[criteria]\naandeel_omzet = 0.8\n";
 
     #[test]
@@ -371,7 +381,7 @@ omzet_basis = "wlz"
             "[[scenario]]\nnaam = \"a\"\n[scenario.criteria]\naandeel_omzet = 1.5\n[[scenario]]\nnaam = \"ok\"\n[[scenario]]\nnaam = \"b\"\n[scenario.berekening]\nafronding = 0\n",
         )
         .unwrap();
-        let err = resolve_all(&base, &base_dir(), &scenarios, false)
+        let err = resolve_all(&base, &resolved(&base), &base_dir(), &scenarios, false)
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("2 problems"), "{err}");
@@ -389,7 +399,7 @@ omzet_basis = "wlz"
     fn scenarios_lay_over_the_base_and_presets_take_only_its_data() {
         let base = config::parse_text(BASE_TOML).unwrap();
         let scenarios = parse_text(EXAMPLE).unwrap();
-        let all = resolve_all(&base, &base_dir(), &scenarios, true).unwrap();
+        let all = resolve_all(&base, &resolved(&base), &base_dir(), &scenarios, true).unwrap();
         let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -424,8 +434,8 @@ omzet_basis = "wlz"
     fn presets_refuse_a_scenario_of_the_same_name() {
         let base = config::parse_text(BASE_TOML).unwrap();
         let scenarios = parse_text("[[scenario]]\nnaam = \"hof-2024\"\n").unwrap();
-        assert!(resolve_all(&base, &base_dir(), &scenarios, false).is_ok());
-        let err = resolve_all(&base, &base_dir(), &scenarios, true)
+        assert!(resolve_all(&base, &resolved(&base), &base_dir(), &scenarios, false).is_ok());
+        let err = resolve_all(&base, &resolved(&base), &base_dir(), &scenarios, true)
             .unwrap_err()
             .to_string();
         assert!(

@@ -360,6 +360,37 @@ pub(crate) fn evaluate(positions: &[Position], r: Decimal, rules: &Rules) -> Eva
     }
 }
 
+/// What `check` says of one group at a published percentage.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Verdict {
+    /// Both criteria at the published percentage, decided exactly.
+    pub(crate) at: Evaluation,
+    /// The lowest grid point at which both criteria hold, and the criterion that binds;
+    /// `None` when they fail at the cap. Rounded up whatever the rules say, so that a
+    /// published value at or above it always passes.
+    pub(crate) lowest: Option<(Decimal, Binding)>,
+}
+
+impl Verdict {
+    /// Both criteria hold at the published percentage.
+    pub(crate) fn passes(&self) -> bool {
+        self.at.holds()
+    }
+}
+
+/// `check`'s verdict on the group of `positions` at `published` (a fraction).
+pub(crate) fn verdict(positions: &[Position], published: Decimal, rules: &Rules) -> Verdict {
+    let up = Rules {
+        round_up: true,
+        ..rules.clone()
+    };
+    let lowest = solve_group(positions, &up);
+    Verdict {
+        at: evaluate(positions, published, rules),
+        lowest: lowest.haalbaar.then_some((lowest.rtp, lowest.bindend)),
+    }
+}
+
 /// Which provider, in break-even order, decides a criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Decider {
@@ -1089,6 +1120,48 @@ pub(crate) mod tests {
         );
         assert_eq!(g.r_omzet, BreakEven::Always);
         assert_eq!(g.bindend, Binding::Aantal);
+    }
+
+    #[test]
+    fn check_verdict_at_a_published_percentage() {
+        // R = 0 and S_max = 1000, so r* = S/1000: 0.90, 0.92, 0.9504 and 0.99. Equal omzet;
+        // 75% of 4 providers is 3, and 75% of the omzet also needs 3 of them. The third
+        // provider is positive from 0.9504, so 0.951 is the lowest passing grid point, also
+        // when the configuration rounds to the nearest point (whose RTP is then 0.950).
+        let group = vec![
+            pos("1000", "0", "900", "1000"),
+            pos("1000", "0", "920", "1000"),
+            pos("1000", "0", "950.4", "1000"),
+            pos("1000", "0", "990", "1000"),
+        ];
+        let nearest = Rules {
+            round_up: false,
+            ..rules()
+        };
+        assert_eq!(solve_group(&group, &nearest).rtp, d("0.95"));
+        let v = verdict(&group, d("0.95"), &nearest);
+        assert!(!v.passes(), "{v:?}");
+        assert_eq!((v.at.positive, v.at.needed), (2, 3));
+        assert_eq!(v.lowest, Some((d("0.951"), Binding::Aantal)));
+        let v = verdict(&group, d("0.951"), &nearest);
+        assert!(v.passes(), "{v:?}");
+        assert_eq!((v.at.positive, v.at.omzet_positive), (3, d("3000")));
+        // The big provider carries 10000 of 10300 omzet: 75% (7725) needs it, at 0.99.
+        let mut omzet = group.clone();
+        for (p, o) in omzet.iter_mut().zip(["100", "100", "100", "10000"]) {
+            p.omzet = d(o);
+        }
+        let v = verdict(&omzet, d("0.951"), &rules());
+        assert!(
+            v.at.aantal_met() && !v.at.omzet_met() && !v.passes(),
+            "{v:?}"
+        );
+        assert_eq!(v.lowest, Some((d("0.99"), Binding::Omzet)));
+        // Two providers that stay negative up to the cap of 100%: nothing passes.
+        let short = vec![group[0].clone(), pos("1000", "0", "1100", "1000")];
+        let v = verdict(&short, Decimal::ONE, &rules());
+        assert!(!v.passes());
+        assert_eq!(v.lowest, None);
     }
 }
 

@@ -12,7 +12,7 @@ use crate::classify::result;
 use crate::config::{ResultDefinition, ThresholdSide};
 use crate::model::{Kvk, Sector};
 use crate::pipeline::{Group, Run};
-use crate::solve::{evaluate, Evaluation, Rho};
+use crate::solve::{Rho, Verdict};
 
 /// Lays out rows in columns, left-aligned text and right-aligned numbers.
 pub(crate) fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
@@ -91,16 +91,9 @@ fn share_setting(fraction: Decimal) -> String {
     (fraction * Decimal::ONE_HUNDRED).normalize().to_string()
 }
 
-/// The verdict of `check` for one group at the published percentage. `lowest` is the
-/// lowest grid point where both criteria hold (rounded up, whatever `afronden` says), or
-/// `None` when none up to the cap does.
-pub(crate) fn check_group(
-    run: &Run,
-    group: &Group,
-    at: &Evaluation,
-    published: &str,
-    lowest: Option<Decimal>,
-) -> String {
+/// The verdict of `check` for one group at the published percentage, in percent as given.
+pub(crate) fn check_group(run: &Run, group: &Group, verdict: &Verdict, published: &str) -> String {
+    let (at, lowest) = (&verdict.at, verdict.lowest);
     let c = &run.config.criteria;
     let verdict = |ok: bool| if ok { "pass" } else { "FAIL" };
     let mut out = String::new();
@@ -138,12 +131,12 @@ pub(crate) fn check_group(
         );
     }
     match lowest {
-        Some(r) => {
+        Some((r, bindend)) => {
             let _ = writeln!(
                 out,
                 "  lowest RTP that passes: {}% (binding: {})",
                 rtp(run, r),
-                group.result.bindend.as_str()
+                bindend.as_str()
             );
         }
         None => {
@@ -155,17 +148,6 @@ pub(crate) fn check_group(
         }
     }
     out
-}
-
-/// The lowest grid point at which both criteria hold in `group`, rounding up whatever the
-/// configuration's `afronden` says; `None` when they fail at the cap.
-pub(crate) fn lowest_passing(run: &Run, group: &Group) -> Option<Decimal> {
-    let rules = crate::solve::Rules {
-        round_up: true,
-        ..crate::pipeline::rules(&run.config)
-    };
-    let solved = crate::solve::solve_group(&run.positions(group), &rules);
-    solved.haalbaar.then_some(solved.rtp)
 }
 
 /// A configuration value as the TOML file spells it.
@@ -418,15 +400,6 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
         }
     );
     Some(o)
-}
-
-/// The evaluation of every group (or one) at a published percentage, as `check` needs it.
-pub(crate) fn evaluate_at(run: &Run, group: &Group, r: Decimal) -> Evaluation {
-    evaluate(
-        &run.positions(group),
-        r,
-        &crate::pipeline::rules(&run.config),
-    )
 }
 
 /// The scenarios table printed by `scenarios`: per scenario and group the RTP and how far

@@ -1,0 +1,46 @@
+//! `tarieven`: the zorgkantoren's policies applied to the providers of the kenmerken input
+//! (`contracting::contract`), its result folder and its summary. An adapter: it decides
+//! nothing itself.
+
+use anyhow::Result;
+
+use super::{compute, out_default, ConfigArg, Exit, OutArg, Ui};
+use crate::config::InputPath;
+use crate::report::{self, Recorded};
+
+/// Apply the zorgkantoren's policies ([beleid] bestanden) to the providers of the
+/// kenmerken input: per provider, zorgkantoor and prestatiecode the tariff percentage and
+/// its rules, each provider's result at its tariffs, each zorgkantoor's cost against the
+/// RTP, and the hardship and high-result lists.
+#[derive(Debug, clap::Args)]
+#[command(mut_arg("out", out_default("uitvoer-tarieven")))]
+pub(crate) struct Args {
+    #[command(flatten)]
+    config: ConfigArg,
+    #[command(flatten)]
+    out: OutArg,
+}
+
+pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
+    args.out.check()?;
+    let config = args.config.load()?;
+    let run = compute(&config, ui)?;
+    let Some(read) = crate::pipeline::read_policies(&config, &run.data, ui)? else {
+        anyhow::bail!(
+            "invalid configuration {}: invoer.kenmerken is missing; tarieven needs the providers' characteristics per zorgkantoor",
+            config.invoer.basis.display()
+        );
+    };
+    let recorded = |f: &InputPath| Recorded::of(f.shown.clone(), &f.path);
+    let beleid = read
+        .policy_files
+        .iter()
+        .map(recorded)
+        .collect::<Result<Vec<_>>>()?;
+    let kenmerken = recorded(&read.kenmerken_file)?;
+    let contracting = crate::contracting::contract(&run, &read.policies, &read.kenmerken)?;
+    let files = report::contracting::outputs(&run, &contracting, &beleid, &kenmerken)?;
+    args.out.write(&files, ui)?;
+    ui.print(&report::contracting::text(&run, &contracting))?;
+    Ok(Exit::Ok)
+}

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::kenmerken::KENMERKEN;
 use crate::model::number::{float_to_decimal, integer_to_decimal};
+use crate::model::problems::{Problem, Problems};
 use crate::model::{Kvk, Leveringsvorm};
 
 /// The decimal sign is the contract's (`model::number`); the configuration chooses it.
@@ -857,6 +858,12 @@ fn overlay(base: FileConfig, top: &FileConfig) -> FileConfig {
 /// Lays `layers` over the preset named by the last layer that names one (default
 /// `zn-2027`) and validates the result. Paths are relative to `basis`.
 pub fn resolve(layers: &[&FileConfig], basis: &Path) -> Result<Config> {
+    Ok(layered(layers, basis)?)
+}
+
+/// `resolve` with its problems as they are, for a caller that collects them with its own
+/// (the scenarios).
+pub(crate) fn layered(layers: &[&FileConfig], basis: &Path) -> Result<Config, Problems> {
     let model = layers
         .iter()
         .rev()
@@ -866,8 +873,8 @@ pub fn resolve(layers: &[&FileConfig], basis: &Path) -> Result<Config> {
     validate(merged, model, basis)
 }
 
-fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
-    let mut problems: Vec<String> = Vec::new();
+fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config, Problems> {
+    let mut problems = Problems::new("the configuration");
     // The preset fills every table, so these unwraps cannot fail.
     let criteria = f.criteria.expect("preset sets criteria");
     let clustering = f.clustering.expect("preset sets clustering");
@@ -877,18 +884,26 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     let value = |n: Option<Num>| n.expect("preset sets every number").0;
 
     let referentiejaar = f.referentiejaar.unwrap_or_else(|| {
-        problems.push("referentiejaar: missing; the year of the accounts and claims".into());
+        problems.push(
+            Problem::at("referentiejaar").says("missing; the year of the accounts and claims"),
+        );
         0
     });
     if f.referentiejaar.is_some() && !(1900..=2100).contains(&referentiejaar) {
-        problems.push(format!(
-            "referentiejaar = {referentiejaar}: not a plausible year"
-        ));
+        problems.push(
+            Problem::at("referentiejaar")
+                .value(referentiejaar)
+                .says("not a plausible year"),
+        );
     }
 
     let mut share = |key: &str, v: Decimal| {
         if v < Decimal::ZERO || v > Decimal::ONE {
-            problems.push(format!("{key} = {v}: must be a fraction between 0 and 1"));
+            problems.push(
+                Problem::at(key)
+                    .value(v)
+                    .says("must be a fraction between 0 and 1"),
+            );
         }
         v
     };
@@ -910,63 +925,74 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     for v in &vormen {
         match Leveringsvorm::parse(v) {
             Ok(l) => intramural_forms.push(l),
-            Err(e) => problems.push(format!("clustering.intramurale_leveringsvormen: {e}")),
+            Err(e) => problems.push(Problem::at("clustering.intramurale_leveringsvormen").says(e)),
         }
     }
 
     let afronding = value(calc.afronding);
     if afronding <= Decimal::ZERO || afronding > Decimal::TEN {
-        problems.push(format!(
-            "berekening.afronding = {afronding}: must be a grid step in percentage points above 0 and at most 10"
-        ));
+        problems.push(
+            Problem::at("berekening.afronding")
+                .value(afronding)
+                .says("must be a grid step in percentage points above 0 and at most 10"),
+        );
     }
     let ondergrens = value(calc.ondergrens);
     let bovengrens = value(calc.bovengrens);
     if ondergrens < Decimal::ZERO {
-        problems.push(format!(
-            "berekening.ondergrens = {ondergrens}: must be at least 0 percent"
-        ));
+        problems.push(
+            Problem::at("berekening.ondergrens")
+                .value(ondergrens)
+                .says("must be at least 0 percent"),
+        );
     }
     if bovengrens <= ondergrens {
-        problems.push(format!(
-            "berekening.bovengrens = {bovengrens}: must be above berekening.ondergrens = {ondergrens}"
-        ));
+        problems.push(
+            Problem::at("berekening.bovengrens")
+                .value(bovengrens)
+                .says(format!(
+                    "must be above berekening.ondergrens = {ondergrens}"
+                )),
+        );
     }
     if bovengrens > Decimal::from(200) {
-        problems.push(format!(
-            "berekening.bovengrens = {bovengrens}: must be at most 200 percent"
-        ));
+        problems.push(
+            Problem::at("berekening.bovengrens")
+                .value(bovengrens)
+                .says("must be at most 200 percent"),
+        );
     }
     let min_omzet = value(excl.min_omzet);
     if min_omzet < Decimal::ZERO {
-        problems.push(format!(
-            "uitsluiting.min_omzet = {min_omzet}: must be at least 0"
-        ));
+        problems.push(
+            Problem::at("uitsluiting.min_omzet")
+                .value(min_omzet)
+                .says("must be at least 0"),
+        );
     }
     let mut excluded: Vec<ExcludedKvk> = Vec::new();
     for (i, e) in excl.kvk.unwrap_or_default().into_iter().enumerate() {
         let parsed = match Kvk::parse(&e.kvk) {
             Ok(k) => Some(k),
             Err(msg) => {
-                problems.push(format!("uitsluiting.kvk[{}].kvk: {msg}", i + 1));
+                problems.push(Problem::at(format!("uitsluiting.kvk[{}].kvk", i + 1)).says(msg));
                 None
             }
         };
         // A second entry is a mistake either way: a copy, or a reason that would be lost.
         if let Some(first) = parsed.and_then(|k| excluded.iter().position(|x| x.parsed == Some(k)))
         {
-            problems.push(format!(
-                "uitsluiting.kvk[{}].kvk = {:?}: already listed as uitsluiting.kvk[{}]",
-                i + 1,
-                e.kvk,
-                first + 1
-            ));
+            problems.push(
+                Problem::at(format!("uitsluiting.kvk[{}].kvk", i + 1))
+                    .value(format_args!("{:?}", e.kvk))
+                    .says(format!("already listed as uitsluiting.kvk[{}]", first + 1)),
+            );
         }
         if e.reden.trim().is_empty() {
-            problems.push(format!(
-                "uitsluiting.kvk[{}].reden: a reason is required",
-                i + 1
-            ));
+            problems.push(
+                Problem::at(format!("uitsluiting.kvk[{}].reden", i + 1))
+                    .says("a reason is required"),
+            );
         }
         excluded.push(ExcludedKvk {
             kvk: e.kvk,
@@ -979,13 +1005,17 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     let mut required = |key: &str, v: Option<String>| -> PathBuf {
         match v {
             None => {
-                problems.push(format!("invoer.{key}: missing"));
+                problems.push(Problem::at(format!("invoer.{key}")).says("missing"));
                 PathBuf::new()
             }
             Some(p) => {
                 let full = basis.join(&p);
                 if let Some(problem) = not_a_file(&full) {
-                    problems.push(format!("invoer.{key} = {p:?}: {problem}"));
+                    problems.push(
+                        Problem::at(format!("invoer.{key}"))
+                            .value(format_args!("{p:?}"))
+                            .says(problem),
+                    );
                 }
                 PathBuf::from(p)
             }
@@ -1000,7 +1030,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     for p in &beleid {
         match expand(basis, p) {
             Ok(found) => policies.extend(found.iter().map(|f| InputPath::new(basis, f))),
-            Err(e) => problems.push(format!("beleid.bestanden: {e}")),
+            Err(e) => problems.push(Problem::at("beleid.bestanden").says(e)),
         }
     }
     let policies = if beleid.is_empty() && kenmerken.is_some() {
@@ -1016,7 +1046,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
 
     let patterns = match inputs.declaraties {
         None => {
-            problems.push("invoer.declaraties: missing".into());
+            problems.push(Problem::at("invoer.declaraties").says("missing"));
             Vec::new()
         }
         Some(OneOrMany::One(p)) => vec![p],
@@ -1026,7 +1056,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
     for p in &patterns {
         match expand(basis, p) {
             Ok(files) => declaratiebestanden.extend(files),
-            Err(e) => problems.push(format!("invoer.declaraties: {e}")),
+            Err(e) => problems.push(Problem::at("invoer.declaraties").says(e)),
         }
     }
     // One file named twice (`a.csv` and `./a.csv`, or by a path and by a glob) would be
@@ -1041,8 +1071,8 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         )
     });
     declaratiebestanden.sort();
-    if patterns.is_empty() && !problems.iter().any(|p| p.starts_with("invoer.declaraties")) {
-        problems.push("invoer.declaraties: the list is empty".into());
+    if patterns.is_empty() && !problems.any_at("invoer.declaraties") {
+        problems.push(Problem::at("invoer.declaraties").says("the list is empty"));
     }
 
     let mut files = BTreeMap::from([
@@ -1068,14 +1098,7 @@ fn validate(f: FileConfig, model: Model, basis: &Path) -> Result<Config> {
         }
     }
 
-    if !problems.is_empty() {
-        let n = problems.len();
-        bail!(
-            "{n} problem{} in the configuration:\n  {}",
-            if n == 1 { "" } else { "s" },
-            problems.join("\n  ")
-        );
-    }
+    problems.finish()?;
 
     Ok(Config {
         model,
@@ -1150,44 +1173,46 @@ fn shipped_policies() -> Result<Vec<InputPath>, String> {
 /// or input the contract does not have, an empty header, a header named `bsn`, two columns
 /// of one input read from one header, and a column read from the header of another
 /// contract column of its input.
-fn columns(file: FileColumns, problems: &mut Vec<String>) -> Columns {
+fn columns(file: FileColumns, problems: &mut Problems) -> Columns {
     let mut resolved = Columns::default();
-    let header = |key: &str, h: &str, problems: &mut Vec<String>| {
+    let header = |key: &str, h: &str, problems: &mut Problems| {
         if h.trim().is_empty() {
-            problems.push(format!("{key}: the header to read must not be empty"));
+            problems.push(Problem::at(key).says("the header to read must not be empty"));
         } else if h.trim().eq_ignore_ascii_case("bsn") {
-            problems.push(format!(
-                "{key} = {h:?}: a column named bsn is never read; it holds citizen service numbers"
-            ));
+            problems.push(
+                Problem::at(key)
+                    .value(format_args!("{h:?}"))
+                    .says("a column named bsn is never read; it holds citizen service numbers"),
+            );
         }
     };
     for (name, h) in file.flat {
         let key = format!("kolommen.{name}");
         if !Input::ALL.iter().any(|i| i.has(&name)) {
-            problems.push(format!(
-                "{key}: not a column of the data contract; expected one of {}, or a column of kenmerken (or a table [kolommen.INPUT] for one input)",
+            problems.push(Problem::at(&key).says(format!(
+                "not a column of the data contract; expected one of {}, or a column of kenmerken (or a table [kolommen.INPUT] for one input)",
                 CONTRACT_COLUMNS.join(", ")
-            ));
+            )));
         }
         header(&key, &h, problems);
         resolved.flat.insert(name, h);
     }
     for (key, table) in file.per_input {
         let Some(input) = Input::parse(&key) else {
-            problems.push(format!(
-                "kolommen.{key}: not an input; a table under [kolommen] is one of {}",
+            problems.push(Problem::at(format!("kolommen.{key}")).says(format!(
+                "not an input; a table under [kolommen] is one of {}",
                 Input::ALL.map(Input::key).join(", ")
-            ));
+            )));
             continue;
         };
         for (name, h) in &table {
             let key = format!("kolommen.{key}.{name}");
             if !input.has(name) {
-                problems.push(format!(
-                    "{key}: not a column of {}; expected one of {}",
+                problems.push(Problem::at(&key).says(format!(
+                    "not a column of {}; expected one of {}",
                     input.key(),
                     input.columns().join(", ")
-                ));
+                )));
             }
             header(&key, h, problems);
         }
@@ -1216,16 +1241,16 @@ fn columns(file: FileColumns, problems: &mut Vec<String>) -> Columns {
         }
     }
     for ((a, b), inputs) in shared {
-        problems.push(format!(
-            "{a} and {b}: two columns of {} read from one header",
+        problems.push(Problem::at(format!("{a} and {b}")).says(format!(
+            "two columns of {} read from one header",
             inputs.join(" and ")
-        ));
+        )));
     }
     for ((a, c), inputs) in onto {
-        problems.push(format!(
-            "{a}: that is the header of the contract column {c} of {}; map it to the header that holds the value",
+        problems.push(Problem::at(a).says(format!(
+            "that is the header of the contract column {c} of {}; map it to the header that holds the value",
             inputs.join(" and ")
-        ));
+        )));
     }
     resolved
 }

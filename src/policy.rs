@@ -29,13 +29,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use std::cmp::Ordering;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::config::{InputPath, Num};
 use crate::exact::{Fraction, Wide};
 use crate::model::kenmerken::{kind_of, Kind, Value, FIGURES, KENMERKEN};
+use crate::model::problems::{Problem, Problems};
 use crate::model::{Component, Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
 // ---------------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ fn percent(n: Num) -> Decimal {
 /// Parses and validates policy files against the tariff table. Every problem of every
 /// file is reported at once, each naming its file and rule.
 pub(crate) fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> Result<Vec<Policy>> {
-    let mut problems = Vec::new();
+    let mut problems = Problems::new("the policies");
     let mut policies = Vec::new();
     for file in files {
         let shown = &file.shown;
@@ -188,7 +189,7 @@ pub(crate) fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> R
             .with_context(|| format!("cannot read policy {shown}"))?;
         match parse(shown, &text, tariffs) {
             Ok(p) => policies.push(p),
-            Err(mut ps) => problems.append(&mut ps),
+            Err(ps) => problems.append(ps),
         }
     }
     // One policy per zorgkantoor and sector: two would leave it open which one pays.
@@ -197,20 +198,13 @@ pub(crate) fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> R
             .iter()
             .find(|b| b.zorgkantoor == a.zorgkantoor && b.sector == a.sector)
         {
-            problems.push(format!(
-                "{}: a second policy of {} for {} (the first is {})",
-                a.bestand, a.zorgkantoor, a.sector, b.bestand
-            ));
+            problems.push(Problem::at(&a.bestand).says(format!(
+                "a second policy of {} for {} (the first is {})",
+                a.zorgkantoor, a.sector, b.bestand
+            )));
         }
     }
-    if !problems.is_empty() {
-        let n = problems.len();
-        bail!(
-            "{n} problem{} in the policies:\n  {}",
-            if n == 1 { "" } else { "s" },
-            problems.join("\n  ")
-        );
-    }
+    problems.finish()?;
     Ok(policies)
 }
 
@@ -219,15 +213,17 @@ pub(crate) fn parse(
     shown: &str,
     text: &str,
     tariffs: &BTreeMap<String, Tariff>,
-) -> Result<Policy, Vec<String>> {
-    let f: PolicyFile = toml::from_str(text).map_err(|e| {
-        vec![format!(
-            "{shown}: {}",
-            e.to_string().trim_end().replace('\n', " ")
-        )]
-    })?;
-    let mut problems = Vec::new();
-    let mut problem = |what: &str, msg: String| problems.push(format!("{shown}: {what}: {msg}"));
+) -> Result<Policy, Problems> {
+    let mut problems = Problems::new("the policies");
+    let f: PolicyFile = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            problems.push(Problem::at(shown).says(e.to_string().trim_end().replace('\n', " ")));
+            return Err(problems);
+        }
+    };
+    let mut problem =
+        |what: &str, msg: String| problems.push(Problem::at(shown).inner(what).says(msg));
 
     // Spelled exactly as the list has it: a policy file is written once, by hand, against
     // that list (the kenmerken input is matched without regard to case).
@@ -324,7 +320,8 @@ pub(crate) fn parse(
     let mut names = BTreeSet::new();
     for r in f.regel {
         let what = format!("regel {:?}", r.naam);
-        let mut rule_problem = |msg: String| problems.push(format!("{shown}: {what}: {msg}"));
+        let mut rule_problem =
+            |msg: String| problems.push(Problem::at(shown).inner(&what).says(msg));
         if !names.insert(r.naam.clone()) {
             rule_problem("a second rule with this name".into());
         }
@@ -467,16 +464,14 @@ pub(crate) fn parse(
                 && overlap(&a.scope, &b.scope, sector, tariffs)
                 && !exclusive(&a.conditions, &b.conditions)
             {
-                problems.push(format!(
-                    "{shown}: regel {:?} and regel {:?} both set the percentage of the same prestaties; give them different voorrang",
+                problems.push(Problem::at(shown).says(format!(
+                    "regel {:?} and regel {:?} both set the percentage of the same prestaties; give them different voorrang",
                     b.naam, a.naam
-                ));
+                )));
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    problems.finish()?;
     Ok(Policy {
         bestand: shown.to_string(),
         zorgkantoor,
@@ -1183,7 +1178,7 @@ mod tests {
     fn problems(rules: &str) -> String {
         parse("test.toml", &format!("{HEAD}{rules}"), &tariffs())
             .unwrap_err()
-            .join("\n")
+            .to_string()
     }
 
     #[test]
@@ -1232,7 +1227,7 @@ mod tests {
             &tariffs(),
         )
         .unwrap_err()
-        .join("\n");
+        .to_string();
         assert!(
             e.contains("test.toml: bovengrens: 120 is outside 0 to 100 percent"),
             "{e}"
@@ -1362,7 +1357,7 @@ mod tests {
             &tariffs(),
         )
         .unwrap_err()
-        .join("\n");
+        .to_string();
         assert!(
             e.contains("gesprek_resultaat_boven: 5 is not a margin as a fraction"),
             "{e}"

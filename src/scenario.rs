@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use serde::Deserialize;
 
 use crate::config::{self, Config, FileConfig, Model};
 use crate::model::problems::{Problem, Problems};
@@ -102,7 +101,7 @@ fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Problems)> {
         if scenarios.iter().any(|s: &Scenario| s.naam == naam) {
             problems.push(Problem::at(&named).says("a second scenario with this name"));
         }
-        match FileConfig::deserialize(toml::Value::Table(t)) {
+        match FileConfig::from_table(t) {
             Ok(layer) => scenarios.push(Scenario { naam, layer }),
             Err(e) => problems.push(Problem::at(named).says(key_error(&e.to_string()))),
         }
@@ -153,15 +152,14 @@ const OF: &str = "the scenarios";
 /// reference year, decimal sign, column names, excluded providers) under the preset's
 /// methodology, with none of the base's methodology overrides.
 fn preset_layer(base: &FileConfig, model: Model) -> FileConfig {
-    FileConfig {
-        model: Some(model),
-        referentiejaar: base.referentiejaar,
-        decimaalteken: base.decimaalteken,
-        invoer: base.invoer.clone(),
-        kolommen: base.kolommen.clone(),
-        uitsluiting: base.uitsluiting.clone(),
-        ..FileConfig::default()
-    }
+    let data = [
+        "referentiejaar",
+        "decimaalteken",
+        "invoer",
+        "kolommen",
+        "uitsluiting",
+    ];
+    base.only(&data, model)
 }
 
 /// Resolves the base configuration and every scenario over it: first `basis`, then the
@@ -280,11 +278,16 @@ omzet_basis = "wlz"
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].naam, "drempel-5");
         assert_eq!(
-            s[0].layer.clustering.as_ref().unwrap().intramuraal_drempel,
+            s[0].layer
+                .shape
+                .clustering
+                .as_ref()
+                .unwrap()
+                .intramuraal_drempel,
             Some(config::Num(Decimal::new(5, 2)))
         );
-        assert_eq!(s[1].layer.model, Some(Model::Hof2024));
-        assert!(s[1].layer.clustering.is_none());
+        assert_eq!(s[1].layer.shape.model, Some(Model::Hof2024));
+        assert!(s[1].layer.shape.clustering.is_none());
     }
 
     #[test]

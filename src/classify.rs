@@ -2,7 +2,9 @@
 //! and for each provider its sector, cluster, ρ, result R and omzet O, ready to solve.
 //!
 //! Every provider with a jaarverslag or claims ends up either in `providers` or in
-//! `excluded` with its reasons; nobody is dropped silently. Pure: no IO, nothing printed.
+//! `excluded` with its reasons; nobody is dropped silently. A reason is an `Exclusion`:
+//! the check and the exact figures it rests on, which `report::reasons` words for the
+//! outputs; this module rounds nothing for display. Pure: no IO, nothing printed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,15 +42,7 @@ pub(crate) struct Excluded {
     pub kvk: Kvk,
     pub naam: String,
     /// In the order of `classify`'s checks; never empty.
-    pub reasons: Vec<Reason>,
-}
-
-impl Excluded {
-    /// The reasons as `uitgesloten.csv` shows them, joined by `; `.
-    pub(crate) fn reden(&self) -> String {
-        let texts: Vec<&str> = self.reasons.iter().map(|r| r.text.as_str()).collect();
-        texts.join("; ")
-    }
+    pub reasons: Vec<Exclusion>,
 }
 
 /// The checks of `classify`, in the order their reasons are listed (see `classify`).
@@ -65,31 +59,70 @@ pub(crate) enum Check {
     Listed,
 }
 
-/// One reason to leave a provider out.
+/// One reason to leave a provider out, with the figures it rests on, exact. The reports
+/// word it (`report::reasons`); nothing here is rounded for display.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Reason {
-    pub check: Check,
-    /// With the provider's own numbers: `bedrijfsopbrengsten -5 ≤ 0`.
-    pub text: String,
-    /// Without them, to count providers by reason: `bedrijfsopbrengsten ≤ 0`.
-    pub label: String,
+pub(crate) enum Exclusion {
+    /// No jaarverslag over the reference year.
+    NoAccounts { year: i32 },
+    /// No Wlz claims over the reference year.
+    NoClaims { year: i32 },
+    /// B ≤ 0.
+    Revenue { bedrijfsopbrengsten: Decimal },
+    /// D ≤ 0 after credits.
+    Claims { declaraties: Decimal },
+    /// W empty or ≤ 0 where ρ = W/D needs it (`schaling = jaarverslag`).
+    WlzRevenue { opbrengsten_wlz: Option<Decimal> },
+    /// The care part at the maximum tariff is below 0 (credited on balance).
+    CareBase { zorgdeel: Decimal },
+    /// O below the configured minimum.
+    MinOmzet { omzet: Decimal, minimum: Decimal },
+    /// ρ·D below the configured share of B: `wlz` is ρ·D, `minimum` a fraction.
+    MinWlzShare {
+        wlz: Decimal,
+        bedrijfsopbrengsten: Decimal,
+        minimum: Decimal,
+    },
+    /// On the configuration's KvK list, with its reason.
+    Listed { reden: String },
 }
 
-impl Reason {
-    fn new(check: Check, text: String, label: impl Into<String>) -> Reason {
-        Reason {
-            check,
-            text,
-            label: label.into(),
+impl Exclusion {
+    /// Which check it comes from, to order and count reasons.
+    pub(crate) fn check(&self) -> Check {
+        match self {
+            Exclusion::NoAccounts { .. } => Check::NoAccounts,
+            Exclusion::NoClaims { .. } => Check::NoClaims,
+            Exclusion::Revenue { .. } => Check::Revenue,
+            Exclusion::Claims { .. } => Check::Claims,
+            Exclusion::WlzRevenue { .. } => Check::WlzRevenue,
+            Exclusion::CareBase { .. } => Check::CareBase,
+            Exclusion::MinOmzet { .. } => Check::MinOmzet,
+            Exclusion::MinWlzShare { .. } => Check::MinWlzShare,
+            Exclusion::Listed { .. } => Check::Listed,
         }
     }
 
-    /// A reason whose text names no number of the provider's own.
-    fn fixed(check: Check, text: String) -> Reason {
-        Reason {
-            check,
-            label: text.clone(),
-            text,
+    /// The reason without the provider's own numbers, to count providers by reason in the
+    /// message that everyone was excluded (`pipeline`): `bedrijfsopbrengsten ≤ 0`. It names
+    /// only the configuration's values, as written, so nothing in it is rounded. The
+    /// reasons with the provider's numbers are worded in `report::reasons`.
+    pub(crate) fn label(&self) -> String {
+        match self {
+            Exclusion::NoAccounts { year } => format!("geen jaarverslag over {year}"),
+            Exclusion::NoClaims { year } => format!("geen Wlz-declaraties over {year}"),
+            Exclusion::Revenue { .. } => "bedrijfsopbrengsten ≤ 0".into(),
+            Exclusion::Claims { .. } => "Wlz-declaraties per saldo ≤ 0".into(),
+            Exclusion::WlzRevenue { .. } => {
+                "opbrengsten_wlz leeg of ≤ 0 (schaling = jaarverslag)".into()
+            }
+            Exclusion::CareBase { .. } => "zorgdeel tegen maximumtarief < 0".into(),
+            Exclusion::MinOmzet { minimum, .. } => format!("omzet onder minimum {minimum}"),
+            Exclusion::MinWlzShare { minimum, .. } => format!(
+                "Wlz-aandeel onder minimum {}%",
+                minimum * Decimal::ONE_HUNDRED
+            ),
+            Exclusion::Listed { reden } => reden.clone(),
         }
     }
 }
@@ -150,33 +183,21 @@ pub(crate) fn classify(
         let (a, c) = (accounts.get(&kvk), claims.get(&kvk));
         let mut reasons = Vec::new();
         if a.is_none() {
-            reasons.push(Reason::fixed(
-                Check::NoAccounts,
-                format!("geen jaarverslag over {year}"),
-            ));
+            reasons.push(Exclusion::NoAccounts { year });
         }
         if c.is_none() {
-            reasons.push(Reason::fixed(
-                Check::NoClaims,
-                format!("geen Wlz-declaraties over {year}"),
-            ));
+            reasons.push(Exclusion::NoClaims { year });
         }
         if let Some(b) = a.map(|a| a.bedrijfsopbrengsten) {
             if b <= Decimal::ZERO {
-                reasons.push(Reason::new(
-                    Check::Revenue,
-                    format!("bedrijfsopbrengsten {b} ≤ 0"),
-                    "bedrijfsopbrengsten ≤ 0",
-                ));
+                reasons.push(Exclusion::Revenue {
+                    bedrijfsopbrengsten: b,
+                });
             }
         }
         let d = c.map(|c| c.declaraties);
         if let Some(d) = d.filter(|d| *d <= Decimal::ZERO) {
-            reasons.push(Reason::new(
-                Check::Claims,
-                format!("Wlz-declaraties per saldo {d} ≤ 0"),
-                "Wlz-declaraties per saldo ≤ 0",
-            ));
+            reasons.push(Exclusion::Claims { declaraties: d });
         }
         // ρ: 1, or W/D, which needs W > 0 and D > 0; `None` where it cannot be known.
         let rho = match (calc.schaling, a) {
@@ -190,14 +211,7 @@ pub(crate) fn classify(
                     })
                 }
                 w => {
-                    let shown = w.map_or("leeg".to_string(), |w| w.to_string());
-                    reasons.push(Reason::new(
-                        Check::WlzRevenue,
-                        format!(
-                            "opbrengsten_wlz {shown}: ρ = W/D vraagt W > 0 (schaling = jaarverslag)"
-                        ),
-                        "opbrengsten_wlz leeg of ≤ 0 (schaling = jaarverslag)",
-                    ));
+                    reasons.push(Exclusion::WlzRevenue { opbrengsten_wlz: w });
                     None
                 }
             },
@@ -211,11 +225,7 @@ pub(crate) fn classify(
             }
         });
         if let Some((basis, _)) = care.filter(|(basis, _)| *basis < Decimal::ZERO) {
-            reasons.push(Reason::new(
-                Check::CareBase,
-                format!("zorgdeel tegen maximumtarief {basis} < 0 (per saldo gecrediteerd)"),
-                "zorgdeel tegen maximumtarief < 0",
-            ));
+            reasons.push(Exclusion::CareBase { zorgdeel: basis });
         }
         // ρ·D is the Wlz revenue the tariff effect is sized to: D, or W itself.
         let wlz_revenue = match rho {
@@ -251,36 +261,26 @@ pub(crate) fn classify(
         .zip(stripped)
         .map(|(revenue, stripped)| revenue - stripped);
         if let Some(omzet) = omzet.filter(|o| *o < min.min_omzet) {
-            reasons.push(Reason::new(
-                Check::MinOmzet,
-                format!(
-                    "omzet {} onder minimum {}",
-                    omzet.round_dp(2),
-                    min.min_omzet
-                ),
-                format!("omzet onder minimum {}", min.min_omzet),
-            ));
+            reasons.push(Exclusion::MinOmzet {
+                omzet,
+                minimum: min.min_omzet,
+            });
         }
         let b = a.map_or(Decimal::ZERO, |a| a.bedrijfsopbrengsten);
         if let Some(wlz_revenue) = wlz_revenue.filter(|_| b > Decimal::ZERO) {
             // W < share·B decided exactly, whatever the decimals of the share and of B.
             if !Product::of(min.min_aandeel_wlz, b).reached_by(wlz_revenue) {
-                reasons.push(Reason::new(
-                    Check::MinWlzShare,
-                    format!(
-                        "Wlz-aandeel {}% onder minimum {}%",
-                        (wlz_revenue / b * Decimal::ONE_HUNDRED).round_dp(2),
-                        min.min_aandeel_wlz * Decimal::ONE_HUNDRED
-                    ),
-                    format!(
-                        "Wlz-aandeel onder minimum {}%",
-                        min.min_aandeel_wlz * Decimal::ONE_HUNDRED
-                    ),
-                ));
+                reasons.push(Exclusion::MinWlzShare {
+                    wlz: wlz_revenue,
+                    bedrijfsopbrengsten: b,
+                    minimum: min.min_aandeel_wlz,
+                });
             }
         }
         if let Some(reden) = listed.get(&kvk) {
-            reasons.push(Reason::fixed(Check::Listed, (*reden).to_string()));
+            reasons.push(Exclusion::Listed {
+                reden: (*reden).to_string(),
+            });
         }
         let naam = a.map(|a| a.naam.clone()).unwrap_or_default();
         let (Some(a), Some(c), Some(rho), Some((basis, huidig)), Some(omzet), true) =
@@ -442,7 +442,10 @@ mod tests {
         );
         excluded
             .iter()
-            .map(|e| (e.kvk.to_string().parse().unwrap(), e.reden()))
+            .map(|e| {
+                let reden = crate::report::reasons::reden(&e.reasons);
+                (e.kvk.to_string().parse().unwrap(), reden)
+            })
             .collect()
     }
 

@@ -485,9 +485,9 @@ pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress
 /// Everyone was excluded: how many providers, and how many for each reason, in the order
 /// `classify` lists reasons (configured reasons of the KvK list each on their own).
 fn empty_population(year: i32, excluded: &[Excluded]) -> String {
-    let mut counts: BTreeMap<(crate::classify::Check, &str), usize> = BTreeMap::new();
+    let mut counts: BTreeMap<(crate::classify::Check, String), usize> = BTreeMap::new();
     for r in excluded.iter().flat_map(|e| &e.reasons) {
-        *counts.entry((r.check, &r.label)).or_default() += 1;
+        *counts.entry((r.check(), r.label())).or_default() += 1;
     }
     let listed: Vec<String> = counts
         .iter()

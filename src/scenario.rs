@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use serde::Deserialize;
 
 use crate::config::{self, Config, FileConfig, Model};
+use crate::model::problems::{Problem, Problems};
 use crate::pipeline::{self, Data, Progress, ReadKey, Run};
 
 /// The name of the scenario that is the base configuration itself.
@@ -36,15 +36,13 @@ pub(crate) struct Scenario {
 #[cfg(test)]
 pub(crate) fn parse_text(text: &str) -> Result<Vec<Scenario>> {
     let (scenarios, problems) = parse_parts(text)?;
-    if !problems.is_empty() {
-        bail!(report(&problems));
-    }
+    problems.finish()?;
     Ok(scenarios)
 }
 
 /// The scenarios that parse, and the problems of those that do not. Err only when the file
 /// is not TOML or holds no scenario list at all.
-fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Vec<String>)> {
+fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Problems)> {
     let mut table: toml::Table =
         toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))?;
     let list = match table.remove("scenario") {
@@ -52,27 +50,33 @@ fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Vec<String>)> {
         Some(_) => bail!("`scenario` must be a list of tables: write each as [[scenario]]"),
         None => bail!("no scenarios: write each as [[scenario]] with a `naam`"),
     };
-    let mut problems = Vec::new();
+    let mut problems = Problems::new(OF);
     if let Some(key) = table.keys().next() {
-        problems.push(format!(
-            "`{key}`: unknown top-level key; every override belongs to a [[scenario]]"
-        ));
+        problems.push(
+            Problem::at(format!("`{key}`"))
+                .says("unknown top-level key; every override belongs to a [[scenario]]"),
+        );
     }
     let mut scenarios = Vec::new();
     for (i, item) in list.into_iter().enumerate() {
         let which = format!("scenario {}", i + 1);
         let toml::Value::Table(mut t) = item else {
-            problems.push(format!("{which}: not a table; write it as [[scenario]]"));
+            problems.push(Problem::at(which).says("not a table; write it as [[scenario]]"));
             continue;
         };
         let naam = match t.remove("naam") {
             Some(toml::Value::String(s)) => s,
             Some(other) => {
-                problems.push(format!("{which}: naam = {other}: must be a text"));
+                problems.push(
+                    Problem::at(which)
+                        .inner("naam")
+                        .value(other)
+                        .says("must be a text"),
+                );
                 continue;
             }
             None => {
-                problems.push(format!("{which}: naam: missing"));
+                problems.push(Problem::at(which).inner("naam").says("missing"));
                 continue;
             }
         };
@@ -82,21 +86,24 @@ fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Vec<String>)> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
-            problems.push(format!(
-                "{which}: naam = {naam:?}: use letters, digits, '-', '_' and '.' only"
-            ));
+            problems.push(
+                Problem::at(&which)
+                    .inner("naam")
+                    .value(format_args!("{naam:?}"))
+                    .says("use letters, digits, '-', '_' and '.' only"),
+            );
         }
         if naam == BASE {
-            problems.push(format!(
-                "{named}: the name {BASE:?} is the base configuration's own row"
-            ));
+            problems.push(Problem::at(&named).says(format!(
+                "the name {BASE:?} is the base configuration's own row"
+            )));
         }
         if scenarios.iter().any(|s: &Scenario| s.naam == naam) {
-            problems.push(format!("{named}: a second scenario with this name"));
+            problems.push(Problem::at(&named).says("a second scenario with this name"));
         }
-        match FileConfig::deserialize(toml::Value::Table(t)) {
+        match FileConfig::from_table(t) {
             Ok(layer) => scenarios.push(Scenario { naam, layer }),
-            Err(e) => problems.push(format!("{named}: {}", key_error(&e.to_string()))),
+            Err(e) => problems.push(Problem::at(named).says(key_error(&e.to_string()))),
         }
     }
     Ok((scenarios, problems))
@@ -119,7 +126,7 @@ pub(crate) fn load(
                 .with_context(|| format!("cannot read scenarios {}", path.display()))?;
             parse_parts(&text).with_context(|| format!("invalid scenarios {}", path.display()))?
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Problems::new(OF)),
     };
     let resolved = resolve_all(base, resolved, basis, &scenarios, presets);
     let what = || match file {
@@ -128,15 +135,10 @@ pub(crate) fn load(
     };
     match resolved {
         Ok(configs) if problems.is_empty() => Ok(configs),
-        Ok(_) => Err(anyhow::anyhow!(report(&problems))).with_context(what),
-        Err(e) => {
-            problems.extend(
-                format!("{e:#}")
-                    .lines()
-                    .skip(1)
-                    .map(|l| l.trim().to_string()),
-            );
-            Err(anyhow::anyhow!(report(&problems))).with_context(what)
+        Ok(_) => Err(problems).with_context(what),
+        Err(more) => {
+            problems.append(more);
+            Err(problems).with_context(what)
         }
     }
 }
@@ -146,28 +148,21 @@ fn key_error(message: &str) -> String {
     message.trim_end().replace('\n', " ")
 }
 
-fn report(problems: &[String]) -> String {
-    let n = problems.len();
-    format!(
-        "{n} problem{} in the scenarios:\n  {}",
-        if n == 1 { "" } else { "s" },
-        problems.join("\n  ")
-    )
-}
+/// What the scenarios' problems are in, as their heading names it.
+const OF: &str = "the scenarios";
 
 /// The scenario a model preset stands for: the base configuration's data (inputs,
 /// reference year, decimal sign, column names, excluded providers) under the preset's
 /// methodology, with none of the base's methodology overrides.
 fn preset_layer(base: &FileConfig, model: Model) -> FileConfig {
-    FileConfig {
-        model: Some(model),
-        referentiejaar: base.referentiejaar,
-        decimaalteken: base.decimaalteken,
-        invoer: base.invoer.clone(),
-        kolommen: base.kolommen.clone(),
-        uitsluiting: base.uitsluiting.clone(),
-        ..FileConfig::default()
-    }
+    let data = [
+        "referentiejaar",
+        "decimaalteken",
+        "invoer",
+        "kolommen",
+        "uitsluiting",
+    ];
+    base.only(&data, model)
 }
 
 /// Resolves every scenario over the base configuration (`base`, already resolved as
@@ -180,16 +175,16 @@ pub(crate) fn resolve_all(
     basis: &Path,
     scenarios: &[Scenario],
     presets: bool,
-) -> Result<Vec<(String, Config)>> {
+) -> Result<Vec<(String, Config)>, Problems> {
     let mut named: Vec<(String, Vec<FileConfig>)> = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems::new(OF);
     if presets {
         for model in Model::ALL {
             if let Some(s) = scenarios.iter().find(|s| s.naam == model.as_str()) {
-                problems.push(format!(
-                    "scenario {:?}: --presets adds a scenario of this name; rename this one",
-                    s.naam
-                ));
+                problems.push(
+                    Problem::at(format!("scenario {:?}", s.naam))
+                        .says("--presets adds a scenario of this name; rename this one"),
+                );
             }
             named.push((model.as_str().to_string(), vec![preset_layer(base, model)]));
         }
@@ -200,26 +195,12 @@ pub(crate) fn resolve_all(
     let mut out = vec![(BASE.to_string(), resolved.clone())];
     for (naam, layers) in named {
         let refs: Vec<&FileConfig> = layers.iter().collect();
-        match config::resolve(&refs, basis) {
+        match config::layered(&refs, basis) {
             Ok(c) => out.push((naam, c)),
-            Err(e) => {
-                // resolve lists its problems one per line under a heading; keep the lines.
-                let text = format!("{e:#}");
-                let lines: Vec<&str> = text.lines().skip(1).map(str::trim).collect();
-                let lines = if lines.is_empty() {
-                    vec![text.as_str()]
-                } else {
-                    lines
-                };
-                for line in lines {
-                    problems.push(format!("scenario {naam:?}: {line}"));
-                }
-            }
+            Err(theirs) => problems.within(&format!("scenario {naam:?}"), theirs),
         }
     }
-    if !problems.is_empty() {
-        bail!(report(&problems));
-    }
+    problems.finish()?;
     Ok(out)
 }
 
@@ -302,11 +283,16 @@ omzet_basis = "wlz"
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].naam, "drempel-5");
         assert_eq!(
-            s[0].layer.clustering.as_ref().unwrap().intramuraal_drempel,
+            s[0].layer
+                .shape
+                .clustering
+                .as_ref()
+                .unwrap()
+                .intramuraal_drempel,
             Some(config::Num(Decimal::new(5, 2)))
         );
-        assert_eq!(s[1].layer.model, Some(Model::Hof2024));
-        assert!(s[1].layer.clustering.is_none());
+        assert_eq!(s[1].layer.shape.model, Some(Model::Hof2024));
+        assert!(s[1].layer.shape.clustering.is_none());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod inputs;
 pub(crate) mod kenmerken;
 pub(crate) mod number;
+pub(crate) mod problems;
 
 pub use inputs::Claimant;
 pub(crate) use inputs::{InputFile, ProviderClaims, TariffTable};

@@ -193,7 +193,13 @@ pub(crate) fn page(run: &Run, figures: &[Figure]) -> String {
     let rows: Vec<Vec<String>> = run
         .excluded
         .iter()
-        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden()])
+        .map(|e| {
+            vec![
+                e.kvk.to_string(),
+                e.naam.clone(),
+                super::reasons::reden(&e.reasons),
+            ]
+        })
         .collect();
     table(&mut o, &["kvk", "naam", "reden"], &rows, &[]);
 

@@ -9,6 +9,7 @@
 pub(crate) mod contracting;
 pub(crate) mod figures;
 pub(crate) mod html;
+pub(crate) mod reasons;
 pub(crate) mod scenarios;
 pub(crate) mod sensitivity;
 pub(crate) mod text;
@@ -229,7 +230,13 @@ pub(crate) fn uitgesloten_csv(run: &Run) -> Result<Vec<u8>> {
     let rows = run
         .excluded
         .iter()
-        .map(|e| vec![e.kvk.to_string(), e.naam.clone(), e.reden()])
+        .map(|e| {
+            vec![
+                e.kvk.to_string(),
+                e.naam.clone(),
+                reasons::reden(&e.reasons),
+            ]
+        })
         .collect();
     csv_text(&["kvk", "naam", "reden"], rows)
 }

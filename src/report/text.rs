@@ -292,7 +292,11 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     }
 
     if let Some(e) = excluded {
-        let _ = writeln!(o, "\n3. Excluded from the population: {}", e.reden());
+        let _ = writeln!(
+            o,
+            "\n3. Excluded from the population: {}",
+            super::reasons::reden(&e.reasons)
+        );
         return Some(o);
     }
     let i = index.expect("in the population");

@@ -216,7 +216,7 @@ fn uitgesloten(wb: &mut Workbook, run: &Run, f: &Formats) -> Result<(), XlsxErro
         let row = 1 + i as u32;
         ws.write_string(row, 0, e.kvk.to_string())?;
         ws.write_string(row, 1, &e.naam)?;
-        ws.write_string(row, 2, e.reden())?;
+        ws.write_string(row, 2, super::reasons::reden(&e.reasons))?;
     }
     ws.autofilter(0, 0, run.excluded.len().max(1) as u32, 2)?;
     Ok(())

@@ -1,0 +1,242 @@
+//! The configuration's tests: presets, layers, validation and paths.
+
+use super::*;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+fn resolve_text(text: &str) -> Result<Config> {
+    let dir = std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["j.csv", "t.csv", "d1.csv", "d2.csv"] {
+        std::fs::write(dir.join(f), "x").unwrap();
+    }
+    let file = parse_text(text)?;
+    resolve(&[&file], &dir)
+}
+
+fn declaraties(c: &Config) -> Vec<&str> {
+    c.invoer.files[&Input::Declaraties]
+        .iter()
+        .map(|f| f.shown.as_str())
+        .collect()
+}
+
+const INPUTS: &str = "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = \"d*.csv\"\n";
+
+#[test]
+fn default_preset_is_zn_2027_with_clusters_and_stripping() {
+    let c = resolve_text(INPUTS).unwrap();
+    assert_eq!(c.model, Model::Zn2027);
+    assert!(c.clustering.clusters && c.berekening.nhc_nic_strippen);
+    assert_eq!(c.criteria.aandeel_omzet, Decimal::new(75, 2));
+    assert_eq!(declaraties(&c), ["d1.csv", "d2.csv"]);
+}
+
+#[test]
+fn policy_files_are_resolved_once_sorted_and_each_once() {
+    let c = resolve_text(INPUTS).unwrap();
+    let dir = &c.invoer.basis;
+    for f in ["p1.toml", "p2.toml", "k.csv"] {
+        std::fs::write(dir.join(f), "x").unwrap();
+    }
+    let shown = |c: &Config| -> Vec<String> {
+        let files = c.beleid.files().unwrap();
+        files.iter().map(|f| f.shown.clone()).collect()
+    };
+    let named = resolve_text(&format!(
+        "{INPUTS}[beleid]\nbestanden = [\"p2.toml\", \"p*.toml\"]\n"
+    ))
+    .unwrap();
+    assert_eq!(shown(&named), ["p1.toml", "p2.toml"]);
+    assert_eq!(named.beleid.files().unwrap()[0].path, dir.join("p1.toml"));
+    // Without beleid.bestanden: none, unless the kenmerken ask for policies; then the
+    // 14 shipped ones, named as in the repository.
+    assert!(shown(&c).is_empty());
+    let shipped =
+        resolve_text(&INPUTS.replace("[invoer]\n", "[invoer]\nkenmerken = \"k.csv\"\n")).unwrap();
+    let names = shown(&shipped);
+    assert_eq!(names.len(), 14, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("data/beleid/")));
+    assert!(names.contains(&"data/beleid/cz-vv-2024-2026.toml".to_string()));
+    // Resolved, not only named: every one is there to read.
+    for f in shipped.beleid.files().unwrap() {
+        assert!(f.path.is_file(), "{}", f.path.display());
+    }
+}
+
+#[test]
+fn zn_2024_counts_only_and_overrides_win() {
+    let c = resolve_text(&format!(
+        "model = \"zn-2024\"\n{INPUTS}[criteria]\naandeel_aanbieders = 0.8\n"
+    ))
+    .unwrap();
+    assert_eq!(c.criteria.aandeel_omzet, Decimal::ZERO);
+    assert_eq!(c.berekening.resultaat, ResultDefinition::Bedrijfsresultaat);
+    assert_eq!(c.criteria.aandeel_aanbieders, Decimal::new(8, 1));
+    assert!(!c.clustering.clusters);
+}
+
+#[test]
+fn unknown_keys_are_named() {
+    let err = resolve_text(&format!("{INPUTS}[criteria]\naandeel_aanbiedrs = 0.8\n")).unwrap_err();
+    assert!(format!("{err:#}").contains("aandeel_aanbiedrs"), "{err:#}");
+}
+
+#[test]
+fn every_impossible_value_is_reported_at_once() {
+    let err = resolve_text(&format!(
+        "{INPUTS}[criteria]\naandeel_omzet = 1.5\n[berekening]\nbovengrens = 0\nafronding = 0\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("3 problems"), "{err}");
+    assert!(err.contains("criteria.aandeel_omzet = 1.5"), "{err}");
+    assert!(err.contains("berekening.bovengrens = 0"), "{err}");
+    assert!(err.contains("berekening.afronding = 0"), "{err}");
+}
+
+#[test]
+fn missing_files_and_empty_globs_name_key_and_path() {
+    let err = resolve_text(
+        "referentiejaar = 2024\n[invoer]\njaarverslagen = \"nope.csv\"\ntarieven = \"t.csv\"\ndeclaraties = [\"x/*.gz\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("invoer.jaarverslagen = \"nope.csv\": no such file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("invoer.declaraties: \"x/*.gz\": the glob matches no file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_file_named_twice_is_read_once() {
+    let c = resolve_text(
+        "referentiejaar = 2024\n[invoer]\njaarverslagen = \"j.csv\"\ntarieven = \"t.csv\"\ndeclaraties = [\"d1.csv\", \"./d1.csv\", \"d*.csv\"]\n",
+    )
+    .unwrap();
+    assert_eq!(declaraties(&c), ["d1.csv", "d2.csv"]);
+}
+
+#[test]
+fn later_layers_override_earlier_ones_key_by_key() {
+    let base = parse_text(&format!(
+        "{INPUTS}[clustering]\nintramuraal_drempel = 0.02\n"
+    ))
+    .unwrap();
+    let scenario =
+        parse_text("model = \"hof-2024\"\n[criteria]\nnul_is_positief = false\n").unwrap();
+    let dir = std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+    resolve_text(INPUTS).unwrap(); // creates the files
+    let c = resolve(&[&base, &scenario], &dir).unwrap();
+    assert_eq!(c.model, Model::Hof2024);
+    assert!(!c.criteria.nul_is_positief);
+    assert_eq!(c.clustering.intramuraal_drempel, Decimal::new(2, 2));
+}
+
+#[test]
+fn kolommen_reads_flat_entries_and_per_input_tables_and_shows_them_as_written() {
+    let c = resolve_text(&format!(
+        "{INPUTS}[kolommen]\nkvk = \"KvK-nummer\"\n[kolommen.tarieven]\nmax_tarief = \"Tarief\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        c.kolommen.flat,
+        BTreeMap::from([("kvk".to_string(), "KvK-nummer".to_string())])
+    );
+    assert_eq!(
+        c.kolommen.per_input[&Input::Tarieven],
+        BTreeMap::from([("max_tarief".to_string(), "Tarief".to_string())])
+    );
+    assert_eq!(
+        serde_json::to_string(&c.kolommen).unwrap(),
+        r#"{"kvk":"KvK-nummer","tarieven":{"max_tarief":"Tarief"}}"#
+    );
+    // No renames at all: the manifest's `{}` of before.
+    let c = resolve_text(INPUTS).unwrap();
+    assert_eq!(serde_json::to_string(&c.kolommen).unwrap(), "{}");
+    // A per-input entry wins over a flat one for its input only.
+    let c = resolve_text(&format!(
+        "{INPUTS}[kolommen]\nkvk = \"A\"\n[kolommen.koppeltabel]\nkvk = \"B\"\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        c.kolommen.of(Input::Koppeltabel).rename("kvk"),
+        Rename::Input("B")
+    );
+    assert_eq!(
+        c.kolommen.of(Input::Jaarverslagen).rename("kvk"),
+        Rename::Flat("A")
+    );
+    assert_eq!(c.kolommen.of(Input::Tarieven).rename("kvk"), Rename::None);
+}
+
+#[test]
+fn kolommen_mistakes_are_named_by_key_all_at_once() {
+    let err = resolve_text(&format!(
+        "{INPUTS}[kolommen]\nagb = \"id\"\nkvk = \"ID\"\nnaam = \"BSN\"\n\
+         [kolommen.koppeltabel]\nnaam = \"x\"\n[kolommen.jaarverslag]\nkvk = \"y\"\n\
+         [kolommen.tarieven]\ncomponent = \"Sector\"\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("5 problems"), "{err}");
+    for expected in [
+        // The flat pair clashes in both inputs that have agb and kvk: one message.
+        "kolommen.agb = \"id\" and kolommen.kvk = \"ID\": two columns of declaraties and koppeltabel read from one header",
+        "kolommen.naam = \"BSN\": a column named bsn is never read",
+        "kolommen.koppeltabel.naam: not a column of koppeltabel; expected one of agb, kvk",
+        "kolommen.jaarverslag: not an input; a table under [kolommen] is one of jaarverslagen, declaraties, tarieven, koppeltabel, kenmerken",
+        "kolommen.tarieven.component = \"Sector\": that is the header of the contract column sector of tarieven",
+    ] {
+        assert!(err.contains(expected), "lacks {expected:?}:\n{err}");
+    }
+}
+
+#[test]
+fn one_header_for_columns_of_different_inputs_is_allowed() {
+    // B of the jaarverslagen and the tariff are never read from the same file.
+    let c = resolve_text(&format!(
+        "{INPUTS}[kolommen]\nbedrijfsopbrengsten = \"Totaal\"\nmax_tarief = \"Totaal\"\n"
+    ));
+    assert!(c.is_ok(), "{:#}", c.unwrap_err());
+}
+
+#[test]
+fn a_kvk_twice_on_the_exclusion_list_is_refused() {
+    let err = resolve_text(&format!(
+        "{INPUTS}[uitsluiting]\nkvk = [{{ kvk = \"12345678\", reden = \"a\" }}, {{ kvk = \"87654321\", reden = \"b\" }}, {{ kvk = \" 12345678\", reden = \"c\" }}]\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains(
+            "uitsluiting.kvk[3].kvk = \" 12345678\": already listed as uitsluiting.kvk[1]"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn per_input_renames_add_up_over_layers() {
+    let base = parse_text(&format!(
+        "{INPUTS}[kolommen.jaarverslagen]\nkvk = \"KvK-nummer\"\n"
+    ))
+    .unwrap();
+    let scenario =
+        parse_text("[kolommen.jaarverslagen]\nnaam = \"Naam\"\n[kolommen]\nagb = \"AGB-code\"\n")
+            .unwrap();
+    let dir = std::env::temp_dir().join(format!("richttarief-config-test-{}", std::process::id()));
+    resolve_text(INPUTS).unwrap(); // creates the files
+    let c = resolve(&[&base, &scenario], &dir).unwrap();
+    assert_eq!(
+        c.kolommen.per_input[&Input::Jaarverslagen].len(),
+        2,
+        "{:?}",
+        c.kolommen
+    );
+    assert_eq!(c.kolommen.flat.len(), 1);
+}

@@ -1,0 +1,381 @@
+//! Validation: the merged layers (`Shape<Exact>`) checked value by value and turned into
+//! one `Config`, every problem collected and reported together, each naming its key;
+//! every path checked and every glob expanded (`paths`).
+//!
+//! It reads no file but to see that it exists; the data files are opened by `ingest`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+
+use crate::model::problems::{Problem, Problems};
+use crate::model::{Kvk, Leveringsvorm};
+
+use super::paths::{expand, not_a_file, shipped_policies};
+use super::raw::{Exact, FileColumns, OneOrMany, Shape};
+use super::{
+    Calculation, Clustering, Columns, Config, Criteria, ExcludedKvk, Exclusions, Input, InputPath,
+    Inputs, Model, Policies, CONTRACT_COLUMNS,
+};
+
+pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Config, Problems> {
+    let mut problems = Problems::new("the configuration");
+    // The preset fills every table, so these unwraps cannot fail.
+    let criteria = f.criteria.expect("preset sets criteria");
+    let clustering = f.clustering.expect("preset sets clustering");
+    let calc = f.berekening.expect("preset sets berekening");
+    let excl = f.uitsluiting.expect("preset sets uitsluiting");
+    let inputs = f.invoer.unwrap_or_default();
+    let value = |n: Option<Exact>| n.expect("preset sets every number").0;
+
+    let referentiejaar = f.referentiejaar.unwrap_or_else(|| {
+        problems.push(
+            Problem::at("referentiejaar").says("missing; the year of the accounts and claims"),
+        );
+        0
+    });
+    if f.referentiejaar.is_some() && !(1900..=2100).contains(&referentiejaar) {
+        problems.push(
+            Problem::at("referentiejaar")
+                .value(referentiejaar)
+                .says("not a plausible year"),
+        );
+    }
+
+    let mut share = |key: &str, v: Decimal| {
+        if v < Decimal::ZERO || v > Decimal::ONE {
+            problems.push(
+                Problem::at(key)
+                    .value(v)
+                    .says("must be a fraction between 0 and 1"),
+            );
+        }
+        v
+    };
+    let aandeel_aanbieders = share(
+        "criteria.aandeel_aanbieders",
+        value(criteria.aandeel_aanbieders),
+    );
+    let aandeel_omzet = share("criteria.aandeel_omzet", value(criteria.aandeel_omzet));
+    let drempel = share(
+        "clustering.intramuraal_drempel",
+        value(clustering.intramuraal_drempel),
+    );
+    let min_aandeel_wlz = share("uitsluiting.min_aandeel_wlz", value(excl.min_aandeel_wlz));
+
+    let vormen = clustering
+        .intramurale_leveringsvormen
+        .expect("preset sets the list");
+    let mut intramural_forms = Vec::new();
+    for v in &vormen {
+        match Leveringsvorm::parse(v) {
+            Ok(l) => intramural_forms.push(l),
+            Err(e) => problems.push(Problem::at("clustering.intramurale_leveringsvormen").says(e)),
+        }
+    }
+
+    let afronding = value(calc.afronding);
+    if afronding <= Decimal::ZERO || afronding > Decimal::TEN {
+        problems.push(
+            Problem::at("berekening.afronding")
+                .value(afronding)
+                .says("must be a grid step in percentage points above 0 and at most 10"),
+        );
+    }
+    let ondergrens = value(calc.ondergrens);
+    let bovengrens = value(calc.bovengrens);
+    if ondergrens < Decimal::ZERO {
+        problems.push(
+            Problem::at("berekening.ondergrens")
+                .value(ondergrens)
+                .says("must be at least 0 percent"),
+        );
+    }
+    if bovengrens <= ondergrens {
+        problems.push(
+            Problem::at("berekening.bovengrens")
+                .value(bovengrens)
+                .says(format!(
+                    "must be above berekening.ondergrens = {ondergrens}"
+                )),
+        );
+    }
+    if bovengrens > Decimal::from(200) {
+        problems.push(
+            Problem::at("berekening.bovengrens")
+                .value(bovengrens)
+                .says("must be at most 200 percent"),
+        );
+    }
+    let min_omzet = value(excl.min_omzet);
+    if min_omzet < Decimal::ZERO {
+        problems.push(
+            Problem::at("uitsluiting.min_omzet")
+                .value(min_omzet)
+                .says("must be at least 0"),
+        );
+    }
+    let mut excluded: Vec<ExcludedKvk> = Vec::new();
+    for (i, e) in excl.kvk.unwrap_or_default().into_iter().enumerate() {
+        let parsed = match Kvk::parse(&e.kvk) {
+            Ok(k) => Some(k),
+            Err(msg) => {
+                problems.push(Problem::at(format!("uitsluiting.kvk[{}].kvk", i + 1)).says(msg));
+                None
+            }
+        };
+        // A second entry is a mistake either way: a copy, or a reason that would be lost.
+        if let Some(first) = parsed.and_then(|k| excluded.iter().position(|x| x.parsed == Some(k)))
+        {
+            problems.push(
+                Problem::at(format!("uitsluiting.kvk[{}].kvk", i + 1))
+                    .value(format_args!("{:?}", e.kvk))
+                    .says(format!("already listed as uitsluiting.kvk[{}]", first + 1)),
+            );
+        }
+        if e.reden.trim().is_empty() {
+            problems.push(
+                Problem::at(format!("uitsluiting.kvk[{}].reden", i + 1))
+                    .says("a reason is required"),
+            );
+        }
+        excluded.push(ExcludedKvk {
+            kvk: e.kvk,
+            reden: e.reden,
+            parsed,
+        });
+    }
+
+    let kolommen = columns(f.kolommen.unwrap_or_default(), &mut problems);
+    let mut required = |key: &str, v: Option<String>| -> PathBuf {
+        match v {
+            None => {
+                problems.push(Problem::at(format!("invoer.{key}")).says("missing"));
+                PathBuf::new()
+            }
+            Some(p) => {
+                let full = basis.join(&p);
+                if let Some(problem) = not_a_file(&full) {
+                    problems.push(
+                        Problem::at(format!("invoer.{key}"))
+                            .value(format_args!("{p:?}"))
+                            .says(problem),
+                    );
+                }
+                PathBuf::from(p)
+            }
+        }
+    };
+    let jaarverslagen = required("jaarverslagen", inputs.jaarverslagen);
+    let tarieven = required("tarieven", inputs.tarieven);
+    let koppeltabel = inputs.koppeltabel.map(|p| required("koppeltabel", Some(p)));
+    let kenmerken = inputs.kenmerken.map(|p| required("kenmerken", Some(p)));
+    let beleid = f.beleid.and_then(|b| b.bestanden).unwrap_or_default();
+    let mut policies = Vec::new();
+    for p in &beleid {
+        match expand(basis, p) {
+            Ok(found) => policies.extend(found.iter().map(|f| InputPath::new(basis, f))),
+            Err(e) => problems.push(Problem::at("beleid.bestanden").says(e)),
+        }
+    }
+    let policies = if beleid.is_empty() && kenmerken.is_some() {
+        shipped_policies()
+    } else {
+        Ok(policies)
+    };
+    let policies = policies.map(|mut p| {
+        p.sort();
+        p.dedup();
+        p
+    });
+
+    let patterns = match inputs.declaraties {
+        None => {
+            problems.push(Problem::at("invoer.declaraties").says("missing"));
+            Vec::new()
+        }
+        Some(OneOrMany::One(p)) => vec![p],
+        Some(OneOrMany::Many(ps)) => ps,
+    };
+    let mut declaratiebestanden = Vec::new();
+    for p in &patterns {
+        match expand(basis, p) {
+            Ok(files) => declaratiebestanden.extend(files),
+            Err(e) => problems.push(Problem::at("invoer.declaraties").says(e)),
+        }
+    }
+    // One file named twice (`a.csv` and `./a.csv`, or by a path and by a glob) would be
+    // counted twice: keep the first naming of each real file.
+    let mut seen = std::collections::HashSet::new();
+    declaratiebestanden.retain(|p| {
+        seen.insert(
+            basis
+                .join(p)
+                .canonicalize()
+                .unwrap_or_else(|_| basis.join(p)),
+        )
+    });
+    declaratiebestanden.sort();
+    if patterns.is_empty() && !problems.any_at("invoer.declaraties") {
+        problems.push(Problem::at("invoer.declaraties").says("the list is empty"));
+    }
+
+    let mut files = BTreeMap::from([
+        (
+            Input::Jaarverslagen,
+            vec![InputPath::new(basis, &jaarverslagen)],
+        ),
+        (
+            Input::Declaraties,
+            declaratiebestanden
+                .iter()
+                .map(|p| InputPath::new(basis, p))
+                .collect(),
+        ),
+        (Input::Tarieven, vec![InputPath::new(basis, &tarieven)]),
+    ]);
+    for (input, p) in [
+        (Input::Koppeltabel, &koppeltabel),
+        (Input::Kenmerken, &kenmerken),
+    ] {
+        if let Some(p) = p {
+            files.insert(input, vec![InputPath::new(basis, p)]);
+        }
+    }
+
+    problems.finish()?;
+
+    Ok(Config {
+        model,
+        referentiejaar,
+        decimaalteken: f.decimaalteken.expect("preset sets decimaalteken"),
+        invoer: Inputs {
+            basis: basis.to_path_buf(),
+            jaarverslagen,
+            declaraties: patterns,
+            tarieven,
+            koppeltabel,
+            kenmerken,
+            files,
+        },
+        kolommen,
+        criteria: Criteria {
+            aandeel_aanbieders,
+            aandeel_omzet,
+            nul_is_positief: criteria.nul_is_positief.expect("preset"),
+        },
+        clustering: Clustering {
+            clusters: clustering.clusters.expect("preset"),
+            intramuraal_drempel: drempel,
+            drempel_telt_als: clustering.drempel_telt_als.expect("preset"),
+            intramurale_leveringsvormen: vormen,
+            intramural_forms,
+        },
+        berekening: Calculation {
+            resultaat: calc.resultaat.expect("preset"),
+            nhc_nic_strippen: calc.nhc_nic_strippen.expect("preset"),
+            omzet_basis: calc.omzet_basis.expect("preset"),
+            schaling: calc.schaling.expect("preset"),
+            sector_bron: calc.sector_bron.expect("preset"),
+            afronding,
+            afronden: calc.afronden.expect("preset"),
+            ondergrens,
+            bovengrens,
+        },
+        uitsluiting: Exclusions {
+            min_omzet,
+            min_aandeel_wlz,
+            kvk: excluded,
+        },
+        beleid: Policies {
+            bestanden: beleid,
+            resolved: policies,
+        },
+    })
+}
+/// Resolves `[kolommen]`, recording every mistake that would read a wrong column: a name
+/// or input the contract does not have, an empty header, a header named `bsn`, two columns
+/// of one input read from one header, and a column read from the header of another
+/// contract column of its input.
+fn columns(file: FileColumns, problems: &mut Problems) -> Columns {
+    let mut resolved = Columns::default();
+    let header = |key: &str, h: &str, problems: &mut Problems| {
+        if h.trim().is_empty() {
+            problems.push(Problem::at(key).says("the header to read must not be empty"));
+        } else if h.trim().eq_ignore_ascii_case("bsn") {
+            problems.push(
+                Problem::at(key)
+                    .value(format_args!("{h:?}"))
+                    .says("a column named bsn is never read; it holds citizen service numbers"),
+            );
+        }
+    };
+    for (name, h) in file.flat {
+        let key = format!("kolommen.{name}");
+        if !Input::ALL.iter().any(|i| i.has(&name)) {
+            problems.push(Problem::at(&key).says(format!(
+                "not a column of the data contract; expected one of {}, or a column of kenmerken (or a table [kolommen.INPUT] for one input)",
+                CONTRACT_COLUMNS.join(", ")
+            )));
+        }
+        header(&key, &h, problems);
+        resolved.flat.insert(name, h);
+    }
+    for (key, table) in file.per_input {
+        let Some(input) = Input::parse(&key) else {
+            problems.push(Problem::at(format!("kolommen.{key}")).says(format!(
+                "not an input; a table under [kolommen] is one of {}",
+                Input::ALL.map(Input::key).join(", ")
+            )));
+            continue;
+        };
+        for (name, h) in &table {
+            let key = format!("kolommen.{key}.{name}");
+            if !input.has(name) {
+                problems.push(Problem::at(&key).says(format!(
+                    "not a column of {}; expected one of {}",
+                    input.key(),
+                    input.columns().join(", ")
+                )));
+            }
+            header(&key, h, problems);
+        }
+        resolved.per_input.insert(input, table);
+    }
+    // A flat mistake shows in every input it applies to: one message, naming them all.
+    let mut shared: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+    let mut onto: BTreeMap<(String, &str), Vec<&str>> = BTreeMap::new();
+    for input in Input::ALL {
+        let renamed = resolved.renamed(input);
+        let columns = input.columns();
+        for (i, (key, column, h)) in renamed.iter().enumerate() {
+            let h_shown = format!("{key} = {h:?}");
+            for (other_key, _, other) in &renamed[i + 1..] {
+                if h.trim().eq_ignore_ascii_case(other.trim()) {
+                    let pair = (h_shown.clone(), format!("{other_key} = {other:?}"));
+                    shared.entry(pair).or_default().push(input.key());
+                }
+            }
+            if let Some(c) = columns
+                .iter()
+                .find(|c| *c != column && c.eq_ignore_ascii_case(h.trim()))
+            {
+                onto.entry((h_shown, c)).or_default().push(input.key());
+            }
+        }
+    }
+    for ((a, b), inputs) in shared {
+        problems.push(Problem::at(format!("{a} and {b}")).says(format!(
+            "two columns of {} read from one header",
+            inputs.join(" and ")
+        )));
+    }
+    for ((a, c), inputs) in onto {
+        problems.push(Problem::at(a).says(format!(
+            "that is the header of the contract column {c} of {}; map it to the header that holds the value",
+            inputs.join(" and ")
+        )));
+    }
+    resolved
+}

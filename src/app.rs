@@ -243,7 +243,7 @@ fn command(cli: Cli) -> Result<ExitCode> {
             let files = report::scenarios::outputs(&solved, &source)?;
             report::write_outputs(&out, &files)?;
             progress(&format!("wrote {} files to {}", files.len(), out.display()));
-            print(&report::text::scenario_table(&solved))?;
+            print(&report::scenarios::text(&solved))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Sensitivity {

@@ -3,7 +3,7 @@
 //! result at its own tariffs), `kosten.csv` (per zorgkantoor its policy against the RTP),
 //! `hardheidsclausule.csv`, `gesprek.csv`, `zonder_tarief.csv` (who gets no tariff and
 //! why), the same as sheets of `tarieven.xlsx`, and a manifest with every policy file and
-//! the kenmerken input; and the text on stdout.
+//! the kenmerken input under its key `tarieven`; and the text on stdout.
 //!
 //! It builds tables only: everything is computed by `crate::contracting`, and the
 //! renderers format every number.
@@ -190,7 +190,7 @@ pub(crate) fn outputs(
     let subject = Subject::Tariffs {
         model: run.config.model.as_str(),
         configuratie: &run.config,
-        gevoeligheid: serde_json::to_value(Settings { beleid, kenmerken })?,
+        tarieven: Settings { beleid, kenmerken },
     };
     let manifest = Manifest::of_run(run, subject, &files).json()?;
     files.push(("manifest.json".to_string(), manifest));

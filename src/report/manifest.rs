@@ -34,7 +34,7 @@ pub(crate) enum Subject<'a> {
     Tariffs {
         model: &'static str,
         configuratie: &'a Config,
-        gevoeligheid: serde_json::Value,
+        tarieven: super::contracting::Settings<'a>,
     },
     /// `scenarios`: where they came from, and each one's configuration.
     Scenarios {

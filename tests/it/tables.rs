@@ -1,6 +1,6 @@
 //! Every output from one typed table: a workbook's cells have the types their CSV columns
-//! promise and hold the CSVs' numbers, and the page writes amounts and percentages as
-//! Dutch readers do.
+//! promise and hold the CSVs' numbers, the page writes amounts and percentages as Dutch
+//! readers do, and each command's manifest keeps its own settings under a key of its own.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,45 @@ fn on_sample(command: &str, extra: &[&str]) -> PathBuf {
     args.extend(extra);
     richttarief(&args, &[], &root()).expect_code(0);
     out
+}
+
+fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(&out.join("manifest.json"))).unwrap()
+}
+
+#[test]
+fn each_command_keeps_its_settings_under_its_own_key() {
+    let tarieven = manifest(&on_sample("tarieven", &[]));
+    assert!(
+        tarieven.get("gevoeligheid").is_none(),
+        "tarieven is no sensitivity analysis: {tarieven}"
+    );
+    let settings = &tarieven["tarieven"];
+    let policies = settings["beleid"].as_array().expect("the policy files");
+    assert!(
+        policies
+            .iter()
+            .any(|p| p["pad"].as_str().unwrap().ends_with("cz-vv-2024-2026.toml")),
+        "{settings}"
+    );
+    let kenmerken = &settings["kenmerken"];
+    assert!(
+        kenmerken["pad"]
+            .as_str()
+            .unwrap()
+            .ends_with("kenmerken.csv"),
+        "{settings}"
+    );
+    assert_eq!(kenmerken["sha256"].as_str().unwrap().len(), 64);
+
+    let sensitivity = manifest(&on_sample("sensitivity", &["--resamples", "20"]));
+    assert!(sensitivity.get("tarieven").is_none(), "{sensitivity}");
+    assert_eq!(sensitivity["gevoeligheid"]["trekkingen"], 20);
+
+    let run = manifest(&on_sample("run", &[]));
+    for key in ["gevoeligheid", "tarieven"] {
+        assert!(run.get(key).is_none(), "run has no {key}: {run}");
+    }
 }
 
 /// Columns whose CSV value is a percentage: the workbook holds the fraction (value ÷ 100).

@@ -70,6 +70,6 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
     };
     let files = report::scenarios::outputs(&solved, &source)?;
     args.out.write(&files, ui)?;
-    ui.print(&report::text::scenario_table(&solved))?;
+    ui.print(&report::scenarios::text(&solved))?;
     Ok(Exit::Ok)
 }

@@ -2,206 +2,166 @@
 //! the percentage and the rules that produced it), `resultaten.csv` (per provider its
 //! result at its own tariffs), `kosten.csv` (per zorgkantoor its policy against the RTP),
 //! `hardheidsclausule.csv`, `gesprek.csv`, `zonder_tarief.csv` (who gets no tariff and
-//! why), the same as sheets of `tarieven.xlsx`, and a
-//! manifest with every policy file and the kenmerken input; and the text on stdout.
+//! why), the same as sheets of `tarieven.xlsx`, and a manifest with every policy file and
+//! the kenmerken input under its key `tarieven`; and the text on stdout.
 //!
-//! Formatting only: everything is computed by `crate::contracting`.
+//! It builds tables only: everything is computed by `crate::contracting`, and the
+//! renderers format every number.
 
 use anyhow::Result;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{csv_text, money, percent, rtp, yes_no, Recorded};
+use super::manifest::{Manifest, Subject};
+use super::table::{as_written, csv, Table, Value};
+use super::xlsx::Sheet;
+use super::{rtp, Recorded};
 use crate::contracting::{Contracted, Contracting};
 use crate::pipeline::Run;
 
-pub(crate) const TARIFF_COLUMNS: [&str; 11] = [
-    "kvk",
-    "naam",
-    "zorgkantoor",
-    "prestatiecode",
-    "component",
-    "aantal",
-    "percentage",
-    "kosten_beleid",
-    "kosten_rtp",
-    "beleid",
-    "regels",
-];
-
-pub(crate) const RESULT_COLUMNS: [&str; 11] = [
-    "kvk",
-    "naam",
-    "sector",
-    "cluster",
-    "rtp",
-    "zorgkantoren",
-    "resultaat",
-    "resultaat_bij_rtp",
-    "resultaat_bij_tarief",
-    "marge_bij_tarief",
-    "hardheidsclausule",
-];
-
-pub(crate) const COST_COLUMNS: [&str; 6] = [
-    "zorgkantoor",
-    "aanbieders",
-    "kosten_beleid",
-    "kosten_rtp",
-    "verschil",
-    "verschil_pct",
-];
-
-pub(crate) const HARDSHIP_COLUMNS: [&str; 6] = [
-    "kvk",
-    "naam",
-    "sector",
-    "cluster",
-    "zorgkantoren",
-    "resultaat_bij_tarief",
-];
-
-pub(crate) const CONVERSATION_COLUMNS: [&str; 6] = [
-    "zorgkantoor",
-    "beleid",
-    "kvk",
-    "naam",
-    "marge_bij_tarief",
-    "drempel",
-];
-
-fn zorgkantoren(c: &Contracted) -> String {
-    c.zorgkantoren
+/// A provider's zorgkantoren with their shares: `CZ`, or `Zilveren Kruis 40%; Menzis 60%`.
+fn zorgkantoren(c: &Contracted) -> Value {
+    let list: Vec<String> = c
+        .zorgkantoren
         .iter()
         .map(|(z, a)| {
             if *a == Decimal::ONE {
                 z.to_string()
             } else {
-                format!("{z} {}%", (a * Decimal::ONE_HUNDRED).normalize())
+                format!("{z} {}%", as_written(*a))
             }
         })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect();
+    list.join("; ").into()
 }
 
-pub(crate) fn tariff_rows(k: &Contracting) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    for c in &k.contracted {
-        for l in &c.lines {
-            rows.push(vec![
-                c.kvk.to_string(),
-                c.naam.clone(),
-                l.zorgkantoor.to_string(),
-                l.prestatiecode.clone(),
-                l.component.to_string(),
-                l.aantal.normalize().to_string(),
-                percent(l.priced.percentage, 2),
-                money(l.kosten_beleid),
-                money(l.kosten_rtp),
-                l.beleid.clone().unwrap_or_default(),
-                l.priced.steps.join("; "),
-            ]);
+/// tarieven.csv: per provider, zorgkantoor and prestatiecode its percentage and costs.
+fn tariff_table(k: &Contracting) -> Table {
+    let lines = k
+        .contracted
+        .iter()
+        .flat_map(|c| c.lines.iter().map(move |l| (c, l)));
+    let header = "kvk,naam,zorgkantoor,prestatiecode,component,aantal,percentage,kosten_beleid,kosten_rtp,beleid,regels";
+    Table::of("Tarieven", header, lines, |(c, l)| {
+        vec![
+            Value::Id(c.kvk.to_string()),
+            c.naam.as_str().into(),
+            l.zorgkantoor.as_str().into(),
+            Value::Id(l.prestatiecode.clone()),
+            l.component.as_str().into(),
+            Value::Quantity(l.aantal),
+            Value::Percent(l.priced.percentage, 2),
+            Value::Money(l.kosten_beleid),
+            Value::Money(l.kosten_rtp),
+            l.beleid.clone().map_or(Value::Empty, Value::Text),
+            l.priced.steps.join("; ").into(),
+        ]
+    })
+}
+
+/// Who a contracted provider is: kvk, naam, sector, cluster.
+fn who(c: &Contracted) -> Vec<Value> {
+    vec![
+        Value::Id(c.kvk.to_string()),
+        c.naam.as_str().into(),
+        c.sector.as_str().into(),
+        c.cluster.as_str().into(),
+    ]
+}
+
+/// resultaten.csv: per contracted provider; the result columns are empty outside the
+/// population.
+fn result_table(run: &Run, k: &Contracting) -> Table {
+    let header = "kvk,naam,sector,cluster,rtp,zorgkantoren,resultaat,resultaat_bij_rtp,resultaat_bij_tarief,marge_bij_tarief,hardheidsclausule";
+    Table::of("Resultaten", header, &k.contracted, |c| {
+        let mut row = who(c);
+        row.extend([rtp(run, c.rtp), zorgkantoren(c)]);
+        match &c.outcome {
+            Some(o) => {
+                let p = &run.providers[o.provider];
+                row.extend([
+                    Value::Money(p.position.resultaat),
+                    Value::Money(p.position.result_at(c.rtp)),
+                    Value::Money(o.resultaat),
+                    o.marge.map_or(Value::Empty, |m| Value::Percent(m, 2)),
+                    Value::YesNo(o.hardheid),
+                ]);
+            }
+            None => row.extend(std::iter::repeat_n(Value::Empty, 5)),
         }
-    }
-    rows
+        row
+    })
 }
 
-/// Per contracted provider; the result columns are empty outside the population.
-pub(crate) fn result_rows(run: &Run, k: &Contracting) -> Vec<Vec<String>> {
-    k.contracted
-        .iter()
-        .map(|c| {
-            let mut row = vec![
-                c.kvk.to_string(),
-                c.naam.clone(),
-                c.sector.to_string(),
-                c.cluster.to_string(),
-                rtp(run, c.rtp),
-                zorgkantoren(c),
-            ];
-            match &c.outcome {
-                Some(o) => {
-                    let p = &run.providers[o.provider];
-                    row.extend([
-                        money(p.position.resultaat),
-                        money(p.position.result_at(c.rtp)),
-                        money(o.resultaat),
-                        o.marge.map_or(String::new(), |m| percent(m, 2)),
-                        yes_no(o.hardheid).to_string(),
-                    ]);
-                }
-                None => row.extend(std::iter::repeat_n(String::new(), 5)),
-            }
-            row
-        })
-        .collect()
+/// kosten.csv: per zorgkantoor the cost of its policy against paying the RTP.
+fn cost_table(k: &Contracting) -> Table {
+    let header = "zorgkantoor,aanbieders,kosten_beleid,kosten_rtp,verschil,verschil_pct";
+    Table::of("Kosten", header, &k.costs, |c| {
+        let verschil = c.beleid - c.rtp;
+        let pct = if c.rtp.is_zero() {
+            Value::Empty
+        } else {
+            Value::Percent(verschil / c.rtp, 2)
+        };
+        vec![
+            c.zorgkantoor.as_str().into(),
+            Value::Count(c.aanbieders as u64),
+            Value::Money(c.beleid),
+            Value::Money(c.rtp),
+            Value::Money(verschil),
+            pct,
+        ]
+    })
 }
 
-pub(crate) fn cost_rows(k: &Contracting) -> Vec<Vec<String>> {
-    k.costs
+/// hardheidsclausule.csv: the providers below 0 at their own tariffs.
+fn hardship_table(k: &Contracting) -> Table {
+    let below = k
+        .contracted
         .iter()
-        .map(|c| {
-            let verschil = c.beleid - c.rtp;
+        .filter_map(|c| Some((c, c.outcome.as_ref().filter(|o| o.hardheid)?)));
+    let header = "kvk,naam,sector,cluster,zorgkantoren,resultaat_bij_tarief";
+    Table::of("Hardheidsclausule", header, below, |(c, o)| {
+        let mut row = who(c);
+        row.extend([zorgkantoren(c), Value::Money(o.resultaat)]);
+        row
+    })
+}
+
+/// gesprek.csv: per policy with a threshold, its providers with a margin above it.
+fn conversation_table(k: &Contracting) -> Table {
+    let header = "zorgkantoor,beleid,kvk,naam,marge_bij_tarief,drempel";
+    Table::of("Gesprek", header, &k.conversations, |c| {
+        vec![
+            c.zorgkantoor.as_str().into(),
+            c.bestand.as_str().into(),
+            Value::Id(c.kvk.to_string()),
+            c.naam.as_str().into(),
+            Value::Percent(c.marge, 2),
+            Value::Percent(c.drempel, 2),
+        ]
+    })
+}
+
+/// zonder_tarief.csv: who gets no tariff, and why.
+fn without_table(k: &Contracting) -> Table {
+    Table::of(
+        "Zonder_tarief",
+        "kvk,naam,reden",
+        &k.without,
+        |(kvk, naam, reden)| {
             vec![
-                c.zorgkantoor.to_string(),
-                c.aanbieders.to_string(),
-                money(c.beleid),
-                money(c.rtp),
-                money(verschil),
-                if c.rtp.is_zero() {
-                    String::new()
-                } else {
-                    percent(verschil / c.rtp, 2)
-                },
+                Value::Id(kvk.to_string()),
+                naam.as_str().into(),
+                reden.as_str().into(),
             ]
-        })
-        .collect()
+        },
+    )
 }
 
-pub(crate) fn hardship_rows(k: &Contracting) -> Vec<Vec<String>> {
-    k.contracted
-        .iter()
-        .filter_map(|c| {
-            let o = c.outcome.as_ref().filter(|o| o.hardheid)?;
-            Some(vec![
-                c.kvk.to_string(),
-                c.naam.clone(),
-                c.sector.to_string(),
-                c.cluster.to_string(),
-                zorgkantoren(c),
-                money(o.resultaat),
-            ])
-        })
-        .collect()
-}
-
-pub(crate) fn conversation_rows(k: &Contracting) -> Vec<Vec<String>> {
-    k.conversations
-        .iter()
-        .map(|c| {
-            vec![
-                c.zorgkantoor.to_string(),
-                c.bestand.clone(),
-                c.kvk.to_string(),
-                c.naam.clone(),
-                percent(c.marge, 2),
-                percent(c.drempel, 2),
-            ]
-        })
-        .collect()
-}
-
-pub(crate) const WITHOUT_COLUMNS: [&str; 3] = ["kvk", "naam", "reden"];
-
-pub(crate) fn without_rows(k: &Contracting) -> Vec<Vec<String>> {
-    k.without
-        .iter()
-        .map(|(kvk, naam, reden)| vec![kvk.to_string(), naam.clone(), reden.clone()])
-        .collect()
-}
-
+/// The settings of `tarieven`, for the manifest: every policy file and the kenmerken.
 #[derive(Serialize)]
-struct Settings<'a> {
+pub(crate) struct Settings<'a> {
     beleid: &'a [Recorded],
     kenmerken: &'a Recorded,
 }
@@ -213,27 +173,26 @@ pub(crate) fn outputs(
     beleid: &[Recorded],
     kenmerken: &Recorded,
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let sheets: Vec<super::xlsx::Sheet> = vec![
-        ("Tarieven", &TARIFF_COLUMNS, tariff_rows(k)),
-        ("Resultaten", &RESULT_COLUMNS, result_rows(run, k)),
-        ("Kosten", &COST_COLUMNS, cost_rows(k)),
-        ("Hardheidsclausule", &HARDSHIP_COLUMNS, hardship_rows(k)),
-        ("Gesprek", &CONVERSATION_COLUMNS, conversation_rows(k)),
-        ("Zonder_tarief", &WITHOUT_COLUMNS, without_rows(k)),
+    let tables = [
+        tariff_table(k),
+        result_table(run, k),
+        cost_table(k),
+        hardship_table(k),
+        conversation_table(k),
+        without_table(k),
     ];
     let mut files = Vec::new();
-    for (name, header, rows) in &sheets {
-        files.push((
-            format!("{}.csv", name.to_lowercase()),
-            csv_text(header, rows.clone())?,
-        ));
+    for t in &tables {
+        files.push((format!("{}.csv", t.name.to_lowercase()), csv(t)?));
     }
-    files.push((
-        "tarieven.xlsx".to_string(),
-        super::xlsx::table_workbook(&sheets)?,
-    ));
-    let settings = Settings { beleid, kenmerken };
-    let manifest = super::run_manifest(run, Some(serde_json::to_value(settings)?), &files)?;
+    let sheets: Vec<Sheet> = tables.iter().map(Sheet::of).collect();
+    files.push(("tarieven.xlsx".to_string(), super::xlsx::workbook(&sheets)?));
+    let subject = Subject::Tariffs {
+        model: run.config.model.as_str(),
+        configuratie: &run.config,
+        tarieven: Settings { beleid, kenmerken },
+    };
+    let manifest = Manifest::of_run(run, subject, &files).json()?;
     files.push(("manifest.json".to_string(), manifest));
     Ok(files)
 }
@@ -244,13 +203,9 @@ pub(crate) fn text(run: &Run, k: &Contracting) -> String {
         "Tariffs per zorgkantoor policy (model {}), referentiejaar {}\n",
         run.config.model, run.config.referentiejaar
     );
-    out += &super::text::columns(
-        &COST_COLUMNS,
-        &cost_rows(k),
-        &[false, true, true, true, true, true],
-    );
+    out += &super::table::text(&cost_table(k));
     let with_result = k.contracted.iter().filter(|c| c.outcome.is_some()).count();
-    let hardship = hardship_rows(k).len();
+    let hardship = hardship_table(k).rows.len();
     out += &format!(
         "\n{} of {} providers of the population have a result below 0 at their own tariffs (hardheidsclausule.csv)\n",
         hardship, with_result
@@ -295,9 +250,9 @@ pub(crate) fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> Str
     out += &match &c.resultaatmarge {
         Ok((r, o)) => format!(
             "  resultaatmarge {}% (R {} ÷ O {}), O as the omzet criterion weighs it (omzet_basis = {}, nhc_nic_strippen = {}, schaling = {})\n",
-            percent(r / o, 2),
-            money(*r),
-            money(*o),
+            Value::Percent(r / o, 2),
+            Value::Money(*r),
+            Value::Money(*o),
             super::text::word(&b.omzet_basis),
             b.nhc_nic_strippen,
             super::text::word(&b.schaling),
@@ -307,16 +262,13 @@ pub(crate) fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> Str
         ),
     };
     for (zk, aandeel) in &c.zorgkantoren {
-        out += &format!(
-            "  {zk} (buys {}% of its claims):\n",
-            (aandeel * Decimal::ONE_HUNDRED).normalize()
-        );
+        out += &format!("  {zk} (buys {}% of its claims):\n", as_written(*aandeel));
         for l in c.lines.iter().filter(|l| l.zorgkantoor == *zk) {
             out += &format!(
                 "    {:<12} {:<9} {:>7}%  {}\n",
                 l.prestatiecode,
                 l.component.to_string(),
-                percent(l.priced.percentage, 2),
+                Value::Percent(l.priced.percentage, 2),
                 l.priced.steps.join("; ")
             );
         }
@@ -326,11 +278,11 @@ pub(crate) fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> Str
             let p = &run.providers[o.provider];
             out += &format!(
                 "  result at these tariffs: {} (at the RTP: {}), {}{}\n",
-                money(o.resultaat),
-                money(p.position.result_at(c.rtp)),
+                Value::Money(o.resultaat),
+                Value::Money(p.position.result_at(c.rtp)),
                 o.marge.map_or("no margin (O ≤ 0)".to_string(), |m| format!(
                     "margin {}%",
-                    percent(m, 2)
+                    Value::Percent(m, 2)
                 )),
                 if o.hardheid {
                     "; below 0: a case for the hardship clause"

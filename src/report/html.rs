@@ -5,9 +5,11 @@
 
 use std::fmt::Write as _;
 
+use rust_decimal::Decimal;
+
 use super::figures::Figure;
-use super::{break_even, money, percent, rtp, rtp_rows, share};
-use crate::model::BreakEven;
+use super::rtp;
+use super::table::{Shown, Table, Unit, Value};
 use crate::pipeline::{Group, Run};
 use crate::solve::Decider;
 
@@ -20,21 +22,58 @@ fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric: &[usize]) {
+/// A shown number as Dutch readers write it: a decimal comma and a point between
+/// thousands, `-` before the digits.
+fn dutch(s: &Shown) -> String {
+    let digits = format!("{:.*}", s.decimals as usize, s.value.abs());
+    let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    if !fraction.is_empty() {
+        grouped.push(',');
+        grouped.push_str(fraction);
+    }
+    if s.value < Decimal::ZERO {
+        format!("-{grouped}")
+    } else if s.unit == Unit::Points && s.value > Decimal::ZERO {
+        format!("+{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// A cell as the page shows it, escaped: amounts as `€ 5.138.880,12`, percentages as
+/// `95,4%`, points as `+0,4`, counts as `1.234`; words as they are.
+fn cell(v: &Value) -> String {
+    match v.shown() {
+        Some(s) => match s.unit {
+            Unit::Euro => format!("€ {}", dutch(&s)),
+            Unit::Percent => format!("{}%", dutch(&s)),
+            Unit::Points | Unit::Plain => dutch(&s),
+        },
+        None => esc(v.words().unwrap_or_default()),
+    }
+}
+
+fn table(out: &mut String, t: &Table) {
     out.push_str("<table><thead><tr>");
-    for h in header {
+    for h in &t.columns {
         let _ = write!(out, "<th>{}</th>", esc(h));
     }
     out.push_str("</tr></thead><tbody>\n");
-    for r in rows {
+    let numeric: Vec<bool> = (0..t.columns.len())
+        .map(|c| t.is_number_column(c))
+        .collect();
+    for r in &t.rows {
         out.push_str("<tr>");
-        for (c, cell) in r.iter().enumerate() {
-            let class = if numeric.contains(&c) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            let _ = write!(out, "<td{class}>{}</td>", esc(cell));
+        for (c, v) in r.iter().enumerate() {
+            let class = if numeric[c] { " class=\"num\"" } else { "" };
+            let _ = write!(out, "<td{class}>{}</td>", cell(v));
         }
         out.push_str("</tr>\n");
     }
@@ -44,7 +83,7 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], numeric: &[usi
 /// The providers that decide a group's number: for the count criterion the ⌈share·N⌉-th
 /// break-even, for the omzet criterion the one at which the cumulative omzet passes the
 /// threshold; each with its neighbours, since those are the ones an objection is about.
-fn deciding(run: &Run, g: &Group) -> Vec<Vec<String>> {
+fn deciding(run: &Run, g: &Group) -> Table {
     let members = &g.members;
     let criteria = &run.config.criteria;
     // The solver's own ranking: the exact break-even order it decided the group by.
@@ -71,26 +110,22 @@ fn deciding(run: &Run, g: &Group) -> Vec<Vec<String>> {
         let j = order[pos];
         let p = &run.providers[members[j]];
         let why: Vec<&str> = marks.iter().filter(|m| m.0 == pos).map(|m| m.1).collect();
-        let be = g.result.break_evens[j];
         let positive = p
             .position
             .is_positive_at(g.result.rtp, criteria.nul_is_positief);
         rows.push(vec![
-            (pos + 1).to_string(),
-            p.kvk.to_string(),
-            p.naam.clone(),
-            if matches!(be, BreakEven::At(_)) {
-                format!("{}%", break_even(be))
-            } else {
-                break_even(be)
-            },
-            money(p.position.omzet),
-            money(p.position.result_at(g.result.rtp)),
-            if positive { "ja" } else { "nee" }.to_string(),
-            why.join(", "),
+            Value::Count(pos as u64 + 1),
+            Value::Id(p.kvk.to_string()),
+            p.naam.as_str().into(),
+            Value::BreakEven(g.result.break_evens[j]),
+            Value::Money(p.position.omzet),
+            Value::Money(p.position.result_at(g.result.rtp)),
+            Value::Verdict(positive),
+            why.join(", ").into(),
         ]);
     }
-    rows
+    let columns = "positie,kvk,naam,break-even,omzet,resultaat bij RTP,positief,bepaalt";
+    Table::new("Bepalend", columns, rows)
 }
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
@@ -100,7 +135,23 @@ svg{max-width:100%;height:auto;display:block;margin:.8em 0}h2{border-bottom:2px 
 .small{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}";
 
 /// The page's bytes.
-pub(crate) fn page(run: &Run, figures: &[Figure]) -> String {
+/// The run's tables on the page, as `report` built them for the other outputs.
+pub(crate) struct Tables<'a> {
+    /// rtp.csv.
+    pub rtp: &'a Table,
+    /// uitgesloten.csv.
+    pub uitgesloten: &'a Table,
+    /// The input files (rapport.xlsx's `Configuratie`).
+    pub inputs: &'a Table,
+}
+
+/// The page's bytes.
+pub(crate) fn page(run: &Run, tables: &Tables, figures: &[Figure]) -> String {
+    let Tables {
+        rtp: rtp_table,
+        uitgesloten,
+        inputs,
+    } = *tables;
     let c = &run.config;
     let mut o = String::new();
     let _ = write!(
@@ -116,35 +167,23 @@ pub(crate) fn page(run: &Run, figures: &[Figure]) -> String {
     let _ = writeln!(
         o,
         "<p>Het richttariefpercentage (RTP) is het laagste percentage van het NZa-maximumtarief waarbij in een groep \
-         ten minste {}% van de aanbieders een resultaat {} heeft{}. Het is per groep exact berekend uit de jaarverslagen \
+         ten minste {} van de aanbieders een resultaat {} heeft{}. Het is per groep exact berekend uit de jaarverslagen \
          en declaraties hieronder, met model <code>{}</code>, en bij het gepubliceerde, afgeronde percentage opnieuw \
          gecontroleerd door het resultaat van elke aanbieder exact uit te rekenen.</p>",
-        percent(c.criteria.aandeel_aanbieders, 0),
+        cell(&Value::Percent(c.criteria.aandeel_aanbieders, 0)),
         if c.criteria.nul_is_positief { "van nul of meer" } else { "boven nul" },
         if c.criteria.aandeel_omzet.is_zero() {
             String::new()
         } else {
-            format!(", en die aanbieders samen ten minste {}% van de omzet hebben", percent(c.criteria.aandeel_omzet, 0))
+            format!(", en die aanbieders samen ten minste {} van de omzet hebben", cell(&Value::Percent(c.criteria.aandeel_omzet, 0)))
         },
         esc(c.model.as_str())
     );
 
     o.push_str("<h2>RTP per groep</h2>\n");
-    let header = [
-        "sector",
-        "cluster",
-        "aanbieders",
-        "omzet",
-        "rtp_aantal (%)",
-        "rtp_omzet (%)",
-        "RTP (%)",
-        "bindend",
-        "haalbaar",
-        "% aanbieders ≥ 0",
-        "% omzet ≥ 0",
-        "voldaan",
-    ];
-    table(&mut o, &header, &rtp_rows(run), &[2, 3, 4, 5, 6, 9, 10]);
+    // rtp.csv's rows under headings for readers; the percentages carry their sign.
+    let header = "sector,cluster,aanbieders,omzet,rtp_aantal,rtp_omzet,RTP,bindend,haalbaar,% aanbieders ≥ 0,% omzet ≥ 0,voldaan";
+    table(&mut o, &Table::new("RTP", header, rtp_table.rows.clone()));
 
     for g in &run.groups {
         let r = &g.result;
@@ -155,15 +194,15 @@ pub(crate) fn page(run: &Run, figures: &[Figure]) -> String {
         );
         let _ = writeln!(
             o,
-            "<p>{} aanbieders met samen {} omzet. RTP <strong>{}%</strong> (bindend: {}{}); bij dit percentage heeft {}% van de \
-             aanbieders, met {}% van de omzet, een resultaat {}.{}</p>",
-            r.n,
-            money(r.omzet),
-            rtp(run, r.rtp),
+            "<p>{} aanbieders met samen {} omzet. RTP <strong>{}</strong> (bindend: {}{}); bij dit percentage heeft {} van de \
+             aanbieders, met {} van de omzet, een resultaat {}.{}</p>",
+            cell(&Value::Count(r.n as u64)),
+            cell(&Value::Money(r.omzet)),
+            cell(&rtp(run, r.rtp)),
             r.bindend.as_str(),
             if r.haalbaar { "" } else { "; niet haalbaar onder de bovengrens" },
-            share(r.at_rtp.share_providers()),
-            share(r.at_rtp.share_omzet()),
+            cell(&Value::Share(r.at_rtp.share_providers())),
+            cell(&Value::Share(r.at_rtp.share_omzet())),
             if c.criteria.nul_is_positief { "≥ 0" } else { "> 0" },
             if r.at_rtp.holds() {
                 ""
@@ -176,48 +215,20 @@ pub(crate) fn page(run: &Run, figures: &[Figure]) -> String {
             o.push('\n');
         }
         o.push_str("<p class=\"small\">De aanbieders die het percentage bepalen, met hun buren in de volgorde van break-even:</p>\n");
-        let header = [
-            "positie",
-            "kvk",
-            "naam",
-            "break-even",
-            "omzet",
-            "resultaat bij RTP",
-            "positief",
-            "bepaalt",
-        ];
-        table(&mut o, &header, &deciding(run, g), &[0, 3, 4, 5]);
+        table(&mut o, &deciding(run, g));
     }
 
     o.push_str("<h2>Uitgesloten aanbieders</h2>\n");
-    let rows: Vec<Vec<String>> = run
-        .excluded
-        .iter()
-        .map(|e| {
-            vec![
-                e.kvk.to_string(),
-                e.naam.clone(),
-                super::reasons::reden(&e.reasons),
-            ]
-        })
-        .collect();
-    table(&mut o, &["kvk", "naam", "reden"], &rows, &[]);
+    table(&mut o, uitgesloten);
 
     o.push_str("<h2>Invoer</h2>\n");
-    let rows: Vec<Vec<String>> = run
-        .data
-        .inputs
-        .iter()
-        .map(|i| {
-            vec![
-                i.rol.to_string(),
-                i.pad.clone(),
-                i.rijen.to_string(),
-                i.sha256.clone(),
-            ]
-        })
-        .collect();
-    table(&mut o, &["rol", "bestand", "rijen", "sha256"], &rows, &[2]);
+    let shown = [
+        ("rol", "rol"),
+        ("pad", "bestand"),
+        ("rijen", "rijen"),
+        ("sha256", "sha256"),
+    ];
+    table(&mut o, &inputs.pick("Invoer", &shown));
     let _ = writeln!(
         o,
         "<p class=\"small\">Gemaakt door {} {}. De volledige configuratie, de hashes van alle bestanden en de cijfers per \
@@ -232,6 +243,7 @@ pub(crate) fn page(run: &Run, figures: &[Figure]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::BreakEven;
 
     #[test]
     fn text_is_escaped() {
@@ -239,5 +251,31 @@ mod tests {
             esc("Zorg & <Welzijn> \"B.V.\""),
             "Zorg &amp; &lt;Welzijn&gt; &quot;B.V.&quot;"
         );
+    }
+
+    #[test]
+    fn numbers_read_as_dutch() {
+        // Written out by hand: a decimal comma, points between thousands, the euro sign
+        // before and the percent sign after, rounded as in the CSVs. Decimal::new(m, s)
+        // is m × 10^-s.
+        let cases = [
+            (
+                Value::Money(Decimal::new(5_138_880_115, 3)),
+                "€ 5.138.880,12",
+            ),
+            (Value::Money(Decimal::new(-12_345, 1)), "€ -1.234,50"),
+            (Value::Money(Decimal::new(99_999, 2)), "€ 999,99"),
+            (Value::Percent(Decimal::new(955, 3), 2), "95,50%"),
+            (Value::Share(Decimal::new(761_999, 6)), "76,19%"),
+            (Value::Rtp(Decimal::new(954, 3), 1), "95,4%"),
+            (Value::Count(12_345), "12.345"),
+            (Value::Points(Decimal::new(4, 3)), "+0,4"),
+            (Value::BreakEven(BreakEven::Never), "inf"),
+            (Value::Id("01234567".into()), "01234567"),
+            (Value::Text("a < b".into()), "a &lt; b"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(cell(&value), expected, "{value:?}");
+        }
     }
 }

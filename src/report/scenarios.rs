@@ -1,61 +1,62 @@
 //! The outputs of `scenarios`: `scenarios.csv` (the column `scenario`, then every column of
 //! `rtp.csv`), `verschillen.csv` (each scenario's configuration keys that differ from the
-//! base configuration), `scenarios.xlsx` and `manifest.json` with every scenario's resolved
-//! configuration and every input file read.
+//! base configuration), `scenarios.xlsx` (both as sheets) and `manifest.json` with every
+//! scenario's resolved configuration and every input file read; and the table on stdout.
 //!
-//! Formatting only: the scenarios are solved by `crate::scenario`; nothing is computed here.
+//! It builds tables only: the scenarios are solved by `crate::scenario`; nothing is
+//! computed here, and the renderers format every number.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{csv_text, json, listed, milliseconds, rtp_rows, OutputFile, RTP_COLUMNS};
+use super::manifest::{Manifest, Subject};
+use super::table::{csv, Table, Value};
+use super::xlsx::Sheet;
+use super::{rtp_row, RTP_COLUMNS};
 use crate::config::Config;
 use crate::model::InputFile;
 use crate::scenario::Solved;
 
-/// `scenario` followed by the columns of rtp.csv.
-pub(crate) fn columns() -> Vec<&'static str> {
-    std::iter::once("scenario").chain(RTP_COLUMNS).collect()
-}
-
-/// The rows of scenarios.csv: per scenario (in order) its rtp.csv rows.
-pub(crate) fn rows(solved: &[Solved]) -> Vec<Vec<String>> {
-    solved
-        .iter()
-        .flat_map(|s| {
-            rtp_rows(&s.run).into_iter().map(|r| {
-                let mut row = vec![s.naam.clone()];
-                row.extend(r);
-                row
-            })
-        })
-        .collect()
-}
-
-/// Per scenario after the first, every key whose resolved value differs from the first's
-/// (the base configuration): (scenario, key, base value, scenario value).
-pub(crate) fn differences(solved: &[Solved]) -> Result<Vec<Vec<String>>> {
-    let Some(first) = solved.first() else {
-        return Ok(Vec::new());
-    };
-    let base: std::collections::BTreeMap<String, String> =
-        first.run.config.keys()?.into_iter().collect();
+/// scenarios.csv: per scenario (in order) its rtp.csv rows, under its name.
+fn scenarios_table(solved: &[Solved]) -> Table {
     let mut rows = Vec::new();
-    for s in &solved[1..] {
-        let mine = s.run.config.keys()?;
-        let keys: std::collections::BTreeSet<&String> =
-            base.keys().chain(mine.iter().map(|(k, _)| k)).collect();
-        let mine: std::collections::BTreeMap<&String, &String> =
-            mine.iter().map(|(k, v)| (k, v)).collect();
-        for k in keys {
-            let b = base.get(k).cloned().unwrap_or_default();
-            let m = mine.get(k).map(|v| v.to_string()).unwrap_or_default();
-            if !same(&b, &m) {
-                rows.push(vec![s.naam.clone(), k.clone(), b, m]);
+    for s in solved {
+        for g in &s.run.groups {
+            let mut row: Vec<Value> = vec![s.naam.as_str().into()];
+            row.extend(rtp_row(&s.run, g));
+            rows.push(row);
+        }
+    }
+    Table::new("Scenarios", &format!("scenario,{RTP_COLUMNS}"), rows)
+}
+
+/// verschillen.csv: per scenario after the first, every key whose resolved value differs
+/// from the first's (the base configuration): scenario, key, base value, scenario value.
+fn differences_table(solved: &[Solved]) -> Result<Table> {
+    let mut rows = Vec::new();
+    if let Some(first) = solved.first() {
+        let base: BTreeMap<String, String> = first.run.config.keys()?.into_iter().collect();
+        for s in &solved[1..] {
+            let mine: BTreeMap<String, String> = s.run.config.keys()?.into_iter().collect();
+            let keys: BTreeSet<&String> = base.keys().chain(mine.keys()).collect();
+            for k in keys {
+                let b = base.get(k).cloned().unwrap_or_default();
+                let m = mine.get(k).cloned().unwrap_or_default();
+                if !same(&b, &m) {
+                    rows.push(vec![
+                        s.naam.as_str().into(),
+                        k.as_str().into(),
+                        b.into(),
+                        m.into(),
+                    ]);
+                }
             }
         }
     }
-    Ok(rows)
+    let columns = "scenario,sleutel,basis,waarde";
+    Ok(Table::new("Verschillen", columns, rows))
 }
 
 /// Equal values: numbers by value (0.750 is 0.75), everything else as text.
@@ -69,29 +70,6 @@ fn same(a: &str, b: &str) -> bool {
     }
 }
 
-pub(crate) const DIFFERENCE_COLUMNS: [&str; 4] = ["scenario", "sleutel", "basis", "waarde"];
-
-/// `scenarios.xlsx`: sheet `Scenarios` (scenarios.csv, typed as rapport.xlsx types rtp.csv)
-/// and sheet `Verschillen` (verschillen.csv as text).
-fn workbook(solved: &[Solved]) -> Result<Vec<u8>> {
-    let runs: Vec<(&str, &crate::pipeline::Run)> =
-        solved.iter().map(|s| (s.naam.as_str(), &s.run)).collect();
-    let widths = [
-        18.0, 8.0, 13.0, 11.0, 18.0, 12.0, 12.0, 8.0, 9.0, 9.0, 27.0, 24.0, 9.0,
-    ];
-    let differences = differences(solved)?;
-    super::xlsx::labelled_rtp_workbook(
-        ("Scenarios", &columns(), &widths),
-        &runs,
-        &super::xlsx::TextSheet {
-            name: "Verschillen",
-            columns: &DIFFERENCE_COLUMNS,
-            widths: &[18.0, 40.0, 30.0, 30.0],
-            rows: &differences,
-        },
-    )
-}
-
 /// Where the scenarios came from, for the manifest.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Source {
@@ -100,21 +78,9 @@ pub(crate) struct Source {
     pub presets: bool,
 }
 
+/// One scenario in the manifest.
 #[derive(Serialize)]
-struct Manifest<'a> {
-    programma: &'static str,
-    versie: &'static str,
-    bron: &'a Source,
-    scenarios: Vec<Named<'a>>,
-    invoer: Vec<&'a InputFile>,
-    uitvoer: Vec<OutputFile>,
-    waarschuwingen: Vec<&'a String>,
-    /// Milliseconds per stage of the first scenario's reading and solving.
-    tijden_ms: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Serialize)]
-struct Named<'a> {
+pub(crate) struct Named<'a> {
     naam: &'a str,
     configuratie: &'a Config,
     /// Positions in `invoer` of the files this scenario's run read.
@@ -123,16 +89,14 @@ struct Named<'a> {
 
 /// Every output file of `scenarios`, the manifest last.
 pub(crate) fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String, Vec<u8>)>> {
+    let (scenarios, differences) = (scenarios_table(solved), differences_table(solved)?);
     let mut files = vec![
+        ("scenarios.csv".to_string(), csv(&scenarios)?),
+        ("verschillen.csv".to_string(), csv(&differences)?),
         (
-            "scenarios.csv".to_string(),
-            csv_text(&columns(), rows(solved))?,
+            "scenarios.xlsx".to_string(),
+            super::xlsx::workbook(&[Sheet::of(&scenarios), Sheet::of(&differences)])?,
         ),
-        (
-            "verschillen.csv".to_string(),
-            csv_text(&DIFFERENCE_COLUMNS, differences(solved)?)?,
-        ),
-        ("scenarios.xlsx".to_string(), workbook(solved)?),
     ];
     // Each input once, however many scenarios read it.
     let mut invoer: Vec<&InputFile> = Vec::new();
@@ -161,19 +125,48 @@ pub(crate) fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String,
             invoer: read,
         });
     }
-    let manifest = Manifest {
-        programma: env!("CARGO_PKG_NAME"),
-        versie: env!("CARGO_PKG_VERSION"),
+    let subject = Subject::Scenarios {
         bron: source,
         scenarios: named,
-        invoer,
-        uitvoer: listed(&files),
-        waarschuwingen,
-        tijden_ms: solved
-            .first()
-            .map(|s| milliseconds(&s.run.timings))
-            .unwrap_or_default(),
     };
-    files.push(("manifest.json".to_string(), json(&manifest)?));
+    // The stage times of the first scenario's reading and solving.
+    let timings = solved.first().map_or(&[][..], |s| &s.run.timings[..]);
+    let manifest = Manifest::new(subject, invoer, waarschuwingen, timings, &files).json()?;
+    files.push(("manifest.json".to_string(), manifest));
     Ok(files)
+}
+
+/// The scenarios table printed by `scenarios`: per scenario and group the RTP and how far
+/// it lies from the base configuration's RTP of the same group.
+pub(crate) fn text(solved: &[Solved]) -> String {
+    let base = solved.first().map(|s| &s.run);
+    let mut rows = Vec::new();
+    for s in solved {
+        for g in &s.run.groups {
+            let r = &g.result;
+            let verschil = base
+                .and_then(|b| {
+                    b.groups
+                        .iter()
+                        .find(|h| h.sector == g.sector && h.cluster == g.cluster)
+                })
+                .map_or(Value::Empty, |h| Value::Points(r.rtp - h.result.rtp));
+            rows.push(vec![
+                s.naam.as_str().into(),
+                s.run.config.model.as_str().into(),
+                g.name().into(),
+                Value::Count(r.n as u64),
+                super::rtp(&s.run, r.rtp),
+                r.bindend.as_str().into(),
+                Value::Verdict(r.haalbaar),
+                Value::Verdict(r.at_rtp.holds()),
+                verschil,
+            ]);
+        }
+    }
+    let columns = "scenario,model,groep,aanbieders,rtp,bindend,haalbaar,voldaan,verschil";
+    let mut out =
+        String::from("RTP per scenario and group; verschil in percentage points against basis\n");
+    out += &super::table::text(&Table::new("Scenarios", columns, rows));
+    out
 }

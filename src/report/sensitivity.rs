@@ -3,24 +3,28 @@
 //! manifest with the configuration, the options, the seed and every input; and the
 //! summary printed on stdout.
 //!
-//! Formatting only: everything is computed by `crate::sensitivity`.
+//! It builds tables only: everything is computed by `crate::sensitivity`, and the
+//! renderers format every number.
 
 use std::cmp::Reverse;
 
 use anyhow::Result;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::figures::{percent_f64, sweep_figure, Sweep};
-use super::{csv_text, points, rtp, setting};
+use super::manifest::{Manifest, Subject};
+use super::rtp;
+use super::table::{csv, text as columns, Table, Value};
 use crate::pipeline::Run;
 use crate::sensitivity::{Criterion, Sensitivity, SweepRow};
 
-/// One row per provider: its group's RTP without it, the groups in order and within a
-/// group the providers that move the RTP most first (then by KvK).
-pub(crate) fn leave_one_out_rows(run: &Run, s: &Sensitivity) -> Vec<Vec<String>> {
+/// weglaten.csv: one row per provider, its group's RTP without it; the groups in order and
+/// within a group the providers that move the RTP most first (then by KvK).
+fn leave_one_out_table(run: &Run, s: &Sensitivity) -> Table {
     let mut rows = Vec::new();
     for (g, without) in run.groups.iter().zip(&s.leave_one_out) {
-        let mut members: Vec<(usize, Option<rust_decimal::Decimal>)> = g
+        let mut members: Vec<(usize, Option<Decimal>)> = g
             .members
             .iter()
             .copied()
@@ -35,76 +39,60 @@ pub(crate) fn leave_one_out_rows(run: &Run, s: &Sensitivity) -> Vec<Vec<String>>
         for (i, w) in members {
             let p = &run.providers[i];
             rows.push(vec![
-                g.sector.to_string(),
-                g.cluster.to_string(),
-                p.kvk.to_string(),
-                p.naam.clone(),
+                g.sector.as_str().into(),
+                g.cluster.as_str().into(),
+                Value::Id(p.kvk.to_string()),
+                p.naam.as_str().into(),
                 rtp(run, g.result.rtp),
-                w.map(|w| rtp(run, w)).unwrap_or_default(),
-                w.map(|w| points(w - g.result.rtp)).unwrap_or_default(),
+                w.map_or(Value::Empty, |w| rtp(run, w)),
+                w.map_or(Value::Empty, |w| Value::Points(w - g.result.rtp)),
             ]);
         }
     }
-    rows
+    let header = "sector,cluster,kvk,naam,rtp,rtp_zonder,verschil";
+    Table::new("Weglaten", header, rows)
 }
 
-pub(crate) const LEAVE_ONE_OUT_COLUMNS: [&str; 7] = [
-    "sector",
-    "cluster",
-    "kvk",
-    "naam",
-    "rtp",
-    "rtp_zonder",
-    "verschil",
-];
-
-pub(crate) const BOOTSTRAP_COLUMNS: [&str; 9] = [
-    "sector",
-    "cluster",
-    "aanbieders",
-    "rtp",
-    "trekkingen",
-    "seed",
-    "p5",
-    "p50",
-    "p95",
-];
-
-fn bootstrap_rows(run: &Run, s: &Sensitivity) -> Vec<Vec<String>> {
-    run.groups
-        .iter()
-        .zip(&s.bootstrap)
-        .map(|(g, q)| {
-            vec![
-                g.sector.to_string(),
-                g.cluster.to_string(),
-                g.result.n.to_string(),
-                rtp(run, g.result.rtp),
-                s.options.resamples.to_string(),
-                s.options.seed.to_string(),
-                rtp(run, q.p5),
-                rtp(run, q.p50),
-                rtp(run, q.p95),
-            ]
-        })
-        .collect()
+/// bootstrap.csv: per group the percentiles of the resampled RTPs.
+fn bootstrap_table(run: &Run, s: &Sensitivity) -> Table {
+    let header = "sector,cluster,aanbieders,rtp,trekkingen,seed,p5,p50,p95";
+    let groups = run.groups.iter().zip(&s.bootstrap);
+    Table::of("Bootstrap", header, groups, |(g, q)| {
+        vec![
+            g.sector.as_str().into(),
+            g.cluster.as_str().into(),
+            Value::Count(g.result.n as u64),
+            rtp(run, g.result.rtp),
+            Value::Count(s.options.resamples as u64),
+            Value::Count(s.options.seed),
+            rtp(run, q.p5),
+            rtp(run, q.p50),
+            rtp(run, q.p95),
+        ]
+    })
 }
 
-fn sweep_rows(run: &Run, rows: &[SweepRow], lead: &[&str]) -> Vec<Vec<String>> {
-    rows.iter()
-        .map(|r| {
-            let mut row: Vec<String> = lead.iter().map(|s| s.to_string()).collect();
+/// A sweep's table: per sweep (its label, if the table has a column for it) every swept
+/// value with each group's RTP at it. `lead` names the label's column, if any, and the
+/// swept value's.
+fn sweep_table(name: &str, lead: &str, sweeps: &[(Option<&str>, &[SweepRow])], run: &Run) -> Table {
+    let mut rows = Vec::new();
+    for (label, sweep) in sweeps {
+        for r in *sweep {
+            let mut row: Vec<Value> = label.iter().map(|&l| l.into()).collect();
             row.extend([
-                setting(r.value),
-                r.sector.to_string(),
-                r.cluster.to_string(),
-                r.n.to_string(),
+                Value::Setting(r.value),
+                r.sector.as_str().into(),
+                r.cluster.as_str().into(),
+                Value::Count(r.n as u64),
                 rtp(run, r.rtp),
-                super::yes_no(r.haalbaar).to_string(),
+                Value::Verdict(r.haalbaar),
             ]);
-            row
-        })
-        .collect()
+            rows.push(row);
+        }
+    }
+    let columns = format!("{lead},sector,cluster,aanbieders,rtp,haalbaar");
+    Table::new(name, &columns, rows)
 }
 
 /// A labelled line: (x %, RTP %) points.
@@ -167,8 +155,8 @@ fn figures(run: &Run, s: &Sensitivity) -> Result<Vec<super::figures::Figure>> {
                 percent_f64(run.config.criteria.aandeel_aanbieders),
                 format!(
                     "ingesteld: aanbieders {}%, omzet {}%",
-                    setting(run.config.criteria.aandeel_aanbieders),
-                    setting(run.config.criteria.aandeel_omzet)
+                    Value::Setting(run.config.criteria.aandeel_aanbieders),
+                    Value::Setting(run.config.criteria.aandeel_omzet)
                 ),
             ),
         })?);
@@ -176,70 +164,66 @@ fn figures(run: &Run, s: &Sensitivity) -> Result<Vec<super::figures::Figure>> {
     Ok(out)
 }
 
+/// The settings of `sensitivity`, for the manifest: B, the seed, how percentiles are
+/// taken, and the swept values in percent. The members are in alphabetical order, as the
+/// manifest has always listed them.
 #[derive(Serialize)]
-struct Settings {
-    trekkingen: usize,
-    seed: u64,
-    percentielen: &'static str,
-    drempels_pct: Vec<String>,
+pub(crate) struct Settings {
     aandelen_pct: Vec<String>,
+    drempels_pct: Vec<String>,
+    percentielen: &'static str,
+    seed: u64,
+    trekkingen: usize,
 }
 
 /// Every output file of `sensitivity`, the manifest last.
 pub(crate) fn outputs(run: &Run, s: &Sensitivity) -> Result<Vec<(String, Vec<u8>)>> {
-    let sweep_head = ["sector", "cluster", "aanbieders", "rtp", "haalbaar"];
     let mut files = vec![
         (
             "weglaten.csv".to_string(),
-            csv_text(&LEAVE_ONE_OUT_COLUMNS, leave_one_out_rows(run, s))?,
+            csv(&leave_one_out_table(run, s))?,
         ),
-        (
-            "bootstrap.csv".to_string(),
-            csv_text(&BOOTSTRAP_COLUMNS, bootstrap_rows(run, s))?,
-        ),
+        ("bootstrap.csv".to_string(), csv(&bootstrap_table(run, s))?),
     ];
     if !s.threshold.is_empty() {
-        let header: Vec<&str> = ["intramuraal_drempel"]
-            .into_iter()
-            .chain(sweep_head)
-            .collect();
-        files.push((
-            "drempel.csv".to_string(),
-            csv_text(&header, sweep_rows(run, &s.threshold, &[]))?,
-        ));
+        let sweep = [(None, &s.threshold[..])];
+        let table = sweep_table("Drempel", "intramuraal_drempel", &sweep, run);
+        files.push(("drempel.csv".to_string(), csv(&table)?));
     }
-    let header: Vec<&str> = ["criterium", "aandeel"]
-        .into_iter()
-        .chain(sweep_head)
-        .collect();
-    let rows = s
+    let sweeps: Vec<(Option<&str>, &[SweepRow])> = s
         .criteria
         .iter()
-        .flat_map(|(c, rows)| sweep_rows(run, rows, &[c.key()]))
+        .map(|(c, rows)| (Some(c.key()), &rows[..]))
         .collect();
-    files.push(("criteria.csv".to_string(), csv_text(&header, rows)?));
+    let table = sweep_table("Criteria", "criterium,aandeel", &sweeps, run);
+    files.push(("criteria.csv".to_string(), csv(&table)?));
     for f in figures(run, s)? {
         files.push((format!("figuren/{}.svg", f.stem), f.svg.into_bytes()));
         files.push((format!("figuren/{}.png", f.stem), f.png));
     }
+    let percent = |values: Vec<Decimal>| -> Vec<String> {
+        values
+            .into_iter()
+            .map(|v| Value::Setting(v).plain())
+            .collect()
+    };
     let settings = Settings {
-        trekkingen: s.options.resamples,
-        seed: s.options.seed,
-        percentielen: "nearest rank",
+        aandelen_pct: percent(crate::sensitivity::shares()),
         drempels_pct: if s.threshold.is_empty() {
             Vec::new()
         } else {
-            crate::sensitivity::thresholds()
-                .into_iter()
-                .map(setting)
-                .collect()
+            percent(crate::sensitivity::thresholds())
         },
-        aandelen_pct: crate::sensitivity::shares()
-            .into_iter()
-            .map(setting)
-            .collect(),
+        percentielen: "nearest rank",
+        seed: s.options.seed,
+        trekkingen: s.options.resamples,
     };
-    let manifest = super::run_manifest(run, Some(serde_json::to_value(settings)?), &files)?;
+    let subject = Subject::Sensitivity {
+        model: run.config.model.as_str(),
+        configuratie: &run.config,
+        gevoeligheid: settings,
+    };
+    let manifest = Manifest::of_run(run, subject, &files).json()?;
     files.push(("manifest.json".to_string(), manifest));
     Ok(files)
 }
@@ -247,30 +231,21 @@ pub(crate) fn outputs(run: &Run, s: &Sensitivity) -> Result<Vec<(String, Vec<u8>
 /// The summary on stdout: per group the RTP, the bootstrap's percentiles, the range of
 /// leave-one-out RTPs and the providers whose removal moves it most.
 pub(crate) fn text(run: &Run, s: &Sensitivity) -> String {
-    let header = [
-        "groep",
-        "rtp",
-        "p5",
-        "p50",
-        "p95",
-        "weglaten min",
-        "weglaten max",
-    ];
     let mut rows = Vec::new();
     let mut movers = String::new();
     for ((g, q), without) in run.groups.iter().zip(&s.bootstrap).zip(&s.leave_one_out) {
         let known: Vec<_> = without.iter().flatten().copied().collect();
         let (lo, hi) = (known.iter().min(), known.iter().max());
         rows.push(vec![
-            g.name(),
+            g.name().into(),
             rtp(run, g.result.rtp),
             rtp(run, q.p5),
             rtp(run, q.p50),
             rtp(run, q.p95),
-            lo.map(|&v| rtp(run, v)).unwrap_or_default(),
-            hi.map(|&v| rtp(run, v)).unwrap_or_default(),
+            lo.map_or(Value::Empty, |&v| rtp(run, v)),
+            hi.map_or(Value::Empty, |&v| rtp(run, v)),
         ]);
-        let mut moving: Vec<(usize, rust_decimal::Decimal)> = g
+        let mut moving: Vec<(usize, Decimal)> = g
             .members
             .iter()
             .zip(without)
@@ -284,18 +259,18 @@ pub(crate) fn text(run: &Run, s: &Sensitivity) -> String {
                 .take(3)
                 .map(|&(i, d)| {
                     let p = &run.providers[i];
-                    format!("{} {} ({})", p.kvk, p.naam, points(d))
+                    format!("{} {} ({})", p.kvk, p.naam, Value::Points(d))
                 })
                 .collect();
             movers += &format!("  {}: {}\n", g.name(), names.join("; "));
         }
     }
-    let right = [false, true, true, true, true, true, true];
+    let header = "groep,rtp,p5,p50,p95,weglaten min,weglaten max";
     let mut out = format!(
         "Sensitivity of the RTP (model {}), {} bootstrap resamples per group, seed {}\n",
         run.config.model, s.options.resamples, s.options.seed
     );
-    out += &super::text::columns(&header, &rows, &right);
+    out += &columns(&Table::new("Gevoeligheid", header, rows));
     out += "\nProviders whose removal moves their group's RTP most (percentage points):\n";
     if movers.is_empty() {
         out += "  none: removing any one provider leaves every RTP where it is\n";

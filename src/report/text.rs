@@ -1,12 +1,16 @@
 //! Text for people: the RTP table `run` prints on stdout, the verdict of `check`, and the
 //! step-by-step account of one provider that `explain` prints. Labels are English; the
 //! contract's Dutch terms (omzet, resultaat, prestatiecode) are kept where they name data.
+//!
+//! Numbers are written as the CSVs write them, through `Value`; tables are laid out by
+//! `table::text`. Nothing is computed here but the layout.
 
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use super::{break_even, money, percent, rtp, share};
+use super::table::{as_written, Table, Value};
+use super::{rtp, rtp_row, RTP_COLUMNS};
 use crate::aggregate::line_parts;
 use crate::classify::result;
 use crate::config::{ResultDefinition, ThresholdSide};
@@ -14,63 +18,30 @@ use crate::model::{Kvk, Sector};
 use crate::pipeline::{Group, Run};
 use crate::solve::{Rho, Verdict};
 
-/// Lays out rows in columns, left-aligned text and right-aligned numbers.
-pub(crate) fn columns(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([header[c].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: Vec<&str>| {
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(c, s)| {
-                if right[c] {
-                    format!("{s:>w$}", w = widths[c])
-                } else {
-                    format!("{s:<w$}", w = widths[c])
-                }
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut out = line(header.to_vec());
-    for r in rows {
-        out += &line(r.iter().map(String::as_str).collect());
-    }
-    out
-}
-
 /// The RTP table printed by `run`.
 pub(crate) fn rtp_table(run: &Run) -> String {
     let sign = positive_sign(run);
-    let (providers, omzet) = (format!("% aanbieders {sign}"), format!("% omzet {sign}"));
     // rtp.csv's columns, with sector and cluster as one `groep` and the shares labelled
     // with the sign that counts as positive.
-    let mut header = vec!["groep"];
-    header.extend(&super::RTP_COLUMNS[2..9]);
-    header.extend([providers.as_str(), omzet.as_str(), "voldaan"]);
-    let rows: Vec<Vec<String>> = super::rtp_rows(run)
-        .into_iter()
-        .map(|r| {
-            let mut v = vec![format!("{}/{}", r[0], r[1])];
-            v.extend(r.into_iter().skip(2));
-            v
+    let middle: Vec<&str> = RTP_COLUMNS.split(',').skip(2).take(7).collect();
+    let header = format!(
+        "groep,{},% aanbieders {sign},% omzet {sign},voldaan",
+        middle.join(",")
+    );
+    let rows = run
+        .groups
+        .iter()
+        .map(|g| {
+            let mut row = vec![Value::from(g.name())];
+            row.extend(rtp_row(run, g).into_iter().skip(2));
+            row
         })
         .collect();
-    let right = [
-        false, true, true, true, true, true, false, false, true, true, false,
-    ];
     let mut out = format!(
         "RTP per groep (model {}), referentiejaar {}\n",
         run.config.model, run.config.referentiejaar
     );
-    out += &columns(&header, &rows, &right);
+    out += &super::table::text(&Table::new("RTP", &header, rows));
     if run.groups.is_empty() {
         out += "(no provider is in the population)\n";
     }
@@ -84,11 +55,6 @@ pub(crate) fn positive_sign(run: &Run) -> &'static str {
     } else {
         "> 0"
     }
-}
-
-/// A configured share as percent, exactly as configured (0.755 shows as 75.5).
-fn share_setting(fraction: Decimal) -> String {
-    (fraction * Decimal::ONE_HUNDRED).normalize().to_string()
 }
 
 /// The verdict of `check` for one group at the published percentage, in percent as given.
@@ -109,9 +75,9 @@ pub(crate) fn check_group(run: &Run, group: &Group, verdict: &Verdict, published
         positive_sign(run),
         at.positive,
         at.n,
-        share(at.share_providers()),
+        Value::Share(at.share_providers()),
         at.needed,
-        share_setting(c.aandeel_aanbieders),
+        as_written(c.aandeel_aanbieders),
         verdict(at.aantal_met()),
         at.positive as i64 - at.needed as i64
     );
@@ -121,13 +87,13 @@ pub(crate) fn check_group(run: &Run, group: &Group, verdict: &Verdict, published
         let _ = writeln!(
             out,
             "  omzet of those providers: {} of {} ({}%); needed {} ({}%): {}, margin {}",
-            money(at.omzet_positive),
-            money(at.omzet_total),
-            share(at.share_omzet()),
-            money(at.omzet_needed),
-            share_setting(c.aandeel_omzet),
+            Value::Money(at.omzet_positive),
+            Value::Money(at.omzet_total),
+            Value::Share(at.share_omzet()),
+            Value::Money(at.omzet_needed),
+            as_written(c.aandeel_omzet),
             verdict(at.omzet_met()),
-            money(at.omzet_positive - at.omzet_needed)
+            Value::Money(at.omzet_positive - at.omzet_needed)
         );
     }
     match lowest {
@@ -163,8 +129,8 @@ fn rho_text(rho: Rho) -> String {
         Rho::One => "1 (schaling = \"declaraties\")".into(),
         Rho::Ratio { wlz, declared } => format!(
             "W / D = {} / {} = {}",
-            money(wlz),
-            money(declared),
+            Value::Money(wlz),
+            Value::Money(declared),
             (wlz / declared).round_dp(6)
         ),
     }
@@ -202,25 +168,25 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
             let _ = writeln!(
                 o,
                 "   bedrijfsopbrengsten B   {:>18}",
-                money(a.bedrijfsopbrengsten)
+                Value::Money(a.bedrijfsopbrengsten)
             );
             if let Some(w) = a.opbrengsten_wlz {
-                let _ = writeln!(o, "   opbrengsten_wlz W       {:>18}", money(w));
+                let _ = writeln!(o, "   opbrengsten_wlz W       {:>18}", Value::Money(w));
             }
             let _ = writeln!(
                 o,
                 "   bedrijfslasten L        {:>18}",
-                money(a.bedrijfslasten)
+                Value::Money(a.bedrijfslasten)
             );
             let _ = writeln!(
                 o,
                 "   financiele_baten FB     {:>18}",
-                money(a.financiele_baten)
+                Value::Money(a.financiele_baten)
             );
             let _ = writeln!(
                 o,
                 "   financiele_lasten FL    {:>18}",
-                money(a.financiele_lasten)
+                Value::Money(a.financiele_lasten)
             );
             let formula = match calc.resultaat {
                 ResultDefinition::InclusiefFinancieel => "B − L + FB − FL",
@@ -229,7 +195,7 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
             let _ = writeln!(
                 o,
                 "   resultaat R = {formula} = {}",
-                money(result(a, calc.resultaat))
+                Value::Money(result(a, calc.resultaat))
             );
         }
     }
@@ -249,43 +215,28 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
                 })
                 .collect();
             let _ = writeln!(o, "   claimed under: {}", via.join(", "));
-            let header = [
-                "prestatiecode",
-                "sector",
-                "leveringsvorm",
-                "component",
-                "aantal",
-                "bedrag d",
-                "max_tarief m",
-                "kapitaal e",
-                "k",
-                "x",
-                "s",
-                "s_max",
-            ];
+            let header = "prestatiecode,sector,leveringsvorm,component,aantal,bedrag d,max_tarief m,kapitaal e,k,x,s,s_max";
             let mut rows = Vec::new();
             for (code, sums) in &c.lines {
                 let t = &run.data.tariffs.by_code[code];
                 let parts = line_parts(sums, t);
                 rows.push(vec![
-                    code.clone(),
-                    t.sector.to_string(),
-                    t.leveringsvorm.to_string(),
-                    t.component.to_string(),
-                    sums.aantal.normalize().to_string(),
-                    money(sums.bedrag),
-                    money(t.max_tarief),
-                    money(t.kapitaal_per_eenheid),
-                    money(parts.kapitaal),
-                    money(parts.volledig),
-                    money(parts.zorg),
-                    money(parts.zorg_max),
+                    Value::Id(code.clone()),
+                    t.sector.as_str().into(),
+                    t.leveringsvorm.to_string().into(),
+                    t.component.to_string().into(),
+                    Value::Quantity(sums.aantal),
+                    Value::Money(sums.bedrag),
+                    Value::Money(t.max_tarief),
+                    Value::Money(t.kapitaal_per_eenheid),
+                    Value::Money(parts.kapitaal),
+                    Value::Money(parts.volledig),
+                    Value::Money(parts.zorg),
+                    Value::Money(parts.zorg_max),
                 ]);
             }
-            let right = [
-                false, false, false, false, true, true, true, true, true, true, true, true,
-            ];
-            for line in columns(&header, &rows, &right).lines() {
+            let table = Table::new("Declaraties", header, rows);
+            for line in super::table::text(&table).lines() {
                 let _ = writeln!(o, "   {line}");
             }
         }
@@ -305,17 +256,17 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let _ = writeln!(
         o,
         "   D = Σd {}   K = Σk {}   X = Σx {}   S = Σs {}   S_max = Σs_max {}",
-        money(f.declaraties),
-        money(f.kapitaal),
-        money(f.volledig),
-        money(f.zorg),
-        money(f.zorg_max)
+        Value::Money(f.declaraties),
+        Value::Money(f.kapitaal),
+        Value::Money(f.volledig),
+        Value::Money(f.zorg),
+        Value::Money(f.zorg_max)
     );
     if !f.zorg_max.is_zero() {
         let _ = writeln!(
             o,
             "   realised percentage p = S / S_max = {}%",
-            percent(f.zorg / f.zorg_max, 4)
+            Value::Percent(f.zorg / f.zorg_max, 4)
         );
     }
 
@@ -323,7 +274,7 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let per_sector: Vec<String> = Sector::ALL
         .iter()
         .zip(f.per_sector)
-        .map(|(s, d)| format!("{s} {}", money(d)))
+        .map(|(s, d)| format!("{s} {}", Value::Money(d)))
         .collect();
     let _ = writeln!(
         o,
@@ -341,10 +292,10 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
         let _ = writeln!(
             o,
             "   intramural Σd {} of D {}: a = {}%; intramural when a {rule} {}%  → cluster {}",
-            money(f.intramuraal),
-            money(f.declaraties),
-            percent(p.intramuraal_aandeel, 4),
-            percent(cl.intramuraal_drempel, 2),
+            Value::Money(f.intramuraal),
+            Value::Money(f.declaraties),
+            Value::Percent(p.intramuraal_aandeel, 4),
+            Value::Percent(cl.intramuraal_drempel, 2),
             p.cluster
         );
     } else {
@@ -366,21 +317,21 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let _ = writeln!(
         o,
         "   base {base} = {}, paid now {}",
-        money(pos.basis),
-        money(pos.huidig)
+        Value::Money(pos.basis),
+        Value::Money(pos.huidig)
     );
     let _ = writeln!(
         o,
         "   omzet O (omzet_basis = {}) = {}",
         word(&calc.omzet_basis),
-        money(pos.omzet)
+        Value::Money(pos.omzet)
     );
     let g = run.group_of(i).expect("every provider is in a group");
     let j = g.members.iter().position(|&m| m == i).expect("member");
     let _ = writeln!(
         o,
         "   break-even r* = {}%",
-        break_even(g.result.break_evens[j])
+        Value::BreakEven(g.result.break_evens[j])
     );
 
     let at = g.result.rtp;
@@ -396,7 +347,7 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
     let _ = writeln!(
         o,
         "   R(RTP) = {}  → {}",
-        money(pos.result_at(at)),
+        Value::Money(pos.result_at(at)),
         if positive {
             "positive (counts towards both criteria)"
         } else {
@@ -404,50 +355,4 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
         }
     );
     Some(o)
-}
-
-/// The scenarios table printed by `scenarios`: per scenario and group the RTP and how far
-/// it lies from the base configuration's RTP of the same group.
-pub(crate) fn scenario_table(solved: &[crate::scenario::Solved]) -> String {
-    let base = solved.first().map(|s| &s.run);
-    let header = [
-        "scenario",
-        "model",
-        "groep",
-        "aanbieders",
-        "rtp",
-        "bindend",
-        "haalbaar",
-        "voldaan",
-        "verschil",
-    ];
-    let mut rows = Vec::new();
-    for s in solved {
-        for (g, r) in s.run.groups.iter().zip(super::rtp_rows(&s.run)) {
-            let verschil = base
-                .and_then(|b| {
-                    b.groups
-                        .iter()
-                        .find(|h| h.sector == g.sector && h.cluster == g.cluster)
-                })
-                .map(|h| super::points(g.result.rtp - h.result.rtp))
-                .unwrap_or_default();
-            rows.push(vec![
-                s.naam.clone(),
-                s.run.config.model.to_string(),
-                g.name(),
-                r[2].clone(),
-                r[6].clone(),
-                r[7].clone(),
-                r[8].clone(),
-                r[11].clone(),
-                verschil,
-            ]);
-        }
-    }
-    let right = [false, false, false, true, true, false, false, false, true];
-    let mut out =
-        String::from("RTP per scenario and group; verschil in percentage points against basis\n");
-    out += &columns(&header, &rows, &right);
-    out
 }

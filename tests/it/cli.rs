@@ -1291,11 +1291,11 @@ fn the_html_report_stands_alone() {
         );
     }
     assert!(
-        html.contains("RTP <strong>97.0%</strong> (bindend: aantal)"),
+        html.contains("RTP <strong>97,0%</strong> (bindend: aantal)"),
         "VV/intramuraal"
     );
     // The provider that decides VV/intramuraal: the 3rd of 4 break-evens, Zorgcentrum Beukenhof.
-    assert!(html.contains("<td class=\"num\">3</td><td>10000002</td><td>Zorgcentrum Beukenhof</td><td class=\"num\">96.9444%</td>"), "deciding provider");
+    assert!(html.contains("<td class=\"num\">3</td><td>10000002</td><td>Zorgcentrum Beukenhof</td><td class=\"num\">96,9444%</td>"), "deciding provider");
     assert!(
         html.contains("<td>10000011</td><td>Kleinschalig Wonen Kade</td><td>nieuwe aanbieder</td>"),
         "exclusions with reasons"

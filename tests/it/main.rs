@@ -29,5 +29,8 @@ mod fuzz;
 /// The strict reference reader of claims CSV that the fuzz tests compare against.
 mod strict_claims;
 
+/// Outputs from typed tables: workbook cells against the CSVs, the page's Dutch numbers, manifests.
+mod tables;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

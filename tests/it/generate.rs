@@ -1,5 +1,6 @@
-//! `generate`: the same bytes for a seed, and its CSV, CSV.gz and Parquet claims give the
-//! same outputs on a believable data set.
+//! `generate`: the same bytes for a seed, its CSV, CSV.gz and Parquet claims give the same
+//! outputs on a believable data set, and the README's command remakes `data/voorbeeld/`
+//! byte for byte.
 
 use crate::common::*;
 use std::path::Path;
@@ -83,5 +84,39 @@ fn generated_claims_read_the_same_as_csv_gzip_and_parquet() {
         "nieuwe aanbieder",
     ] {
         assert!(excluded.contains(reason), "{excluded}");
+    }
+}
+
+/// `data/voorbeeld/` is what the command in its README makes, byte for byte, so a change to
+/// the generator that would change the sample cannot pass unnoticed: it comes with the
+/// sample made again.
+#[test]
+fn generate_remakes_the_sample_data_byte_for_byte() {
+    let out = scratch("voorbeeld-opnieuw").join("voorbeeld");
+    let args = [
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--aanbieders",
+        "60",
+        "--declaratieregels",
+        "12000",
+        "--seed",
+        "2024",
+    ];
+    richttarief(&args, &[], &root()).expect_code(0);
+    let sample = root().join("data/voorbeeld");
+    for f in [
+        "declaraties.csv.gz",
+        "jaarverslagen.csv",
+        "tarieven.csv",
+        "koppeltabel.csv",
+        "kenmerken.csv",
+        "richttarief.toml",
+    ] {
+        assert!(
+            std::fs::read(out.join(f)).unwrap() == std::fs::read(sample.join(f)).unwrap(),
+            "{f} differs from data/voorbeeld/{f}"
+        );
     }
 }

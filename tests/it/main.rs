@@ -23,7 +23,7 @@ mod sample;
 /// Found in review: each once gave a wrong number, a panic or a leak.
 mod regressions;
 
-/// `generate`: the same bytes for a seed, and its three claims formats read alike.
+/// `generate`: the same bytes for a seed, three claims formats alike, the sample remade.
 mod generate;
 
 /// The parallel claims readers against an independent reference on files of many chunks.

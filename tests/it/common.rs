@@ -1,6 +1,9 @@
 //! What every integration test shares: the built binary, fixture and scratch folders, a
-//! run with its exit code, stdout and stderr, and golden-file comparison. No test lives here.
+//! run with its exit code, stdout and stderr, golden-file comparison, and the checks several
+//! areas make (a changed fixture refused, a variant read as the fixture, a CSV file's rows).
+//! No test lives here.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -192,4 +195,46 @@ pub(crate) fn decimal_column(values: Vec<i128>, precision: u8, scale: i8) -> arr
 /// A text column.
 pub(crate) fn text_column(values: Vec<String>) -> arrow_array::ArrayRef {
     std::sync::Arc::new(arrow_array::StringArray::from(values))
+}
+
+/// The same data in another format gives the same bytes as the CSV fixture.
+pub(crate) fn same_as_klein(config: &Path) {
+    let out = scratch("variant").join("uit");
+    run_config(config, &out).expect_code(0);
+    assert_same_csv_outputs(&out, &fixture("klein/verwacht/zn-2027"));
+}
+
+/// Copies `klein`, applies `change` to one file, runs, and checks the failure.
+pub(crate) fn bad_input(file: &str, change: impl Fn(String) -> String, expected: &[&str]) {
+    let dir = copy_fixture("klein");
+    let path = dir.join(file);
+    let before = read(&path);
+    let after = change(before.clone());
+    assert_ne!(before, after, "the change did nothing to {file}");
+    std::fs::write(&path, after).unwrap();
+    let out = dir.join("uit");
+    let run = run_config(&dir.join("zn-2027.toml"), &out);
+    run.expect_code(1);
+    let err = run.stderr();
+    for fragment in expected {
+        assert!(err.contains(fragment), "stderr lacks {fragment:?}:\n{err}");
+    }
+    assert!(err.starts_with("richttarief: "), "{err}");
+    assert!(run.stdout().is_empty(), "stdout: {}", run.stdout());
+    assert!(!out.exists(), "an output folder was written");
+}
+
+/// The rows of a CSV file as maps from header to value.
+pub(crate) fn csv_records(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }

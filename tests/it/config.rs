@@ -614,3 +614,32 @@ fn every_exclusion_reason_is_listed_in_a_fixed_order() {
          10000011,,geen jaarverslag over 2024; nieuwe aanbieder\n"
     );
 }
+
+#[test]
+fn bad_configuration_key() {
+    bad_input(
+        "zn-2027.toml",
+        |t| with_tables(&t, "[criteria]\naandeel_aanbiedrs = 0.8\n"),
+        &[
+            "zn-2027.toml",
+            "unknown field `aandeel_aanbiedrs`",
+            "aandeel_aanbieders",
+        ],
+    );
+}
+
+#[test]
+fn bad_configuration_values_are_named_before_any_data_is_read() {
+    bad_input(
+        "zn-2027.toml",
+        |t| {
+            with_tables(&t, "[clustering]\nintramuraal_drempel = 2\n")
+                .replace("tarieven.csv", "tarief.csv")
+        },
+        &[
+            "2 problems",
+            "clustering.intramuraal_drempel = 2: must be a fraction between 0 and 1",
+            "invoer.tarieven = \"tarief.csv\": no such file",
+        ],
+    );
+}

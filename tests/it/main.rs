@@ -2,13 +2,46 @@
 
 mod common;
 
-/// Formats, golden outputs, bad input and every command, as first written.
-mod cli;
+/// Golden outputs of the `klein` fixture under each preset, with options, and its variants.
+mod golden;
+
+/// Every input format (decimal comma, XLSX, ODS, gzip, Parquet, DigiMV headers) reads alike.
+mod formats;
+
+/// The same bytes for repeated runs, thread counts and shuffled inputs; no BSN in outputs.
+mod determinism;
+
+/// Bad input exits 1 naming file, row, column and value, and writes nothing; usage exits 2.
+mod bad_input;
+
+/// `check` and `explain` on the `klein` fixture, against numbers worked out by hand.
+mod check_explain;
+
+/// The sample data in `data/voorbeeld/`: what runs on it without a configuration.
+mod sample;
+
+/// Found in review: each once gave a wrong number, a panic or a leak.
+mod regressions;
+
+/// `generate`: the same bytes for a seed, three claims formats alike, the sample remade.
+mod generate;
+
+/// The parallel claims readers against an independent reference on files of many chunks.
+mod readers;
+
+/// What analysts open: the workbook, the figures and the HTML report.
+mod outputs;
+
+/// `scenarios`: rows equal to separate runs, thread independence, bad scenarios named.
+mod scenarios;
+
+/// `sensitivity`: leave-one-out and sweeps equal to runs, the same bytes for a seed.
+mod sensitivity;
 
 /// Configuration mistakes, runs without data, exclusion reasons and the `voldaan` column.
 mod config;
 
-/// `tarieven` on hand-made providers: bounds, margins, exact thresholds, sector_bron.
+/// `tarieven`: hand-made providers (bounds, margins, thresholds) and the sample's policies.
 mod tarieven;
 
 /// Output folders replaced whole or not at all, and `generate`'s folder.

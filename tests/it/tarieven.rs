@@ -1,7 +1,11 @@
-//! `tarieven` on small hand-made data sets whose every figure is worked out in the tests'
-//! comments: tariffs bounded to 0-100% when no policy pays them, one `resultaatmarge`
-//! (R ÷ O) for providers inside and outside the population, exact threshold decisions,
-//! and the sector of providers outside the population under `sector_bron`.
+//! `tarieven` and the policies. On small hand-made data sets whose every figure is worked
+//! out in the tests' comments: tariffs bounded to 0-100% when no policy pays them, one
+//! `resultaatmarge` (R ÷ O) for providers inside and outside the population, exact
+//! threshold decisions, and the sector of providers outside the population under
+//! `sector_bron`. On the sample data: policies paying the RTP reproduce the result at the
+//! RTP, every percentage is traced and the costs sum, the bytes do not depend on the thread
+//! count, bad kenmerken and policies are named by file, row and rule, and without a policy
+//! every model pays the RTP as the core computes it.
 
 #[allow(unused_imports)]
 use crate::common::*;
@@ -107,20 +111,6 @@ fn explain(dir: &Path, kvk: &str) -> String {
     run.stdout()
 }
 
-fn records(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// The one row of `rows` with `kvk` (and `code` as prestatiecode, when given).
 fn row<'a>(
     rows: &'a [BTreeMap<String, String>],
@@ -170,7 +160,7 @@ fn a_prestatie_without_a_policy_is_paid_at_most_100_percent_when_the_rtp_is_abov
         }
         .write(&format!("bounded-{model}"));
         let out = tarieven(&dir);
-        let lines = records(&out.join("tarieven.csv"));
+        let lines = csv_records(&out.join("tarieven.csv"));
         let v1 = row(&lines, "10000001", Some("V1"));
         assert_eq!(v1["percentage"], "100.00", "{model}: {v1:?}");
         assert_eq!(
@@ -185,15 +175,15 @@ fn a_prestatie_without_a_policy_is_paid_at_most_100_percent_when_the_rtp_is_abov
         assert_eq!(n1["percentage"], "100.00", "{model}: {n1:?}");
         assert_eq!(n1["regels"], nhc_step, "{model}");
         assert_eq!(n1["kosten_rtp"], "1000.00", "{model}");
-        let results = records(&out.join("resultaten.csv"));
+        let results = csv_records(&out.join("resultaten.csv"));
         let r = row(&results, "10000001", None);
         assert_eq!(r["rtp"], rtp, "{model}");
         assert_eq!(r["resultaat"], "-1000.00", "{model}");
         assert_eq!(r["resultaat_bij_tarief"], "-1000.00", "{model}: {r:?}");
         assert_eq!(r["hardheidsclausule"], "ja", "{model}");
-        let hardship = records(&out.join("hardheidsclausule.csv"));
+        let hardship = csv_records(&out.join("hardheidsclausule.csv"));
         assert_eq!(hardship.len(), 1, "{model}");
-        let costs = records(&out.join("kosten.csv"));
+        let costs = csv_records(&out.join("kosten.csv"));
         assert_eq!(costs.len(), 1, "{model}");
         assert_eq!(
             (
@@ -256,7 +246,7 @@ fn resultaatmarge_of_a_provider_outside_the_population_is_r_over_o_as_classify_c
         }
         .write(&format!("marge-{name}"));
         let out = tarieven(&dir);
-        let lines = records(&out.join("tarieven.csv"));
+        let lines = csv_records(&out.join("tarieven.csv"));
         let x = row(&lines, "10000002", Some("V1"));
         assert_eq!(x["percentage"], "96.00", "{name}: {x:?}");
         assert_eq!(x["regels"], "basis rtp 97%; hoog-resultaat -1", "{name}");
@@ -297,7 +287,7 @@ fn the_conversation_list_is_decided_exactly_not_on_a_rounded_margin() {
     }
     .write("gesprek");
     let out = tarieven(&dir);
-    let listed: Vec<(String, String)> = records(&out.join("gesprek.csv"))
+    let listed: Vec<(String, String)> = csv_records(&out.join("gesprek.csv"))
         .into_iter()
         .map(|r| (r["kvk"].clone(), r["zorgkantoor"].clone()))
         .collect();
@@ -308,7 +298,7 @@ fn the_conversation_list_is_decided_exactly_not_on_a_rounded_margin() {
             ("10000003".to_string(), "CZ".to_string())
         ]
     );
-    let results = records(&out.join("resultaten.csv"));
+    let results = csv_records(&out.join("resultaten.csv"));
     assert_eq!(
         row(&results, "10000002", None)["resultaat_bij_tarief"],
         "150.00"
@@ -337,12 +327,12 @@ fn the_conversation_threshold_with_rho_weighs_the_result_at_the_tariffs() {
     }
     .write("gesprek-rho");
     let out = tarieven(&dir);
-    let listed: Vec<String> = records(&out.join("gesprek.csv"))
+    let listed: Vec<String> = csv_records(&out.join("gesprek.csv"))
         .into_iter()
         .map(|r| r["kvk"].clone())
         .collect();
     assert_eq!(listed, ["10000002"]);
-    let results = records(&out.join("resultaten.csv"));
+    let results = csv_records(&out.join("resultaten.csv"));
     let s1 = row(&results, "10000001", None);
     assert_eq!(
         (
@@ -375,7 +365,7 @@ fn conditions_on_the_run_s_figures_are_decided_exactly() {
     }
     .write("exact-conditions");
     let out = tarieven(&dir);
-    let lines = records(&out.join("tarieven.csv"));
+    let lines = csv_records(&out.join("tarieven.csv"));
     for code in ["V1", "H1"] {
         let l = row(&lines, "10000001", Some(code));
         assert_eq!(l["percentage"], "96.50", "{l:?}");
@@ -408,7 +398,7 @@ fn providers_outside_the_population_take_their_sector_from_sector_bron() {
     };
     let dir = set("[berekening]\nsector_bron = \"jaarverslag\"\n").write("sector-jaarverslag");
     let out = tarieven(&dir);
-    let results = records(&out.join("resultaten.csv"));
+    let results = csv_records(&out.join("resultaten.csv"));
     let y = row(&results, "10000003", None);
     assert_eq!(
         (
@@ -419,7 +409,7 @@ fn providers_outside_the_population_take_their_sector_from_sector_bron() {
         ("GZ", "extramuraal", "98.0"),
         "{y:?}"
     );
-    let lines = records(&out.join("tarieven.csv"));
+    let lines = csv_records(&out.join("tarieven.csv"));
     let h1 = row(&lines, "10000003", Some("H1"));
     assert_eq!(h1["percentage"], "98.00");
     assert_eq!(h1["regels"], "geen beleid: rtp 98%");
@@ -427,7 +417,7 @@ fn providers_outside_the_population_take_their_sector_from_sector_bron() {
         !lines.iter().any(|l| l["kvk"] == "10000004"),
         "Z gets no tariff"
     );
-    let without = records(&out.join("zonder_tarief.csv"));
+    let without = csv_records(&out.join("zonder_tarief.csv"));
     assert_eq!(without.len(), 1, "{without:?}");
     let z = row(&without, "10000004", None);
     assert_eq!(
@@ -437,7 +427,7 @@ fn providers_outside_the_population_take_their_sector_from_sector_bron() {
 
     let dir = set("").write("sector-declaraties");
     let out = tarieven(&dir);
-    let results = records(&out.join("resultaten.csv"));
+    let results = csv_records(&out.join("resultaten.csv"));
     for kvk in ["10000003", "10000004"] {
         let r = row(&results, kvk, None);
         assert_eq!(
@@ -446,7 +436,7 @@ fn providers_outside_the_population_take_their_sector_from_sector_bron() {
             "{r:?}"
         );
     }
-    assert!(records(&out.join("zonder_tarief.csv")).is_empty());
+    assert!(csv_records(&out.join("zonder_tarief.csv")).is_empty());
 }
 
 #[test]
@@ -469,11 +459,398 @@ fn a_provider_outside_the_population_with_net_credited_claims_has_no_group_to_be
     }
     .write("credited");
     let out = tarieven(&dir);
-    let lines = records(&out.join("tarieven.csv"));
+    let lines = csv_records(&out.join("tarieven.csv"));
     assert!(!lines.iter().any(|l| l["kvk"] == "10000002"), "{lines:?}");
-    let without = records(&out.join("zonder_tarief.csv"));
+    let without = csv_records(&out.join("zonder_tarief.csv"));
     assert_eq!(
         row(&without, "10000002", None)["reden"],
         "buiten de populatie, Wlz-declaraties per saldo -100.00 ≤ 0: geen groep te bepalen"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// On the sample data
+
+fn tarieven_run(config: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
+    richttarief(
+        &[
+            "tarieven",
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        env,
+        &root(),
+    )
+}
+
+/// A scratch folder with the sample's data files (not its configuration or kenmerken) and an
+/// empty `beleid/`, for tarieven tests that write their own policies and kenmerken.
+fn sample_data(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for f in [
+        "jaarverslagen.csv",
+        "declaraties.csv.gz",
+        "tarieven.csv",
+        "koppeltabel.csv",
+    ] {
+        std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("beleid")).unwrap();
+    dir
+}
+
+#[test]
+fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
+    // One zorgkantoor with a policy of the bare RTP for every sector and every provider of
+    // the sample at it: each result at its tariffs must be its result at the RTP.
+    let dir = sample_data("rtp-policy");
+    for sector in ["VV", "GZ", "GGZ"] {
+        std::fs::write(
+            dir.join("beleid").join(format!("{sector}.toml")),
+            format!("zorgkantoor = \"VGZ\"\nsector = \"{sector}\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\nrtp = true\n"),
+        )
+        .unwrap();
+    }
+    let kvks: Vec<String> = csv_records(&root().join("data/voorbeeld/jaarverslagen.csv"))
+        .into_iter()
+        .map(|r| r["kvk"].clone())
+        .collect();
+    // The first provider also buys 40% from CZ, which pays 100% on everything.
+    for sector in ["VV", "GZ", "GGZ"] {
+        std::fs::write(
+            dir.join("beleid").join(format!("cz-{sector}.toml")),
+            format!("zorgkantoor = \"CZ\"\nsector = \"{sector}\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 100\n"),
+        )
+        .unwrap();
+    }
+    let mut kenmerken = String::from("kvk,zorgkantoor,aandeel\n");
+    for (i, k) in kvks.iter().enumerate() {
+        if i == 0 {
+            kenmerken += &format!("{k},VGZ,0.6\n{k},CZ,0.4\n");
+        } else {
+            kenmerken += &format!("{k},VGZ,\n");
+        }
+    }
+    std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
+    let config = read(&root().join("data/voorbeeld/richttarief.toml"))
+        + "\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n";
+    std::fs::write(dir.join("richttarief.toml"), config).unwrap();
+    let out = dir.join("uit");
+    tarieven_run(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
+    let rows = csv_records(&out.join("resultaten.csv"));
+    assert_eq!(
+        rows.iter().filter(|r| !r["resultaat"].is_empty()).count(),
+        57,
+        "every provider of the population has a result"
+    );
+    let first = &kvks[0];
+    for r in rows.iter().filter(|r| &r["kvk"] != first) {
+        assert_eq!(
+            r["resultaat_bij_tarief"], r["resultaat_bij_rtp"],
+            "{}",
+            r["kvk"]
+        );
+    }
+    // The first: R(RTP) + 0.4·(1 − RTP)·S_max, its care part at 100% for CZ's 40% (ρ = 1).
+    let mine = rows
+        .iter()
+        .find(|r| &r["kvk"] == first)
+        .expect("in the population");
+    let run_out = dir.join("core");
+    run_config(&dir.join("richttarief.toml"), &run_out).expect_code(0);
+    let provider = csv_records(&run_out.join("aanbieders.csv"))
+        .into_iter()
+        .find(|r| &r["kvk"] == first)
+        .unwrap();
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    let expected = num(&provider["resultaat_bij_rtp"])
+        + 0.4 * (1.0 - num(&mine["rtp"]) / 100.0) * num(&provider["zorg_max"]);
+    assert!(
+        (num(&mine["resultaat_bij_tarief"]) - expected).abs() < 0.02,
+        "{} against {expected}",
+        mine["resultaat_bij_tarief"]
+    );
+    assert_eq!(mine["zorgkantoren"], "VGZ 60%; CZ 40%");
+    // Paying the RTP costs exactly what paying the RTP costs.
+    let costs = csv_records(&out.join("kosten.csv"));
+    let vgz = costs.iter().find(|c| c["zorgkantoor"] == "VGZ").unwrap();
+    assert_eq!(vgz["kosten_beleid"], vgz["kosten_rtp"]);
+    assert_eq!(vgz["verschil"], "0.00");
+    let cz = costs.iter().find(|c| c["zorgkantoor"] == "CZ").unwrap();
+    assert!(
+        num(&cz["verschil"]) > 0.0,
+        "100% costs more than the RTP: {cz:?}"
+    );
+}
+
+#[test]
+fn tarieven_on_the_sample_traces_every_percentage_and_sums_the_costs() {
+    let out = scratch("tarieven").join("uit");
+    let config = root().join("data/voorbeeld/richttarief.toml");
+    let run = tarieven_run(&config, &out, &[]);
+    run.expect_code(0);
+    let lines = csv_records(&out.join("tarieven.csv"));
+    assert!(lines.len() > 500, "{}", lines.len());
+    // Every line names its policy (or none) and the steps that made its percentage.
+    for l in &lines {
+        assert!(!l["regels"].is_empty(), "{l:?}");
+        let pct: f64 = l["percentage"].parse().unwrap();
+        assert!((0.0..=100.0).contains(&pct), "{l:?}");
+    }
+    // A provider with an essential role at Zilveren Kruis, V&V: 95.5 + 0.5.
+    let kenmerken = csv_records(&root().join("data/voorbeeld/kenmerken.csv"));
+    let essential = kenmerken
+        .iter()
+        .find(|k| {
+            k["zorgkantoor"] == "Zilveren Kruis"
+                && k["essentiele_functie"] == "ja"
+                && k["nieuwe_aanbieder"].is_empty()
+                && lines.iter().any(|l| {
+                    l["kvk"] == k["kvk"]
+                        && l["beleid"].ends_with("zilveren-kruis-vv-2024-2026.toml")
+                })
+        })
+        .expect("the sample has an essential V&V provider at Zilveren Kruis");
+    let line = lines
+        .iter()
+        .find(|l| {
+            l["kvk"] == essential["kvk"]
+                && l["zorgkantoor"] == "Zilveren Kruis"
+                && l["component"] == "zorg"
+                && l["beleid"].ends_with("zilveren-kruis-vv-2024-2026.toml")
+        })
+        .unwrap();
+    assert_eq!(line["percentage"], "96.00", "{line:?}");
+    assert_eq!(line["regels"], "basis 95.5%; essentiele-functie +0.5");
+    // Each zorgkantoor's cost is the sum of its lines, to the cent.
+    for c in csv_records(&out.join("kosten.csv")) {
+        let cents = |s: &str| -> i64 { (s.parse::<f64>().unwrap() * 100.0).round() as i64 };
+        let of_lines: i64 = lines
+            .iter()
+            .filter(|l| l["zorgkantoor"] == c["zorgkantoor"])
+            .map(|l| cents(&l["kosten_beleid"]))
+            .sum();
+        let n = lines
+            .iter()
+            .filter(|l| l["zorgkantoor"] == c["zorgkantoor"])
+            .count() as i64;
+        // The lines are rounded to the cent each, the total once.
+        assert!(
+            (of_lines - cents(&c["kosten_beleid"])).abs() <= n / 2 + 1,
+            "{}: {} against {}",
+            c["zorgkantoor"],
+            of_lines,
+            c["kosten_beleid"]
+        );
+    }
+    // The hardship list is the providers below 0 at their tariffs.
+    let results = csv_records(&out.join("resultaten.csv"));
+    let below: Vec<&String> = results
+        .iter()
+        .filter(|r| r["resultaat_bij_tarief"].starts_with('-'))
+        .map(|r| &r["kvk"])
+        .collect();
+    let hardship: Vec<String> = csv_records(&out.join("hardheidsclausule.csv"))
+        .into_iter()
+        .map(|r| r["kvk"].clone())
+        .collect();
+    assert_eq!(below, hardship.iter().collect::<Vec<_>>());
+    assert!(!hardship.is_empty());
+    let manifest = read(&out.join("manifest.json"));
+    assert!(
+        manifest.contains("data/beleid/cz-vv-2024-2026.toml"),
+        "the policies are traced"
+    );
+    assert!(run.stdout().contains("kosten_beleid"), "{}", run.stdout());
+    // explain shows the same tariff and its rules.
+    let explained = richttarief(
+        &[
+            "explain",
+            "--config",
+            config.to_str().unwrap(),
+            "--kvk",
+            &essential["kvk"],
+        ],
+        &[],
+        &root(),
+    );
+    explained.expect_code(0);
+    assert!(
+        explained.stdout().contains("Tariffs per zorgkantoor"),
+        "{}",
+        explained.stdout()
+    );
+    assert!(
+        explained
+            .stdout()
+            .contains("basis 95.5%; essentiele-functie +0.5"),
+        "{}",
+        explained.stdout()
+    );
+}
+
+#[test]
+fn tarieven_gives_identical_bytes_for_any_thread_count() {
+    let config = root().join("data/voorbeeld/richttarief.toml");
+    let (a, b) = (scratch("tar1").join("uit"), scratch("tar2").join("uit"));
+    tarieven_run(&config, &a, &[("RAYON_NUM_THREADS", "1")]).expect_code(0);
+    tarieven_run(&config, &b, &[("RAYON_NUM_THREADS", "2")]).expect_code(0);
+    for f in [
+        "tarieven.csv",
+        "resultaten.csv",
+        "kosten.csv",
+        "hardheidsclausule.csv",
+        "gesprek.csv",
+    ] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
+    }
+    assert_eq!(
+        std::fs::read(a.join("tarieven.xlsx")).unwrap(),
+        std::fs::read(b.join("tarieven.xlsx")).unwrap()
+    );
+}
+
+#[test]
+fn bad_kenmerken_and_policies_name_file_row_and_rule() {
+    let make = |name: &str| -> PathBuf {
+        let dir = scratch(name);
+        for f in [
+            "jaarverslagen.csv",
+            "declaraties.csv.gz",
+            "tarieven.csv",
+            "koppeltabel.csv",
+            "kenmerken.csv",
+            "richttarief.toml",
+        ] {
+            std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
+        }
+        dir
+    };
+    // An unknown column.
+    let dir = make("bad-kenmerken-column");
+    let k = read(&dir.join("kenmerken.csv")).replacen(
+        "kvk,zorgkantoor,",
+        "kvk,zorgkantoor,gouden_rand,",
+        1,
+    );
+    let k: String = k
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                l.replacen(',', ",,", 2).replacen(",,", ",", 1) + "\n"
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("kenmerken.csv"), k).unwrap();
+    let out = dir.join("uit");
+    let run = tarieven_run(&dir.join("richttarief.toml"), &out, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("kenmerken.csv: unknown column \"gouden_rand\""),
+        "{}",
+        run.stderr()
+    );
+    assert!(!out.exists());
+    // An unknown zorgkantoor and a value of the wrong kind, by row and column.
+    let dir = make("bad-kenmerken-values");
+    let k = read(&dir.join("kenmerken.csv"));
+    let mut lines: Vec<String> = k.lines().map(str::to_string).collect();
+    lines[1] = lines[1].replacen("Salland", "Achmea", 1);
+    let monitor = lines[0]
+        .split(',')
+        .position(|h| h == "monitor_uitkomst")
+        .unwrap();
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_string).collect();
+    cells[monitor] = "3".into();
+    lines[3] = cells.join(",");
+    std::fs::write(dir.join("kenmerken.csv"), lines.join("\n") + "\n").unwrap();
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    let err = run.stderr();
+    assert!(
+        err.contains("row 2, column \"zorgkantoor\": unknown zorgkantoor \"Achmea\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 4, column \"monitor_uitkomst\": 3 points is outside -1 to 1"),
+        "{err}"
+    );
+    // A policy that names an unknown characteristic.
+    let dir = make("bad-policy");
+    std::fs::create_dir_all(dir.join("beleid")).unwrap();
+    std::fs::write(
+        dir.join("beleid/cz.toml"),
+        "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron = \"x\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"glans\"\nbron = \"x\"\nplus = 1\nals = { gouden_rand = true }\n",
+    )
+    .unwrap();
+    let config =
+        read(&dir.join("richttarief.toml")) + "\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n";
+    std::fs::write(dir.join("richttarief.toml"), config).unwrap();
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("beleid/cz.toml: regel \"glans\": als.gouden_rand: unknown characteristic"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
+    // Kenmerken for everyone at VGZ, which has no policy here: every prestatie is paid as
+    // the model pays at the RTP, so the result at the tariffs is R(RTP) exactly, also when
+    // NHC/NIC are not stripped (hof-2024, zn-2024) and when ρ = W/D.
+    for (name, model, appended) in [
+        ("hof", "hof-2024", ""),
+        ("zn2024", "zn-2024", ""),
+        (
+            "rho",
+            "zn-2027",
+            "\n[berekening]\nschaling = \"jaarverslag\"\n",
+        ),
+    ] {
+        let dir = sample_data(&format!("no-policy-{name}"));
+        std::fs::write(
+            dir.join("beleid/dsw.toml"),
+            "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 90\n",
+        )
+        .unwrap();
+        let mut kenmerken = String::from("kvk,zorgkantoor\n");
+        for r in csv_records(&root().join("data/voorbeeld/jaarverslagen.csv")) {
+            kenmerken += &format!("{},VGZ\n", r["kvk"]);
+        }
+        std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
+        let config = with_tables(
+            &read(&root().join("data/voorbeeld/richttarief.toml"))
+                .replace("model = \"zn-2027\"", &format!("model = \"{model}\"")),
+            "[beleid]\nbestanden = [\"beleid/*.toml\"]\n",
+        ) + appended;
+        std::fs::write(dir.join("richttarief.toml"), &config).unwrap();
+        let out = dir.join("uit");
+        tarieven_run(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
+        let rows = csv_records(&out.join("resultaten.csv"));
+        let with_result: Vec<_> = rows.iter().filter(|r| !r["resultaat"].is_empty()).collect();
+        assert!(with_result.len() > 50, "{name}: {}", with_result.len());
+        for r in with_result {
+            assert_eq!(
+                r["resultaat_bij_tarief"], r["resultaat_bij_rtp"],
+                "{name}: {}",
+                r["kvk"]
+            );
+        }
+        let lines = csv_records(&out.join("tarieven.csv"));
+        assert!(
+            lines
+                .iter()
+                .all(|l| l["regels"].starts_with("geen beleid") || l["regels"] == "volledig 100%"),
+            "{name}"
+        );
+    }
 }

@@ -110,7 +110,7 @@ const REACH: &[(&[&str], &[&str])] = &[
         &["ingest", "generate"],
     ),
     (&["calamine"], &["ingest"]),
-    (&["csv"], &["ingest", "report"]),
+    (&["csv"], &["ingest", "report", "generate"]),
     (&["flate2"], &["ingest", "generate"]),
     (&["rust_xlsxwriter", "plotters", "png"], &["report"]),
     (&["rustix"], &["folder"]),

@@ -1,0 +1,130 @@
+//! The small tables of a set, written after the claims: `jaarverslagen.csv` (each provider's
+//! accounts, derived from what it declared), `tarieven.csv` (the illustrative table, labelled
+//! as such in every row) and `koppeltabel.csv` (AGB code → KvK number). Each is returned as
+//! bytes, CSV through `csv::Writer`, for the caller to write; nothing here touches a file.
+
+use super::money;
+use super::providers::Provider;
+use super::tariffs::TARIFFS;
+use crate::rng::Rng;
+use anyhow::Result;
+
+/// What every omschrijving of a generated tariff begins with.
+const ILLUSTRATIVE: &str = "(illustratief, geen NZa-tarief)";
+
+fn bytes(out: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
+    Ok(out.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// The accounts of the providers that have them: B = D / Wlz share, R = margin · B, and
+/// L = B − R + FB − FL, so that R = B − L + FB − FL holds exactly. Draws from `rng`, after
+/// the claims.
+pub(super) fn jaarverslagen(providers: &[Provider], rng: &mut Rng, year: i32) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "kvk",
+        "naam",
+        "boekjaar",
+        "bedrijfsopbrengsten",
+        "opbrengsten_wlz",
+        "bedrijfslasten",
+        "financiele_baten",
+        "financiele_lasten",
+        "resultaat",
+        "sector",
+    ])?;
+    for p in providers.iter().filter(|p| p.has_accounts) {
+        // A provider without claims still has revenue: mostly outside the Wlz.
+        let declared = if p.lines == 0 { 50_000_000 } else { p.declared }; // €500,000 in cents
+        let revenue = (declared as f64 / p.wlz_share).round() as i64;
+        let wlz = if p.lines == 0 {
+            0
+        } else {
+            (declared as f64 * rng.uniform(0.985, 1.015)).round() as i64
+        };
+        let result = (revenue as f64 * p.margin).round() as i64;
+        let fin_income = (revenue as f64 * rng.uniform(0.0, 0.002)).round() as i64;
+        let fin_costs = (revenue as f64 * rng.uniform(0.002, 0.015)).round() as i64;
+        let costs = revenue - result + fin_income - fin_costs;
+        out.write_record([
+            p.kvk.to_string(),
+            p.naam.clone(),
+            year.to_string(),
+            money(revenue),
+            money(wlz),
+            money(costs),
+            money(fin_income),
+            money(fin_costs),
+            money(result),
+            p.sector.to_string(),
+        ])?;
+    }
+    bytes(out)
+}
+
+/// The illustrative tariff table for `year`, every omschrijving labelled.
+pub(super) fn tarieven(year: i32) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "jaar",
+        "prestatiecode",
+        "omschrijving",
+        "sector",
+        "leveringsvorm",
+        "component",
+        "max_tarief",
+        "kapitaal_per_eenheid",
+    ])?;
+    for c in TARIFFS.iter() {
+        let capital = if c.capital == 0 {
+            String::new()
+        } else {
+            money(c.capital)
+        };
+        out.write_record([
+            year.to_string(),
+            c.code.clone(),
+            format!("{ILLUSTRATIVE} {}", c.what),
+            c.sector.to_string(),
+            c.vorm.to_string(),
+            c.component.to_string(),
+            money(c.max),
+            capital,
+        ])?;
+    }
+    bytes(out)
+}
+
+/// Every AGB code with its provider's KvK number.
+pub(super) fn koppeltabel(providers: &[Provider]) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["agb", "kvk"])?;
+    for p in providers {
+        for a in &p.agbs {
+            out.write_record([format!("{a:08}"), p.kvk.to_string()])?;
+        }
+    }
+    bytes(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_tariff_table_is_labelled_and_quoted() {
+        let text = String::from_utf8(tarieven(2024).unwrap()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid")
+        );
+        // The first row and the VPT row with capital, as the sample's tarieven.csv holds them.
+        assert_eq!(
+            lines.next(),
+            Some("2024,V4VV,\"(illustratief, geen NZa-tarief) verblijf VV 4, per dag\",VV,intramuraal,zorg,178.40,")
+        );
+        assert!(text.contains("\n2024,VPT4VV,\"(illustratief, geen NZa-tarief) VPT VV 4 integraal, per dag\",VV,vpt,zorg,158.20,21.40\n"), "{text}");
+        assert_eq!(text.lines().count(), 1 + TARIFFS.len());
+    }
+}

@@ -530,4 +530,58 @@ mod tests {
             ]
         );
     }
+
+    /// The population of `config` from one provider's accounts and claims.
+    fn population(
+        accounts: (Kvk, Accounts),
+        claims: (Kvk, ClaimFigures),
+        config: &Config,
+    ) -> Vec<Provider> {
+        let (providers, _) = classify(
+            &[accounts].into_iter().collect(),
+            &[claims].into_iter().collect(),
+            config,
+        );
+        providers
+    }
+
+    #[test]
+    fn clusters_follow_the_switch_and_the_intramural_share_is_its_sigma_over_d() {
+        // D = 800 of which 200 intramural: a = 200/800 = 0.25, above the 1% threshold.
+        let (k, mut c) = claims(10000001, "800", "800");
+        c.intramuraal = d("200");
+        let a = accounts(10000001, "1000", Some("900"));
+        let off = population(a.clone(), (k, c.clone()), &config("zn-2024", ""));
+        assert_eq!(off.len(), 1);
+        assert_eq!(off[0].cluster, Cluster::Alle, "zn-2024 has no clusters");
+        assert_eq!(off[0].intramuraal_aandeel, d("0.25"));
+        let on = population(a.clone(), (k, c.clone()), &config("zn-2027", ""));
+        assert_eq!(on[0].cluster, Cluster::Intramuraal, "zn-2027: 25% ≥ 1%");
+        c.intramuraal = Decimal::ZERO;
+        let on = population(a, (k, c), &config("zn-2027", ""));
+        assert_eq!(on[0].cluster, Cluster::Extramuraal);
+        assert_eq!(on[0].intramuraal_aandeel, Decimal::ZERO);
+    }
+
+    #[test]
+    fn no_claims_worth_is_one_reason_whatever_the_scaling_needs() {
+        // D = 0 with W = 500 under ρ = W/D: ρ does not exist, and the only reason is the
+        // claims' own (a ρ of W/0 must never be formed, nor a share or omzet from it).
+        let config = config(
+            "zn-2027",
+            "[berekening]\nschaling = \"jaarverslag\"\n[uitsluiting]\nmin_omzet = 1\nmin_aandeel_wlz = 0.5\n",
+        );
+        let (k, mut c) = claims(10000001, "0", "0");
+        c.zorg = Decimal::ZERO;
+        let got = reasons(
+            &[accounts(10000001, "1000", Some("500"))],
+            &[(k, c)],
+            &config,
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].1.starts_with("Wlz-declaraties per saldo 0"),
+            "{got:?}"
+        );
+    }
 }

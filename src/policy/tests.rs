@@ -736,3 +736,31 @@ fn conditions_on_figures_are_exact_and_an_unknown_figure_satisfies_none() {
         assert!(!unknown.holds(&c), "{c:?}");
     }
 }
+
+#[test]
+fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
+    // The run's figures are conditions of their own (not characteristics), and a margin
+    // or a growth may be negative down to −1.
+    let p = parse(
+        "test.toml",
+        &format!(
+            "{HEAD}[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = {{ resultaatmarge = {{ onder = -0.02 }}, intramuraal_aandeel = {{ minimaal = 0.01 }}, mpt_groei = {{ minimaal = -0.5 }} }}\n"
+        ),
+        &tariffs(),
+    )
+    .unwrap();
+    let mut got = p.rules[0].conditions.clone();
+    got.sort_by_key(|c| format!("{c:?}"));
+    let mut want = vec![
+        Condition::Compare(Subject::Resultaatmarge, Cmp::Below, d("-0.02")),
+        Condition::Compare(Subject::IntramuraalAandeel, Cmp::AtLeast, d("0.01")),
+        Condition::Compare(Subject::Kenmerk("mpt_groei"), Cmp::AtLeast, d("-0.5")),
+    ];
+    want.sort_by_key(|c| format!("{c:?}"));
+    assert_eq!(got, want);
+    let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nals = { resultaatmarge = { boven = -1.5 } }\n");
+    assert!(
+        e.contains("als.resultaatmarge: -1.5 is outside -1 to 1: write a fraction (0.05 = 5%)"),
+        "{e}"
+    );
+}

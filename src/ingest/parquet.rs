@@ -445,7 +445,7 @@ fn sum_batch(
 
 /// The numeric columns of a batch, normalised.
 struct Numbers<'a> {
-    jaar: &'a [i64],
+    jaar: &'a YearColumn<'a>,
     aantal: &'a Fixed<'a>,
     bedrag: &'a Fixed<'a>,
 }
@@ -480,14 +480,36 @@ fn text_dictionary(col: &ArrayRef) -> Option<TextDictionary<'_>> {
     })
 }
 
-/// jaar per row, `DECLINE` where it is empty or not an integer the fast path reads.
-fn year_column(col: &ArrayRef) -> Cow<'_, [i64]> {
-    if let Some(a) = col.as_primitive_opt::<Int64Type>() {
-        if a.null_count() == 0 {
-            return Cow::Borrowed(a.values().as_ref());
+/// jaar of a batch: a 32-bit column without nulls (as writers store a year) as it is, so
+/// that it is not widened batch after batch; any other integer column as i64 per row.
+enum YearColumn<'a> {
+    Narrow(&'a [i32]),
+    /// `DECLINE` where it is empty or not an integer the fast path reads.
+    Wide(Cow<'a, [i64]>),
+}
+
+impl YearColumn<'_> {
+    #[inline]
+    fn at(&self, i: usize) -> i64 {
+        match self {
+            YearColumn::Narrow(v) => i64::from(v[i]),
+            YearColumn::Wide(v) => v[i],
         }
     }
-    Cow::Owned(integers(col).unwrap_or_else(|| vec![DECLINE; col.len()]))
+}
+
+fn year_column(col: &ArrayRef) -> YearColumn<'_> {
+    if col.null_count() == 0 {
+        if let Some(a) = col.as_primitive_opt::<Int32Type>() {
+            return YearColumn::Narrow(a.values().as_ref());
+        }
+        if let Some(a) = col.as_primitive_opt::<Int64Type>() {
+            return YearColumn::Wide(Cow::Borrowed(a.values().as_ref()));
+        }
+    }
+    YearColumn::Wide(Cow::Owned(
+        integers(col).unwrap_or_else(|| vec![DECLINE; col.len()]),
+    ))
 }
 
 /// Any integer column as i64 per row; `DECLINE` for nulls and for values beyond i64.
@@ -811,24 +833,23 @@ impl Epoch {
 
     /// Sums a batch's rows; returns the rows it declines, in order.
     fn sum(&mut self, rows: &Rows, years: &mut Years, sums: &mut Sums) -> Vec<usize> {
-        // One loop per kind of index, so that the dense one has no branch on it per row.
-        match std::mem::take(&mut self.index) {
-            Index::Dense(mut v) => {
-                let declined = self.sum_into(&mut v, rows, years, sums);
-                self.index = Index::Dense(v);
-                declined
-            }
-            Index::Hashed(mut m) => {
-                let declined = self.sum_into(&mut m, rows, years, sums);
-                self.index = Index::Hashed(m);
-                declined
-            }
-        }
+        // One loop per kind of index and of jaar column, so that none branches on them per
+        // row.
+        let mut index = std::mem::take(&mut self.index);
+        let declined = match (&mut index, rows.numbers.jaar) {
+            (Index::Dense(v), YearColumn::Narrow(j)) => self.sum_into(v, j, rows, years, sums),
+            (Index::Dense(v), YearColumn::Wide(j)) => self.sum_into(v, j, rows, years, sums),
+            (Index::Hashed(m), YearColumn::Narrow(j)) => self.sum_into(m, j, rows, years, sums),
+            (Index::Hashed(m), YearColumn::Wide(j)) => self.sum_into(m, j, rows, years, sums),
+        };
+        self.index = index;
+        declined
     }
 
-    fn sum_into(
+    fn sum_into<Y: Copy + Into<i64>>(
         &mut self,
         index: &mut impl Cells,
+        jaar: &[Y],
         r: &Rows,
         years: &mut Years,
         sums: &mut Sums,
@@ -836,12 +857,12 @@ impl Epoch {
         let n = r.id_keys.len();
         let (aantal, bedrag) = (r.numbers.aantal, r.numbers.bedrag);
         let (xs, bs) = (&aantal.raw[..n], &bedrag.raw[..n]);
-        let (jaar, code_keys) = (&r.numbers.jaar[..n], &r.code_keys[..n]);
+        let (jaar, code_keys) = (&jaar[..n], &r.code_keys[..n]);
         let mut declined = Vec::new();
         for i in 0..n {
             let (a, c) = (r.id_keys[i] as usize, code_keys[i] as usize);
             let (id, code) = (self.id_entries[a], self.code_entries[c]);
-            let (y, x, b) = (jaar[i], xs[i], bs[i]);
+            let (y, x, b) = (jaar[i].into(), xs[i], bs[i]);
             if id == NONE
                 || code == NONE
                 || y == DECLINE
@@ -921,7 +942,7 @@ fn by_rows(
             .map(trim)
             .filter(|t| !t.is_empty());
         let (y, x, b) = (
-            numbers.jaar[i],
+            numbers.jaar.at(i),
             numbers.aantal.raw[i],
             numbers.bedrag.raw[i],
         );
@@ -1137,7 +1158,7 @@ mod tests {
         };
         let (aantal, bedrag) = (unbounded(v), unbounded(-v));
         let numbers = Numbers {
-            jaar: &[2024; 3],
+            jaar: &YearColumn::Narrow(&[2024; 3]),
             aantal: &aantal,
             bedrag: &bedrag,
         };

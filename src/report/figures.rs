@@ -15,6 +15,7 @@ use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -341,31 +342,36 @@ pub(crate) struct Figure {
     pub png: Vec<u8>,
 }
 
-/// Every figure of the run, in group order.
+/// Every figure of the run, in group order. The groups are drawn in parallel: each
+/// figure depends on its own group alone, and the order is restored by the collect.
 pub(crate) fn figures(run: &Run) -> Result<Vec<Figure>> {
     register_font();
-    let mut out = Vec::new();
-    for g in &run.groups {
-        let d = data(run, g);
-        let base = format!("{}-{}", g.sector.as_str().to_lowercase(), g.cluster);
-        let drawn = [
-            ("aandelen", both(|a| shares(a, &d), |a| shares(a, &d))?),
-            (
-                "breakeven",
-                both(|a| histogram(a, &d), |a| histogram(a, &d))?,
-            ),
-            ("marge", both(|a| margins(a, &d), |a| margins(a, &d))?),
-        ];
-        for (kind, (svg, png)) in drawn {
-            out.push(Figure {
-                stem: format!("{base}-{kind}"),
-                group: g.name(),
-                svg,
-                png,
-            });
-        }
-    }
-    Ok(out)
+    let per_group: Vec<Vec<Figure>> = run
+        .groups
+        .par_iter()
+        .map(|g| -> Result<Vec<Figure>> {
+            let d = data(run, g);
+            let base = format!("{}-{}", g.sector.as_str().to_lowercase(), g.cluster);
+            let drawn = [
+                ("aandelen", both(|a| shares(a, &d), |a| shares(a, &d))?),
+                (
+                    "breakeven",
+                    both(|a| histogram(a, &d), |a| histogram(a, &d))?,
+                ),
+                ("marge", both(|a| margins(a, &d), |a| margins(a, &d))?),
+            ];
+            Ok(drawn
+                .into_iter()
+                .map(|(kind, (svg, png))| Figure {
+                    stem: format!("{base}-{kind}"),
+                    group: g.name(),
+                    svg,
+                    png,
+                })
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(per_group.into_iter().flatten().collect())
 }
 
 /// A line figure of a sweep: one or more series of (x %, RTP %) with a grey vertical line

@@ -235,16 +235,18 @@ pub(crate) fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
         uitgesloten_table(run),
         inputs_table(run),
     );
+    // The workbook and the figures are independent and most of the work: made side by side.
+    let (workbook, figures) = rayon::join(
+        || workbook(run, &rtp, &aanbieders, &uitgesloten, &inputs),
+        || figures::figures(run),
+    );
+    let (workbook, figures) = (workbook?, figures?);
     let mut files = vec![
         ("rtp.csv".to_string(), csv(&rtp)?),
         ("aanbieders.csv".to_string(), csv(&aanbieders)?),
         ("uitgesloten.csv".to_string(), csv(&uitgesloten)?),
-        (
-            "rapport.xlsx".to_string(),
-            workbook(run, &rtp, &aanbieders, &uitgesloten, &inputs)?,
-        ),
+        ("rapport.xlsx".to_string(), workbook),
     ];
-    let figures = figures::figures(run)?;
     files.push((
         "rapport.html".to_string(),
         html::page(

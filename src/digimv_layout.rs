@@ -85,6 +85,8 @@ pub enum KeyHeader {
     ConcernCodeCode,
     /// `Code` alone
     Code,
+    /// `ConcernCode` alone, as in the old format (2019-2021)
+    ConcernCode,
 }
 
 /// The shape of the workbook.
@@ -478,6 +480,7 @@ fn content(
         KeyHeader::CodeConcernCode => &["Code", "ConcernCode"],
         KeyHeader::ConcernCodeCode => &["ConcernCode", "Code"],
         KeyHeader::Code => &["Code"],
+        KeyHeader::ConcernCode => &["ConcernCode"],
     };
     for (s, sheet) in columns.chunks(SHEET_COLUMNS - 1).enumerate() {
         sheet_start(w, &format!("RowData_{:02}", s + 1))?;
@@ -982,6 +985,79 @@ mod tests {
             got.by_kvk["01087507"].accounts.bedrijfsopbrengsten,
             d("1416890")
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The real 2019 figures of the fixture (hand-checked there), written in the old
+    /// format's shape (one-line headers, `ConcernCode`) and read back: every figure, the
+    /// zeros of the care farms kept as 0, and the resultaat equal to B − L + FB − FL as
+    /// the fixture's README works it out.
+    #[test]
+    fn the_real_2019_figures_come_back_exactly() {
+        let text = include_str!("../tests/fixtures/digimv/2019-winst-en-verlies.csv");
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let money = |r: &csv::StringRecord, i: usize| Some(d(&r[i]));
+        let fixture: Vec<(Aanbieder, Decimal)> = rows
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                let cijfers = Cijfers {
+                    bedrijfsopbrengsten: money(&r, 3),
+                    opbrengsten_wlz: money(&r, 4),
+                    bedrijfslasten: money(&r, 5),
+                    financiele_baten: money(&r, 6),
+                    financiele_lasten: money(&r, 7),
+                    resultaat: money(&r, 8),
+                };
+                let p = Aanbieder {
+                    kvk: r[0].to_string(),
+                    naam: r[1].to_string(),
+                    enkelvoudig: cijfers,
+                    geconsolideerd: None,
+                    sectoren: vec![],
+                };
+                (p, d(&r[8]))
+            })
+            .collect();
+        assert_eq!(fixture.len(), 5);
+        let map2019 = |cons: bool| {
+            let text = include_str!("../data/digimv/2023.toml")
+                .replace("boekjaar = 2023", "boekjaar = 2019");
+            let mut m = VariableMap::parse(&text, "2019 map").unwrap();
+            m.opgegeven = map(cons).opgegeven;
+            m
+        };
+        let dir = dir("fixture2019");
+        let mut layout = Layout::new(namen());
+        layout.one_line_headers = true;
+        layout.key = KeyHeader::ConcernCode;
+        let providers: Vec<Aanbieder> = fixture.iter().map(|(p, _)| p.clone()).collect();
+        let files = write(&dir, "DigiMV2019", &providers, &layout).unwrap();
+        let resolved = map2019(false).resolve(false, REQUIRED).unwrap();
+        let got = digimv::extract(&parts(&files), &resolved, &["opbrengsten_wlz"]).unwrap();
+        assert!(got.excluded.is_empty(), "{:?}", got.excluded);
+        for (p, resultaat) in &fixture {
+            let a = &got.by_kvk[&p.kvk].accounts;
+            let e = &p.enkelvoudig;
+            assert_eq!(a.boekjaar, 2019);
+            assert_eq!(a.naam, p.naam);
+            assert_eq!(Some(a.bedrijfsopbrengsten), e.bedrijfsopbrengsten);
+            assert_eq!(a.opbrengsten_wlz, e.opbrengsten_wlz);
+            assert_eq!(Some(a.bedrijfslasten), e.bedrijfslasten);
+            assert_eq!(Some(a.financiele_baten), e.financiele_baten);
+            assert_eq!(Some(a.financiele_lasten), e.financiele_lasten);
+            assert_eq!(a.resultaat, Some(*resultaat));
+            assert_eq!(
+                a.bedrijfsopbrengsten - a.bedrijfslasten + a.financiele_baten - a.financiele_lasten,
+                *resultaat
+            );
+        }
+        // Two care farms without Wlz revenue: 0, not missing.
+        assert_eq!(
+            got.by_kvk["01107522"].accounts.opbrengsten_wlz,
+            Some(Decimal::ZERO)
+        );
+        assert_eq!(got.by_kvk["01157045"].accounts.financiele_baten, d("-617"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -29,7 +29,7 @@ pub(crate) const COLUMNS: &[(&str, Kind)] = &[
 ];
 
 /// The columns every run needs (the others are required only by some configurations).
-pub(crate) const REQUIRED: &[&str] = &[
+pub const REQUIRED: &[&str] = &[
     "kvk",
     "naam",
     "bedrijfsopbrengsten",

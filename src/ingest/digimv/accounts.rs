@@ -60,6 +60,7 @@ pub struct Extract {
 /// jaarverslag or an exclusion. `required` lists the contract columns this run needs
 /// beyond the always-required ones (`opbrengsten_wlz` when ρ = W/D).
 pub fn extract(parts: &[Part], map: &Resolved, required: &[&str]) -> Result<Extract> {
+    let needed = |c: &str| super::map::REQUIRED.contains(&c) || required.contains(&c);
     let mut variables: Vec<Variable> = map
         .columns
         .iter()
@@ -67,6 +68,7 @@ pub fn extract(parts: &[Part], map: &Resolved, required: &[&str]) -> Result<Extr
             name: name.clone(),
             kind: Resolved::kind(column),
             purpose: (*column).to_string(),
+            required: needed(column),
         })
         .collect();
     let columns: Vec<&'static str> = map.columns.iter().map(|c| c.0).collect();
@@ -75,9 +77,9 @@ pub fn extract(parts: &[Part], map: &Resolved, required: &[&str]) -> Result<Extr
         name: name.clone(),
         kind: Kind::Flag,
         purpose: format!("sector {s}"),
+        required: false,
     }));
     let dataset = read(parts, &variables)?;
-    let needed = |c: &str| super::map::REQUIRED.contains(&c) || required.contains(&c);
     let mut by_kvk: BTreeMap<String, Extracted> = BTreeMap::new();
     let mut excluded = Vec::new();
     let mut errors = Vec::new();

@@ -46,6 +46,9 @@ pub struct Variable {
     pub kind: Kind,
     /// What it is read for, in messages ("bedrijfsopbrengsten", "sector VV").
     pub purpose: String,
+    /// Whether a dataset without it is an error; an optional variable that no header
+    /// carries reads as absent for every organisation.
+    pub required: bool,
 }
 
 /// A cell of a variable, read.
@@ -182,7 +185,7 @@ pub fn read(parts: &[Part], variables: &[Variable]) -> Result<Dataset> {
     let missing: Vec<String> = variables
         .iter()
         .zip(&located)
-        .filter(|(_, l)| !**l)
+        .filter(|(v, l)| v.required && !**l)
         .map(|(v, _)| {
             let defined = dataset
                 .definitions

@@ -16,6 +16,8 @@ pub mod cmd;
 /// For the tests and fuzz targets: a configuration parsed and resolved as the program does.
 pub mod config;
 mod contracting;
+/// For the benchmark: DigiMV-layout workbooks written from providers' figures.
+pub mod digimv_layout;
 mod exact;
 mod files;
 mod folder;

@@ -8,6 +8,8 @@
 
 pub mod claims;
 mod claims_csv;
+/// The DigiMV open dataset as published (for the benchmark and the tests).
+pub mod digimv;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod number;

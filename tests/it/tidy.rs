@@ -82,6 +82,7 @@ const EDGES: &[(&str, &[&str])] = &[
         ],
     ),
     ("generate", &["model", "rng", "folder"]),
+    ("digimv_layout", &["model"]),
     (
         "cmd",
         &[
@@ -110,6 +111,7 @@ const REACH: &[(&[&str], &[&str])] = &[
         &["ingest", "generate"],
     ),
     (&["calamine"], &["ingest"]),
+    (&["zip", "quick_xml"], &["ingest", "digimv_layout"]),
     (&["csv"], &["ingest", "report", "generate"]),
     (&["flate2"], &["ingest", "generate"]),
     (&["rust_xlsxwriter", "plotters", "png"], &["report"]),

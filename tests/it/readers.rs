@@ -1,4 +1,4 @@
-//! The parallel claims readers on files of many chunks and slices: their sums equal an
+//! The parallel claims readers on files of many chunks: their sums equal an
 //! independent csv-crate + `Decimal` reading to the cent, and errors found on different
 //! workers are reported in line order.
 
@@ -47,7 +47,8 @@ fn tool_sums(
 
 #[test]
 fn parallel_readers_equal_a_reference_sum_to_the_cent() {
-    // 300,000 lines: about 13 MB of CSV, several 4 MiB chunks and Parquet slices.
+    // 300,000 lines: about 13 MB of CSV, several 4 MiB chunks; as Parquet one row group of
+    // dictionary pages (tests/it/parquet.rs covers many row groups and plain pages).
     let args = |dir: &Path, format: &str| {
         let d = dir.to_str().unwrap().to_string();
         vec![

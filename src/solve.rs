@@ -1090,6 +1090,33 @@ pub(crate) mod tests {
         assert_eq!(g.r_omzet, BreakEven::Always);
         assert_eq!(g.bindend, Binding::Aantal);
     }
+
+    #[test]
+    fn exact_break_evens_compare_with_every_operator() {
+        // −∞ < 1/3 = 2/6 < 1/2 < +∞, each operator on its own: `==` and `!=` go through
+        // `eq`, the others through `partial_cmp`.
+        let at = |n: &str, m: &str| ExactBreakEven::At(Fraction::of_decimals(d(n), d(m)).unwrap());
+        let (third, half) = (at("1", "3"), at("1", "2"));
+        assert!(third == at("2", "6"));
+        assert!(third != half);
+        assert!(ExactBreakEven::Always == ExactBreakEven::Always);
+        assert!(ExactBreakEven::Always != ExactBreakEven::Never);
+        assert!(third < half);
+        assert!(half > third);
+        assert!(ExactBreakEven::Always < third);
+        assert!(ExactBreakEven::Never > half);
+        assert_eq!(
+            ExactBreakEven::Never.partial_cmp(&ExactBreakEven::Always),
+            Some(Ordering::Greater)
+        );
+    }
+
+    #[test]
+    fn the_binding_criterion_in_the_reports_words() {
+        // The criteria as the data contract names them in the reports.
+        assert_eq!(Binding::Aantal.as_str(), "aantal");
+        assert_eq!(Binding::Omzet.as_str(), "omzet");
+    }
 }
 
 /// Properties that must hold for every input, not only the hand-made ones.

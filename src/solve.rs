@@ -1112,6 +1112,36 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn shares_and_the_count_of_evaluations_by_hand() {
+        // The four providers of `four_providers_worked_by_hand` (break-evens 0.93, 0.95,
+        // 0.97, 0.99; omzet 100, 100, 100, 700). At 97% the first three are positive:
+        // 3 of 4 providers = 0.75, and omzet 300 of 1000 = 0.3.
+        let group = vec![
+            pos("100", "0", "930", "1000"),
+            pos("100", "0", "950", "1000"),
+            pos("100", "0", "970", "1000"),
+            pos("700", "0", "990", "1000"),
+        ];
+        let at = evaluate(&group, d("0.97"), &rules());
+        assert_eq!(
+            (at.share_providers(), at.share_omzet()),
+            (d("0.75"), d("0.3"))
+        );
+        let none = evaluate(&[], d("0.97"), &rules());
+        assert_eq!(
+            (none.share_providers(), none.share_omzet()),
+            (d("0"), d("0"))
+        );
+        // The RTP is 0.99. The criteria are tested three times: at the cap (haalbaar), one
+        // step below 0.99 (fails: the fourth provider is not positive at 0.989), and at
+        // 0.99 (holds). Each provider is evaluated once for its break-even, once per test
+        // and once more at the RTP: 4·(1 + 3 + 1) = 20.
+        let (g, evaluations) = solve_group_counted(&group, &rules());
+        assert_eq!(g.rtp, d("0.99"));
+        assert_eq!(evaluations, 20);
+    }
+
+    #[test]
     fn the_binding_criterion_in_the_reports_words() {
         // The criteria as the data contract names them in the reports.
         assert_eq!(Binding::Aantal.as_str(), "aantal");

@@ -1139,6 +1139,10 @@ pub(crate) mod tests {
         let (g, evaluations) = solve_group_counted(&group, &rules());
         assert_eq!(g.rtp, d("0.99"));
         assert_eq!(evaluations, 20);
+        // Bisection over the 1000 grid steps: the cap holds, the floor does not, then
+        // 500 F, 750 F, 875 F, 937 F, 968 F, 984 F, 992 T, 988 F, 990 T, 989 F (T where
+        // k ≥ 990): 12 tests of the 4 providers.
+        assert_eq!(bisect_rtp(&group, &rules()), (d("0.99"), 48));
     }
 
     #[test]

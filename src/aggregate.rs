@@ -211,6 +211,23 @@ mod tests {
         }
     }
 
+    /// Accounts that matter here only for W, the Wlz revenue.
+    fn account(kvk: Kvk, w: &str) -> Accounts {
+        Accounts {
+            kvk,
+            naam: "A".into(),
+            boekjaar: 2024,
+            bedrijfsopbrengsten: d("1"),
+            opbrengsten_wlz: Some(d(w)),
+            bedrijfslasten: d("1"),
+            financiele_baten: d("0"),
+            financiele_lasten: d("0"),
+            resultaat: None,
+            sector: None,
+            bron: String::new(),
+        }
+    }
+
     #[test]
     fn rho_bounds_the_claim_volume_only_when_it_scales_the_tariff_effect() {
         // One provider, one code: D = Σ bedrag = 10^14, no units, so its claim volume is
@@ -232,24 +249,7 @@ mod tests {
                 via: Default::default(),
             },
         )]);
-        let accounts = |w: &str| {
-            BTreeMap::from([(
-                kvk,
-                Accounts {
-                    kvk,
-                    naam: "A".into(),
-                    boekjaar: 2024,
-                    bedrijfsopbrengsten: d("1"),
-                    opbrengsten_wlz: Some(d(w)),
-                    bedrijfslasten: d("1"),
-                    financiele_baten: d("0"),
-                    financiele_lasten: d("0"),
-                    resultaat: None,
-                    sector: None,
-                    bron: String::new(),
-                },
-            )])
-        };
+        let accounts = |w: &str| BTreeMap::from([(kvk, account(kvk, w))]);
         let at_bound = accounts("1000000000000000");
         let e = check_figures(&claims, &tariffs, Some(&at_bound)).unwrap_err();
         assert!(
@@ -393,5 +393,156 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(main_sector(&f), Sector::Gz);
+    }
+
+    /// One provider's claims: (prestatiecode, Σ aantal, Σ bedrag) per line.
+    fn provider(kvk: &str, lines: &[(&str, &str, &str)]) -> (Kvk, ProviderClaims) {
+        (
+            Kvk::parse(kvk).unwrap(),
+            ProviderClaims {
+                lines: lines
+                    .iter()
+                    .map(|&(code, n, bedrag)| (code.to_string(), sums(n, bedrag)))
+                    .collect(),
+                via: Default::default(),
+            },
+        )
+    }
+
+    /// Care tariffs without capital, by prestatiecode and max_tarief.
+    fn max_tariffs(codes: &[(&str, &str)]) -> BTreeMap<String, Tariff> {
+        codes
+            .iter()
+            .map(|&(code, m)| {
+                let t = tariff(Sector::Vv, Leveringsvorm::Overig, Component::Zorg, m, "0");
+                (code.to_string(), t)
+            })
+            .collect()
+    }
+
+    fn refusal(claims: &[(Kvk, ProviderClaims)], tariffs: &BTreeMap<String, Tariff>) -> String {
+        let claims: BTreeMap<_, _> = claims.iter().cloned().collect();
+        match check_figures(&claims, tariffs, None) {
+            Ok(()) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_line_is_refused_from_the_bound_on_with_its_provider_named() {
+        // A credit-heavy line counts by magnitude: |−999999999999997.5| + |−3|·0.5 =
+        // 999999999999999, one below 10^15; a euro more reaches it, and so does the
+        // provider's volume, its only line: two figures, both of the second provider.
+        let tariffs = max_tariffs(&[("X", "0.5")]);
+        let below = provider("12345678", &[("X", "-3", "-999999999999997.5")]);
+        assert_eq!(refusal(std::slice::from_ref(&below), &tariffs), "");
+        let at = provider("87654321", &[("X", "-3", "-999999999999998.5")]);
+        let e = refusal(&[below, at], &tariffs);
+        assert!(
+            e.starts_with("2 provider figure(s) reach 10^15")
+                && e.contains("KvK 87654321, prestatiecode \"X\": |Σ bedrag| + |Σ aantal|·max_tarief = |-999999999999998.5| + |-3|·0.5")
+                && !e.contains("12345678"),
+            "{e}"
+        );
+        // The units alone: 2·10^14 days at €5 = 10^15.
+        let units = provider("11111111", &[("X", "200000000000000", "0")]);
+        let e = refusal(&[units], &max_tariffs(&[("X", "5")]));
+        assert!(e.contains("KvK 11111111, prestatiecode"), "{e}");
+    }
+
+    #[test]
+    fn the_lines_of_a_provider_are_bounded_together() {
+        // 5·10^14 + (5·10^14 − 10^-6) stays below 10^15; 5·10^14 twice reaches it, though
+        // neither line does alone. Magnitudes add: a credit does not cancel a claim.
+        let tariffs = max_tariffs(&[("A", "100"), ("B", "100")]);
+        let below = provider(
+            "12345678",
+            &[
+                ("A", "0", "500000000000000"),
+                ("B", "0", "-499999999999999.999999"),
+            ],
+        );
+        assert_eq!(refusal(&[below], &tariffs), "");
+        let at = provider(
+            "12345678",
+            &[
+                ("A", "0", "500000000000000"),
+                ("B", "0", "-500000000000000"),
+            ],
+        );
+        let e = refusal(&[at], &tariffs);
+        assert!(
+            e.contains("KvK 12345678: |Σ bedrag| + |Σ aantal|·max_tarief summed over its prestatiecodes = 1000000000000000")
+                && !e.contains("prestatiecode \""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn rho_bounds_the_volume_with_d_summed_over_the_lines() {
+        // D = 6·10^13 + 4·10^13 = 10^14 = the claim volume; W = 10^15 makes ρ = 10 and
+        // ρ·volume = 10^15, at the bound; W one less stays below.
+        let kvk = Kvk::parse("12345678").unwrap();
+        let tariffs = max_tariffs(&[("A", "100"), ("B", "100")]);
+        let claims = BTreeMap::from([provider(
+            "12345678",
+            &[("A", "0", "60000000000000"), ("B", "0", "40000000000000")],
+        )]);
+        let accounts = |w: &str| BTreeMap::from([(kvk, account(kvk, w))]);
+        let e = check_figures(&claims, &tariffs, Some(&accounts("1000000000000000")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("KvK 12345678: ρ = W/D = 1000000000000000/100000000000000 times"),
+            "{e}"
+        );
+        assert!(check_figures(&claims, &tariffs, Some(&accounts("999999999999999"))).is_ok());
+    }
+
+    #[test]
+    fn rho_plays_no_part_without_a_positive_d_and_w() {
+        // Volume 10^14 (10^12 units at €100; bedrag +100 and −100). D = 0: ρ = W/D is
+        // undefined and the provider is excluded later, so W = 10^15 refuses nothing. With
+        // D = −100 neither; and W ≤ 0 with D > 0 gives ρ ≤ 0.
+        let kvk = Kvk::parse("12345678").unwrap();
+        let tariffs = max_tariffs(&[("A", "100"), ("B", "100")]);
+        let accounts = |w: &str| BTreeMap::from([(kvk, account(kvk, w))]);
+        let zero_d = BTreeMap::from([provider(
+            "12345678",
+            &[("A", "1000000000000", "100"), ("B", "0", "-100")],
+        )]);
+        assert!(check_figures(&zero_d, &tariffs, Some(&accounts("1000000000000000"))).is_ok());
+        let negative_d = BTreeMap::from([provider("12345678", &[("A", "1000000000000", "-100")])]);
+        assert!(check_figures(&negative_d, &tariffs, Some(&accounts("1000000000000000"))).is_ok());
+        let positive_d = BTreeMap::from([provider("12345678", &[("A", "1000000000000", "100")])]);
+        for w in ["0", "-1000000000000000"] {
+            assert!(check_figures(&positive_d, &tariffs, Some(&accounts(w))).is_ok());
+        }
+        // W = 10^6 and D = 100: ρ = 10^4, times 10^14 + 100 reaches the bound.
+        let e = check_figures(&positive_d, &tariffs, Some(&accounts("1000000"))).unwrap_err();
+        assert!(e.to_string().contains("ρ = W/D = 1000000/100"), "{e}");
+    }
+
+    #[test]
+    fn volledig_lines_sum_into_x() {
+        // Two lines paid at 100%: X = 160 + 40 = 200, none of it care or intramural.
+        let full = tariff(
+            Sector::Gz,
+            Leveringsvorm::Overig,
+            Component::Volledig,
+            "80",
+            "0",
+        );
+        let tariffs = BTreeMap::from([("F1".to_string(), full.clone()), ("F2".to_string(), full)]);
+        let lines = BTreeMap::from([
+            ("F1".to_string(), sums("2", "160")),
+            ("F2".to_string(), sums("1", "40")),
+        ]);
+        let f = provider_figures(&lines, &tariffs, &[Leveringsvorm::Intramuraal]);
+        assert_eq!(
+            (f.declaraties, f.volledig, f.zorg, f.kapitaal, f.intramuraal),
+            (d("200"), d("200"), d("0"), d("0"), d("0"))
+        );
+        assert_eq!(f.per_sector, [d("0"), d("200"), d("0")]);
     }
 }

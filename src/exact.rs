@@ -22,6 +22,12 @@ use rust_decimal::prelude::{Signed, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
 /// `a·b` when `Decimal` holds it exactly; `None` when it would have to round or overflow.
+///
+/// A fast path, so `None` is also possible where the product is representable but its
+/// mantissa at the scale of `a` plus that of `b` (at most 28) needs more than 96 bits, as
+/// for `1.0000000000 · 8000000000000000000` with ten trailing zeros: Decimal would shed
+/// them, and shedding digits is how it rounds, so the check cannot tell. Callers fall back
+/// to `Wide` on `None`. Beyond 28 decimals the trailing zeros are dropped first.
 pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     if a.is_zero() || b.is_zero() {
         return Some(Decimal::ZERO);
@@ -570,5 +576,365 @@ mod tests {
         assert!(!product.reached_by(d("1")));
         assert!(Product::of(d("0.75"), d("1000")).reached_by(d("750")));
         assert!(!Product::of(d("0.75"), d("1000")).reached_by(d("749.999999")));
+    }
+
+    // The references below work on mantissas and scales in BigInt, the definition of a
+    // decimal, and share no code with the functions they check.
+
+    /// A decimal as (mantissa, scale).
+    fn parts(x: Decimal) -> (BigInt, u32) {
+        (BigInt::from(x.mantissa()), x.scale())
+    }
+
+    /// The order of m₁·10^−s₁ and m₂·10^−s₂, cross-multiplied.
+    fn order_of(m1: &BigInt, s1: u32, m2: &BigInt, s2: u32) -> Ordering {
+        (m1 * BigInt::from(10).pow(s2)).cmp(&(m2 * BigInt::from(10).pow(s1)))
+    }
+
+    /// n/d with a positive denominator.
+    fn positive(n: &BigInt, d: &BigInt) -> (BigInt, BigInt) {
+        if d.is_negative() {
+            (-n, -d)
+        } else {
+            (n.clone(), d.clone())
+        }
+    }
+
+    /// The order of n₁/d₁ and n₂/d₂, cross-multiplied over positive denominators.
+    fn order_of_fractions(n1: &BigInt, d1: &BigInt, n2: &BigInt, d2: &BigInt) -> Ordering {
+        let ((n1, d1), (n2, d2)) = (positive(n1, d1), positive(n2, d2));
+        (n1 * d2).cmp(&(n2 * d1))
+    }
+
+    /// n/d·10^places rounded to an integer, a half away from zero: truncate the magnitude,
+    /// add one when twice the remainder reaches the divisor, put the sign back.
+    fn rounded_reference(n: &BigInt, d: &BigInt, places: u32) -> BigInt {
+        let (n, d) = positive(n, d);
+        let x = n.abs() * BigInt::from(10).pow(places);
+        let (q, r) = (&x / &d, &x % &d);
+        let q = if r * 2 >= d { q + 1 } else { q };
+        if n.is_negative() {
+            -q
+        } else {
+            q
+        }
+    }
+
+    /// What the type promises of `approx` and `exact` for n/d, checked from the definition:
+    /// beyond 28 integer digits ±10^28 and inexact; otherwise, with `places` = 28 − digits,
+    /// A = approx·10^places is an integer with A ≤ (n/d)·10^places < A + 1, and `exact`
+    /// says whether the first is an equality.
+    fn check_approximation(f: &Fraction, n: &BigInt, d: &BigInt) -> Result<(), String> {
+        let (n, d) = positive(n, d);
+        let whole = n.abs() / &d;
+        let digits = if whole.is_zero() {
+            0
+        } else {
+            whole.to_string().len() as u32
+        };
+        if digits > 28 {
+            let limit = Decimal::from_i128_with_scale(10i128.pow(28), 0);
+            let want = if n.is_negative() { -limit } else { limit };
+            if f.approx() != want || f.exact {
+                return Err(format!("{n}/{d}: {:?}, {}", f.approx(), f.exact));
+            }
+            return Ok(());
+        }
+        let places = 28 - digits;
+        let (m, scale) = parts(f.approx());
+        if scale > places {
+            return Err(format!(
+                "{n}/{d}: {} has more than {places} decimals",
+                f.approx()
+            ));
+        }
+        let a = m * BigInt::from(10).pow(places - scale);
+        let target = &n * BigInt::from(10).pow(places);
+        let (low, high) = (&a * &d, (&a + 1) * &d);
+        if !(low <= target && target < high) || f.exact != (low == target) {
+            return Err(format!("{n}/{d}: approx {}, exact {}", f.approx(), f.exact));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn products_at_the_edge_of_28_decimals() {
+        // 10^-14 · 10^-14 = 10^-28: exactly 28 decimals, the most Decimal has.
+        let tiny = d("0.00000000000001");
+        assert_eq!(mul(tiny, tiny), Some(d("0.0000000000000000000000000001")));
+        // 29 decimals in the operands, but trailing zeros: 2 · 0.5 = 1.
+        assert_eq!(
+            mul(d("2.0000000000000000000"), d("0.5000000000")),
+            Some(Decimal::ONE)
+        );
+        // 34 decimals that are 28 without their trailing zeros: 10^-14 · 10^-14 again.
+        let padded = d("0.00000000000001000");
+        assert_eq!(
+            mul(padded, padded),
+            Some(d("0.0000000000000000000000000001"))
+        );
+        // 10^-15 · 10^-14 = 10^-29 needs 29 decimals: not representable.
+        assert_eq!(mul(d("0.000000000000001"), tiny), None);
+        // The miss the documentation names: 8·10^18 fits, but not as 8·10^28 at scale 10.
+        assert_eq!(
+            mul(
+                d("1.0000000000"),
+                Decimal::from(8_000_000_000_000_000_000u64)
+            ),
+            None
+        );
+        assert_eq!(
+            mul(Decimal::ONE, Decimal::from(8_000_000_000_000_000_000u64)),
+            Some(Decimal::from(8_000_000_000_000_000_000u64))
+        );
+    }
+
+    #[test]
+    fn wide_numbers_compare_by_value_whatever_the_scale() {
+        let (a, b, c) = (
+            Wide::from(d("1.5")),
+            Wide::from(d("1.50000")),
+            Wide::from(d("1.49999")),
+        );
+        // Each operator on its own: `==` and `!=` go through `eq`, the others through
+        // `partial_cmp`.
+        assert!(a == b);
+        assert!(b == a);
+        assert!(a != c);
+        assert!(c < a);
+        assert!(a > c);
+        assert!(a >= b);
+        assert!(a <= b);
+        assert_eq!(a.partial_cmp(&c), Some(Ordering::Greater));
+        assert_eq!(Wide::from(d("-2")).partial_cmp(&c), Some(Ordering::Less));
+    }
+
+    #[test]
+    fn fraction_operators_follow_the_exact_order() {
+        // 1/3 < 1/2; 2/6 = 1/3 with both approximations inexact; 3/4 = 0.75 exactly.
+        let (third, half) = (frac(1, 3), frac(1, 2));
+        assert!(third < half);
+        assert!(half > third);
+        assert!(third <= half);
+        assert_eq!(third.partial_cmp(&half), Some(Ordering::Less));
+        assert!(third != half);
+        assert!(third == frac(2, 6));
+        assert!(frac(3, 4) == frac(-75, -100));
+        assert!(frac(3, 4) != frac(-3, 4));
+    }
+
+    #[test]
+    fn fast_fractions_at_the_limits_of_the_long_division() {
+        // 10^-28 / 999999999: the divisor scaled to the numerator's 28 decimals is
+        // 999999999·10^28, just below 10^37, so the long division runs one digit at a time.
+        // 10^-28 / 10^9 = 10^-37 (integer 1 over 10^37) takes the wide path.
+        let check = |num: &str, den: &str| {
+            let (x, y) = (d(num), d(den));
+            let fast = Fraction::of_decimals(x, y).unwrap();
+            let ((a, s), (b, t)) = (parts(x), parts(y));
+            let (n, m) = (a * pow10(t), b * pow10(s));
+            check_approximation(&fast, &n, &m).unwrap();
+            let slow = Fraction::new(n, m).unwrap();
+            assert_eq!(
+                (fast.approx(), fast.exact),
+                (slow.approx(), slow.exact),
+                "{num}/{den}"
+            );
+            assert!(fast == slow, "{num}/{den}");
+        };
+        for num in [
+            "0.0000000000000000000000000001",
+            "-0.0000000000000000000000000001",
+        ] {
+            for den in [
+                "999999999",
+                "-999999999",
+                "1000000000",
+                "340282366",
+                "340282367",
+            ] {
+                check(num, den);
+            }
+        }
+        // A 28-digit quotient: no decimals left to divide.
+        check("9999999999999999999999999999", "1");
+        check("-9999999999999999999999999999", "3");
+        check("-9999999999999999999999999999", "7");
+        // Zero over anything is exactly zero.
+        check("0", "-7");
+    }
+
+    #[test]
+    fn rounded_saturates_beyond_decimal_range() {
+        // 10^29 has 30 digits: no decimals, and its mantissa fits i128 but not Decimal.
+        let big = |n: BigInt| Fraction::new(n, BigInt::from(1)).unwrap();
+        assert_eq!(big(pow10(29)).rounded(6), Decimal::MAX);
+        assert_eq!(big(-pow10(29)).rounded(6), Decimal::MIN);
+        // 10^40 does not fit i128 either.
+        assert_eq!(big(pow10(40)).rounded(6), Decimal::MAX);
+        assert_eq!(big(-pow10(40)).rounded(6), Decimal::MIN);
+        // 24 integer digits leave room for 4 of the 12 decimals asked:
+        // 123456789012345678901234.56789 → …1234.5679, and negative → −…1234.5679.
+        let n = BigInt::from(12345678901234567890123456789i128);
+        let f = Fraction::new(n.clone(), pow10(5)).unwrap();
+        assert_eq!(f.rounded(12), d("123456789012345678901234.5679"));
+        let f = Fraction::new(-n, pow10(5)).unwrap();
+        assert_eq!(f.rounded(12), d("-123456789012345678901234.5679"));
+    }
+
+    #[test]
+    fn products_show_exactly_or_rounded_to_twelve_decimals() {
+        assert_eq!(Product::of(d("0.75"), d("1000")).shown(), d("750"));
+        // The mantissas (about 1.2·10^18 and 7.7·10^18) multiply beyond 96 bits, so the
+        // product is wide. By hand (Python's decimal, 100 digits):
+        // 1234567.123456789012 · 7654321.123456789013
+        //   = 9449773211400.585610111976|276940725156 → …585610111976 (down), and
+        // −1234567.123456789012 · 7654321.123456789010
+        //   = −9449773211400.585606408274|906570358120 → …585606408275 (away from zero).
+        let p = Product::of(d("1234567.123456789012"), d("7654321.123456789013"));
+        assert!(matches!(p, Product::Wide(_)));
+        assert_eq!(p.shown(), d("9449773211400.585610111976"));
+        let p = Product::of(d("-1234567.123456789012"), d("7654321.123456789010"));
+        assert!(matches!(p, Product::Wide(_)));
+        assert_eq!(p.shown(), d("-9449773211400.585606408275"));
+    }
+
+    /// A decimal with trailing zeros now and then: a mantissa times 10^z at z more decimals.
+    fn padded_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (mantissa(), 0u32..=28, 0u32..=12).prop_filter_map("fits Decimal", |(m, s, z)| {
+            let m = m.checked_mul(10i128.pow(z))?;
+            Decimal::try_from_i128_with_scale(m, s.checked_add(z).filter(|&s| s <= 28)?).ok()
+        })
+    }
+
+    /// A fraction's numerator or denominator: a mantissa, sometimes far beyond 10^28.
+    fn big_int() -> impl proptest::strategy::Strategy<Value = BigInt> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => mantissa().prop_map(BigInt::from),
+            1 => (mantissa(), 0u32..=30).prop_map(|(m, k)| BigInt::from(m) * pow10(k)),
+        ]
+    }
+
+    /// A divisor's mantissa near a power of ten or near u128::MAX / 10^r, where the long
+    /// division's chunk size changes; either sign.
+    fn edgy_divisor() -> impl proptest::strategy::Strategy<Value = i128> {
+        use proptest::prelude::*;
+        let near = prop_oneof![
+            (0u32..=28, -3i128..=3).prop_map(|(k, e)| 10i128.pow(k) + e),
+            (11u32..=38, -3i128..=3).prop_map(|(r, e)| (u128::MAX / 10u128.pow(r)) as i128 + e),
+        ];
+        (near, any::<bool>()).prop_map(|(m, neg)| if neg { -m } else { m })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn products_are_exact_or_refused(x in padded_decimal(), y in padded_decimal()) {
+            let ((a, s), (b, t)) = (parts(x), parts(y));
+            let product = &a * &b;
+            match mul(x, y) {
+                Some(p) => {
+                    let (m, u) = parts(p);
+                    proptest::prop_assert_eq!(order_of(&m, u, &product, s + t), Ordering::Equal);
+                }
+                None => {
+                    // Refused: then Decimal could not hold it at the full scale, nor, beyond
+                    // 28 decimals, at the scale of the operands without trailing zeros.
+                    let fits = |m: &BigInt, scale: u32| scale <= 28 && m.bits() <= 96;
+                    proptest::prop_assert!(!fits(&product, s + t));
+                    if s + t > 28 {
+                        let ((a, s), (b, t)) = (parts(x.normalize()), parts(y.normalize()));
+                        proptest::prop_assert!(!fits(&(a * b), s + t));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn wide_order_is_the_order_of_the_values(x in padded_decimal(), y in padded_decimal()) {
+            let ((a, s), (b, t)) = (parts(x), parts(y));
+            let want = order_of(&a, s, &b, t);
+            let (v, w) = (Wide::from(x), Wide::from(y));
+            proptest::prop_assert_eq!(v.cmp(&w), want);
+            proptest::prop_assert_eq!(v.partial_cmp(&w), Some(want));
+            proptest::prop_assert_eq!(v == w, want == Ordering::Equal);
+            proptest::prop_assert_eq!(v < w, want == Ordering::Less);
+            // The same value with trailing zeros is equal.
+            let same = Wide::from(x.normalize());
+            proptest::prop_assert!(v == same && v >= same && v <= same);
+        }
+
+        #[test]
+        fn fraction_order_is_the_order_of_the_values(
+            n1 in big_int(), d1 in big_int(), n2 in big_int(), d2 in big_int(),
+            k in 1i64..1000, tweak in -1i64..=1,
+        ) {
+            if d1.is_zero() || d2.is_zero() {
+                return Ok(());
+            }
+            let f1 = Fraction::new(n1.clone(), d1.clone()).unwrap();
+            check_approximation(&f1, &n1, &d1).map_err(proptest::test_runner::TestCaseError::fail)?;
+            // Against an unrelated fraction, and against one a tweak from equal (the same
+            // number in other terms, or 1/(k·d₁·10^30) away), where approximations tie.
+            let near_n = &n1 * k * pow10(30) + tweak;
+            let near_d = &d1 * k * pow10(30);
+            for (n, dd) in [(n2, d2), (near_n, near_d)] {
+                let f2 = Fraction::new(n.clone(), dd.clone()).unwrap();
+                check_approximation(&f2, &n, &dd).map_err(proptest::test_runner::TestCaseError::fail)?;
+                let want = order_of_fractions(&n1, &d1, &n, &dd);
+                proptest::prop_assert_eq!(f1.cmp(&f2), want);
+                proptest::prop_assert_eq!(f1.partial_cmp(&f2), Some(want));
+                proptest::prop_assert_eq!(f1 == f2, want == Ordering::Equal);
+                proptest::prop_assert_eq!(f1 > f2, want == Ordering::Greater);
+            }
+        }
+
+        #[test]
+        fn fast_fractions_agree_with_the_definition(
+            a in mantissa(), s in 0u32..=28, b in edgy_divisor(), t in 0u32..=28,
+        ) {
+            let (Ok(x), Ok(y)) = (
+                Decimal::try_from_i128_with_scale(a, s),
+                Decimal::try_from_i128_with_scale(b, t),
+            ) else {
+                return Ok(());
+            };
+            if y.is_zero() {
+                return Ok(());
+            }
+            let fast = Fraction::of_decimals(x, y).unwrap();
+            // (a·10^−s) / (b·10^−t) = a·10^t / (b·10^s).
+            let (n, m) = (BigInt::from(a) * pow10(t), BigInt::from(b) * pow10(s));
+            check_approximation(&fast, &n, &m).map_err(proptest::test_runner::TestCaseError::fail)?;
+            let slow = Fraction::new(n, m).unwrap();
+            proptest::prop_assert_eq!((fast.approx(), fast.exact), (slow.approx(), slow.exact));
+            proptest::prop_assert!(fast == slow);
+        }
+
+        #[test]
+        fn rounded_is_a_half_away_from_zero(
+            n in proptest::prelude::any::<i64>(),
+            den in 1000i64..=i64::MAX,
+            negative_den in proptest::prelude::any::<bool>(),
+            places in 0u32..=12,
+        ) {
+            // |n/den| < 10^16, so 28 significant digits leave room for all 12 decimals.
+            let den = if negative_den { -den } else { den };
+            let (n, den) = (BigInt::from(n), BigInt::from(den));
+            let want = rounded_reference(&n, &den, places).to_i128().unwrap();
+            let got = Fraction::new(n, den).unwrap().rounded(places);
+            proptest::prop_assert_eq!(got, Decimal::from_i128_with_scale(want, places));
+        }
+
+        #[test]
+        fn rounding_exact_halves_goes_away_from_zero(q in -10i64.pow(15)..10i64.pow(15), places in 0u32..=12) {
+            // (2q+1)/2 · 10^−places is a half exactly at the last place asked.
+            let n = BigInt::from(2 * q + 1);
+            let den = BigInt::from(2) * pow10(places);
+            let want = if q >= 0 { q + 1 } else { q };
+            let got = Fraction::new(n, den).unwrap().rounded(places);
+            proptest::prop_assert_eq!(got, Decimal::new(want, places));
+        }
     }
 }

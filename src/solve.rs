@@ -1163,6 +1163,67 @@ pub(crate) mod tests {
         assert!(!v.passes());
         assert_eq!(v.lowest, None);
     }
+
+    #[test]
+    fn exact_break_evens_compare_with_every_operator() {
+        // −∞ < 1/3 = 2/6 < 1/2 < +∞, each operator on its own: `==` and `!=` go through
+        // `eq`, the others through `partial_cmp`.
+        let at = |n: &str, m: &str| ExactBreakEven::At(Fraction::of_decimals(d(n), d(m)).unwrap());
+        let (third, half) = (at("1", "3"), at("1", "2"));
+        assert!(third == at("2", "6"));
+        assert!(third != half);
+        assert!(ExactBreakEven::Always == ExactBreakEven::Always);
+        assert!(ExactBreakEven::Always != ExactBreakEven::Never);
+        assert!(third < half);
+        assert!(half > third);
+        assert!(ExactBreakEven::Always < third);
+        assert!(ExactBreakEven::Never > half);
+        assert_eq!(
+            ExactBreakEven::Never.partial_cmp(&ExactBreakEven::Always),
+            Some(Ordering::Greater)
+        );
+    }
+
+    #[test]
+    fn shares_and_the_count_of_evaluations_by_hand() {
+        // The four providers of `four_providers_worked_by_hand` (break-evens 0.93, 0.95,
+        // 0.97, 0.99; omzet 100, 100, 100, 700). At 97% the first three are positive:
+        // 3 of 4 providers = 0.75, and omzet 300 of 1000 = 0.3.
+        let group = vec![
+            pos("100", "0", "930", "1000"),
+            pos("100", "0", "950", "1000"),
+            pos("100", "0", "970", "1000"),
+            pos("700", "0", "990", "1000"),
+        ];
+        let at = evaluate(&group, d("0.97"), &rules());
+        assert_eq!(
+            (at.share_providers(), at.share_omzet()),
+            (d("0.75"), d("0.3"))
+        );
+        let none = evaluate(&[], d("0.97"), &rules());
+        assert_eq!(
+            (none.share_providers(), none.share_omzet()),
+            (d("0"), d("0"))
+        );
+        // The RTP is 0.99. The criteria are tested three times: at the cap (haalbaar), one
+        // step below 0.99 (fails: the fourth provider is not positive at 0.989), and at
+        // 0.99 (holds). Each provider is evaluated once for its break-even, once per test
+        // and once more at the RTP: 4·(1 + 3 + 1) = 20.
+        let (g, evaluations) = solve_group_counted(&group, &rules());
+        assert_eq!(g.rtp, d("0.99"));
+        assert_eq!(evaluations, 20);
+        // Bisection over the 1000 grid steps: the cap holds, the floor does not, then
+        // 500 F, 750 F, 875 F, 937 F, 968 F, 984 F, 992 T, 988 F, 990 T, 989 F (T where
+        // k ≥ 990): 12 tests of the 4 providers.
+        assert_eq!(bisect_rtp(&group, &rules()), (d("0.99"), 48));
+    }
+
+    #[test]
+    fn the_binding_criterion_in_the_reports_words() {
+        // The criteria as the data contract names them in the reports.
+        assert_eq!(Binding::Aantal.as_str(), "aantal");
+        assert_eq!(Binding::Omzet.as_str(), "omzet");
+    }
 }
 
 /// Properties that must hold for every input, not only the hand-made ones.

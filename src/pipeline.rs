@@ -53,6 +53,12 @@ pub(crate) struct Data {
     pub accounts: BTreeMap<Kvk, Accounts>,
     /// Every KvK's name in the jaarverslagen, of any year.
     pub names: BTreeMap<Kvk, String>,
+    /// Providers the DigiMV dataset has with an empty required figure, with the variables:
+    /// excluded for it. Empty for a tidy jaarverslagen table.
+    pub incomplete: BTreeMap<Kvk, Vec<String>>,
+    /// Where each provider's figures were read in the DigiMV dataset (contract column,
+    /// origin). Empty for a tidy jaarverslagen table.
+    pub digimv_origins: BTreeMap<Kvk, Vec<(&'static str, crate::ingest::digimv::Origin)>>,
     pub tariffs: TariffTable,
     pub warnings: Vec<String>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -70,6 +76,8 @@ pub(crate) struct ReadKey {
     referentiejaar: i32,
     /// Which optional jaarverslag columns are required (ingest refuses a file without them).
     required: Vec<&'static str>,
+    /// The DigiMV variable map: another map reads other figures.
+    digimv: Option<crate::config::Digimv>,
 }
 
 impl ReadKey {
@@ -89,6 +97,7 @@ impl ReadKey {
                 .input(Input::Jaarverslagen)
                 .map(|spec| spec.required)
                 .unwrap_or_default(),
+            digimv: config.digimv.clone(),
         }
     }
 }
@@ -298,8 +307,8 @@ fn no_claims(files: &[String], year: i32, years: &BTreeMap<i64, u64>) -> String 
 pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let mut laps = Laps::new();
     let mut inputs = Vec::new();
-    let mut record = |spec: &InputSpec, rijen: u64| -> Result<()> {
-        let file = spec.file();
+    // Each input file is hashed for the manifest, with the rows (or organisations) it gave.
+    let record = |inputs: &mut Vec<InputFile>, spec: &InputSpec, file: &InputPath, rijen: u64| {
         let (bytes, sha256) = crate::files::hash_file(&file.path)?;
         inputs.push(InputFile {
             rol: spec.columns.input.key(),
@@ -308,7 +317,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
             rijen,
             sha256,
         });
-        Ok(())
+        anyhow::Ok(())
     };
     let spec = |input| {
         config
@@ -317,27 +326,55 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     };
 
     let jv = spec(Input::Jaarverslagen);
-    let accounts = ingest::read_accounts(&jv)?;
-    // Without the year's accounts nobody can be in the population: stop before the claims
-    // are read, and say which years the file does hold (a wrong referentiejaar, most often).
-    if accounts.by_kvk.is_empty() {
-        bail!(no_accounts(
-            &jv.file().shown,
-            config.referentiejaar,
-            &accounts.years
-        ));
-    }
-    record(&jv, accounts.rows)?;
-    progress.stage(&format!(
-        "read {}: {} jaarverslagen over {} ({} of other years skipped)",
-        jv.file().shown,
-        accounts.by_kvk.len(),
-        config.referentiejaar,
-        accounts.other_years
-    ));
+    let (accounts, incomplete, digimv_origins) = match &config.digimv {
+        None => {
+            let accounts = ingest::read_accounts(&jv)?;
+            // Without the year's accounts nobody can be in the population: stop before the
+            // claims are read, and say which years the file does hold (a wrong
+            // referentiejaar, most often).
+            if accounts.by_kvk.is_empty() {
+                bail!(no_accounts(
+                    &jv.file().shown,
+                    config.referentiejaar,
+                    &accounts.years
+                ));
+            }
+            record(&mut inputs, &jv, jv.file(), accounts.rows)?;
+            progress.stage(&format!(
+                "read {}: {} jaarverslagen over {} ({} of other years skipped)",
+                jv.file().shown,
+                accounts.by_kvk.len(),
+                config.referentiejaar,
+                accounts.other_years
+            ));
+            (accounts, BTreeMap::new(), BTreeMap::new())
+        }
+        Some(digimv) => {
+            let read = ingest::read_digimv_accounts(&jv, &digimv.resolved)?;
+            let shown: Vec<&str> = jv.files.iter().map(|f| f.shown.as_str()).collect();
+            if read.table.by_kvk.is_empty() && read.incomplete.is_empty() {
+                bail!(
+                    "the DigiMV dataset ({}) holds no organisation with a KvK number",
+                    shown.join(", ")
+                );
+            }
+            // Every part is an input of its own: hashed, with the organisations it gave.
+            for (file, n) in jv.files.iter().zip(&read.organisations) {
+                record(&mut inputs, &jv, file, *n)?;
+            }
+            progress.stage(&format!(
+                "read the DigiMV dataset {}: {} jaarverslagen over {}, {} with an empty required figure",
+                shown.join(", "),
+                read.table.by_kvk.len(),
+                config.referentiejaar,
+                read.incomplete.len()
+            ));
+            (read.table, read.incomplete, read.origins)
+        }
+    };
     let tv = spec(Input::Tarieven);
     let tariffs = ingest::read_tariffs(&tv)?;
-    record(&tv, tariffs.rows)?;
+    record(&mut inputs, &tv, tv.file(), tariffs.rows)?;
     progress.stage(&format!(
         "read {}: {} tariffs for {}",
         tv.file().shown,
@@ -347,7 +384,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let koppel = match config.input(Input::Koppeltabel) {
         Some(k) => {
             let t = ingest::read_koppeltabel(&k)?;
-            record(&k, t.rows)?;
+            record(&mut inputs, &k, k.file(), t.rows)?;
             Some(t)
         }
         None => None,
@@ -394,6 +431,8 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
         claims,
         accounts: accounts.by_kvk,
         names: accounts.names,
+        incomplete,
+        digimv_origins,
         tariffs,
         warnings: accounts.warnings,
         timings: laps.timings,
@@ -419,7 +458,8 @@ pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress
             )
         })
         .collect();
-    let (mut providers, mut excluded) = classify(&data.accounts, &figures, config);
+    let (mut providers, mut excluded) =
+        classify(&data.accounts, &data.incomplete, &figures, config);
     for e in excluded.iter_mut().filter(|e| e.naam.is_empty()) {
         e.naam = data.names.get(&e.kvk).cloned().unwrap_or_default();
     }

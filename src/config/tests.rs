@@ -249,8 +249,9 @@ const NAMES: &str = "[digimv.variabelen]\nbedrijfslasten = \"qTotaalLasten_0\"\n
 
 #[test]
 fn digimv_resolves_the_shipped_map_with_the_given_names_before_any_data() {
+    let cons_names = NAMES.replace("_0\"", "_0Cons\"");
     let c = resolve_text(&format!(
-        "{DIGIMV}[digimv]\njaar = 2023\ngeconsolideerd = true\n{NAMES}[digimv.sector]\nGGZ = \"qAnders_8\"\n"
+        "{DIGIMV}[digimv]\njaar = 2023\ngeconsolideerd = true\n{cons_names}[digimv.sector]\nGGZ = \"qAnders_8\"\n"
     ))
     .unwrap();
     let d = c.digimv.as_ref().unwrap();
@@ -258,7 +259,7 @@ fn digimv_resolves_the_shipped_map_with_the_given_names_before_any_data() {
     // map has them, the configuration's where it gives one.
     assert_eq!(d.gebruikt["kvk"], "ExternalOrganizationId");
     assert_eq!(d.gebruikt["bedrijfsopbrengsten"], "qTotaalBaten_0Cons");
-    assert_eq!(d.gebruikt["bedrijfslasten"], "qTotaalLasten_0");
+    assert_eq!(d.gebruikt["bedrijfslasten"], "qTotaalLasten_0Cons");
     assert_eq!(d.gebruikt_sector["VV"], "qTypeWTZaZorg_13");
     assert_eq!(d.gebruikt_sector["GGZ"], "qAnders_8");
     // Both parts are the jaarverslagen's files, in the order written.
@@ -271,7 +272,7 @@ fn digimv_resolves_the_shipped_map_with_the_given_names_before_any_data() {
     let keys = c.keys().unwrap();
     assert!(keys.contains(&(
         "digimv.gebruikt.financiele_lasten".into(),
-        "qFinLasten_0".into()
+        "qFinLasten_0Cons".into()
     )));
 }
 
@@ -295,6 +296,14 @@ fn digimv_mistakes_are_refused_naming_the_key() {
         "{e}"
     );
     assert!(e.contains("richttarief digimv variabelen"), "{e}");
+    // Entity names given while the consolidated figures are read would mix the two.
+    let e = err(format!(
+        "{DIGIMV}[digimv]\njaar = 2023\ngeconsolideerd = true\n{NAMES}"
+    ));
+    assert!(
+        e.contains("digimv.variabelen.bedrijfslasten = \"qTotaalLasten_0\": geconsolideerd = true"),
+        "{e}"
+    );
     // A map of another boekjaar than the run's.
     let e = err(format!("{DIGIMV}[digimv]\njaar = 2024\n{NAMES}"));
     assert!(

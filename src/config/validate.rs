@@ -13,7 +13,7 @@ use crate::model::problems::{Problem, Problems};
 use crate::model::{Kvk, Leveringsvorm};
 
 use super::paths::{expand, not_a_file, shipped_policies};
-use crate::model::digimv::{VariableMap, REQUIRED};
+use crate::model::digimv::{Kind, VariableMap, COLUMNS, REQUIRED};
 
 use super::raw::{
     read_variable_map, Exact, FileColumns, FileDigimv, FileDigimvVariables, OneOrMany, Shape,
@@ -412,9 +412,29 @@ fn digimv(
     let mut ok = true;
     if let Some(FileDigimvVariables::Namen(names)) = &d.variabelen {
         for (column, name) in names {
+            let at = format!("digimv.variabelen.{column}");
             if let Err(e) = map.set_variable(column, name) {
-                problems
-                    .push(Problem::at(format!("digimv.variabelen.{column}")).says(e.to_string()));
+                problems.push(Problem::at(at).says(e.to_string()));
+                ok = false;
+                continue;
+            }
+            // A given name wins over the map's entity and consolidated names alike, so an
+            // amount of the other kind would mix entity and consolidated figures in one
+            // result without a word: the `Cons` suffix must agree with `geconsolideerd`.
+            let amount = COLUMNS
+                .iter()
+                .any(|(c, k)| c == column && *k == Kind::Money);
+            let cons = name.trim().to_lowercase().ends_with("cons");
+            if amount && cons != geconsolideerd {
+                problems.push(Problem::at(at).value(format_args!("{name:?}")).says(
+                    if geconsolideerd {
+                        "geconsolideerd = true reads the consolidated figures, and this \
+                             is not a consolidated (…Cons) variable"
+                    } else {
+                        "a consolidated (…Cons) variable, while geconsolideerd = false \
+                             reads the reporting entity's figures"
+                    },
+                ));
                 ok = false;
             }
         }

@@ -1,0 +1,215 @@
+//! The DigiMV dataset read as the jaarverslagen: `generate --digimv` writes the accounts as
+//! a DigiMV-layout workbook and a configuration that reads it, and a run on it gives the
+//! tidy path's outputs byte for byte; a variable not found, an empty required figure and a
+//! truncated archive each end as the data contract says.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use richttarief::generate::digimv::{write, Aanbieder, Cijfers, Layout, Namen};
+use rust_decimal::Decimal;
+
+/// A generated set with the DigiMV workbook beside the tidy table.
+fn generated(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    let args = [
+        "generate",
+        "--out",
+        dir.to_str().unwrap(),
+        "--aanbieders",
+        "40",
+        "--declaratieregels",
+        "2000",
+        "--digimv",
+    ];
+    richttarief(&args, &[], &root()).expect_code(0);
+    dir
+}
+
+#[test]
+fn a_generated_digimv_workbook_gives_the_tidy_outputs_byte_for_byte() {
+    let dir = generated("digimv-same");
+    let (tidy, digimv) = (dir.join("uit-tidy"), dir.join("uit-digimv"));
+    run_config(&dir.join("richttarief.toml"), &tidy).expect_code(0);
+    let run = run_config(&dir.join("richttarief-digimv.toml"), &digimv);
+    run.expect_code(0);
+    assert!(
+        run.stderr()
+            .contains("read the DigiMV dataset jaarverslagen-digimv.ods"),
+        "{}",
+        run.stderr()
+    );
+    assert_same_csv_outputs(&tidy, &digimv);
+
+    // The manifest records the workbook's SHA-256, computed here independently, and the
+    // variables read.
+    let manifest = read(&digimv.join("manifest.json"));
+    let bytes = std::fs::read(dir.join("jaarverslagen-digimv.ods")).unwrap();
+    let sha: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert!(
+        manifest.contains(&format!(
+            "\"rol\": \"jaarverslagen\",\n      \"pad\": \"jaarverslagen-digimv.ods\",\n      \"bytes\": {},",
+            bytes.len()
+        )),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(&format!("\"sha256\": \"{sha}\"")),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("\"bedrijfslasten\": \"qTotaalLasten_0\""),
+        "{manifest}"
+    );
+
+    // The consolidated figures are 5% more than the entity's: reading them must change the
+    // results, or the choice is not read.
+    let config = dir.join("richttarief-digimv.toml");
+    edit(&config, "geconsolideerd = false", "geconsolideerd = true");
+    // The names given are the entity's: mixing them with consolidated figures is refused.
+    let mixed = run_config(&config, &dir.join("uit-mixed"));
+    mixed.expect_code(1);
+    assert!(
+        mixed.stderr().contains(
+            "digimv.variabelen.bedrijfslasten = \"qTotaalLasten_0\": geconsolideerd = true"
+        ),
+        "{}",
+        mixed.stderr()
+    );
+    let text = read(&config);
+    std::fs::write(&config, text.replace("_0\"\n", "_0Cons\"\n")).unwrap();
+    let cons = dir.join("uit-cons");
+    run_config(&config, &cons).expect_code(0);
+    assert_ne!(
+        read(&tidy.join("aanbieders.csv")),
+        read(&cons.join("aanbieders.csv"))
+    );
+}
+
+#[test]
+fn a_variable_the_workbook_lacks_stops_the_run_naming_it_and_the_file() {
+    let dir = generated("digimv-missing-variable");
+    edit(
+        &dir.join("richttarief-digimv.toml"),
+        "\"qTotaalLasten_0\"",
+        "\"qTotaleLasten_0\"",
+    );
+    let run = run_config(&dir.join("richttarief-digimv.toml"), &dir.join("uit"));
+    run.expect_code(1);
+    let e = run.stderr();
+    assert!(e.contains("not found in the header of any sheet"), "{e}");
+    assert!(e.contains("jaarverslagen-digimv.ods"), "{e}");
+    assert!(e.contains("qTotaleLasten_0 (bedrijfslasten)"), "{e}");
+    assert!(e.contains("richttarief digimv variabelen"), "{e}");
+    assert!(!dir.join("uit").exists(), "nothing half-written");
+}
+
+#[test]
+fn a_truncated_workbook_stops_the_run_naming_the_file() {
+    let dir = generated("digimv-truncated");
+    let path = dir.join("jaarverslagen-digimv.ods");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let run = run_config(&dir.join("richttarief-digimv.toml"), &dir.join("uit"));
+    run.expect_code(1);
+    let e = run.stderr();
+    assert!(e.contains("jaarverslagen-digimv.ods"), "{e}");
+    assert!(e.contains("truncated"), "{e}");
+}
+
+/// The set's jaarverslagen.csv rewritten as a DigiMV workbook with the names of
+/// `richttarief-digimv.toml`, with `change` applied to each provider.
+fn rewrite(dir: &Path, change: impl Fn(&mut Aanbieder)) {
+    let money = |v: &str| Some(Decimal::from_str(v).unwrap());
+    let providers: Vec<Aanbieder> = csv_records(&dir.join("jaarverslagen.csv"))
+        .iter()
+        .map(|r| {
+            let mut a = Aanbieder {
+                kvk: format!("{:0>8}", r["kvk"]),
+                naam: r["naam"].clone(),
+                enkelvoudig: Cijfers {
+                    bedrijfsopbrengsten: money(&r["bedrijfsopbrengsten"]),
+                    opbrengsten_wlz: money(&r["opbrengsten_wlz"]),
+                    bedrijfslasten: money(&r["bedrijfslasten"]),
+                    financiele_baten: money(&r["financiele_baten"]),
+                    financiele_lasten: money(&r["financiele_lasten"]),
+                    resultaat: money(&r["resultaat"]),
+                },
+                geconsolideerd: None,
+                sectoren: vec![r["sector"].clone()],
+            };
+            change(&mut a);
+            a
+        })
+        .collect();
+    let amount = |c: &str, v: &str| (c.to_string(), v.to_string(), format!("{v}Cons"));
+    let layout = Layout::new(Namen {
+        kvk: "ExternalOrganizationId".into(),
+        naam: "qNawNaamLrza".into(),
+        bedragen: vec![
+            amount("bedrijfsopbrengsten", "qTotaalBaten_0"),
+            amount("opbrengsten_wlz", "qBatenZorgWlz_0"),
+            amount("bedrijfslasten", "qTotaalLasten_0"),
+            amount("financiele_baten", "qFinancieleBaten_0"),
+            amount("financiele_lasten", "qFinancieleLasten_0"),
+            amount("resultaat", "qResultaatbedrag_0"),
+        ],
+        sector: vec![
+            ("VV".into(), "qTypeWTZaZorg_13".into()),
+            ("GZ".into(), "qTypeWTZaZorg_10".into()),
+            ("GGZ".into(), "qTypeWTZaZorg_8".into()),
+        ],
+    });
+    write("jaarverslagen-digimv", &providers, &layout, |name| {
+        std::fs::File::create(dir.join(name))
+    })
+    .unwrap();
+}
+
+#[test]
+fn an_empty_required_figure_excludes_the_provider_with_the_variable_named() {
+    let dir = generated("digimv-empty-figure");
+    let first = csv_records(&dir.join("jaarverslagen.csv"))[0]["kvk"].clone();
+    rewrite(&dir, |a| {
+        if a.kvk == format!("{first:0>8}") {
+            a.enkelvoudig.bedrijfslasten = None;
+        }
+    });
+    let out = dir.join("uit");
+    run_config(&dir.join("richttarief-digimv.toml"), &out).expect_code(0);
+    let excluded = csv_records(&out.join("uitgesloten.csv"));
+    let row = excluded
+        .iter()
+        .find(|r| r["kvk"] == first)
+        .unwrap_or_else(|| panic!("{first} is not excluded: {excluded:?}"));
+    assert_eq!(row["reden"], "ontbrekend in DigiMV: qTotaalLasten_0");
+
+    // The reference: the tidy table without that provider's row, where it has no
+    // jaarverslag. Its RTPs must be the same; the provider counts nowhere either way.
+    let text = read(&dir.join("jaarverslagen.csv"));
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{first},")))
+        .collect();
+    assert_eq!(kept.len() + 1, text.lines().count());
+    std::fs::write(dir.join("jaarverslagen.csv"), kept.join("\n") + "\n").unwrap();
+    let tidy = dir.join("uit-tidy");
+    run_config(&dir.join("richttarief.toml"), &tidy).expect_code(0);
+    assert_eq!(read(&tidy.join("rtp.csv")), read(&out.join("rtp.csv")));
+    assert_eq!(
+        read(&tidy.join("aanbieders.csv")),
+        read(&out.join("aanbieders.csv"))
+    );
+    let tidy_row = csv_records(&tidy.join("uitgesloten.csv"))
+        .into_iter()
+        .find(|r| r["kvk"] == first)
+        .unwrap();
+    assert_eq!(tidy_row["reden"], "geen jaarverslag over 2024");
+}

@@ -604,3 +604,113 @@ fn above_maximum(providers: &[Provider]) -> Option<String> {
         shown.join("; ")
     ))
 }
+
+/// One VariableDefinition row of a DigiMV dataset, with where its column is and how many
+/// organisations fill it in (`digimv variabelen`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct VariableRow {
+    pub name: String,
+    pub label: String,
+    pub data_type: String,
+    pub format: String,
+    /// `RowData_03`, or empty where no sheet's header carries it.
+    pub sheet: String,
+    /// The column letters, `K`.
+    pub column: String,
+    /// Organisations whose cell is not empty; `None` where no sheet carries it.
+    pub organisations: Option<usize>,
+}
+
+/// The VariableDefinition rows of a DigiMV dataset whose name or label `matches`, each with
+/// its sheet, column and count of organisations with a value. Two passes: the dictionary
+/// and the headers first, then the matching columns' cells, so that only those are kept.
+pub(crate) fn digimv_variables(
+    parts: &[InputPath],
+    matches: &dyn Fn(&str) -> bool,
+) -> Result<Vec<VariableRow>> {
+    use crate::ingest::digimv::{read, Kind, Part, Value, Variable};
+    let parts: Vec<Part> = parts
+        .iter()
+        .map(|p| Part {
+            path: p.path.clone(),
+            shown: p.shown.clone(),
+        })
+        .collect();
+    let outline = read(&parts, &[])?;
+    let wanted: Vec<&crate::ingest::digimv::Definition> = outline
+        .definitions
+        .iter()
+        .filter(|d| matches(&d.name) || matches(&d.label))
+        .collect();
+    let variables: Vec<Variable> = wanted
+        .iter()
+        .map(|d| Variable {
+            name: d.name.clone(),
+            kind: Kind::Text,
+            purpose: "--zoek".into(),
+            required: false,
+        })
+        .collect();
+    let cells = read(&parts, &variables)?;
+    Ok(wanted
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let header = outline
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(&d.name));
+            let organisations = header.map(|_| {
+                cells
+                    .organisations
+                    .values()
+                    .filter(|o| {
+                        o.values[i]
+                            .as_ref()
+                            .is_some_and(|f| f.value != Value::Empty)
+                    })
+                    .count()
+            });
+            VariableRow {
+                name: d.name.clone(),
+                label: d.label.clone(),
+                data_type: d.data_type.clone(),
+                format: d.format.clone(),
+                sheet: header.map(|h| h.sheet.clone()).unwrap_or_default(),
+                column: header.map(|h| h.column.clone()).unwrap_or_default(),
+                organisations,
+            }
+        })
+        .collect())
+}
+
+/// The jaarverslagen a DigiMV dataset gives under `config`'s `[digimv]` map, for
+/// `digimv uittreksel`: every provider's accounts with the origin of each figure, and the
+/// providers with an empty required figure with those variables.
+pub(crate) struct DigimvExtract {
+    pub accounts: BTreeMap<Kvk, Accounts>,
+    pub origins: BTreeMap<Kvk, Vec<(&'static str, crate::ingest::digimv::Origin)>>,
+    pub incomplete: BTreeMap<Kvk, Vec<String>>,
+    pub names: BTreeMap<Kvk, String>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads `parts` as the DigiMV dataset under `config`'s `[digimv]` table; an error when the
+/// configuration has none.
+pub(crate) fn digimv_extract(config: &Config, parts: &[InputPath]) -> Result<DigimvExtract> {
+    let Some(digimv) = &config.digimv else {
+        bail!("the configuration has no [digimv] table: it names no variable map to read the dataset with");
+    };
+    let mut spec = config
+        .input(Input::Jaarverslagen)
+        .expect("a resolved configuration has it");
+    spec.files = parts;
+    let read = ingest::read_digimv_accounts(&spec, &digimv.resolved)?;
+    Ok(DigimvExtract {
+        accounts: read.table.by_kvk,
+        origins: read.origins,
+        incomplete: read.incomplete,
+        names: read.table.names,
+        warnings: read.table.warnings,
+    })
+}

@@ -190,6 +190,25 @@ fn an_empty_required_figure_excludes_the_provider_with_the_variable_named() {
         .find(|r| r["kvk"] == first)
         .unwrap_or_else(|| panic!("{first} is not excluded: {excluded:?}"));
     assert_eq!(row["reden"], "ontbrekend in DigiMV: qTotaalLasten_0");
+    // `digimv variabelen` counts the organisations that fill the variable in: one fewer.
+    let providers = csv_records(&dir.join("jaarverslagen.csv")).len();
+    let listed = richttarief(
+        &[
+            "digimv",
+            "variabelen",
+            "jaarverslagen-digimv.ods",
+            "--zoek",
+            "^qTotaalLasten_0$",
+        ],
+        &[],
+        &dir,
+    );
+    listed.expect_code(0);
+    let line = listed.stdout().lines().nth(1).unwrap().to_string();
+    assert!(
+        line.starts_with("qTotaalLasten_0\t") && line.ends_with(&format!("\t{}", providers - 1)),
+        "{line}"
+    );
 
     // The reference: the tidy table without that provider's row, where it has no
     // jaarverslag. Its RTPs must be the same; the provider counts nowhere either way.
@@ -212,4 +231,109 @@ fn an_empty_required_figure_excludes_the_provider_with_the_variable_named() {
         .find(|r| r["kvk"] == first)
         .unwrap();
     assert_eq!(tidy_row["reden"], "geen jaarverslag over 2024");
+}
+
+#[test]
+fn digimv_variabelen_lists_the_matching_variables_where_they_are_and_how_filled() {
+    let dir = generated("digimv-variabelen");
+    let run = richttarief(
+        &[
+            "digimv",
+            "variabelen",
+            "jaarverslagen-digimv.ods",
+            "--zoek",
+            "totaallasten",
+        ],
+        &[],
+        &dir,
+    );
+    run.expect_code(0);
+    let out = run.stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "naam\tlabel\ttype\tformaat\tblad\tkolom\torganisaties"
+    );
+    // This year's and last year's, of the entity and consolidated: four variables, matched
+    // ignoring case. Every provider with accounts fills each in: as many as
+    // jaarverslagen.csv has rows.
+    let providers = csv_records(&dir.join("jaarverslagen.csv")).len();
+    let names: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "qTotaalLasten_0",
+            "qTotaalLasten_1",
+            "qTotaalLasten_0Cons",
+            "qTotaalLasten_1Cons"
+        ]
+    );
+    for line in &lines[1..] {
+        let cells: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cells.len(), 7, "{line}");
+        assert_eq!(cells[2], "Numeric", "{line}");
+        assert!(cells[4].starts_with("RowData_"), "{line}");
+        assert!(!cells[5].is_empty(), "{line}");
+        assert_eq!(cells[6], providers.to_string(), "{line}");
+    }
+    // A pattern that is not a regular expression is a usage mistake.
+    let bad = richttarief(
+        &[
+            "digimv",
+            "variabelen",
+            "jaarverslagen-digimv.ods",
+            "--zoek",
+            "(",
+        ],
+        &[],
+        &dir,
+    );
+    bad.expect_code(2);
+    assert!(bad
+        .stderr()
+        .contains("--zoek \"(\": not a regular expression"));
+}
+
+#[test]
+fn digimv_uittreksel_writes_a_jaarverslagen_table_the_tidy_path_reads_the_same() {
+    let dir = generated("digimv-uittreksel");
+    let run = richttarief(
+        &[
+            "digimv",
+            "uittreksel",
+            "jaarverslagen-digimv.ods",
+            "--config",
+            "richttarief-digimv.toml",
+            "--out",
+            "uittreksel.csv",
+        ],
+        &[],
+        &dir,
+    );
+    run.expect_code(0);
+    let rows = csv_records(&dir.join("uittreksel.csv"));
+    assert_eq!(
+        rows.len(),
+        csv_records(&dir.join("jaarverslagen.csv")).len()
+    );
+    assert!(
+        rows[0]["digimv_bron"]
+            .contains("bedrijfslasten: qTotaalLasten_0 (jaarverslagen-digimv.ods, RowData_01!"),
+        "{:?}",
+        rows[0]
+    );
+    // The extract in place of the tidy table gives the tidy table's outputs.
+    let tidy = dir.join("uit-tidy");
+    run_config(&dir.join("richttarief.toml"), &tidy).expect_code(0);
+    edit(
+        &dir.join("richttarief.toml"),
+        "jaarverslagen = \"jaarverslagen.csv\"",
+        "jaarverslagen = \"uittreksel.csv\"",
+    );
+    let extracted = dir.join("uit-uittreksel");
+    run_config(&dir.join("richttarief.toml"), &extracted).expect_code(0);
+    assert_same_csv_outputs(&tidy, &extracted);
 }

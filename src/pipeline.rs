@@ -19,6 +19,8 @@ use crate::classify::{classify, Excluded, Provider};
 use crate::config::{Config, Input, InputPath, InputSpec, Rounding, Scaling};
 use crate::ingest;
 use crate::ingest::claims::{join, RawClaims};
+/// Where a DigiMV figure was read, and how the flags gave the sector: for the reports.
+pub(crate) use crate::ingest::digimv::{Origin, SectorChoice};
 use crate::model::kenmerken::Kenmerken;
 use crate::model::{
     Accounts, ClaimFigures, Cluster, InputFile, Kvk, ProviderClaims, Sector, TariffTable,
@@ -58,7 +60,9 @@ pub(crate) struct Data {
     pub incomplete: BTreeMap<Kvk, Vec<String>>,
     /// Where each provider's figures were read in the DigiMV dataset (contract column,
     /// origin). Empty for a tidy jaarverslagen table.
-    pub digimv_origins: BTreeMap<Kvk, Vec<(&'static str, crate::ingest::digimv::Origin)>>,
+    pub digimv_origins: BTreeMap<Kvk, Vec<(&'static str, Origin)>>,
+    /// How each DigiMV provider's care-type flags gave its sector, or did not.
+    pub digimv_sectors: BTreeMap<Kvk, SectorChoice>,
     pub tariffs: TariffTable,
     pub warnings: Vec<String>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -326,7 +330,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     };
 
     let jv = spec(Input::Jaarverslagen);
-    let (accounts, incomplete, digimv_origins) = match &config.digimv {
+    let (accounts, incomplete, digimv_origins, digimv_sectors) = match &config.digimv {
         None => {
             let accounts = ingest::read_accounts(&jv)?;
             // Without the year's accounts nobody can be in the population: stop before the
@@ -347,7 +351,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
                 config.referentiejaar,
                 accounts.other_years
             ));
-            (accounts, BTreeMap::new(), BTreeMap::new())
+            (accounts, BTreeMap::new(), BTreeMap::new(), BTreeMap::new())
         }
         Some(digimv) => {
             let read = ingest::read_digimv_accounts(&jv, &digimv.resolved)?;
@@ -369,7 +373,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
                 config.referentiejaar,
                 read.incomplete.len()
             ));
-            (read.table, read.incomplete, read.origins)
+            (read.table, read.incomplete, read.origins, read.sectors)
         }
     };
     let tv = spec(Input::Tarieven);
@@ -433,6 +437,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
         names: accounts.names,
         incomplete,
         digimv_origins,
+        digimv_sectors,
         tariffs,
         warnings: accounts.warnings,
         timings: laps.timings,
@@ -689,7 +694,7 @@ pub(crate) fn digimv_variables(
 /// providers with an empty required figure with those variables.
 pub(crate) struct DigimvExtract {
     pub accounts: BTreeMap<Kvk, Accounts>,
-    pub origins: BTreeMap<Kvk, Vec<(&'static str, crate::ingest::digimv::Origin)>>,
+    pub origins: BTreeMap<Kvk, Vec<(&'static str, Origin)>>,
     pub incomplete: BTreeMap<Kvk, Vec<String>>,
     pub names: BTreeMap<Kvk, String>,
     pub warnings: Vec<String>,

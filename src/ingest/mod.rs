@@ -257,6 +257,8 @@ pub(crate) struct DigimvAccounts {
     pub(crate) organisations: Vec<u64>,
     /// Where each provider's figures were read: (contract column, origin).
     pub(crate) origins: BTreeMap<Kvk, Vec<(&'static str, digimv::Origin)>>,
+    /// How each provider's care-type flags gave its sector, or did not.
+    pub(crate) sectors: BTreeMap<Kvk, digimv::SectorChoice>,
 }
 
 /// Reads the jaarverslagen from the DigiMV dataset (`spec.files`, its parts) through the
@@ -284,6 +286,8 @@ pub(crate) fn read_digimv_accounts(
     let mut by_kvk = BTreeMap::new();
     let mut names = BTreeMap::new();
     let mut origins = BTreeMap::new();
+    let mut sectors = BTreeMap::new();
+    let mut open = Vec::new();
     for e in extract.by_kvk.values() {
         let a = &e.accounts;
         if let Some(reported) = a.resultaat {
@@ -298,6 +302,10 @@ pub(crate) fn read_digimv_accounts(
         }
         names.insert(a.kvk, a.naam.clone());
         origins.insert(a.kvk, e.origins.clone());
+        sectors.insert(a.kvk, e.sector.clone());
+        if !matches!(e.sector, digimv::SectorChoice::Vlag(_)) {
+            open.push(a.kvk.to_string());
+        }
         by_kvk.insert(a.kvk, a.clone());
     }
     let mut incomplete = BTreeMap::new();
@@ -313,6 +321,19 @@ pub(crate) fn read_digimv_accounts(
             }
             _ => unmatched.push(format!("Code {} ({})", x.code, x.reden)),
         }
+    }
+    // With sector_bron = jaarverslag the flags were to give the sector; where they give
+    // several or none, the claims' main sector is taken instead, and the user is told.
+    if spec.requires("sector") && !open.is_empty() {
+        let n = open.len();
+        open.truncate(10);
+        warnings.push(format!(
+            "{n} provider{} of the DigiMV dataset flag{} several care types or none, so the sector comes from the claims (the main sector) instead of the jaarverslag: KvK {}{}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+            open.join(", "),
+            if n > 10 { ", …" } else { "" }
+        ));
     }
     if !unmatched.is_empty() {
         let n = unmatched.len();
@@ -357,6 +378,7 @@ pub(crate) fn read_digimv_accounts(
         incomplete,
         organisations,
         origins,
+        sectors,
     })
 }
 

@@ -178,6 +178,20 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
             for (column, origin) in run.data.digimv_origins.get(&kvk).into_iter().flatten() {
                 let _ = writeln!(o, "   {column:<23} {origin}");
             }
+            if let Some(choice) = run.data.digimv_sectors.get(&kvk) {
+                use crate::pipeline::SectorChoice;
+                let said = match choice {
+                    SectorChoice::Vlag(s) => format!("{s}, the one care-type flag that is ja"),
+                    SectorChoice::Meerdere(s) => format!(
+                        "several care-type flags are ja ({}): the claims' main sector counts",
+                        s.join(", ")
+                    ),
+                    SectorChoice::Geen => {
+                        "no care-type flag is ja: the claims' main sector counts".to_string()
+                    }
+                };
+                let _ = writeln!(o, "   sector (DigiMV)         {said}");
+            }
             let _ = writeln!(
                 o,
                 "   bedrijfsopbrengsten B   {:>18}",

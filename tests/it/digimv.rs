@@ -210,6 +210,27 @@ fn an_empty_required_figure_excludes_the_provider_with_the_variable_named() {
         "{line}"
     );
 
+    // explain says which variable is empty.
+    let explained = richttarief(
+        &[
+            "explain",
+            "--config",
+            "richttarief-digimv.toml",
+            "--kvk",
+            &first,
+        ],
+        &[],
+        &dir,
+    );
+    explained.expect_code(0);
+    assert!(
+        explained
+            .stdout()
+            .contains("   in the DigiMV dataset, but empty there: qTotaalLasten_0\n"),
+        "{}",
+        explained.stdout()
+    );
+
     // The reference: the tidy table without that provider's row, where it has no
     // jaarverslag. Its RTPs must be the same; the provider counts nowhere either way.
     let text = read(&dir.join("jaarverslagen.csv"));
@@ -336,4 +357,84 @@ fn digimv_uittreksel_writes_a_jaarverslagen_table_the_tidy_path_reads_the_same()
     let extracted = dir.join("uit-uittreksel");
     run_config(&dir.join("richttarief.toml"), &extracted).expect_code(0);
     assert_same_csv_outputs(&tidy, &extracted);
+}
+
+#[test]
+fn explain_shows_the_variable_sheet_and_cell_of_each_figure_and_the_sector_flag() {
+    let dir = generated("digimv-explain");
+    let first = &csv_records(&dir.join("jaarverslagen.csv"))[0];
+    // The column of qTotaalLasten_0 as `digimv variabelen` finds it; the generator writes
+    // the providers in jaarverslagen.csv's order below one header row, so the first is on
+    // row 2.
+    let listed = richttarief(
+        &[
+            "digimv",
+            "variabelen",
+            "jaarverslagen-digimv.ods",
+            "--zoek",
+            "^qTotaalLasten_0$",
+        ],
+        &[],
+        &dir,
+    );
+    listed.expect_code(0);
+    let stdout = listed.stdout();
+    let cells: Vec<&str> = stdout.lines().nth(1).unwrap().split('\t').collect();
+    let run = richttarief(
+        &[
+            "explain",
+            "--config",
+            "richttarief-digimv.toml",
+            "--kvk",
+            &first["kvk"],
+        ],
+        &[],
+        &dir,
+    );
+    run.expect_code(0);
+    let text = run.stdout();
+    let expected = format!(
+        "   bedrijfslasten          jaarverslagen-digimv.ods, {}!{}2 (qTotaalLasten_0)\n",
+        cells[4], cells[5]
+    );
+    assert!(text.contains(&expected), "{expected}\n{text}");
+    let sector = format!(
+        "   sector (DigiMV)         {}, the one care-type flag that is ja\n",
+        first["sector"]
+    );
+    assert!(text.contains(&sector), "{sector}\n{text}");
+}
+
+#[test]
+fn several_sector_flags_leave_the_sector_to_the_claims_and_say_so() {
+    let dir = generated("digimv-sectors");
+    let records = csv_records(&dir.join("jaarverslagen.csv"));
+    let first = records[0]["kvk"].clone();
+    rewrite(&dir, |a| {
+        if a.kvk == format!("{first:0>8}") {
+            a.sectoren = vec!["VV".into(), "GZ".into(), "GGZ".into()];
+        }
+    });
+    for name in ["richttarief.toml", "richttarief-digimv.toml"] {
+        let path = dir.join(name);
+        let text = with_tables(
+            &read(&path),
+            "[berekening]\nsector_bron = \"jaarverslag\"\n",
+        );
+        std::fs::write(&path, text).unwrap();
+    }
+    let (tidy, digimv) = (dir.join("uit-tidy"), dir.join("uit-digimv"));
+    run_config(&dir.join("richttarief.toml"), &tidy).expect_code(0);
+    let run = run_config(&dir.join("richttarief-digimv.toml"), &digimv);
+    run.expect_code(0);
+    assert!(
+        run.stderr().contains(&format!(
+            "1 provider of the DigiMV dataset flags several care types or none, so the sector comes from the claims (the main sector) instead of the jaarverslag: KvK {first}"
+        )),
+        "{}",
+        run.stderr()
+    );
+    // The generated claims are all of the provider's own sector, so the claims' main
+    // sector is the tidy table's: the outputs are the same.
+    assert_same_csv_outputs(&tidy, &digimv);
 }

@@ -49,6 +49,7 @@ pub(crate) struct Excluded {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Check {
     NoAccounts,
+    DigimvMissing,
     NoClaims,
     Revenue,
     Claims,
@@ -65,6 +66,8 @@ pub(crate) enum Check {
 pub(crate) enum Exclusion {
     /// No jaarverslag over the reference year.
     NoAccounts { year: i32 },
+    /// The DigiMV dataset has the provider, but these required variables are empty there.
+    DigimvMissing { variabelen: Vec<String> },
     /// No Wlz claims over the reference year.
     NoClaims { year: i32 },
     /// B ≤ 0.
@@ -92,6 +95,7 @@ impl Exclusion {
     pub(crate) fn check(&self) -> Check {
         match self {
             Exclusion::NoAccounts { .. } => Check::NoAccounts,
+            Exclusion::DigimvMissing { .. } => Check::DigimvMissing,
             Exclusion::NoClaims { .. } => Check::NoClaims,
             Exclusion::Revenue { .. } => Check::Revenue,
             Exclusion::Claims { .. } => Check::Claims,
@@ -110,6 +114,9 @@ impl Exclusion {
     pub(crate) fn label(&self) -> String {
         match self {
             Exclusion::NoAccounts { year } => format!("geen jaarverslag over {year}"),
+            Exclusion::DigimvMissing { variabelen } => {
+                format!("ontbrekend in DigiMV: {}", variabelen.join(", "))
+            }
             Exclusion::NoClaims { year } => format!("geen Wlz-declaraties over {year}"),
             Exclusion::Revenue { .. } => "bedrijfsopbrengsten ≤ 0".into(),
             Exclusion::Claims { .. } => "Wlz-declaraties per saldo ≤ 0".into(),
@@ -155,8 +162,11 @@ pub(crate) fn is_intramural(
 
 /// Sorts the providers into the population and the excluded.
 ///
+/// `incomplete` holds the providers the DigiMV dataset has but whose required figures are
+/// empty there, with those variables: they have no jaarverslag to count, and say why.
+///
 /// Every reason that applies is listed, in this order: the methodology's (no jaarverslag,
-/// no claims, B ≤ 0), then the data's own defects (claims netting to D ≤ 0, W empty or
+/// or one the DigiMV dataset leaves incomplete, no claims, B ≤ 0), then the data's own defects (claims netting to D ≤ 0, W empty or
 /// ≤ 0 where ρ = W/D needs it, a care part at the maximum tariff below 0), then the
 /// configured minimum omzet and minimum Wlz share, and last the configured KvK list. A
 /// check is made whenever the figures it needs exist: the omzet needs the jaarverslag (or
@@ -164,6 +174,7 @@ pub(crate) fn is_intramural(
 /// and ρ; the Wlz share needs B > 0 and ρ·D.
 pub(crate) fn classify(
     accounts: &BTreeMap<Kvk, Accounts>,
+    incomplete: &BTreeMap<Kvk, Vec<String>>,
     claims: &BTreeMap<Kvk, ClaimFigures>,
     config: &Config,
 ) -> (Vec<Provider>, Vec<Excluded>) {
@@ -176,14 +187,23 @@ pub(crate) fn classify(
         .iter()
         .filter_map(|e| e.parsed.map(|k| (k, e.reden.as_str())))
         .collect();
-    let everyone: BTreeSet<Kvk> = accounts.keys().chain(claims.keys()).copied().collect();
+    let everyone: BTreeSet<Kvk> = accounts
+        .keys()
+        .chain(incomplete.keys())
+        .chain(claims.keys())
+        .copied()
+        .collect();
     let mut providers = Vec::new();
     let mut excluded = Vec::new();
     for kvk in everyone {
         let (a, c) = (accounts.get(&kvk), claims.get(&kvk));
         let mut reasons = Vec::new();
-        if a.is_none() {
-            reasons.push(Exclusion::NoAccounts { year });
+        match (a, incomplete.get(&kvk)) {
+            (Some(_), _) => {}
+            (None, Some(variabelen)) => reasons.push(Exclusion::DigimvMissing {
+                variabelen: variabelen.clone(),
+            }),
+            (None, None) => reasons.push(Exclusion::NoAccounts { year }),
         }
         if c.is_none() {
             reasons.push(Exclusion::NoClaims { year });
@@ -292,9 +312,9 @@ pub(crate) fn classify(
         let d = c.declaraties;
         let sector = match calc.sector_bron {
             SectorSource::Declaraties => main_sector(c),
-            SectorSource::Jaarverslag => a
-                .sector
-                .expect("the reader requires a sector with sector_bron = jaarverslag"),
+            // A tidy table always has the sector (its reader requires it); a DigiMV
+            // provider with several care-type flags, or none, has the claims' main sector.
+            SectorSource::Jaarverslag => a.sector.unwrap_or_else(|| main_sector(c)),
         };
         let cl = &config.clustering;
         let cluster = if !cl.clusters {
@@ -437,6 +457,7 @@ mod tests {
     ) -> Vec<(u32, String)> {
         let (_, excluded) = classify(
             &accounts.iter().cloned().collect(),
+            &BTreeMap::new(),
             &claims.iter().cloned().collect(),
             config,
         );
@@ -539,6 +560,7 @@ mod tests {
     ) -> Vec<Provider> {
         let (providers, _) = classify(
             &[accounts].into_iter().collect(),
+            &BTreeMap::new(),
             &[claims].into_iter().collect(),
             config,
         );

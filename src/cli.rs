@@ -27,6 +27,7 @@ enum Command {
     Tarieven(cmd::tarieven::Args),
     Generate(cmd::generate::Args),
     Explain(cmd::explain::Args),
+    Digimv(cmd::digimv::Args),
 }
 
 impl Cli {
@@ -41,6 +42,7 @@ impl Cli {
             Command::Tarieven(args) => cmd::tarieven::run(args, &ui),
             Command::Generate(args) => cmd::generate::run(args, &ui),
             Command::Explain(args) => cmd::explain::run(args, &ui),
+            Command::Digimv(args) => cmd::digimv::run(args, &ui),
         }
     }
 }

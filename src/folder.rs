@@ -3,7 +3,8 @@
 //! exchange where the system has one), so that at every instant `--out` holds one
 //! complete result. Also the rules for what `--out` may be: a new path, an empty folder, or
 //! a folder this tool wrote whose manifest lists everything in it. Both writers use it, the
-//! reports and `generate`, so it stands below them and uses no other module of ours.
+//! reports and `generate`, so it stands below them and uses no other module of ours. One
+//! file is written the same way (`write_file`): whole, by a rename, or not at all.
 //!
 //! This module must never delete what it cannot tell is its own: a folder it replaces was
 //! checked to hold only the files its manifest lists (or, for `generate`, its own set), and
@@ -212,6 +213,26 @@ pub(crate) fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(
     }
     check_outputs(out)?;
     staged.replace()
+}
+
+/// Writes one file whole or not at all: into a temporary file beside `path`, which then
+/// takes its place in one rename. A failure leaves `path` as it was.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} names no file", path.display()))?;
+    let temporary = path.with_file_name(format!(
+        ".{}.richttarief-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::write(&temporary, bytes)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .with_context(|| format!("cannot write {}", path.display()));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// A temporary folder beside `--out` that the new version is written into. Dropped before

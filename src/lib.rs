@@ -16,12 +16,12 @@ pub mod cmd;
 /// For the tests and fuzz targets: a configuration parsed and resolved as the program does.
 pub mod config;
 mod contracting;
-/// For the benchmark: DigiMV-layout workbooks written from providers' figures.
-pub mod digimv_layout;
 mod exact;
 mod files;
 mod folder;
-mod generate;
+/// For the benchmark: DigiMV-layout workbooks written from providers' figures
+/// (`generate::digimv`).
+pub mod generate;
 /// For the tests and fuzz targets: the claims readers' door (`ingest::fuzzing`).
 pub mod ingest;
 mod model;

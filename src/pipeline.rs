@@ -19,6 +19,8 @@ use crate::classify::{classify, Excluded, Provider};
 use crate::config::{Config, Input, InputPath, InputSpec, Rounding, Scaling};
 use crate::ingest;
 use crate::ingest::claims::{join, RawClaims};
+/// Where a DigiMV figure was read, and how the flags gave the sector: for the reports.
+pub(crate) use crate::ingest::digimv::{Origin, SectorChoice};
 use crate::model::kenmerken::Kenmerken;
 use crate::model::{
     Accounts, ClaimFigures, Cluster, InputFile, Kvk, ProviderClaims, Sector, TariffTable,
@@ -53,6 +55,14 @@ pub(crate) struct Data {
     pub accounts: BTreeMap<Kvk, Accounts>,
     /// Every KvK's name in the jaarverslagen, of any year.
     pub names: BTreeMap<Kvk, String>,
+    /// Providers the DigiMV dataset has with an empty required figure, with the variables:
+    /// excluded for it. Empty for a tidy jaarverslagen table.
+    pub incomplete: BTreeMap<Kvk, Vec<String>>,
+    /// Where each provider's figures were read in the DigiMV dataset (contract column,
+    /// origin). Empty for a tidy jaarverslagen table.
+    pub digimv_origins: BTreeMap<Kvk, Vec<(&'static str, Origin)>>,
+    /// How each DigiMV provider's care-type flags gave its sector, or did not.
+    pub digimv_sectors: BTreeMap<Kvk, SectorChoice>,
     pub tariffs: TariffTable,
     pub warnings: Vec<String>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -70,6 +80,8 @@ pub(crate) struct ReadKey {
     referentiejaar: i32,
     /// Which optional jaarverslag columns are required (ingest refuses a file without them).
     required: Vec<&'static str>,
+    /// The DigiMV variable map: another map reads other figures.
+    digimv: Option<crate::config::Digimv>,
 }
 
 impl ReadKey {
@@ -89,6 +101,7 @@ impl ReadKey {
                 .input(Input::Jaarverslagen)
                 .map(|spec| spec.required)
                 .unwrap_or_default(),
+            digimv: config.digimv.clone(),
         }
     }
 }
@@ -298,8 +311,8 @@ fn no_claims(files: &[String], year: i32, years: &BTreeMap<i64, u64>) -> String 
 pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let mut laps = Laps::new();
     let mut inputs = Vec::new();
-    let mut record = |spec: &InputSpec, rijen: u64| -> Result<()> {
-        let file = spec.file();
+    // Each input file is hashed for the manifest, with the rows (or organisations) it gave.
+    let record = |inputs: &mut Vec<InputFile>, spec: &InputSpec, file: &InputPath, rijen: u64| {
         let (bytes, sha256) = crate::files::hash_file(&file.path)?;
         inputs.push(InputFile {
             rol: spec.columns.input.key(),
@@ -308,7 +321,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
             rijen,
             sha256,
         });
-        Ok(())
+        anyhow::Ok(())
     };
     let spec = |input| {
         config
@@ -317,27 +330,55 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     };
 
     let jv = spec(Input::Jaarverslagen);
-    let accounts = ingest::read_accounts(&jv)?;
-    // Without the year's accounts nobody can be in the population: stop before the claims
-    // are read, and say which years the file does hold (a wrong referentiejaar, most often).
-    if accounts.by_kvk.is_empty() {
-        bail!(no_accounts(
-            &jv.file().shown,
-            config.referentiejaar,
-            &accounts.years
-        ));
-    }
-    record(&jv, accounts.rows)?;
-    progress.stage(&format!(
-        "read {}: {} jaarverslagen over {} ({} of other years skipped)",
-        jv.file().shown,
-        accounts.by_kvk.len(),
-        config.referentiejaar,
-        accounts.other_years
-    ));
+    let (accounts, incomplete, digimv_origins, digimv_sectors) = match &config.digimv {
+        None => {
+            let accounts = ingest::read_accounts(&jv)?;
+            // Without the year's accounts nobody can be in the population: stop before the
+            // claims are read, and say which years the file does hold (a wrong
+            // referentiejaar, most often).
+            if accounts.by_kvk.is_empty() {
+                bail!(no_accounts(
+                    &jv.file().shown,
+                    config.referentiejaar,
+                    &accounts.years
+                ));
+            }
+            record(&mut inputs, &jv, jv.file(), accounts.rows)?;
+            progress.stage(&format!(
+                "read {}: {} jaarverslagen over {} ({} of other years skipped)",
+                jv.file().shown,
+                accounts.by_kvk.len(),
+                config.referentiejaar,
+                accounts.other_years
+            ));
+            (accounts, BTreeMap::new(), BTreeMap::new(), BTreeMap::new())
+        }
+        Some(digimv) => {
+            let read = ingest::read_digimv_accounts(&jv, &digimv.resolved)?;
+            let shown: Vec<&str> = jv.files.iter().map(|f| f.shown.as_str()).collect();
+            if read.table.by_kvk.is_empty() && read.incomplete.is_empty() {
+                bail!(
+                    "the DigiMV dataset ({}) holds no organisation with a KvK number",
+                    shown.join(", ")
+                );
+            }
+            // Every part is an input of its own: hashed, with the organisations it gave.
+            for (file, n) in jv.files.iter().zip(&read.organisations) {
+                record(&mut inputs, &jv, file, *n)?;
+            }
+            progress.stage(&format!(
+                "read the DigiMV dataset {}: {} jaarverslagen over {}, {} with an empty required figure",
+                shown.join(", "),
+                read.table.by_kvk.len(),
+                config.referentiejaar,
+                read.incomplete.len()
+            ));
+            (read.table, read.incomplete, read.origins, read.sectors)
+        }
+    };
     let tv = spec(Input::Tarieven);
     let tariffs = ingest::read_tariffs(&tv)?;
-    record(&tv, tariffs.rows)?;
+    record(&mut inputs, &tv, tv.file(), tariffs.rows)?;
     progress.stage(&format!(
         "read {}: {} tariffs for {}",
         tv.file().shown,
@@ -347,7 +388,7 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     let koppel = match config.input(Input::Koppeltabel) {
         Some(k) => {
             let t = ingest::read_koppeltabel(&k)?;
-            record(&k, t.rows)?;
+            record(&mut inputs, &k, k.file(), t.rows)?;
             Some(t)
         }
         None => None,
@@ -394,6 +435,9 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
         claims,
         accounts: accounts.by_kvk,
         names: accounts.names,
+        incomplete,
+        digimv_origins,
+        digimv_sectors,
         tariffs,
         warnings: accounts.warnings,
         timings: laps.timings,
@@ -419,7 +463,8 @@ pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress
             )
         })
         .collect();
-    let (mut providers, mut excluded) = classify(&data.accounts, &figures, config);
+    let (mut providers, mut excluded) =
+        classify(&data.accounts, &data.incomplete, &figures, config);
     for e in excluded.iter_mut().filter(|e| e.naam.is_empty()) {
         e.naam = data.names.get(&e.kvk).cloned().unwrap_or_default();
     }
@@ -563,4 +608,114 @@ fn above_maximum(providers: &[Provider]) -> Option<String> {
         (Decimal::ONE_HUNDRED * limit).normalize(),
         shown.join("; ")
     ))
+}
+
+/// One VariableDefinition row of a DigiMV dataset, with where its column is and how many
+/// organisations fill it in (`digimv variabelen`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct VariableRow {
+    pub name: String,
+    pub label: String,
+    pub data_type: String,
+    pub format: String,
+    /// `RowData_03`, or empty where no sheet's header carries it.
+    pub sheet: String,
+    /// The column letters, `K`.
+    pub column: String,
+    /// Organisations whose cell is not empty; `None` where no sheet carries it.
+    pub organisations: Option<usize>,
+}
+
+/// The VariableDefinition rows of a DigiMV dataset whose name or label `matches`, each with
+/// its sheet, column and count of organisations with a value. Two passes: the dictionary
+/// and the headers first, then the matching columns' cells, so that only those are kept.
+pub(crate) fn digimv_variables(
+    parts: &[InputPath],
+    matches: &dyn Fn(&str) -> bool,
+) -> Result<Vec<VariableRow>> {
+    use crate::ingest::digimv::{read, Kind, Part, Value, Variable};
+    let parts: Vec<Part> = parts
+        .iter()
+        .map(|p| Part {
+            path: p.path.clone(),
+            shown: p.shown.clone(),
+        })
+        .collect();
+    let outline = read(&parts, &[])?;
+    let wanted: Vec<&crate::ingest::digimv::Definition> = outline
+        .definitions
+        .iter()
+        .filter(|d| matches(&d.name) || matches(&d.label))
+        .collect();
+    let variables: Vec<Variable> = wanted
+        .iter()
+        .map(|d| Variable {
+            name: d.name.clone(),
+            kind: Kind::Text,
+            purpose: "--zoek".into(),
+            required: false,
+        })
+        .collect();
+    let cells = read(&parts, &variables)?;
+    Ok(wanted
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let header = outline
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(&d.name));
+            let organisations = header.map(|_| {
+                cells
+                    .organisations
+                    .values()
+                    .filter(|o| {
+                        o.values[i]
+                            .as_ref()
+                            .is_some_and(|f| f.value != Value::Empty)
+                    })
+                    .count()
+            });
+            VariableRow {
+                name: d.name.clone(),
+                label: d.label.clone(),
+                data_type: d.data_type.clone(),
+                format: d.format.clone(),
+                sheet: header.map(|h| h.sheet.clone()).unwrap_or_default(),
+                column: header.map(|h| h.column.clone()).unwrap_or_default(),
+                organisations,
+            }
+        })
+        .collect())
+}
+
+/// The jaarverslagen a DigiMV dataset gives under `config`'s `[digimv]` map, for
+/// `digimv uittreksel`: every provider's accounts with the origin of each figure, and the
+/// providers with an empty required figure with those variables.
+pub(crate) struct DigimvExtract {
+    pub accounts: BTreeMap<Kvk, Accounts>,
+    pub origins: BTreeMap<Kvk, Vec<(&'static str, Origin)>>,
+    pub incomplete: BTreeMap<Kvk, Vec<String>>,
+    pub names: BTreeMap<Kvk, String>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads `parts` as the DigiMV dataset under `config`'s `[digimv]` table; an error when the
+/// configuration has none.
+pub(crate) fn digimv_extract(config: &Config, parts: &[InputPath]) -> Result<DigimvExtract> {
+    let Some(digimv) = &config.digimv else {
+        bail!("the configuration has no [digimv] table: it names no variable map to read the dataset with");
+    };
+    let mut spec = config
+        .input(Input::Jaarverslagen)
+        .expect("a resolved configuration has it");
+    spec.files = parts;
+    let read = ingest::read_digimv_accounts(&spec, &digimv.resolved)?;
+    Ok(DigimvExtract {
+        accounts: read.table.by_kvk,
+        origins: read.origins,
+        incomplete: read.incomplete,
+        names: read.table.names,
+        warnings: read.table.warnings,
+    })
 }

@@ -11,7 +11,7 @@ use super::{Exit, Ui, UsageError};
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Folder to write jaarverslagen, declaraties, tarieven, koppeltabel, kenmerken and
-    /// richttarief.toml into, only when all are complete. A folder holding files of those
+    /// richttarief.toml (and with --digimv the DigiMV workbook and its configuration) into, only when all are complete. A folder holding files of those
     /// names is refused unless generate wrote it (it leaves a .richttarief-generate file)
     /// or --overwrite is given; other files in the folder are kept.
     #[arg(long)]
@@ -34,6 +34,10 @@ pub(crate) struct Args {
     /// Reference year of the data.
     #[arg(long, default_value_t = 2024)]
     jaar: i32,
+    /// Also write the jaarverslagen as a workbook in the layout of the published DigiMV
+    /// dataset (jaarverslagen-digimv.ods), with richttarief-digimv.toml, which reads it.
+    #[arg(long)]
+    digimv: bool,
 }
 
 /// `--formaat`: the command line's names for `generate::ClaimsFormat`, so that the
@@ -66,6 +70,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
         format: args.formaat.into(),
         year: args.jaar,
         overwrite: args.overwrite,
+        digimv: args.digimv,
     };
     options.check().map_err(UsageError)?;
     ui.count_claim_lines("generating", args.declaratieregels);

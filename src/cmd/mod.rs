@@ -18,6 +18,7 @@ use crate::config::{self, Config};
 use crate::pipeline::{self, Run};
 
 pub(crate) mod check;
+pub(crate) mod digimv;
 pub(crate) mod explain;
 pub(crate) mod generate;
 pub(crate) mod run;

@@ -6,7 +6,8 @@
 //! checked against the shape, so that layers merge table by table (`layers`) without a
 //! list of their fields; the merged table is read once more, as `Shape<Exact>`, for
 //! `validate`. A new key is a field here and a default in `presets/`. This module checks
-//! types only; whether a value is possible is `validate`'s.
+//! types only; whether a value is possible is `validate`'s. Besides the configuration it
+//! reads the DigiMV variable map file a configuration may name, which is configuration too.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -60,6 +61,16 @@ pub(crate) fn parse_file(path: &Path) -> Result<FileConfig> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read configuration {}", path.display()))?;
     parse_text(&text).with_context(|| format!("invalid configuration {}", path.display()))
+}
+
+/// A DigiMV variable map file the configuration names (`[digimv] variabelen = "FILE"`):
+/// like the configuration itself, read here, before any data; `written` names it.
+pub(crate) fn read_variable_map(
+    path: &Path,
+    written: &str,
+) -> Result<crate::model::digimv::VariableMap, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot be read: {e}"))?;
+    crate::model::digimv::VariableMap::parse(&text, written).map_err(|e| format!("{e:#}"))
 }
 
 /// `parse_file` for text: the scenarios' base in tests, and the fuzz targets.
@@ -158,6 +169,29 @@ pub(crate) struct Shape<N = Num> {
     pub(crate) berekening: Option<FileCalculation<N>>,
     pub(crate) uitsluiting: Option<FileExclusions<N>>,
     pub(crate) beleid: Option<FileBeleid>,
+    pub(crate) digimv: Option<FileDigimv>,
+}
+
+/// `[digimv]`: `invoer.jaarverslagen` is the published DigiMV dataset, read through a
+/// variable map.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileDigimv {
+    /// The boekjaar whose shipped map is used.
+    pub(crate) jaar: Option<i32>,
+    /// A map file of the user's, or a table of names that override the map's.
+    pub(crate) variabelen: Option<FileDigimvVariables>,
+    /// Sector → the `ja`/`nee` variable that flags it.
+    pub(crate) sector: Option<BTreeMap<String, String>>,
+    pub(crate) geconsolideerd: Option<bool>,
+}
+
+/// `variabelen = "FILE"`, or `[digimv.variabelen]` with contract column = variable name.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(untagged)]
+pub(crate) enum FileDigimvVariables {
+    Bestand(String),
+    Namen(BTreeMap<String, String>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -169,7 +203,8 @@ pub(crate) struct FileBeleid {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileInputs {
-    pub(crate) jaarverslagen: Option<String>,
+    /// One file, or with `[digimv]` the dataset's parts as a list of paths and globs.
+    pub(crate) jaarverslagen: Option<OneOrMany>,
     pub(crate) declaraties: Option<OneOrMany>,
     pub(crate) tarieven: Option<String>,
     pub(crate) koppeltabel: Option<String>,

@@ -240,3 +240,117 @@ fn per_input_renames_add_up_over_layers() {
     );
     assert_eq!(c.kolommen.flat.len(), 1);
 }
+
+/// The DigiMV inputs of `resolve_text`'s folder: two parts of the dataset.
+const DIGIMV: &str = "referentiejaar = 2023\n[invoer]\njaarverslagen = [\"d1.csv\", \"d2.csv\"]\ntarieven = \"t.csv\"\ndeclaraties = \"d*.csv\"\n";
+
+/// The names the shipped maps do not know, given in the configuration.
+const NAMES: &str = "[digimv.variabelen]\nbedrijfslasten = \"qTotaalLasten_0\"\nfinanciele_baten = \"qFinBaten_0\"\nfinanciele_lasten = \"qFinLasten_0\"\n";
+
+#[test]
+fn digimv_resolves_the_shipped_map_with_the_given_names_before_any_data() {
+    let cons_names = NAMES.replace("_0\"", "_0Cons\"");
+    let c = resolve_text(&format!(
+        "{DIGIMV}[digimv]\njaar = 2023\ngeconsolideerd = true\n{cons_names}[digimv.sector]\nGGZ = \"qAnders_8\"\n"
+    ))
+    .unwrap();
+    let d = c.digimv.as_ref().unwrap();
+    // Names from the 2023 file (data/digimv/2023.toml), the consolidated ones where the
+    // map has them, the configuration's where it gives one.
+    assert_eq!(d.gebruikt["kvk"], "ExternalOrganizationId");
+    assert_eq!(d.gebruikt["bedrijfsopbrengsten"], "qTotaalBaten_0Cons");
+    assert_eq!(d.gebruikt["bedrijfslasten"], "qTotaalLasten_0Cons");
+    assert_eq!(d.gebruikt_sector["VV"], "qTypeWTZaZorg_13");
+    assert_eq!(d.gebruikt_sector["GGZ"], "qAnders_8");
+    // Both parts are the jaarverslagen's files, in the order written.
+    let parts: Vec<&str> = c.invoer.files[&Input::Jaarverslagen]
+        .iter()
+        .map(|f| f.shown.as_str())
+        .collect();
+    assert_eq!(parts, ["d1.csv", "d2.csv"]);
+    // The manifest's configuratie records the names used.
+    let keys = c.keys().unwrap();
+    assert!(keys.contains(&(
+        "digimv.gebruikt.financiele_lasten".into(),
+        "qFinLasten_0Cons".into()
+    )));
+}
+
+#[test]
+fn digimv_mistakes_are_refused_naming_the_key() {
+    let err = |text: String| resolve_text(&text).unwrap_err().to_string();
+    // An unknown key.
+    let e = err(format!("{DIGIMV}[digimv]\njaar = 2023\nversie = 2\n"));
+    assert!(e.contains("unknown field `versie`"), "{e}");
+    // A list of parts without [digimv].
+    let e = err(DIGIMV.to_string());
+    assert!(
+        e.contains("invoer.jaarverslagen: a list names the parts"),
+        "{e}"
+    );
+    // The shipped map does not know the costs: the run stops before reading, naming the
+    // columns and the command that finds them.
+    let e = err(format!("{DIGIMV}[digimv]\njaar = 2023\n"));
+    assert!(
+        e.contains("bedrijfslasten, financiele_baten, financiele_lasten"),
+        "{e}"
+    );
+    assert!(e.contains("richttarief digimv variabelen"), "{e}");
+    // Entity names given while the consolidated figures are read would mix the two.
+    let e = err(format!(
+        "{DIGIMV}[digimv]\njaar = 2023\ngeconsolideerd = true\n{NAMES}"
+    ));
+    assert!(
+        e.contains("digimv.variabelen.bedrijfslasten = \"qTotaalLasten_0\": geconsolideerd = true"),
+        "{e}"
+    );
+    // A map of another boekjaar than the run's.
+    let e = err(format!("{DIGIMV}[digimv]\njaar = 2024\n{NAMES}"));
+    assert!(
+        e.contains("boekjaar 2024, the run for referentiejaar 2023"),
+        "{e}"
+    );
+    // No map at all, an unknown column, an unknown sector.
+    let e = err(format!("{DIGIMV}[digimv]\ngeconsolideerd = false\n"));
+    assert!(e.contains("digimv: names no variable map"), "{e}");
+    let e = err(format!(
+        "{DIGIMV}[digimv]\njaar = 2023\n{NAMES}omzet = \"q\"\n"
+    ));
+    assert!(e.contains("digimv.variabelen.omzet"), "{e}");
+    let e = err(format!(
+        "{DIGIMV}[digimv]\njaar = 2023\n{NAMES}[digimv.sector]\nVVT = \"q\"\n"
+    ));
+    assert!(e.contains("digimv.sector.VVT"), "{e}");
+    // A map file that does not exist.
+    let e = err(format!("{DIGIMV}[digimv]\nvariabelen = \"geen.toml\"\n"));
+    assert!(
+        e.contains("digimv.variabelen = \"geen.toml\": no such file"),
+        "{e}"
+    );
+}
+
+#[test]
+fn digimv_reads_a_map_file_of_the_users() {
+    let c = resolve_text(INPUTS).unwrap();
+    let dir = &c.invoer.basis;
+    std::fs::write(
+        dir.join("kaart.toml"),
+        "boekjaar = 2023\n[variabelen.kvk]\nnaam = \"K\"\nzekerheid = \"opgegeven\"\nbron = \"b\"\n\
+         [variabelen.naam]\nnaam = \"N\"\nzekerheid = \"opgegeven\"\nbron = \"b\"\n\
+         [variabelen.bedrijfsopbrengsten]\nnaam = \"B\"\nzekerheid = \"opgegeven\"\nbron = \"b\"\ngeconsolideerd = { naam = \"BC\", zekerheid = \"opgegeven\", bron = \"b\" }\n\
+         [variabelen.bedrijfslasten]\nnaam = \"L\"\nzekerheid = \"opgegeven\"\nbron = \"b\"\ngeconsolideerd = { naam = \"LC\", zekerheid = \"opgegeven\", bron = \"b\" }\n\
+         [variabelen.financiele_baten]\nnaam = \"FB\"\nzekerheid = \"opgegeven\"\nbron = \"b\"\ngeconsolideerd = { naam = \"FBC\", zekerheid = \"opgegeven\", bron = \"b\" }\n\
+         [variabelen.financiele_lasten]\nnaam = \"FL\"\nzekerheid = \"opgegeven\"\nbron = \"b\"\ngeconsolideerd = { naam = \"FLC\", zekerheid = \"opgegeven\", bron = \"b\" }\n",
+    )
+    .unwrap();
+    let c = resolve_text(&format!("{DIGIMV}[digimv]\nvariabelen = \"kaart.toml\"\n")).unwrap();
+    let d = c.digimv.unwrap();
+    assert_eq!(d.gebruikt["bedrijfslasten"], "L");
+    assert!(!d.gebruikt.contains_key("opbrengsten_wlz"));
+    let e = resolve_text(&format!(
+        "{DIGIMV}[digimv]\nvariabelen = \"kaart.toml\"\njaar = 2022\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("is for boekjaar 2023"), "{e}");
+}

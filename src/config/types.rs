@@ -106,6 +106,29 @@ pub struct Config {
     /// policies keep their manifests.
     #[serde(skip_serializing_if = "Policies::is_empty")]
     pub(crate) beleid: Policies,
+    /// The DigiMV dataset's variable map; absent for a tidy jaarverslagen table, so that
+    /// those manifests are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) digimv: Option<Digimv>,
+}
+
+/// `[digimv]` resolved: the settings as written and the variable of every column the run
+/// reads, so that the manifest records the names a run used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Digimv {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) jaar: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) variabelen: Option<super::raw::FileDigimvVariables>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) sector: BTreeMap<String, String>,
+    pub(crate) geconsolideerd: bool,
+    /// Contract column → the published variable read for it.
+    pub(crate) gebruikt: BTreeMap<String, String>,
+    /// Sector → the flag read for it.
+    pub(crate) gebruikt_sector: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub(crate) resolved: crate::model::digimv::Resolved,
 }
 
 /// The zorgkantoor policies `tarieven` applies (see `crate::policy`).
@@ -211,7 +234,8 @@ pub(crate) struct Inputs {
     /// The folder paths are relative to (the configuration file's folder).
     #[serde(skip)]
     pub(crate) basis: PathBuf,
-    pub(crate) jaarverslagen: PathBuf,
+    /// As written: one path, or the DigiMV dataset's parts.
+    pub(crate) jaarverslagen: Written,
     /// The patterns as written in the configuration.
     pub(crate) declaraties: Vec<String>,
     pub(crate) tarieven: PathBuf,
@@ -223,6 +247,14 @@ pub(crate) struct Inputs {
     /// sorted, each real file once. `Config::input` hands them to the readers.
     #[serde(skip)]
     pub(crate) files: BTreeMap<Input, Vec<InputPath>>,
+}
+
+/// Paths as the configuration wrote them: one, or a list (of paths and globs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Written {
+    One(PathBuf),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -13,10 +13,14 @@ use crate::model::problems::{Problem, Problems};
 use crate::model::{Kvk, Leveringsvorm};
 
 use super::paths::{expand, not_a_file, shipped_policies};
-use super::raw::{Exact, FileColumns, OneOrMany, Shape};
+use crate::model::digimv::{Kind, VariableMap, COLUMNS, REQUIRED};
+
+use super::raw::{
+    read_variable_map, Exact, FileColumns, FileDigimv, FileDigimvVariables, OneOrMany, Shape,
+};
 use super::{
-    Calculation, Clustering, Columns, Config, Criteria, ExcludedKvk, Exclusions, Input, InputPath,
-    Inputs, Model, Policies, CONTRACT_COLUMNS,
+    Calculation, Clustering, Columns, Config, Criteria, Digimv, ExcludedKvk, Exclusions, Input,
+    InputPath, Inputs, Model, Policies, Scaling, Written, CONTRACT_COLUMNS,
 };
 
 pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Config, Problems> {
@@ -148,7 +152,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     }
 
     let kolommen = columns(f.kolommen.unwrap_or_default(), &mut problems);
-    let mut required = |key: &str, v: Option<String>| -> PathBuf {
+    let required = |key: &str, v: Option<String>, problems: &mut Problems| -> PathBuf {
         match v {
             None => {
                 problems.push(Problem::at(format!("invoer.{key}")).says("missing"));
@@ -167,10 +171,59 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             }
         }
     };
-    let jaarverslagen = required("jaarverslagen", inputs.jaarverslagen);
-    let tarieven = required("tarieven", inputs.tarieven);
-    let koppeltabel = inputs.koppeltabel.map(|p| required("koppeltabel", Some(p)));
-    let kenmerken = inputs.kenmerken.map(|p| required("kenmerken", Some(p)));
+    let schaling = calc.schaling.expect("preset");
+    let digimv = f
+        .digimv
+        .map(|d| digimv(d, referentiejaar, schaling, basis, &mut problems));
+    // A tidy table is one file; the DigiMV dataset may be several parts, paths or globs.
+    let (jaarverslagen, jaarverslagen_files) = match (inputs.jaarverslagen, &digimv) {
+        (Some(OneOrMany::Many(ps)), None) => {
+            problems.push(Problem::at("invoer.jaarverslagen").says(
+                "a list names the parts of the DigiMV dataset, which needs a [digimv] table;                  a jaarverslagen table is one file",
+            ));
+            (Written::Many(ps), Vec::new())
+        }
+        (Some(OneOrMany::One(p)), None) => {
+            let p = required("jaarverslagen", Some(p), &mut problems);
+            let files = vec![InputPath::new(basis, &p)];
+            (Written::One(p), files)
+        }
+        (None, _) => (
+            Written::One(required("jaarverslagen", None, &mut problems)),
+            Vec::new(),
+        ),
+        (Some(written), Some(_)) => {
+            let patterns = match &written {
+                OneOrMany::One(p) => vec![p.clone()],
+                OneOrMany::Many(ps) => ps.clone(),
+            };
+            let mut parts: Vec<InputPath> = Vec::new();
+            for p in &patterns {
+                match expand(basis, p) {
+                    Ok(found) => parts.extend(found.iter().map(|f| InputPath::new(basis, f))),
+                    Err(e) => problems.push(Problem::at("invoer.jaarverslagen").says(e)),
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            parts.retain(|p| seen.insert(p.path.canonicalize().unwrap_or_else(|_| p.path.clone())));
+            if patterns.is_empty() {
+                problems.push(Problem::at("invoer.jaarverslagen").says("the list is empty"));
+            }
+            let written = match written {
+                OneOrMany::One(p) => Written::One(PathBuf::from(p)),
+                OneOrMany::Many(ps) => Written::Many(ps),
+            };
+            (written, parts)
+        }
+    };
+    let digimv = digimv.flatten();
+    let tarieven = required("tarieven", inputs.tarieven, &mut problems);
+    let koppeltabel = inputs
+        .koppeltabel
+        .map(|p| required("koppeltabel", Some(p), &mut problems));
+    let kenmerken = inputs
+        .kenmerken
+        .map(|p| required("kenmerken", Some(p), &mut problems));
     let beleid = f.beleid.and_then(|b| b.bestanden).unwrap_or_default();
     let mut policies = Vec::new();
     for p in &beleid {
@@ -222,10 +275,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     }
 
     let mut files = BTreeMap::from([
-        (
-            Input::Jaarverslagen,
-            vec![InputPath::new(basis, &jaarverslagen)],
-        ),
+        (Input::Jaarverslagen, jaarverslagen_files),
         (
             Input::Declaraties,
             declaratiebestanden
@@ -276,7 +326,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             resultaat: calc.resultaat.expect("preset"),
             nhc_nic_strippen: calc.nhc_nic_strippen.expect("preset"),
             omzet_basis: calc.omzet_basis.expect("preset"),
-            schaling: calc.schaling.expect("preset"),
+            schaling,
             sector_bron: calc.sector_bron.expect("preset"),
             afronding,
             afronden: calc.afronden.expect("preset"),
@@ -292,6 +342,146 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             bestanden: beleid,
             resolved: policies,
         },
+        digimv,
+    })
+}
+
+/// Resolves `[digimv]`: the shipped map of `jaar` or the user's map file, the names given
+/// in the configuration over it, and one variable for every column the run needs. A
+/// needed column whose name is unknown is a problem here, before any data is read. `None`
+/// where a problem has been recorded.
+fn digimv(
+    d: FileDigimv,
+    referentiejaar: i32,
+    schaling: Scaling,
+    basis: &Path,
+    problems: &mut Problems,
+) -> Option<Digimv> {
+    let geconsolideerd = d.geconsolideerd.unwrap_or(false);
+    let map = match (&d.jaar, &d.variabelen) {
+        (_, Some(FileDigimvVariables::Bestand(file))) => {
+            let full = basis.join(file);
+            let read = match not_a_file(&full) {
+                Some(problem) => Err(problem),
+                None => read_variable_map(&full, file),
+            };
+            match read {
+                Ok(map) => {
+                    if let Some(jaar) = d.jaar.filter(|j| *j != map.boekjaar) {
+                        problems.push(Problem::at("digimv.jaar").value(jaar).says(format!(
+                            "the map file {file:?} is for boekjaar {}",
+                            map.boekjaar
+                        )));
+                        return None;
+                    }
+                    map
+                }
+                Err(problem) => {
+                    problems.push(
+                        Problem::at("digimv.variabelen")
+                            .value(format_args!("{file:?}"))
+                            .says(problem),
+                    );
+                    return None;
+                }
+            }
+        }
+        (Some(jaar), _) => match VariableMap::shipped(*jaar) {
+            Ok(map) => map,
+            Err(e) => {
+                problems.push(Problem::at("digimv.jaar").value(jaar).says(e.to_string()));
+                return None;
+            }
+        },
+        (None, _) => {
+            problems.push(Problem::at("digimv").says(
+                "names no variable map: set jaar = YEAR for the shipped map of that boekjaar, \
+                 or variabelen = \"FILE\" for a map file of your own",
+            ));
+            return None;
+        }
+    };
+    let mut map = map;
+    if map.boekjaar != referentiejaar {
+        problems.push(Problem::at("digimv").value(map.boekjaar).says(format!(
+            "the variable map is for boekjaar {}, the run for referentiejaar {referentiejaar}; \
+                     the DigiMV release of a boekjaar holds that year's accounts",
+            map.boekjaar
+        )));
+    }
+    let mut ok = true;
+    if let Some(FileDigimvVariables::Namen(names)) = &d.variabelen {
+        for (column, name) in names {
+            let at = format!("digimv.variabelen.{column}");
+            if let Err(e) = map.set_variable(column, name) {
+                problems.push(Problem::at(at).says(e.to_string()));
+                ok = false;
+                continue;
+            }
+            // A given name wins over the map's entity and consolidated names alike, so an
+            // amount of the other kind would mix entity and consolidated figures in one
+            // result without a word: the `Cons` suffix must agree with `geconsolideerd`.
+            let amount = COLUMNS
+                .iter()
+                .any(|(c, k)| c == column && *k == Kind::Money);
+            let cons = name.trim().to_lowercase().ends_with("cons");
+            if amount && cons != geconsolideerd {
+                problems.push(Problem::at(at).value(format_args!("{name:?}")).says(
+                    if geconsolideerd {
+                        "geconsolideerd = true reads the consolidated figures, and this \
+                             is not a consolidated (…Cons) variable"
+                    } else {
+                        "a consolidated (…Cons) variable, while geconsolideerd = false \
+                             reads the reporting entity's figures"
+                    },
+                ));
+                ok = false;
+            }
+        }
+    }
+    let sector = d.sector.unwrap_or_default();
+    for (s, name) in &sector {
+        let bad = name.trim().is_empty() || name.trim().contains(char::is_whitespace);
+        let set = if bad {
+            Err(format!("{name:?} is not a variable name"))
+        } else {
+            map.set_sector(s, name).map_err(|e| e.to_string())
+        };
+        if let Err(e) = set {
+            problems.push(Problem::at(format!("digimv.sector.{s}")).says(e));
+            ok = false;
+        }
+    }
+    let mut needed: Vec<&str> = REQUIRED.to_vec();
+    if schaling == Scaling::Jaarverslag {
+        needed.push("opbrengsten_wlz");
+    }
+    let resolved = match map.resolve(geconsolideerd, &needed) {
+        Ok(r) => r,
+        Err(e) => {
+            problems.push(Problem::at("digimv").says(e.to_string()));
+            return None;
+        }
+    };
+    if !ok {
+        return None;
+    }
+    Some(Digimv {
+        jaar: d.jaar,
+        variabelen: d.variabelen,
+        sector,
+        geconsolideerd,
+        gebruikt: resolved
+            .columns
+            .iter()
+            .map(|(c, name, _)| (c.to_string(), name.clone()))
+            .collect(),
+        gebruikt_sector: resolved
+            .sector
+            .iter()
+            .map(|(s, name)| (s.to_string(), name.clone()))
+            .collect(),
+        resolved,
     })
 }
 /// Resolves `[kolommen]`, recording every mistake that would read a wrong column: a name

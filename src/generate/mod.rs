@@ -25,9 +25,11 @@
 //! more, or in another order, changes every file after it.
 
 mod claims;
+pub mod digimv;
 mod kenmerken;
 mod placement;
 mod providers;
+mod published;
 mod sinks;
 mod tables;
 mod tariffs;
@@ -78,6 +80,9 @@ pub(crate) struct Options {
     pub year: i32,
     /// Replace files of the set's names in a folder that `generate` did not write.
     pub overwrite: bool,
+    /// Also write the accounts as a DigiMV-layout workbook, with a configuration that
+    /// reads it.
+    pub digimv: bool,
 }
 
 /// At most this many providers: KvK numbers and AGB codes have eight digits, and each
@@ -108,22 +113,37 @@ impl Options {
         if !(1900..=2100).contains(&self.year) {
             return Err(format!("--jaar {}: must be 1900 to 2100", self.year));
         }
+        if self.digimv && !published::YEARS.contains(&self.year) {
+            return Err(format!(
+                "--jaar {} with --digimv: a DigiMV variable map is shipped for {} to {} only",
+                self.year,
+                published::YEARS.start(),
+                published::YEARS.end()
+            ));
+        }
         Ok(())
     }
 
     /// The files of the set, in the order they are put in place: the configuration, which
     /// makes the set usable, last.
-    fn files(&self) -> [&'static str; 6] {
-        [
+    fn files(&self) -> Vec<&'static str> {
+        let mut files = vec![
             self.format.file_name(),
             "jaarverslagen.csv",
             "tarieven.csv",
             "koppeltabel.csv",
             "kenmerken.csv",
-            "richttarief.toml",
-        ]
+        ];
+        if self.digimv {
+            files.extend([DIGIMV_WORKBOOK, published::CONFIG]);
+        }
+        files.push("richttarief.toml");
+        files
     }
 }
+
+/// The DigiMV workbook's file name.
+const DIGIMV_WORKBOOK: &str = "jaarverslagen-digimv.ods";
 
 /// What was generated, for the closing message.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,10 +195,20 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
     out.finish()?;
 
     // The accounts draw from the same stream after the claims, so they come next.
+    let accounts = tables::accounts(&providers, &mut rng);
     write_file(
         &dir.join("jaarverslagen.csv"),
-        &tables::jaarverslagen(&providers, &mut rng, year)?,
+        &tables::jaarverslagen(&accounts, year)?,
     )?;
+    if opts.digimv {
+        let written = digimv::write(
+            published::STEM,
+            &published::providers(&accounts),
+            &published::layout(opts.seed),
+            |name| std::fs::File::create(dir.join(name)),
+        )?;
+        debug_assert_eq!(written, [DIGIMV_WORKBOOK]);
+    }
     write_file(&dir.join("tarieven.csv"), &tables::tarieven(year)?)?;
     write_file(
         &dir.join("koppeltabel.csv"),
@@ -208,6 +238,12 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
         opts.format.flag(),
         opts.format.file_name(),
     );
+    if opts.digimv {
+        write_file(
+            &dir.join(published::CONFIG),
+            published::config(&config, year).as_bytes(),
+        )?;
+    }
     write_file(&dir.join("richttarief.toml"), config.as_bytes())?;
     let files = opts.files();
     write_file(&dir.join(MARKER), placement::marker_text(&files).as_bytes())?;

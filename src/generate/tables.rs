@@ -1,5 +1,6 @@
 //! The small tables of a set, written after the claims: `jaarverslagen.csv` (each provider's
-//! accounts, derived from what it declared), `tarieven.csv` (the illustrative table, labelled
+//! accounts, derived from what it declared, drawn once by `accounts` so that the DigiMV
+//! workbook holds the same figures), `tarieven.csv` (the illustrative table, labelled
 //! as such in every row) and `koppeltabel.csv` (AGB code → KvK number). Each is returned as
 //! bytes, CSV through `csv::Writer`, for the caller to write; nothing here touches a file.
 
@@ -16,23 +17,25 @@ fn bytes(out: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
     Ok(out.into_inner().map_err(|e| e.into_error())?)
 }
 
+/// One provider's generated jaarverslag, in cents.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Jaarverslag {
+    pub(super) kvk: u32,
+    pub(super) naam: String,
+    pub(super) sector: &'static str,
+    pub(super) revenue: i64,
+    pub(super) wlz: i64,
+    pub(super) costs: i64,
+    pub(super) fin_income: i64,
+    pub(super) fin_costs: i64,
+    pub(super) result: i64,
+}
+
 /// The accounts of the providers that have them: B = D / Wlz share, R = margin · B, and
 /// L = B − R + FB − FL, so that R = B − L + FB − FL holds exactly. Draws from `rng`, after
 /// the claims.
-pub(super) fn jaarverslagen(providers: &[Provider], rng: &mut Rng, year: i32) -> Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
-        "kvk",
-        "naam",
-        "boekjaar",
-        "bedrijfsopbrengsten",
-        "opbrengsten_wlz",
-        "bedrijfslasten",
-        "financiele_baten",
-        "financiele_lasten",
-        "resultaat",
-        "sector",
-    ])?;
+pub(super) fn accounts(providers: &[Provider], rng: &mut Rng) -> Vec<Jaarverslag> {
+    let mut out = Vec::new();
     for p in providers.iter().filter(|p| p.has_accounts) {
         // A provider without claims still has revenue: mostly outside the Wlz.
         let declared = if p.lines == 0 { 50_000_000 } else { p.declared }; // €500,000 in cents
@@ -46,17 +49,48 @@ pub(super) fn jaarverslagen(providers: &[Provider], rng: &mut Rng, year: i32) ->
         let fin_income = (revenue as f64 * rng.uniform(0.0, 0.002)).round() as i64;
         let fin_costs = (revenue as f64 * rng.uniform(0.002, 0.015)).round() as i64;
         let costs = revenue - result + fin_income - fin_costs;
+        out.push(Jaarverslag {
+            kvk: p.kvk,
+            naam: p.naam.clone(),
+            sector: p.sector,
+            revenue,
+            wlz,
+            costs,
+            fin_income,
+            fin_costs,
+            result,
+        });
+    }
+    out
+}
+
+/// `jaarverslagen.csv`: the accounts in the contract's columns.
+pub(super) fn jaarverslagen(accounts: &[Jaarverslag], year: i32) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "kvk",
+        "naam",
+        "boekjaar",
+        "bedrijfsopbrengsten",
+        "opbrengsten_wlz",
+        "bedrijfslasten",
+        "financiele_baten",
+        "financiele_lasten",
+        "resultaat",
+        "sector",
+    ])?;
+    for a in accounts {
         out.write_record([
-            p.kvk.to_string(),
-            p.naam.clone(),
+            a.kvk.to_string(),
+            a.naam.clone(),
             year.to_string(),
-            money(revenue),
-            money(wlz),
-            money(costs),
-            money(fin_income),
-            money(fin_costs),
-            money(result),
-            p.sector.to_string(),
+            money(a.revenue),
+            money(a.wlz),
+            money(a.costs),
+            money(a.fin_income),
+            money(a.fin_costs),
+            money(a.result),
+            a.sector.to_string(),
         ])?;
     }
     bytes(out)

@@ -247,6 +247,141 @@ pub(crate) fn read_accounts(spec: &InputSpec) -> Result<AccountsTable> {
     })
 }
 
+/// The jaarverslagen the DigiMV dataset gives, and what it leaves out.
+#[derive(Debug, Clone)]
+pub(crate) struct DigimvAccounts {
+    pub(crate) table: AccountsTable,
+    /// Providers whose required figures are empty in the dataset, with those variables.
+    pub(crate) incomplete: BTreeMap<Kvk, Vec<String>>,
+    /// Per part, in the order of `spec.files`: how many organisations it gave a value for.
+    pub(crate) organisations: Vec<u64>,
+    /// Where each provider's figures were read: (contract column, origin).
+    pub(crate) origins: BTreeMap<Kvk, Vec<(&'static str, digimv::Origin)>>,
+    /// How each provider's care-type flags gave its sector, or did not.
+    pub(crate) sectors: BTreeMap<Kvk, digimv::SectorChoice>,
+}
+
+/// Reads the jaarverslagen from the DigiMV dataset (`spec.files`, its parts) through the
+/// resolved variable map. A provider with an empty required figure is not a jaarverslag
+/// but `incomplete`; one whose KvK is itself empty or invalid cannot be matched to any
+/// claim, so it is only named in a warning.
+pub(crate) fn read_digimv_accounts(
+    spec: &InputSpec,
+    map: &digimv::Resolved,
+) -> Result<DigimvAccounts> {
+    let parts: Vec<digimv::Part> = spec
+        .files
+        .iter()
+        .map(|f| digimv::Part {
+            path: f.path.clone(),
+            shown: f.shown.clone(),
+        })
+        .collect();
+    let extra: Vec<&str> = ["opbrengsten_wlz"]
+        .into_iter()
+        .filter(|c| spec.requires(c))
+        .collect();
+    let extract = digimv::extract(&parts, map, &extra)?;
+    let mut warnings = Vec::new();
+    let mut by_kvk = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    let mut origins = BTreeMap::new();
+    let mut sectors = BTreeMap::new();
+    let mut open = Vec::new();
+    for e in extract.by_kvk.values() {
+        let a = &e.accounts;
+        if let Some(reported) = a.resultaat {
+            let computed =
+                a.bedrijfsopbrengsten - a.bedrijfslasten + a.financiele_baten - a.financiele_lasten;
+            if (reported - computed).abs() > Decimal::ONE {
+                warnings.push(format!(
+                    "{}: KvK {} reports resultaat {reported}, but B − L + FB − FL = {computed}",
+                    a.bron, a.kvk
+                ));
+            }
+        }
+        names.insert(a.kvk, a.naam.clone());
+        origins.insert(a.kvk, e.origins.clone());
+        sectors.insert(a.kvk, e.sector.clone());
+        if !matches!(e.sector, digimv::SectorChoice::Vlag(_)) {
+            open.push(a.kvk.to_string());
+        }
+        by_kvk.insert(a.kvk, a.clone());
+    }
+    let mut incomplete = BTreeMap::new();
+    let mut unmatched = Vec::new();
+    for x in &extract.excluded {
+        let variabelen = x.variabelen.clone();
+        match x.kvk.as_deref().map(Kvk::parse) {
+            Some(Ok(kvk)) => {
+                if let Some(naam) = &x.naam {
+                    names.insert(kvk, naam.clone());
+                }
+                incomplete.insert(kvk, variabelen);
+            }
+            _ => unmatched.push(format!("Code {} ({})", x.code, x.reden)),
+        }
+    }
+    // With sector_bron = jaarverslag the flags were to give the sector; where they give
+    // several or none, the claims' main sector is taken instead, and the user is told.
+    if spec.requires("sector") && !open.is_empty() {
+        let n = open.len();
+        open.truncate(10);
+        warnings.push(format!(
+            "{n} provider{} of the DigiMV dataset flag{} several care types or none, so the sector comes from the claims (the main sector) instead of the jaarverslag: KvK {}{}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+            open.join(", "),
+            if n > 10 { ", …" } else { "" }
+        ));
+    }
+    if !unmatched.is_empty() {
+        let n = unmatched.len();
+        unmatched.truncate(10);
+        warnings.push(format!(
+            "{n} organisation{} of the DigiMV dataset ha{} no valid KvK number, so no claim can be matched to {}: {}{}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "ve" },
+            if n == 1 { "it" } else { "them" },
+            unmatched.join("; "),
+            if n > 10 { "; …" } else { "" }
+        ));
+    }
+    let organisations = spec
+        .files
+        .iter()
+        .map(|f| {
+            let prefix = f.shown.as_str();
+            extract
+                .dataset
+                .organisations
+                .values()
+                .filter(|o| {
+                    o.values
+                        .iter()
+                        .flatten()
+                        .any(|v| v.origin.file.starts_with(prefix))
+                })
+                .count() as u64
+        })
+        .collect();
+    let n = extract.dataset.organisations.len() as u64;
+    Ok(DigimvAccounts {
+        table: AccountsTable {
+            by_kvk,
+            rows: n,
+            other_years: 0,
+            years: BTreeMap::from([(i64::from(map.boekjaar), n)]),
+            warnings,
+            names,
+        },
+        incomplete,
+        organisations,
+        origins,
+        sectors,
+    })
+}
+
 pub(crate) fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
     let shown = spec.file().shown.as_str();
     let table = read_table(&spec.file().path, shown)?;

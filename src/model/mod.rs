@@ -7,6 +7,7 @@
 //! Money is `rust_decimal::Decimal` throughout (euros, exact). Percentages used in the
 //! formulas are fractions (`0.955` = 95.5%); they become percent only in `report`.
 
+pub mod digimv;
 mod inputs;
 pub(crate) mod kenmerken;
 pub(crate) mod number;

@@ -10,6 +10,7 @@
 //! rounded-up 74.996. A builder never formats a number.
 
 pub(crate) mod contracting;
+pub(crate) mod digimv;
 pub(crate) mod figures;
 pub(crate) mod html;
 pub(crate) mod manifest;

@@ -20,6 +20,9 @@ pub(crate) fn reden(reasons: &[Exclusion]) -> String {
 pub(crate) fn text(reason: &Exclusion) -> String {
     match reason {
         Exclusion::NoAccounts { year } => format!("geen jaarverslag over {year}"),
+        Exclusion::DigimvMissing { variabelen } => {
+            format!("ontbrekend in DigiMV: {}", variabelen.join(", "))
+        }
         Exclusion::NoClaims { year } => format!("geen Wlz-declaraties over {year}"),
         Exclusion::Revenue {
             bedrijfsopbrengsten,

@@ -160,11 +160,38 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
 
     let _ = writeln!(o, "1. Jaarverslag");
     match run.data.accounts.get(&kvk) {
-        None => {
-            let _ = writeln!(o, "   none over {}", config.referentiejaar);
-        }
+        None => match run.data.incomplete.get(&kvk) {
+            Some(variabelen) => {
+                let _ = writeln!(
+                    o,
+                    "   in the DigiMV dataset, but empty there: {}",
+                    variabelen.join(", ")
+                );
+            }
+            None => {
+                let _ = writeln!(o, "   none over {}", config.referentiejaar);
+            }
+        },
         Some(a) => {
             let _ = writeln!(o, "   source: {}", a.bron);
+            // From the DigiMV dataset: the variable, sheet and cell of every figure.
+            for (column, origin) in run.data.digimv_origins.get(&kvk).into_iter().flatten() {
+                let _ = writeln!(o, "   {column:<23} {origin}");
+            }
+            if let Some(choice) = run.data.digimv_sectors.get(&kvk) {
+                use crate::pipeline::SectorChoice;
+                let said = match choice {
+                    SectorChoice::Vlag(s) => format!("{s}, the one care-type flag that is ja"),
+                    SectorChoice::Meerdere(s) => format!(
+                        "several care-type flags are ja ({}): the claims' main sector counts",
+                        s.join(", ")
+                    ),
+                    SectorChoice::Geen => {
+                        "no care-type flag is ja: the claims' main sector counts".to_string()
+                    }
+                };
+                let _ = writeln!(o, "   sector (DigiMV)         {said}");
+            }
             let _ = writeln!(
                 o,
                 "   bedrijfsopbrengsten B   {:>18}",

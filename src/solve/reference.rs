@@ -703,7 +703,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         claims.insert(a.kvk, c);
         accounts.insert(a.kvk, a);
     }
-    let (providers, excluded) = classify(&accounts, &claims, &config);
+    let (providers, excluded) = classify(&accounts, &Default::default(), &claims, &config);
     prop_assert!(excluded.is_empty(), "excluded: {excluded:?}");
     let reference: Vec<Provider> = providers
         .iter()

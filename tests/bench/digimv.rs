@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use rust_decimal::Decimal;
 
-use richttarief::digimv_layout::{write_part, Aanbieder, Cijfers, KeyHeader, Layout, Namen};
+use richttarief::generate::digimv::{write_part, Aanbieder, Cijfers, KeyHeader, Layout, Namen};
 use richttarief::ingest::digimv::{extract, map::REQUIRED, Part, VariableMap};
 
 /// Organisations in one part: the 6,132 of 2023 over the four parts of 2024.

@@ -65,5 +65,8 @@ mod strict_claims;
 /// Outputs from typed tables: workbook cells against the CSVs, the page's Dutch numbers, manifests.
 mod tables;
 
+/// The DigiMV dataset as the jaarverslagen: the same outputs as the tidy table, and its bad cases.
+mod digimv;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

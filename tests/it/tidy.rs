@@ -82,7 +82,6 @@ const EDGES: &[(&str, &[&str])] = &[
         ],
     ),
     ("generate", &["model", "rng", "folder"]),
-    ("digimv_layout", &["model"]),
     (
         "cmd",
         &[
@@ -111,7 +110,7 @@ const REACH: &[(&[&str], &[&str])] = &[
         &["ingest", "generate"],
     ),
     (&["calamine"], &["ingest"]),
-    (&["zip", "quick_xml"], &["ingest", "digimv_layout"]),
+    (&["zip", "quick_xml"], &["ingest", "generate"]),
     (&["csv"], &["ingest", "report", "generate"]),
     (&["flate2"], &["ingest", "generate"]),
     (&["rust_xlsxwriter", "plotters", "png"], &["report"]),

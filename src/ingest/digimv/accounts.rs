@@ -34,6 +34,8 @@ pub struct Excluded {
     pub naam: Option<String>,
     /// `ontbrekend in DigiMV: qTotaalBaten_0`.
     pub reden: String,
+    /// The empty required variables the reason names.
+    pub variabelen: Vec<String>,
     /// Where the missing figures should have been.
     pub bron: Vec<Origin>,
 }
@@ -128,6 +130,7 @@ pub fn extract(parts: &[Part], map: &Resolved, required: &[&str]) -> Result<Extr
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+                variabelen: missing.iter().map(|(v, _)| v.to_string()).collect(),
                 bron: missing
                     .into_iter()
                     .filter_map(|(_, o)| o.cloned())

@@ -13,7 +13,9 @@
 
 mod accounts;
 mod archive;
-pub mod map;
+/// The variable map is part of the data contract, so it lives with the contract's types;
+/// it is named here too, where the dataset is read.
+pub use crate::model::digimv as map;
 mod ods;
 
 use std::collections::{BTreeMap, HashMap};

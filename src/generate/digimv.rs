@@ -994,7 +994,7 @@ mod tests {
     /// the fixture's README works it out.
     #[test]
     fn the_real_2019_figures_come_back_exactly() {
-        let text = include_str!("../tests/fixtures/digimv/2019-winst-en-verlies.csv");
+        let text = include_str!("../../tests/fixtures/digimv/2019-winst-en-verlies.csv");
         let mut rows = csv::Reader::from_reader(text.as_bytes());
         let money = |r: &csv::StringRecord, i: usize| Some(d(&r[i]));
         let fixture: Vec<(Aanbieder, Decimal)> = rows
@@ -1021,7 +1021,7 @@ mod tests {
             .collect();
         assert_eq!(fixture.len(), 5);
         let map2019 = |cons: bool| {
-            let text = include_str!("../data/digimv/2023.toml")
+            let text = include_str!("../../data/digimv/2023.toml")
                 .replace("boekjaar = 2023", "boekjaar = 2019");
             let mut m = VariableMap::parse(&text, "2019 map").unwrap();
             m.opgegeven = map(cons).opgegeven;

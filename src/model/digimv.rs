@@ -6,7 +6,8 @@
 //! Names move and differ by year, and several are not known at all, so a map may say
 //! "unknown" for an entry; resolving such an entry for a run is an error that names it and
 //! the command that finds it. This module reads no dataset and decides nothing about the
-//! RTP: it only names variables.
+//! RTP: it only names variables. It is part of the data contract's types, so that the
+//! configuration can resolve a map before any data is read.
 
 use std::collections::BTreeMap;
 
@@ -142,9 +143,9 @@ impl VariableMap {
     /// The map shipped for `boekjaar`, built into the program.
     pub fn shipped(boekjaar: i32) -> Result<VariableMap> {
         let text = match boekjaar {
-            2022 => include_str!("../../../data/digimv/2022.toml"),
-            2023 => include_str!("../../../data/digimv/2023.toml"),
-            2024 => include_str!("../../../data/digimv/2024.toml"),
+            2022 => include_str!("../../data/digimv/2022.toml"),
+            2023 => include_str!("../../data/digimv/2023.toml"),
+            2024 => include_str!("../../data/digimv/2024.toml"),
             _ => bail!(
                 "no DigiMV variable map is shipped for boekjaar {boekjaar} (only for {}); \
                  name your own map file with `variabelen = \"FILE\"` in [digimv]",

@@ -1165,6 +1165,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_group_is_solved_in_its_own_place() {
+        // Two groups of one provider each, break-evens 0.90 and 0.99 (R = 0, S/S_max):
+        // one provider is 75% of one, so each group's RTP is its own break-even.
+        let groups = vec![
+            vec![pos("1000", "0", "900", "1000")],
+            vec![pos("1000", "0", "990", "1000")],
+        ];
+        let rtps: Vec<Decimal> = solve(&groups, &rules()).iter().map(|g| g.rtp).collect();
+        assert_eq!(rtps, [d("0.9"), d("0.99")]);
+    }
+
+    #[test]
     fn exact_break_evens_compare_with_every_operator() {
         // −∞ < 1/3 = 2/6 < 1/2 < +∞, each operator on its own: `==` and `!=` go through
         // `eq`, the others through `partial_cmp`.

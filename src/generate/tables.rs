@@ -67,18 +67,7 @@ pub(super) fn accounts(providers: &[Provider], rng: &mut Rng) -> Vec<Jaarverslag
 /// `jaarverslagen.csv`: the accounts in the contract's columns.
 pub(super) fn jaarverslagen(accounts: &[Jaarverslag], year: i32) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
-        "kvk",
-        "naam",
-        "boekjaar",
-        "bedrijfsopbrengsten",
-        "opbrengsten_wlz",
-        "bedrijfslasten",
-        "financiele_baten",
-        "financiele_lasten",
-        "resultaat",
-        "sector",
-    ])?;
+    out.write_record(crate::model::JAARVERSLAGEN_COLUMNS)?;
     for a in accounts {
         out.write_record([
             a.kvk.to_string(),

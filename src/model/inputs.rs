@@ -6,6 +6,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Agb, ClaimSums, Kvk, Tariff};
 
+/// The jaarverslagen table's columns, in the data contract's order: what `generate` and
+/// `digimv uittreksel` write, and what the reader maps.
+pub(crate) const JAARVERSLAGEN_COLUMNS: [&str; 10] = [
+    "kvk",
+    "naam",
+    "boekjaar",
+    "bedrijfsopbrengsten",
+    "opbrengsten_wlz",
+    "bedrijfslasten",
+    "financiele_baten",
+    "financiele_lasten",
+    "resultaat",
+    "sector",
+];
+
 /// What the manifest records of one input file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct InputFile {

@@ -14,7 +14,7 @@ pub(crate) mod number;
 pub(crate) mod problems;
 
 pub use inputs::Claimant;
-pub(crate) use inputs::{InputFile, ProviderClaims, TariffTable};
+pub(crate) use inputs::{InputFile, ProviderClaims, TariffTable, JAARVERSLAGEN_COLUMNS};
 
 use std::fmt;
 

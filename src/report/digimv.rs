@@ -30,29 +30,19 @@ pub(crate) fn variables(rows: &[VariableRow]) -> String {
     out
 }
 
-/// The contract's jaarverslagen columns, and after them `digimv_bron`: per figure the
-/// variable and cell it came from, or which required variables are empty.
-const HEADER: [&str; 11] = [
-    "kvk",
-    "naam",
-    "boekjaar",
-    "bedrijfsopbrengsten",
-    "opbrengsten_wlz",
-    "bedrijfslasten",
-    "financiele_baten",
-    "financiele_lasten",
-    "resultaat",
-    "sector",
-    "digimv_bron",
-];
-
 /// `jaarverslagen.csv` as the tidy path reads it (decimal point, amounts as read), by KvK.
 /// A provider with an empty required figure is written too, with that cell empty and
 /// `digimv_bron` saying so, so that a user can fill it in before running; a sector the
 /// flags leave open (several, or none) is empty.
 pub(crate) fn extract_csv(extract: &DigimvExtract, boekjaar: i32) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(HEADER)?;
+    // The contract's jaarverslagen columns, and after them `digimv_bron`: per figure the
+    // variable and cell it came from, or which required variables are empty.
+    out.write_record(
+        crate::model::JAARVERSLAGEN_COLUMNS
+            .iter()
+            .chain(&["digimv_bron"]),
+    )?;
     let kvks: std::collections::BTreeSet<_> = extract
         .accounts
         .keys()

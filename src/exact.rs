@@ -519,6 +519,14 @@ mod tests {
         assert!(Fraction::of_decimals(d("1"), Decimal::ZERO).is_none());
     }
 
+    /// x = a·10^−s and y = b·10^−t when both are decimals and y is not zero: the two sides
+    /// of a quotient the properties draw.
+    fn quotient_of(a: i128, s: u32, b: i128, t: u32) -> Option<(Decimal, Decimal)> {
+        let x = Decimal::try_from_i128_with_scale(a, s).ok()?;
+        let y = Decimal::try_from_i128_with_scale(b, t).ok()?;
+        (!y.is_zero()).then_some((x, y))
+    }
+
     /// A mantissa: mostly of the sizes amounts have, sometimes of Decimal's full width.
     fn mantissa() -> impl proptest::strategy::Strategy<Value = i128> {
         use proptest::prelude::*;
@@ -534,15 +542,9 @@ mod tests {
         fn the_fast_path_agrees_with_the_wide_one(
             a in mantissa(), s in 0u32..=28, b in mantissa(), t in 0u32..=28,
         ) {
-            let (Ok(x), Ok(y)) = (
-                Decimal::try_from_i128_with_scale(a, s),
-                Decimal::try_from_i128_with_scale(b, t),
-            ) else {
+            let Some((x, y)) = quotient_of(a, s, b, t) else {
                 return Ok(());
             };
-            if y.is_zero() {
-                return Ok(());
-            }
             let fast = Fraction::of_decimals(x, y).unwrap();
             let wide = Wide::from(x).over(&Wide::from(y)).unwrap();
             proptest::prop_assert_eq!((fast.approx(), fast.exact), (wide.approx(), wide.exact));
@@ -894,15 +896,9 @@ mod tests {
         fn fast_fractions_agree_with_the_definition(
             a in mantissa(), s in 0u32..=28, b in edgy_divisor(), t in 0u32..=28,
         ) {
-            let (Ok(x), Ok(y)) = (
-                Decimal::try_from_i128_with_scale(a, s),
-                Decimal::try_from_i128_with_scale(b, t),
-            ) else {
+            let Some((x, y)) = quotient_of(a, s, b, t) else {
                 return Ok(());
             };
-            if y.is_zero() {
-                return Ok(());
-            }
             let fast = Fraction::of_decimals(x, y).unwrap();
             // (a·10^−s) / (b·10^−t) = a·10^t / (b·10^s).
             let (n, m) = (BigInt::from(a) * pow10(t), BigInt::from(b) * pow10(s));

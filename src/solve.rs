@@ -677,7 +677,9 @@ impl Prepared {
                 Some(k) => (0..self.len())
                     .filter(|&i| weights[i] > 0 && self.steps[i] <= k)
                     .for_each(&mut add),
-                // Off the grid (a floor or cap between grid points): the exact test.
+                // Off the grid: the exact test. `rtp_on_grid` only asks about grid points
+                // (a floor or cap between them is applied by clamping afterwards), so no
+                // input reaches this arm today; it keeps `holds` true to its name for any r.
                 None => (0..self.len())
                     .filter(|&i| {
                         weights[i] > 0 && self.positions[i].is_positive_at(r, rules.nul_is_positief)

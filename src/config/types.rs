@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::model::kenmerken::KENMERKEN;
-use crate::model::{Kvk, Leveringsvorm};
+use crate::model::{Kvk, Leveringsvorm, JAARVERSLAGEN_COLUMNS};
 
 use super::DecimalSign;
 
@@ -404,7 +404,7 @@ impl Input {
     /// The contract columns of this input, required or not.
     pub(crate) fn columns(self) -> Vec<&'static str> {
         let fixed: &[&'static str] = match self {
-            Input::Jaarverslagen => &CONTRACT_COLUMNS[..10],
+            Input::Jaarverslagen => &JAARVERSLAGEN_COLUMNS,
             Input::Declaraties => &["agb", "kvk", "jaar", "prestatiecode", "aantal", "bedrag"],
             Input::Tarieven => &[
                 "jaar",

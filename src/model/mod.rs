@@ -8,11 +8,13 @@
 //! formulas are fractions (`0.955` = 95.5%); they become percent only in `report`.
 
 pub mod digimv;
+mod eenheid;
 mod inputs;
 pub(crate) mod kenmerken;
 pub(crate) mod number;
 pub(crate) mod problems;
 
+pub(crate) use eenheid::Eenheid;
 pub use inputs::Claimant;
 pub(crate) use inputs::{InputFile, ProviderClaims, TariffTable, JAARVERSLAGEN_COLUMNS};
 

@@ -396,6 +396,92 @@ pub(crate) fn differences(published: &[u8], recomputed: &[u8]) -> Vec<String> {
     out
 }
 
+/// One file a manifest lists: its name and SHA-256.
+#[derive(serde::Deserialize)]
+struct Listed {
+    bestand: String,
+    sha256: String,
+}
+
+#[derive(serde::Deserialize)]
+struct ListedFiles {
+    #[serde(alias = "uitvoer")]
+    bestanden: Vec<Listed>,
+}
+
+/// The files of `manifest` (a bundle's, or with `prefix = "controle/"` the run's own
+/// manifest) whose bytes, as `read` gives them, do not have the SHA-256 it lists; and the
+/// bundle's files it does not list. An error when `manifest` is not a manifest.
+pub(crate) fn manifest_differences(
+    manifest: &[u8],
+    name: &str,
+    prefix: &str,
+    read: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Result<Vec<String>> {
+    let listed: ListedFiles = serde_json::from_slice(manifest)
+        .map_err(|e| anyhow::anyhow!("{name} is not a manifest of richttarief: {e}"))?;
+    let mut out = Vec::new();
+    let ours: Vec<&Listed> = listed
+        .bestanden
+        .iter()
+        .filter(|l| l.bestand.starts_with(prefix))
+        .collect();
+    for l in &ours {
+        let file = &l.bestand[prefix.len()..];
+        match read(file) {
+            None => out.push(format!("{}: listed in {name}, but absent", l.bestand)),
+            Some(bytes) => {
+                let sha256 = format!("{:x}", Sha256::digest(&bytes));
+                if sha256 != l.sha256 {
+                    out.push(format!(
+                        "{}: SHA-256 {sha256}, but {name} lists {}",
+                        l.bestand, l.sha256
+                    ));
+                }
+            }
+        }
+    }
+    for needed in ["aggregaten.csv", "richttarief.toml", "rtp.csv"] {
+        if !ours.iter().any(|l| l.bestand[prefix.len()..] == *needed) {
+            out.push(format!("{prefix}{needed}: not listed in {name}"));
+        }
+    }
+    Ok(out)
+}
+
+/// Where the recomputation classifies a provider otherwise than the bundle records: its
+/// sector and cluster in the population, or its reasons for exclusion.
+pub(crate) fn classification_differences(run: &Run) -> Vec<String> {
+    let Some(bundle) = &run.data.bundle else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut compare = |kvk: Kvk, sector: &str, cluster: &str, reden: &str| {
+        let Some(r) = bundle.recorded.get(&kvk) else {
+            return;
+        };
+        let id = run.data.identity(kvk);
+        for (column, recorded, recomputed) in [
+            ("sector", r.sector.as_str(), sector),
+            ("cluster", r.cluster.as_str(), cluster),
+            ("reden", r.reden.as_str(), reden),
+        ] {
+            if recorded != recomputed {
+                out.push(format!(
+                    "aggregaten.csv, provider {id}, column {column:?}: recorded {recorded:?}, recomputed {recomputed:?}"
+                ));
+            }
+        }
+    };
+    for p in &run.providers {
+        compare(p.kvk, p.sector.as_str(), p.cluster.as_str(), "");
+    }
+    for e in &run.excluded {
+        compare(e.kvk, "", "", &super::reasons::reden(&e.reasons));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

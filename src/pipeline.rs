@@ -218,6 +218,7 @@ pub(crate) fn read_policies(
     let Some(kenmerken) = config.input(Input::Kenmerken) else {
         return Ok(None);
     };
+    data.needs_claims("applying the zorgkantoren's purchasing policies (invoer.kenmerken)")?;
     let files = config.beleid.files()?;
     let policies = crate::policy::load(files, &data.tariffs.by_code)?;
     let table = ingest::read_kenmerken(&kenmerken)?;

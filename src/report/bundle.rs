@@ -18,6 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::table::{csv, Table, Value};
+use crate::config::Model;
 use crate::model::{InputFile, Kvk, AGGREGATEN_COLUMNS};
 use crate::pipeline::Run;
 
@@ -184,15 +185,55 @@ fn word<T: Serialize>(value: &T) -> Result<String> {
     }
 }
 
+/// Whether `text`, a TOML value as the bundle writes it, is what the preset of `model`
+/// gives `key` of `table`. Numbers compare by value (`100` is the preset's `100.0`).
+fn is_preset(model: Model, table: &str, key: &str, text: &str) -> bool {
+    let Some(preset) = crate::config::preset_value(model, table, key) else {
+        return false;
+    };
+    let Ok(written) = toml::from_str::<toml::Table>(&format!("x = {text}")) else {
+        return false;
+    };
+    let number = |v: &toml::Value| match v {
+        toml::Value::Integer(i) => Some(Decimal::from(*i)),
+        toml::Value::Float(f) => Decimal::from_str_exact(&f.to_string()).ok(),
+        _ => None,
+    };
+    let written = &written["x"];
+    match (number(written), number(&preset)) {
+        (Some(a), Some(b)) => a == b,
+        _ => *written == preset,
+    }
+}
+
 /// `richttarief.toml`: every choice of the run that affects the result, reading
 /// `aggregaten.csv` beside it. Written out key by key rather than serialised, so that
-/// numbers stay TOML numbers with the digits they were given.
+/// numbers stay TOML numbers with the digits they were given. A key whose value is the
+/// model's preset is written as a comment: it shows every choice, and a scenario that
+/// names another model over this file then gets that model's defaults for those keys, as
+/// it would over the run's own configuration file (which, as a rule, sets only what it
+/// changes).
 fn configuration(run: &Run, names: &Names) -> Result<String> {
     let c = &run.config;
     let (k, b, u) = (&c.clustering, &c.berekening, &c.uitsluiting);
     let mut t = String::new();
+    let mut table = String::new();
     let mut line = |s: String| {
-        t.push_str(&s);
+        if let Some(name) = s.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            table = name.to_string();
+        }
+        let setting = s.split_once(" = ").filter(|_| !s.starts_with('#'));
+        match setting {
+            Some((key, value))
+                if !matches!(
+                    key,
+                    "model" | "referentiejaar" | "decimaalteken" | "aggregaten"
+                ) && is_preset(c.model, &table, key, value) =>
+            {
+                t.push_str(&format!("# {s}  (preset {})", c.model));
+            }
+            _ => t.push_str(&s),
+        }
         t.push('\n');
     };
     line(
@@ -247,6 +288,7 @@ fn configuration(run: &Run, names: &Names) -> Result<String> {
     if u.kvk.is_empty() {
         line("kvk = []".into());
     } else {
+        // A list of tables is not compared with the preset's: the presets list nobody.
         line("kvk = [".into());
         for e in &u.kvk {
             // A listed KvK is pseudonymised like the bundle's rows, so that it is matched

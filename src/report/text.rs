@@ -229,6 +229,13 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
 
     let _ = writeln!(o, "\n2. Declaraties over {}", config.referentiejaar);
     match claims {
+        // A verification bundle holds each provider's sums, not its claims.
+        None if run.data.bundle.is_some() && run.data.totals.contains_key(&kvk) => {
+            let _ = writeln!(
+                o,
+                "   per prestatiecode: not in a verification bundle, which holds only the sums below"
+            );
+        }
         None => {
             let _ = writeln!(o, "   none");
         }

@@ -79,6 +79,8 @@ pub(crate) struct Data {
 pub(crate) struct BundleSource {
     /// Pseudonym → the number the run knows the provider by; empty for a bundle of KvKs.
     pub pseudonyms: BTreeMap<String, Kvk>,
+    /// The other way round: how the outputs name each provider of a pseudonymised bundle.
+    pub identities: BTreeMap<Kvk, String>,
     /// The sector, cluster and reasons the bundle records per provider, for `verify`.
     pub recorded: BTreeMap<Kvk, ingest::aggregaten::Recorded>,
 }
@@ -95,13 +97,13 @@ impl Data {
         Ok(())
     }
 
-    /// How a provider is named in messages and outputs about identity: its KvK, or the
-    /// bundle's pseudonym.
+    /// How the outputs name a provider: its KvK, or a pseudonymised bundle's pseudonym
+    /// (the number the run knows it by means nothing outside the run).
     pub(crate) fn identity(&self, kvk: Kvk) -> String {
         self.bundle
             .as_ref()
-            .and_then(|b| b.pseudonyms.iter().find(|(_, k)| **k == kvk))
-            .map(|(p, _)| p.clone())
+            .and_then(|b| b.identities.get(&kvk))
+            .cloned()
             .unwrap_or_else(|| kvk.to_string())
     }
 }
@@ -536,6 +538,11 @@ fn read_bundle(config: &Config, spec: &InputSpec, progress: &dyn Progress) -> Re
         claims: BTreeMap::new(),
         totals: read.totals,
         bundle: Some(BundleSource {
+            identities: read
+                .pseudonyms
+                .iter()
+                .map(|(p, k)| (*k, p.clone()))
+                .collect(),
             pseudonyms: read.pseudonyms,
             recorded: read.recorded,
         }),

@@ -45,7 +45,7 @@ pub(crate) struct Aggregates {
     pub accounts: BTreeMap<Kvk, Accounts>,
     pub totals: BTreeMap<Kvk, ClaimTotals>,
     pub incomplete: BTreeMap<Kvk, Vec<String>>,
-    /// Every provider's name; a pseudonymised provider's is its pseudonym.
+    /// Every provider's name; empty for a pseudonymised provider.
     pub names: BTreeMap<Kvk, String>,
     /// Pseudonym → the number it is known by in the run; empty for a bundle of KvKs.
     pub pseudonyms: BTreeMap<String, Kvk>,
@@ -277,10 +277,11 @@ pub(crate) fn read_aggregates(spec: &InputSpec) -> Result<Aggregates> {
             Some(&k) => k,
             None => Kvk::parse(&r.id).expect("checked above"),
         };
+        // A pseudonymised bundle has no names (and a name there would be ignored).
         let naam = if pseudonyms.is_empty() {
             r.naam.unwrap_or_default()
         } else {
-            r.id.clone()
+            String::new()
         };
         if let Some(mut a) = r.accounts {
             a.kvk = kvk;

@@ -111,7 +111,7 @@ fn aanbieders_table(run: &Run) -> Table {
                 Value::Percent(c.zorg / c.zorg_max, 4)
             };
             rows.push(vec![
-                Value::Id(p.kvk.to_string()),
+                Value::Id(run.data.identity(p.kvk)),
                 p.naam.as_str().into(),
                 p.sector.as_str().into(),
                 p.cluster.as_str().into(),
@@ -140,7 +140,7 @@ fn aanbieders_table(run: &Run) -> Table {
 fn uitgesloten_table(run: &Run) -> Table {
     Table::of("Uitgesloten", "kvk,naam,reden", &run.excluded, |e| {
         vec![
-            Value::Id(e.kvk.to_string()),
+            Value::Id(run.data.identity(e.kvk)),
             e.naam.as_str().into(),
             reasons::reden(&e.reasons).into(),
         ]

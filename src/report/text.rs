@@ -151,7 +151,7 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
         .map(|i| run.providers[i].naam.clone())
         .or(excluded.map(|e| e.naam.clone()))
         .unwrap_or_default();
-    let _ = writeln!(o, "KvK {kvk}  {naam}");
+    let _ = writeln!(o, "KvK {}  {naam}", run.data.identity(kvk));
     let _ = writeln!(
         o,
         "model {}, referentiejaar {}\n",

@@ -458,6 +458,31 @@ fn a_pseudonymised_bundle_names_no_provider_and_still_reproduces() {
     let again = dir.join("again");
     run_config(&a.join("controle/richttarief.toml"), &again).expect_code(0);
     assert_eq!(read(&again.join("rtp.csv")), read(&a.join("rtp.csv")));
+    // Its providers are named by pseudonym, without names: the claims' aanbieders.csv with
+    // each KvK replaced by its HMAC and the name left out, row for row (in another order,
+    // since the rows follow the pseudonyms within a group).
+    let key_bytes = b"7d1f0c9a2b4e6f8a1c3e5d7b9f0a2c4e";
+    let mut expected: Vec<String> = read(&a.join("aanbieders.csv"))
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (kvk, rest) = l.split_once(',').unwrap();
+            let rest = if rest.starts_with('"') {
+                &rest[rest[1..].find('"').unwrap() + 2..]
+            } else {
+                &rest[rest.find(',').unwrap()..]
+            };
+            format!("{},{rest}", &hmac(key_bytes, kvk.as_bytes())[..16])
+        })
+        .collect();
+    let mut got: Vec<String> = read(&again.join("aanbieders.csv"))
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
 
     // A key shorter than 16 bytes is refused, and nothing is written.
     std::fs::write(&other, "kort\n").unwrap();
@@ -584,6 +609,46 @@ fn a_bundle_beside_the_claims_or_with_a_bad_figure_is_refused() {
             && err.contains("12;5"),
         "{err}"
     );
+    // A sum that no longer agrees with its parts (D = K + X + S), and a figure with 13
+    // decimals, each named with its row.
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let line = text
+        .lines()
+        .position(|l| {
+            l.split(',')
+                .nth(column("zorg"))
+                .is_some_and(|v| !v.is_empty())
+                && !l.starts_with("kvk")
+        })
+        .unwrap();
+    for (changed, expected) in [
+        (
+            change_cell(&text, line, column("zorg"), |v| {
+                (dec(v) + dec("0.01")).to_string()
+            }),
+            "is not kapitaal + volledig + zorg",
+        ),
+        (
+            // S_max is on no identity: only the bound on decimals refuses it.
+            change_cell(&text, line, column("zorg_max"), |_| {
+                "1.0000000000001".into()
+            }),
+            "decimals; a bundle's figures have at most 12",
+        ),
+    ] {
+        std::fs::write(controle.join("aggregaten.csv"), changed).unwrap();
+        let run = run_config(
+            &controle.join("richttarief.toml"),
+            &scratch("bad").join("uit"),
+        );
+        run.expect_code(1);
+        let err = run.stderr();
+        assert!(
+            err.contains(&format!("row {}", line + 1)) && err.contains(expected),
+            "{err}"
+        );
+    }
     // What needs the claims per prestatiecode says so.
     let tarieven = controle.join("tarieven.toml");
     std::fs::write(

@@ -467,8 +467,8 @@ fn a_pseudonymised_bundle_names_no_provider_and_still_reproduces() {
         .skip(1)
         .map(|l| {
             let (kvk, rest) = l.split_once(',').unwrap();
-            let rest = if rest.starts_with('"') {
-                &rest[rest[1..].find('"').unwrap() + 2..]
+            let rest = if let Some(quoted) = rest.strip_prefix('"') {
+                &quoted[quoted.find('"').unwrap() + 1..]
             } else {
                 &rest[rest.find(',').unwrap()..]
             };

@@ -151,7 +151,12 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
         .map(|i| run.providers[i].naam.clone())
         .or(excluded.map(|e| e.naam.clone()))
         .unwrap_or_default();
-    let _ = writeln!(o, "KvK {}  {naam}", run.data.identity(kvk));
+    let shown = run.data.identity(kvk);
+    if shown == kvk.to_string() {
+        let _ = writeln!(o, "KvK {shown}  {naam}");
+    } else {
+        let _ = writeln!(o, "pseudonym {shown}");
+    }
     let _ = writeln!(
         o,
         "model {}, referentiejaar {}\n",

@@ -484,6 +484,47 @@ fn a_pseudonymised_bundle_names_no_provider_and_still_reproduces() {
     got.sort();
     assert_eq!(got, expected);
 
+    // explain takes the pseudonym, and follows the provider as from the claims: steps 3
+    // to 5 (sector, cluster, result, break-even, group) are the same lines.
+    let explain = |config: &Path, who: &str| {
+        let run = richttarief(
+            &[
+                "explain",
+                "--config",
+                config.to_str().unwrap(),
+                "--kvk",
+                who,
+            ],
+            &[],
+            &root(),
+        );
+        run.expect_code(0);
+        let text = run.stdout();
+        // The sample's configuration also prices the provider under the policies, which
+        // the bundle does not carry.
+        let end = text.find("\nTariffs per zorgkantoor").unwrap_or(text.len());
+        text[text.find("\n3. ").unwrap()..end].to_string()
+    };
+    assert_eq!(
+        explain(
+            &a.join("controle/richttarief.toml"),
+            &hmac(key_bytes, kvk.as_bytes())[..16]
+        ),
+        explain(&config, kvk)
+    );
+    richttarief(
+        &[
+            "explain",
+            "--config",
+            a.join("controle/richttarief.toml").to_str().unwrap(),
+            "--kvk",
+            kvk,
+        ],
+        &[],
+        &root(),
+    )
+    .expect_code(1);
+
     // A key shorter than 16 bytes is refused, and nothing is written.
     std::fs::write(&other, "kort\n").unwrap();
     let d = dir.join("d");

@@ -606,7 +606,7 @@ pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress
     }
     let mut warnings = data.warnings.clone();
     warnings.extend(unmatched_exclusions(config, data));
-    warnings.extend(above_maximum(&providers));
+    warnings.extend(above_maximum(&providers, data));
     providers.sort_by_key(|p| (p.sector, p.cluster, p.kvk));
     let took = laps.lap("classificatie");
     progress.stage(&format!(
@@ -711,7 +711,7 @@ fn unmatched_exclusions(config: &Config, data: &Data) -> Vec<String> {
 
 /// One warning listing the providers whose realised percentage lies above 100% by more
 /// than `REALISED_TOLERANCE`, the first ten by KvK.
-fn above_maximum(providers: &[Provider]) -> Option<String> {
+fn above_maximum(providers: &[Provider], data: &Data) -> Option<String> {
     let limit = Decimal::ONE + REALISED_TOLERANCE;
     let mut above: Vec<&Provider> = providers
         .iter()
@@ -730,7 +730,7 @@ fn above_maximum(providers: &[Provider]) -> Option<String> {
         .map(|p| {
             let pct = (p.claims.zorg / p.claims.zorg_max * Decimal::ONE_HUNDRED)
                 .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-            format!("{} {} {pct:.2}%", p.kvk, p.naam)
+            format!("{} {} {pct:.2}%", data.identity(p.kvk), p.naam)
         })
         .collect();
     let more = match above.len() {

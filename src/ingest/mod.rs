@@ -1,11 +1,13 @@
-//! The input edge: reads jaarverslagen, tarieven, koppeltabel and declaraties into the
-//! domain types, and refuses bad data with the file, row or cell, column and value.
+//! The input edge: reads jaarverslagen, tarieven, koppeltabel and declaraties (or a
+//! verification bundle's aggregaten) into the domain types, and refuses bad data with the
+//! file, row or cell, column and value.
 //!
 //! Every reader collects all row errors of its file before failing (see `RowErrors`).
 //! Only contract columns are read; nothing from other columns reaches a result or message.
 //! A reader knows of the configuration only the `InputSpec` it is handed, and nothing of
 //! the methodology: what a row means for the RTP is decided after it is read.
 
+pub(crate) mod aggregaten;
 pub mod claims;
 mod claims_csv;
 /// The DigiMV open dataset as published (for the benchmark and the tests).

@@ -21,6 +21,39 @@ pub(crate) const JAARVERSLAGEN_COLUMNS: [&str; 10] = [
     "sector",
 ];
 
+/// The columns of a verification bundle's `aggregaten.csv`, in order: who (the KvK, or a
+/// pseudonym, and the name), how the run that wrote it classified the provider (sector,
+/// cluster, or the reasons it was excluded), the jaarverslag (the sector it states, B, W,
+/// L, FB, FL), the claims' sums (D, K, X, S, S_max, Σd per leveringsvorm and per sector)
+/// and the required DigiMV variables the dataset left empty. Written by `report::bundle`,
+/// read by `ingest::aggregaten`.
+pub(crate) const AGGREGATEN_COLUMNS: [&str; 24] = [
+    "kvk",
+    "naam",
+    "sector",
+    "cluster",
+    "reden",
+    "sector_jaarverslag",
+    "bedrijfsopbrengsten",
+    "opbrengsten_wlz",
+    "bedrijfslasten",
+    "financiele_baten",
+    "financiele_lasten",
+    "declaraties",
+    "kapitaal",
+    "volledig",
+    "zorg",
+    "zorg_max",
+    "declaraties_intramuraal",
+    "declaraties_vpt",
+    "declaraties_mpt",
+    "declaraties_overig",
+    "declaraties_vv",
+    "declaraties_gz",
+    "declaraties_ggz",
+    "ontbrekend_in_digimv",
+];
+
 /// What the manifest records of one input file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct InputFile {

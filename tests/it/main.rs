@@ -68,5 +68,8 @@ mod tables;
 /// The DigiMV dataset as the jaarverslagen: the same outputs as the tidy table, and its bad cases.
 mod digimv;
 
+/// The verification bundle: read back it gives the claims' bytes; `verify`; pseudonyms.
+mod bundle;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

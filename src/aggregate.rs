@@ -201,6 +201,7 @@ mod tests {
             component,
             max_tarief: d(m),
             kapitaal_per_eenheid: d(e),
+            eenheid: None,
         }
     }
 
@@ -246,7 +247,7 @@ mod tests {
             kvk,
             ProviderClaims {
                 lines: BTreeMap::from([("X".to_string(), sums("0", "100000000000000"))]),
-                via: Default::default(),
+                ..Default::default()
             },
         )]);
         let accounts = |w: &str| BTreeMap::from([(kvk, account(kvk, w))]);
@@ -404,7 +405,7 @@ mod tests {
                     .iter()
                     .map(|&(code, n, bedrag)| (code.to_string(), sums(n, bedrag)))
                     .collect(),
-                via: Default::default(),
+                ..Default::default()
             },
         )
     }

@@ -68,5 +68,8 @@ mod tables;
 /// The DigiMV dataset as the jaarverslagen: the same outputs as the tidy table, and its bad cases.
 mod digimv;
 
+/// Units of aantal: minutes, hours and a mix alike; units that do not fit refused.
+mod units;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

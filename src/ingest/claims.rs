@@ -228,7 +228,7 @@ impl Partial {
 pub struct RawClaims {
     code_ids: HashMap<String, u32>,
     codes: Vec<String>,
-    sums: HashMap<Key, Acc>,
+    sums: HashMap<Key, Acc, Hasher>,
     pub files: Vec<ClaimFile>,
     /// Lines of other years than the reference year, per year, over all files.
     pub(crate) other_years: BTreeMap<i64, u64>,
@@ -614,8 +614,32 @@ fn first_seen<K: AsRef<str>>(
 }
 
 /// The counts of one KvK × prestatiecode per unit as claimed (none: the lines that stated
-/// no unit), in millionths, each with the line it was first seen on.
-type Counts = BTreeMap<Option<Eenheid>, (i128, Seen)>;
+/// no unit), in millionths, each with the line it was first seen on. Held by `unit_slot`,
+/// so that gathering them for every pair allocates nothing.
+#[derive(Debug, Default)]
+struct Counts([Option<(i128, Seen)>; 7]);
+
+impl Counts {
+    fn add(&mut self, unit: Option<Eenheid>, n: i128, seen: Seen) {
+        let (sum, first) = self.0[unit_slot(unit) as usize].get_or_insert((0, seen));
+        // Saturating: a sum that reaches i128's end is far beyond the figures' bound, which
+        // `join` checks.
+        *sum = sum.saturating_add(n);
+        *first = (*first).min(seen);
+    }
+
+    /// (unit, count, first seen) for each unit claimed: none first, then in `Eenheid`'s
+    /// order (time finest first).
+    fn iter(&self) -> impl Iterator<Item = (Option<Eenheid>, i128, Seen)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, c)| c.map(|(n, seen)| (slot_unit(slot as u32), n, seen)))
+    }
+}
+
+/// Σ aantal and Σ bedrag in millionths, and the line first seen on.
+type Joined = (i128, i128, Seen);
 
 /// Why a claimed unit cannot be counted against a tariff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -646,20 +670,20 @@ fn convert(counts: &Counts, into: Option<Eenheid>) -> Result<(i128, bool), Vec<(
     let Some(into) = into else {
         let stated: Vec<_> = counts
             .iter()
-            .filter_map(|(u, &(_, seen))| u.map(|u| (Mismatch::TariffUnstated(u), seen)))
+            .filter_map(|(u, _, seen)| u.map(|u| (Mismatch::TariffUnstated(u), seen)))
             .collect();
         if !stated.is_empty() {
             return Err(stated);
         }
         let total = counts
-            .values()
-            .fold(0i128, |t, (n, _)| t.saturating_add(*n));
+            .iter()
+            .fold(0i128, |t, (_, n, _)| t.saturating_add(n));
         return Ok((total, false));
     };
     let wrong: Vec<_> = counts
         .iter()
-        .filter_map(|(u, &(_, seen))| {
-            let u = (*u)?;
+        .filter_map(|(u, _, seen)| {
+            let u = u?;
             u.ratio_to(into)
                 .is_none()
                 .then_some((Mismatch::Inconvertible(u, into), seen))
@@ -668,11 +692,11 @@ fn convert(counts: &Counts, into: Option<Eenheid>) -> Result<(i128, bool), Vec<(
     if !wrong.is_empty() {
         return Err(wrong);
     }
-    let unit = |u: &Option<Eenheid>| u.unwrap_or(into);
-    let finest = Eenheid::finest(counts.keys().map(unit).chain([into]))
+    let unit = |u: Option<Eenheid>| u.unwrap_or(into);
+    let finest = Eenheid::finest(counts.iter().map(|(u, _, _)| unit(u)).chain([into]))
         .expect("every unit converts into the tariff's, so into each other");
     let mut total = 0i128;
-    for (u, (n, _)) in counts {
+    for (u, n, _) in counts.iter() {
         let (mul, div) = unit(u).ratio_to(finest).expect("converts");
         debug_assert_eq!(div, 1, "the finest unit divides every other");
         // Saturating: a total that reaches i128's end is far beyond the figures' bound,
@@ -684,7 +708,7 @@ fn convert(counts: &Counts, into: Option<Eenheid>) -> Result<(i128, bool), Vec<(
         mul, 1,
         "the tariff's unit is at least as coarse as the finest"
     );
-    let converted = counts.keys().any(|u| unit(u) != into);
+    let converted = counts.iter().any(|(u, _, _)| unit(u) != into);
     Ok((div_half_even(total, i128::from(div)), converted))
 }
 
@@ -714,9 +738,9 @@ pub(crate) fn join(
     let mut unknown_codes: BTreeMap<&str, Seen> = BTreeMap::new();
     let mut unmapped: BTreeMap<Agb, Seen> = BTreeMap::new();
     let mut out: BTreeMap<Kvk, ProviderClaims> = BTreeMap::new();
-    // Σ aantal per unit and Σ bedrag per KvK and prestatiecode in millionths: the claims
-    // of several AGB codes of one KvK add up here, exactly, before they become decimals.
-    let mut sums: BTreeMap<(Kvk, &str), (Counts, i128)> = BTreeMap::new();
+    // Σ aantal and Σ bedrag per KvK, prestatiecode and unit in millionths: the claims of
+    // several AGB codes of one KvK add up here, exactly, before they become decimals.
+    let mut sums: HashMap<(Kvk, &str, Option<Eenheid>), Joined, Hasher> = HashMap::default();
     let earlier = |a: Seen, b: Seen| a.min(b);
     for (&(who, id, unit), acc) in &raw.sums {
         let code = raw.codes[id as usize].as_str();
@@ -736,16 +760,28 @@ pub(crate) fn join(
             },
         };
         out.entry(kvk).or_default().via.insert(who);
-        let (counts, bedrag) = sums.entry((kvk, code)).or_default();
-        let (n, first) = counts.entry(unit).or_insert((0, acc.first));
+        let (n, bedrag, first) = sums.entry((kvk, code, unit)).or_insert((0, 0, acc.first));
         // Saturating: a sum that reaches i128's end is far beyond the bound checked next.
         *n = n.saturating_add(acc.aantal);
-        *first = earlier(*first, acc.first);
         *bedrag = bedrag.saturating_add(acc.bedrag);
+        *first = earlier(*first, acc.first);
     }
     let mut beyond = Vec::new();
     let mut mismatched: BTreeMap<(&str, Mismatch), Seen> = BTreeMap::new();
-    for ((kvk, code), (counts, bedrag)) in sums {
+    // Sorted, so that the units of a KvK and code are neighbours, taken together below, and
+    // the providers and codes come in order (the keys are distinct: any sort gives this).
+    let mut sums: Vec<_> = sums.into_iter().collect();
+    sums.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut sums = sums.into_iter().peekable();
+    while let Some(((kvk, code, unit), (n, mut bedrag, first))) = sums.next() {
+        let mut counts = Counts::default();
+        counts.add(unit, n, first);
+        while let Some(((_, _, unit), (n, b, first))) =
+            sums.next_if(|((k, c, _), _)| *k == kvk && *c == code)
+        {
+            counts.add(unit, n, first);
+            bedrag = bedrag.saturating_add(b);
+        }
         // A code without a tariff is reported above.
         let Some(tariff) = tariffs.by_code.get(code) else {
             continue;
@@ -769,14 +805,18 @@ pub(crate) fn join(
                 // The counts as claimed, for the explanation. Only the converted total is
                 // bounded (and checked above): a count in minutes beyond the figures'
                 // bound leaves the explanation without this breakdown, nothing else.
-                let claimed: Option<Vec<_>> = counts
-                    .iter()
-                    .map(|(u, (n, _))| from_fixed(*n).ok().map(|n| (*u, n)))
-                    .collect();
-                if let (true, Some(into), Some(claimed)) = (converted, tariff.eenheid, claimed) {
-                    provider
-                        .units
-                        .insert(code.to_string(), UnitCounts { claimed, into });
+                let claimed = || -> Option<Vec<_>> {
+                    counts
+                        .iter()
+                        .map(|(u, n, _)| from_fixed(n).ok().map(|n| (u, n)))
+                        .collect()
+                };
+                if let (true, Some(into)) = (converted, tariff.eenheid) {
+                    if let Some(claimed) = claimed() {
+                        provider
+                            .units
+                            .insert(code.to_string(), UnitCounts { claimed, into });
+                    }
                 }
             }
             (a, b) => {
@@ -923,8 +963,11 @@ mod tests {
 
     /// Counts per unit (in millionths), all first seen on line 1 of file 0.
     fn counts(of: &[(Option<Eenheid>, i128)]) -> Counts {
-        let seen = Seen { file: 0, line: 1 };
-        of.iter().map(|&(u, n)| (u, (n, seen))).collect()
+        let mut counts = Counts::default();
+        for &(u, n) in of {
+            counts.add(u, n, Seen { file: 0, line: 1 });
+        }
+        counts
     }
 
     #[test]

@@ -299,7 +299,10 @@ impl Sums {
         id
     }
 
-    /// The total of a claimant and code, made when first seen (on row `first`).
+    /// The total of a claimant and code, made when first seen (on row `first`). Called
+    /// once per pair and epoch: kept out of the loop by keys, whose registers it would
+    /// otherwise take.
+    #[inline(never)]
     fn total(&mut self, number: u32, is_kvk: bool, code: u32, first: u64) -> u32 {
         let key = u64::from(code) << 32 | u64::from(is_kvk) << 31 | u64::from(number);
         let next = self.totals.len() as u32;

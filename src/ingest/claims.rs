@@ -658,9 +658,10 @@ enum Mismatch {
 /// exact), added, and the total converted once into the tariff's unit by one division,
 /// rounded half to even to six decimals. Six decimals is the precision of every input
 /// number, so the product with a tariff keeps at most 12 decimals, as `aggregate` needs
-/// for its exactness. The rounding is at most half a millionth of a unit, so S_max moves
-/// by at most half a millionth times the tariff; minutes, hours and any mix of the same
-/// care give the same total. Lines without a unit count in the tariff's unit (as the
+/// for its exactness. The rounding is at most half a millionth of a unit per KvK and
+/// code, so that code's s_max (and k = aantal · kapitaal_per_eenheid) moves by at most
+/// half a millionth times max_tarief; minutes, hours and any mix of the same care give the
+/// same total, since they are added before the one division. Lines without a unit count in the tariff's unit (as the
 /// contract read before units were stated); with no unit on the tariff they count as they
 /// are, and a line that states one is refused (`Mismatch::TariffUnstated`). Units of
 /// different kinds never convert (`Mismatch::Inconvertible`).

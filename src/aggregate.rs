@@ -278,6 +278,7 @@ mod tests {
             component,
             max_tarief: d(m),
             kapitaal_per_eenheid: d(e),
+            eenheid: None,
         }
     }
 
@@ -323,7 +324,7 @@ mod tests {
             kvk,
             ProviderClaims {
                 lines: BTreeMap::from([("X".to_string(), sums("0", "100000000000000"))]),
-                via: Default::default(),
+                ..Default::default()
             },
         )]);
         let accounts = |w: &str| BTreeMap::from([(kvk, account(kvk, w))]);
@@ -481,7 +482,7 @@ mod tests {
                     .iter()
                     .map(|&(code, n, bedrag)| (code.to_string(), sums(n, bedrag)))
                     .collect(),
-                via: Default::default(),
+                ..Default::default()
             },
         )
     }

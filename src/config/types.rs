@@ -386,6 +386,7 @@ pub(crate) const CONTRACT_COLUMNS: &[&str] = &[
     "component",
     "max_tarief",
     "kapitaal_per_eenheid",
+    "eenheid",
 ];
 
 /// The input files whose columns `[kolommen.INPUT]` renames, in the contract's order.
@@ -431,7 +432,15 @@ impl Input {
     pub(crate) fn columns(self) -> Vec<&'static str> {
         let fixed: &[&'static str] = match self {
             Input::Jaarverslagen => &JAARVERSLAGEN_COLUMNS,
-            Input::Declaraties => &["agb", "kvk", "jaar", "prestatiecode", "aantal", "bedrag"],
+            Input::Declaraties => &[
+                "agb",
+                "kvk",
+                "jaar",
+                "prestatiecode",
+                "aantal",
+                "bedrag",
+                "eenheid",
+            ],
             Input::Tarieven => &[
                 "jaar",
                 "prestatiecode",
@@ -441,6 +450,7 @@ impl Input {
                 "component",
                 "max_tarief",
                 "kapitaal_per_eenheid",
+                "eenheid",
             ],
             Input::Koppeltabel => &["agb", "kvk"],
             Input::Kenmerken => &["kvk", "zorgkantoor", "aandeel", "naam"],

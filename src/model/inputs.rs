@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Agb, ClaimSums, Kvk, Tariff};
+use rust_decimal::Decimal;
+
+use super::{Agb, ClaimSums, Eenheid, Kvk, Tariff};
 
 /// The jaarverslagen table's columns, in the data contract's order: what `generate` and
 /// `digimv uittreksel` write, and what the reader maps.
@@ -85,4 +87,17 @@ pub(crate) struct ProviderClaims {
     pub lines: BTreeMap<String, ClaimSums>,
     /// The AGB codes (or the KvK itself) its claims came under.
     pub via: BTreeSet<Claimant>,
+    /// Per prestatiecode whose claims counted in another unit than its tariff's: the
+    /// counts as claimed, which `lines` holds converted.
+    pub units: BTreeMap<String, UnitCounts>,
+}
+
+/// How one prestatiecode's Σ aantal came to be in its tariff's unit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct UnitCounts {
+    /// Σ aantal per unit as claimed: first none, for the lines that stated no unit (which
+    /// count in the tariff's unit), then in `Eenheid`'s order (time finest first).
+    pub claimed: Vec<(Option<Eenheid>, Decimal)>,
+    /// The tariff's unit: what the converted Σ aantal counts.
+    pub into: Eenheid,
 }

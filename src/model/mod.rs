@@ -17,7 +17,7 @@ pub(crate) mod problems;
 pub(crate) use eenheid::Eenheid;
 pub use inputs::Claimant;
 pub(crate) use inputs::{
-    InputFile, ProviderClaims, TariffTable, AGGREGATEN_COLUMNS, JAARVERSLAGEN_COLUMNS,
+    InputFile, ProviderClaims, TariffTable, UnitCounts, AGGREGATEN_COLUMNS, JAARVERSLAGEN_COLUMNS,
 };
 
 use std::fmt;
@@ -224,6 +224,9 @@ pub(crate) struct Tariff {
     pub max_tarief: Decimal,
     /// Capital part per unit embedded in an integral `zorg` tariff, e (0 when absent).
     pub kapitaal_per_eenheid: Decimal,
+    /// The unit `max_tarief` and `kapitaal_per_eenheid` are per, when the table says; the
+    /// join converts claims stated in another unit of time into it.
+    pub eenheid: Option<Eenheid>,
 }
 
 /// The claim sums of one provider for one prestatiecode: Σ aantal and Σ bedrag.

@@ -278,6 +278,25 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
             for line in super::table::text(&table).lines() {
                 let _ = writeln!(o, "   {line}");
             }
+            // The lines claimed in another unit than their tariff's: what was claimed, and
+            // the aantal above, converted (rounded half to even to six decimals).
+            for (code, u) in &c.units {
+                let claimed: Vec<String> = u
+                    .claimed
+                    .iter()
+                    .map(|(unit, n)| match unit {
+                        Some(unit) => format!("{} {unit}", Value::Quantity(*n)),
+                        None => format!("{} (no eenheid, in {})", Value::Quantity(*n), u.into),
+                    })
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    "   {code}: Σ aantal {} = {} {}",
+                    claimed.join(" + "),
+                    Value::Quantity(c.lines[code].aantal),
+                    u.into
+                );
+            }
         }
     }
 

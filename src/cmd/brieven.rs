@@ -87,8 +87,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
                 .map(recorded)
                 .collect::<Result<Vec<_>>>()?;
             let kenmerken = recorded(&read.kenmerken_file)?;
-            let contracting =
-                crate::contracting::contract(&run, &read.policies, &read.kenmerken)?;
+            let contracting = crate::contracting::contract(&run, &read.policies, &read.kenmerken)?;
             Some((contracting, beleid, kenmerken))
         }
         None => None,

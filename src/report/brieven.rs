@@ -446,7 +446,10 @@ fn page(run: &Run, m: &Member, request: &Request) -> Result<String> {
         g.result.n
     );
     let label = match g.result.break_evens[m.j] {
-        BreakEven::At(_) => format!("uw break-even {}", cell(&Value::BreakEven(g.result.break_evens[m.j]))),
+        BreakEven::At(_) => format!(
+            "uw break-even {}",
+            cell(&Value::BreakEven(g.result.break_evens[m.j]))
+        ),
         BreakEven::Always => "uw break-even: −∞".to_string(),
         BreakEven::Never => "uw break-even: ∞".to_string(),
     };
@@ -620,10 +623,7 @@ fn index(run: &Run, members: &[Member]) -> String {
         esc(config.model.as_str())
     );
     for g in &run.groups {
-        let of_group: Vec<&Member> = members
-            .iter()
-            .filter(|m| std::ptr::eq(m.g, g))
-            .collect();
+        let of_group: Vec<&Member> = members.iter().filter(|m| std::ptr::eq(m.g, g)).collect();
         if of_group.is_empty() {
             continue;
         }
@@ -657,7 +657,12 @@ pub(crate) fn outputs(run: &Run, request: &Request) -> Result<Vec<(String, Vec<u
     let members: Vec<Member> = run
         .groups
         .iter()
-        .flat_map(|g| g.members.iter().enumerate().map(move |(j, &i)| Member { i, g, j }))
+        .flat_map(|g| {
+            g.members
+                .iter()
+                .enumerate()
+                .map(move |(j, &i)| Member { i, g, j })
+        })
         .filter(|m| request.only.is_none_or(|only| only.contains(&m.i)))
         .collect();
     // The pages are independent; drawn side by side, in the members' order.

@@ -71,5 +71,8 @@ mod digimv;
 /// The verification bundle: read back it gives the claims' bytes; `verify`; pseudonyms.
 mod bundle;
 
+/// `brieven`: a statement per provider of the population, its numbers as aanbieders.csv's.
+mod brieven;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

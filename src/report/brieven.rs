@@ -59,7 +59,7 @@ struct Member<'a> {
     j: usize,
 }
 
-const PRINT: &str = ".samenvatting{border:2px solid #d9e1f2;padding:.4em 1em;margin:1em 0}\
+const PRINT: &str = "td.num{white-space:nowrap}.breed{overflow-x:auto}.breed table{font-size:.82em}.samenvatting{border:2px solid #d9e1f2;padding:.4em 1em;margin:1em 0}\
 .samenvatting table{margin:.3em 0}figure{margin:1em 0}figcaption{color:#555;font-size:.9em}\
 pre{background:#f3f3f3;padding:.5em .8em;overflow-x:auto}.positief{color:#1a7f1a}.negatief{color:#b22}\
 @page{size:A4;margin:16mm}\
@@ -322,7 +322,9 @@ fn page(run: &Run, m: &Member, request: &Request) -> Result<String> {
                     Value::Money(parts.zorg_max),
                 ]);
             }
+            o.push_str("<div class=\"breed\">");
             table(&mut o, &Table::new("Declaraties", header, rows));
+            o.push_str("</div>\n");
         }
     }
     o.push_str("<h3>Bestanden</h3>\n<p class=\"small\">De bestanden van deze berekening, met hun SHA-256, zodat u kunt nagaan dat met dezelfde gegevens is gerekend.</p>\n");

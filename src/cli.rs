@@ -27,6 +27,7 @@ enum Command {
     Tarieven(cmd::tarieven::Args),
     Generate(cmd::generate::Args),
     Explain(cmd::explain::Args),
+    Brieven(cmd::brieven::Args),
     Digimv(cmd::digimv::Args),
     Verify(cmd::verify::Args),
 }
@@ -43,6 +44,7 @@ impl Cli {
             Command::Tarieven(args) => cmd::tarieven::run(args, &ui),
             Command::Generate(args) => cmd::generate::run(args, &ui),
             Command::Explain(args) => cmd::explain::run(args, &ui),
+            Command::Brieven(args) => cmd::brieven::run(args, &ui),
             Command::Digimv(args) => cmd::digimv::run(args, &ui),
             Command::Verify(args) => cmd::verify::run(args, &ui),
         }

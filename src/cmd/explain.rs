@@ -19,7 +19,7 @@ pub(crate) struct Args {
 
 /// Whom `--kvk` names: a KvK, or a bundle's pseudonym.
 #[derive(Debug, Clone)]
-enum Who {
+pub(super) enum Who {
     Kvk(crate::model::Kvk),
     Pseudonym(String),
 }
@@ -27,22 +27,7 @@ enum Who {
 pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
     let config = args.config.load()?;
     let run = compute(&config, ui)?;
-    let pseudonyms = run.data.bundle.as_ref().map(|b| &b.pseudonyms);
-    let kvk = match (&args.kvk, pseudonyms) {
-        (Who::Kvk(kvk), Some(p)) if !p.is_empty() => anyhow::bail!(
-            "KvK {kvk}: this verification bundle names its providers by pseudonym only; --kvk takes the pseudonym"
-        ),
-        (Who::Kvk(kvk), _) => *kvk,
-        (Who::Pseudonym(p), Some(known)) if known.contains_key(p) => known[p],
-        (Who::Pseudonym(p), _) => anyhow::bail!(
-            "pseudonym {p} names no provider of {}",
-            if pseudonyms.is_some_and(|k| !k.is_empty()) {
-                "this verification bundle"
-            } else {
-                "this run: only a pseudonymised verification bundle knows pseudonyms"
-            }
-        ),
-    };
+    let kvk = resolve(&args.kvk, &run)?;
     let shown = run.data.identity(kvk);
     let mut text = report::text::explain(&run, kvk).ok_or_else(|| {
         anyhow::anyhow!(
@@ -58,11 +43,32 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// The provider `who` names in `run`: a KvK as it is, a pseudonym through the bundle the
+/// run read. A KvK on a pseudonymised bundle, or a pseudonym it does not know, is an error.
+pub(super) fn resolve(who: &Who, run: &crate::pipeline::Run) -> Result<crate::model::Kvk> {
+    let pseudonyms = run.data.bundle.as_ref().map(|b| &b.pseudonyms);
+    Ok(match (who, pseudonyms) {
+        (Who::Kvk(kvk), Some(p)) if !p.is_empty() => anyhow::bail!(
+            "KvK {kvk}: this verification bundle names its providers by pseudonym only; --kvk takes the pseudonym"
+        ),
+        (Who::Kvk(kvk), _) => *kvk,
+        (Who::Pseudonym(p), Some(known)) if known.contains_key(p) => known[p],
+        (Who::Pseudonym(p), _) => anyhow::bail!(
+            "pseudonym {p} names no provider of {}",
+            if pseudonyms.is_some_and(|k| !k.is_empty()) {
+                "this verification bundle"
+            } else {
+                "this run: only a pseudonymised verification bundle knows pseudonyms"
+            }
+        ),
+    })
+}
+
 /// `--kvk`: clap words a plain parser's error as "invalid value '<value>' ...", which
 /// would print a BSN given by mistake; this parser leaves the value to `Kvk::parse`'s
 /// message, which shows it unless it has a BSN's shape.
 #[derive(Clone)]
-struct KvkParser;
+pub(super) struct KvkParser;
 
 impl clap::builder::TypedValueParser for KvkParser {
     type Value = Who;

@@ -17,6 +17,7 @@ use anyhow::{Context, Result};
 use crate::config::{self, Config};
 use crate::pipeline::{self, Run};
 
+pub(crate) mod brieven;
 pub(crate) mod check;
 pub(crate) mod digimv;
 pub(crate) mod explain;

@@ -4,6 +4,9 @@
 //! - `breakeven`: the distribution of break-even percentages, with the RTP;
 //! - `marge`: each provider's result at the RTP as a share of its omzet, against its omzet.
 //!
+//! A provider's statement (`brieven`) draws the first two again with that provider marked:
+//! its break-even as a purple line on the curves, and its bin of the distribution in purple.
+//!
 //! Each figure is drawn once, by a function generic over the plotters backend, into an SVG
 //! string and an RGB buffer (encoded as PNG here, in memory). Text is rendered with the
 //! embedded DejaVu Sans, so PNGs need no system fonts and are the same on every machine.
@@ -30,6 +33,7 @@ const ORANGE: RGBColor = RGBColor(230, 120, 20);
 const GREEN: RGBColor = RGBColor(44, 160, 44);
 const RED: RGBColor = RGBColor(200, 40, 40);
 const GREY: RGBColor = RGBColor(120, 120, 120);
+const PURPLE: RGBColor = RGBColor(128, 40, 160);
 
 fn register_font() {
     static ONCE: Once = Once::new();
@@ -145,9 +149,54 @@ fn mark_rtp<'a, DB: DrawingBackend + 'a>(
         .draw()
 }
 
-fn shares<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<DB> {
-    root.fill(&WHITE)?;
+/// One provider on a group's figures: its break-even in percent (none when it is ±∞, then
+/// nothing is drawn for it) and the legend's words.
+struct Marker {
+    at: Option<f64>,
+    label: String,
+}
+
+/// The figure's range with room for the marker: the group's range, widened to take in a
+/// provider's break-even that lies outside it (up to 0-200%, the bounds an RTP can have).
+fn range_with(d: &Data, marker: Option<&Marker>) -> (f64, f64) {
     let (x0, x1) = d.range;
+    match marker.and_then(|m| m.at) {
+        Some(at) => (
+            x0.min((at - 0.5).floor()).max(0.0),
+            x1.max((at + 0.5).ceil()).min(200.0),
+        ),
+        None => (x0, x1),
+    }
+}
+
+/// The provider's break-even as a purple line up to `top`, in the legend.
+fn mark_provider<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    marker: Option<&Marker>,
+    top: f64,
+) -> Drawn<DB> {
+    if let Some(m) = marker {
+        let at = m.at.unwrap_or(f64::NAN);
+        let line = if at.is_finite() {
+            vec![(at, 0.0), (at, top)]
+        } else {
+            Vec::new()
+        };
+        chart
+            .draw_series(LineSeries::new(line, PURPLE.stroke_width(3)))?
+            .label(m.label.as_str())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], PURPLE.stroke_width(3)));
+    }
+    Ok(())
+}
+
+fn shares<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    d: &Data,
+    marker: Option<&Marker>,
+) -> Drawn<DB> {
+    root.fill(&WHITE)?;
+    let (x0, x1) = range_with(d, marker);
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!("{}: aanbieders en omzet met resultaat {}", d.title, d.sign),
@@ -214,13 +263,18 @@ fn shares<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<D
             ("sans-serif", 14),
         )))?;
     }
+    mark_provider(&mut chart, marker, 100.0)?;
     mark_rtp(&mut chart, d.rtp, 100.0, SeriesLabelPosition::LowerRight)?;
     root.present()
 }
 
-fn histogram<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Drawn<DB> {
+fn histogram<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    d: &Data,
+    marker: Option<&Marker>,
+) -> Drawn<DB> {
     root.fill(&WHITE)?;
-    let (x0, x1) = d.range;
+    let (x0, x1) = range_with(d, marker);
     let width = 0.5;
     let bins = ((x1 - x0) / width).round() as usize;
     let mut counts = vec![0u32; bins];
@@ -234,6 +288,11 @@ fn histogram<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Draw
             counts[(((b - x0) / width) as usize).min(bins - 1)] += 1;
         }
     }
+    // The marked provider's bin, drawn in purple.
+    let own = marker
+        .and_then(|m| m.at)
+        .filter(|&b| b >= x0 && b < x1)
+        .map(|b| (((b - x0) / width) as usize).min(bins - 1));
     let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.15;
     let caption = format!(
         "{}: break-evenpercentages ({} lager, {} hoger dan het bereik)",
@@ -263,11 +322,14 @@ fn histogram<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, d: &Data) -> Draw
         .draw()?;
     chart.draw_series(counts.iter().enumerate().map(|(i, &c)| {
         let left = x0 + i as f64 * width;
-        Rectangle::new(
-            [(left, 0.0), (left + width, c as f64)],
-            BLUE.mix(0.7).filled(),
-        )
+        let color = if own == Some(i) {
+            PURPLE.filled()
+        } else {
+            BLUE.mix(0.7).filled()
+        };
+        Rectangle::new([(left, 0.0), (left + width, c as f64)], color)
     }))?;
+    mark_provider(&mut chart, marker, top)?;
     mark_rtp(&mut chart, d.rtp, top, SeriesLabelPosition::UpperLeft)?;
     root.present()
 }
@@ -353,10 +415,13 @@ pub(crate) fn figures(run: &Run) -> Result<Vec<Figure>> {
             let d = data(run, g);
             let base = format!("{}-{}", g.sector.as_str().to_lowercase(), g.cluster);
             let drawn = [
-                ("aandelen", both(|a| shares(a, &d), |a| shares(a, &d))?),
+                (
+                    "aandelen",
+                    both(|a| shares(a, &d, None), |a| shares(a, &d, None))?,
+                ),
                 (
                     "breakeven",
-                    both(|a| histogram(a, &d), |a| histogram(a, &d))?,
+                    both(|a| histogram(a, &d, None), |a| histogram(a, &d, None))?,
                 ),
                 ("marge", both(|a| margins(a, &d), |a| margins(a, &d))?),
             ];
@@ -372,6 +437,29 @@ pub(crate) fn figures(run: &Run) -> Result<Vec<Figure>> {
         })
         .collect::<Result<_>>()?;
     Ok(per_group.into_iter().flatten().collect())
+}
+
+/// One provider's place in its group, as SVG: the group's curves and its distribution of
+/// break-evens (`aandelen`, `breakeven`) with member `j`'s break-even marked and labelled
+/// `label`. SVG only: the statements are pages, and a page inlines its figures.
+pub(crate) fn marked(run: &Run, g: &Group, j: usize, label: String) -> Result<[String; 2]> {
+    register_font();
+    let d = data(run, g);
+    let at = match g.result.break_evens[j] {
+        BreakEven::At(v) => Some(pct(v)),
+        BreakEven::Always | BreakEven::Never => None,
+    };
+    let marker = Marker { at, label };
+    let svg = |draw: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> Drawn<SVGBackend>| {
+        let mut svg = String::new();
+        draw(SVGBackend::with_string(&mut svg, SIZE).into_drawing_area())
+            .map_err(|e| anyhow!("drawing a figure: {e}"))?;
+        Ok::<_, anyhow::Error>(svg)
+    };
+    Ok([
+        svg(&|a| shares(a, &d, Some(&marker)))?,
+        svg(&|a| histogram(a, &d, Some(&marker)))?,
+    ])
 }
 
 /// A line figure of a sweep: one or more series of (x %, RTP %) with a grey vertical line

@@ -14,7 +14,7 @@ use crate::pipeline::{Group, Run};
 use crate::solve::Decider;
 
 /// Text as HTML: the five characters that could change the page's structure, escaped.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -49,7 +49,7 @@ fn dutch(s: &Shown) -> String {
 
 /// A cell as the page shows it, escaped: amounts as `€ 5.138.880,12`, percentages as
 /// `95,4%`, points as `+0,4`, counts as `1.234`; words as they are.
-fn cell(v: &Value) -> String {
+pub(super) fn cell(v: &Value) -> String {
     match v.shown() {
         Some(s) => match s.unit {
             Unit::Euro => format!("€ {}", dutch(&s)),
@@ -60,7 +60,7 @@ fn cell(v: &Value) -> String {
     }
 }
 
-fn table(out: &mut String, t: &Table) {
+pub(super) fn table(out: &mut String, t: &Table) {
     out.push_str("<table><thead><tr>");
     for h in &t.columns {
         let _ = write!(out, "<th>{}</th>", esc(h));
@@ -128,7 +128,7 @@ fn deciding(run: &Run, g: &Group) -> Table {
     Table::new("Bepalend", columns, rows)
 }
 
-const STYLE: &str = "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+pub(super) const STYLE: &str = "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 table{border-collapse:collapse;margin:.6em 0 1.4em;font-size:.92em}th,td{border:1px solid #ccc;padding:.25em .55em}\
 th{background:#d9e1f2;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}\
 svg{max-width:100%;height:auto;display:block;margin:.8em 0}h2{border-bottom:2px solid #d9e1f2;padding-bottom:.2em;margin-top:2em}\

@@ -37,6 +37,12 @@ pub(crate) enum Subject<'a> {
         configuratie: &'a Config,
         tarieven: super::contracting::Settings<'a>,
     },
+    /// `brieven`: the run, and whose statements, with which policies and kenmerken.
+    Statements {
+        model: &'static str,
+        configuratie: &'a Config,
+        brieven: super::brieven::Settings<'a>,
+    },
     /// `scenarios`: where they came from, and each one's configuration.
     Scenarios {
         bron: &'a super::scenarios::Source,

@@ -9,6 +9,7 @@
 //! ROUND), shares of providers and omzet downwards, so that a displayed 75.00 is never a
 //! rounded-up 74.996. A builder never formats a number.
 
+pub(crate) mod brieven;
 pub(crate) mod bundle;
 pub(crate) mod contracting;
 pub(crate) mod digimv;

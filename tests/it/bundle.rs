@@ -364,8 +364,9 @@ fn identities(jaarverslagen: &Path) -> (Vec<String>, Vec<String>) {
     (kvks, names)
 }
 
-/// HMAC-SHA-256 as RFC 2104 defines it, written here again from the RFC.
-fn hmac(key: &[u8], message: &[u8]) -> String {
+/// HMAC-SHA-256 as RFC 2104 defines it, written here again from the RFC (also for the
+/// statements' pseudonyms).
+pub(crate) fn hmac(key: &[u8], message: &[u8]) -> String {
     let mut k = [0u8; 64];
     k[..key.len()].copy_from_slice(key);
     let ipad: Vec<u8> = k

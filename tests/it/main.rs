@@ -74,5 +74,8 @@ mod bundle;
 /// Units of aantal: minutes, hours and a mix alike; units that do not fit refused.
 mod units;
 
+/// `brieven`: a statement per provider of the population, its numbers as aanbieders.csv's.
+mod brieven;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

@@ -560,6 +560,25 @@ omzet_basis = "wlz"
     }
 
     #[test]
+    fn a_scenario_names_its_corrections_file_by_a_text() {
+        let s = parse_text(
+            "[[scenario]]\nnaam = \"a\"\ncorrecties = \"bezwaar.csv\"\n[[scenario]]\nnaam = \"b\"\n",
+        )
+        .unwrap();
+        assert_eq!(s[0].correcties.as_deref(), Some("bezwaar.csv"));
+        assert_eq!(s[1].correcties, None);
+        // Not a configuration key: the layer does not carry it.
+        assert_eq!(s[0].layer, s[1].layer);
+        let err = parse_text("[[scenario]]\nnaam = \"a\"\ncorrecties = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("scenario \"a\": correcties = 3: must be the name of a corrections file"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn an_empty_file_and_stray_keys_are_refused() {
         assert!(parse_text("")
             .unwrap_err()

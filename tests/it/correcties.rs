@@ -326,3 +326,50 @@ fn a_correction_that_breaks_the_claims_sums_is_refused() {
     );
     scenarios(&dir).expect_code(0);
 }
+
+#[test]
+fn a_corrections_workbook_reads_alike_and_names_the_cell_of_an_unknown_kvk() {
+    // The bezwaar of the hand calculation as XLSX, the KvK and the value as numbers.
+    let write = |kvk: f64| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in ["kvk", "veld", "waarde", "reden", "bron"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_number(1, 0, kvk).unwrap();
+        sheet.write_string(1, 1, "bedrijfslasten").unwrap();
+        sheet.write_number(1, 2, 180500.0).unwrap();
+        sheet
+            .write_string(1, 3, "dubbel geboekte afschrijving")
+            .unwrap();
+        sheet.write_string(1, 4, "brief").unwrap();
+        let dir = folder(
+            "[[scenario]]\nnaam = \"bezwaar\"\ncorrecties = \"bezwaar.xlsx\"\n",
+            &[],
+        );
+        book.save(dir.join("bezwaar.xlsx")).unwrap();
+        dir
+    };
+    let dir = write(10000008.0);
+    scenarios(&dir).expect_code(0);
+    let groups = csv_records(&dir.join("uit/correcties_groepen.csv"));
+    let ggz = row(&groups, &[("sector", "GGZ")]);
+    assert_eq!(
+        (ggz["rtp_zonder"].as_str(), ggz["rtp_met"].as_str()),
+        ("95.9", "94.9")
+    );
+
+    let dir = write(99999999.0);
+    let run = scenarios(&dir);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains(
+            "bezwaar.xlsx: sheet \"Sheet1\", cell A2, column \"kvk\": 99999999 is no provider of the inputs"
+        ),
+        "{}",
+        run.stderr()
+    );
+}

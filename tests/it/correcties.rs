@@ -373,3 +373,79 @@ fn a_corrections_workbook_reads_alike_and_names_the_cell_of_an_unknown_kvk() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_pseudonymised_bundle_takes_corrections_by_pseudonym_with_the_same_effect() {
+    // klein under hof-2024, run with --pseudoniem: its bundle names providers by pseudonym.
+    let dir = scratch("correcties-pseudo");
+    let key = dir.join("sleutel");
+    std::fs::write(&key, "7d1f0c9a2b4e6f8a1c3e5d7b9f0a2c4e\n").unwrap();
+    let claims = dir.join("declaraties");
+    richttarief(
+        &[
+            "run",
+            "--config",
+            "tests/fixtures/klein/hof-2024.toml",
+            "--out",
+            claims.to_str().unwrap(),
+            "--pseudoniem",
+            key.to_str().unwrap(),
+        ],
+        &[],
+        &root(),
+    )
+    .expect_code(0);
+    // 10000008 is the bundle's row with its bedrijfslasten, 189 500.
+    let rows = csv_records(&claims.join("controle/aggregaten.csv"));
+    let pseudonym = rows
+        .iter()
+        .find(|r| r["bedrijfslasten"].starts_with("189500"))
+        .map(|r| r["kvk"].clone())
+        .expect("10000008's row");
+    assert!(!pseudonym.contains("10000008"));
+    let run = |correction: &str| {
+        let corrections = folder(
+            "[[scenario]]\nnaam = \"bezwaar\"\ncorrecties = \"bezwaar.csv\"\n",
+            &[("bezwaar.csv", &format!("{HEADER}{correction}"))],
+        );
+        let out = corrections.join("uit");
+        let run = richttarief(
+            &[
+                "scenarios",
+                "--config",
+                claims.join("controle/richttarief.toml").to_str().unwrap(),
+                "--scenarios",
+                corrections.join("scenarios.toml").to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &[],
+            &root(),
+        );
+        (run, out)
+    };
+    let (ok, out) = run(&format!("{pseudonym},bedrijfslasten,180500,a,b\n"));
+    ok.expect_code(0);
+    // The hand calculation above: 95.9% without, 94.9% with.
+    let groups = csv_records(&out.join("correcties_groepen.csv"));
+    let ggz = row(&groups, &[("sector", "GGZ")]);
+    assert_eq!(
+        (ggz["rtp_zonder"].as_str(), ggz["rtp_met"].as_str()),
+        ("95.9", "94.9")
+    );
+    let list = csv_records(&out.join("correcties.csv"));
+    assert_eq!(
+        list[0]["kvk"], pseudonym,
+        "the outputs name it as the bundle does"
+    );
+    // The bundle knows nobody by KvK: a KvK number is no provider of these inputs.
+    let (refused, _) = run("10000008,bedrijfslasten,180500,a,b\n");
+    refused.expect_code(1);
+    assert!(
+        refused
+            .stderr()
+            .contains("bezwaar.csv: row 2, column \"kvk\": 10000008 is no provider of the inputs"),
+        "{}",
+        refused.stderr()
+    );
+}

@@ -37,7 +37,8 @@ fn scenarios_table(solved: &[Solved]) -> Table {
 }
 
 /// verschillen.csv: per scenario after the first, every key whose resolved value differs
-/// from the first's (the base configuration): scenario, key, base value, scenario value.
+/// from the first's (the base configuration): scenario, key, base value, scenario value;
+/// and a scenario's corrections file under the key `correcties`.
 fn differences_table(solved: &[Solved]) -> Result<Table> {
     let mut rows = Vec::new();
     if let Some(first) = solved.first() {
@@ -56,6 +57,16 @@ fn differences_table(solved: &[Solved]) -> Result<Table> {
                         m.into(),
                     ]);
                 }
+            }
+            // Corrections are not a configuration key, but they are a choice the scenario's
+            // rows follow from: the base has none.
+            if let Some(c) = &s.correcties {
+                rows.push(vec![
+                    s.naam.as_str().into(),
+                    "correcties".into(),
+                    Value::Empty,
+                    c.file.corrections.shown.as_str().into(),
+                ]);
             }
         }
     }

@@ -191,6 +191,17 @@ fn a_providers_corrected_accounts_move_its_groups_rtp_as_worked_out_by_hand() {
             "brief van 12 maart 2027"
         ]
     );
+    // verschillen.csv traces the scenario's rows to its corrections file.
+    let verschillen = csv_records(&out.join("verschillen.csv"));
+    let v = row(
+        &verschillen,
+        &[("scenario", "bezwaar"), ("sleutel", "correcties")],
+    );
+    assert_eq!(
+        (v["basis"].as_str(), v["waarde"].as_str()),
+        ("", "bezwaar-2027-014.csv")
+    );
+    assert!(!verschillen.iter().any(|r| r["scenario"] == "zonder"));
     assert!(
         run.stdout().contains(
             "scenario bezwaar: 1 correction of bezwaar-2027-014.csv; 2 providers changed position"

@@ -560,6 +560,80 @@ fn read_bundle(config: &Config, spec: &InputSpec, progress: &dyn Progress) -> Re
     })
 }
 
+/// A scenario's corrections: what each row replaces, and what the inputs gave before.
+pub(crate) use crate::ingest::correcties::{Applied, Corrections};
+
+/// A corrections file as read, with its record for the manifest.
+#[derive(Debug, Clone)]
+pub(crate) struct CorrectionsFile {
+    pub corrections: Corrections,
+    pub input: InputFile,
+}
+
+/// Reads and hashes a scenario's corrections file (`shown` is its name in messages);
+/// numbers are read with the scenario's decimal sign. Whether its providers exist is
+/// known only once the inputs are read (`corrected`).
+pub(crate) fn read_corrections(
+    path: &std::path::Path,
+    shown: &str,
+    sign: crate::model::number::DecimalSign,
+) -> Result<CorrectionsFile> {
+    let corrections = ingest::correcties::read_corrections(path, shown, sign)?;
+    let (bytes, sha256) = crate::files::hash_file(path)?;
+    Ok(CorrectionsFile {
+        input: InputFile {
+            rol: "correcties",
+            pad: shown.to_string(),
+            bytes,
+            rijen: corrections.rows,
+            sha256,
+        },
+        corrections,
+    })
+}
+
+/// `data` with the corrections laid over its jaarverslagen and claims' sums, the
+/// corrections file among its inputs, and what each correction replaced. The corrected
+/// figures are held to the same bounds as read ones (`aggregate::check_totals`). The
+/// claims per prestatiecode are left as read: a scenario solves from the sums.
+pub(crate) fn corrected(
+    config: &Config,
+    data: &Data,
+    file: &CorrectionsFile,
+) -> Result<(Data, Vec<Applied>)> {
+    let mut data = data.clone();
+    let known: std::collections::BTreeSet<Kvk> = data
+        .accounts
+        .keys()
+        .chain(data.totals.keys())
+        .chain(data.names.keys())
+        .chain(data.incomplete.keys())
+        .copied()
+        .collect();
+    let none = BTreeMap::new();
+    let pseudonyms = data
+        .bundle
+        .as_ref()
+        .map_or(&none, |b| &b.pseudonyms)
+        .clone();
+    let applied = ingest::correcties::apply(
+        &file.corrections,
+        &mut data.accounts,
+        &mut data.totals,
+        &|k| known.contains(&k),
+        &pseudonyms,
+    )?;
+    let shown = |kvk: Kvk| format!("KvK {}", data.identity(kvk));
+    crate::aggregate::check_totals(
+        &data.totals,
+        (config.berekening.schaling == Scaling::Jaarverslag).then_some(&data.accounts),
+        &shown,
+    )
+    .map_err(|e| anyhow::anyhow!("{} laid over the inputs: {e}", file.corrections.shown))?;
+    data.inputs.push(file.input.clone());
+    Ok((data, applied))
+}
+
 /// The secret key of `run --pseudoniem`, read from its file.
 pub(crate) fn read_key(path: &std::path::Path) -> Result<Vec<u8>> {
     ingest::aggregaten::read_key(path)

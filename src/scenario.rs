@@ -7,9 +7,14 @@
 //! `ReadKey` is equal share one `Data`; the solves run in parallel and come back in the
 //! file's order, so the output does not depend on the number of threads.
 //!
+//! A scenario may name a corrections file (`correcties`, a provider's objection): its
+//! values are laid over the figures the inputs gave, and the scenario is solved both with
+//! and without them, so that the effect on each group's RTP and on each provider's
+//! position (`Change`) can be shown.
+//!
 //! This module writes nothing and prints nothing but progress lines (one with its time).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
@@ -17,7 +22,8 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config, FileConfig, Model};
 use crate::model::problems::{Problem, Problems};
-use crate::pipeline::{self, Data, Progress, ReadKey, Run};
+use crate::model::{BreakEven, Kvk};
+use crate::pipeline::{self, Applied, CorrectionsFile, Data, Progress, ReadKey, Run};
 
 /// The name of the scenario that is the base configuration itself.
 pub(crate) const BASE: &str = "basis";
@@ -27,7 +33,14 @@ pub(crate) const BASE: &str = "basis";
 pub(crate) struct Scenario {
     pub naam: String,
     pub layer: FileConfig,
+    /// The corrections file the scenario names, as written (relative to the scenarios
+    /// file's folder).
+    pub correcties: Option<String>,
 }
+
+/// The scenario key that names a corrections file: the scenario's own, not a key of the
+/// configuration, since corrections belong to an objection and not to a methodology.
+const CORRECTIES: &str = "correcties";
 
 /// Parses a scenarios file's text. Unknown keys and wrong types are errors naming the
 /// scenario and the key; the whole text is checked before returning. (`load` reads the
@@ -101,25 +114,51 @@ fn parse_parts(text: &str) -> Result<(Vec<Scenario>, Problems)> {
         if scenarios.iter().any(|s: &Scenario| s.naam == naam) {
             problems.push(Problem::at(&named).says("a second scenario with this name"));
         }
+        let correcties = match t.remove(CORRECTIES) {
+            None => None,
+            Some(toml::Value::String(file)) if !file.trim().is_empty() => Some(file),
+            Some(other) => {
+                problems.push(
+                    Problem::at(&named)
+                        .inner(CORRECTIES)
+                        .value(other)
+                        .says("must be the name of a corrections file (CSV or XLSX)"),
+                );
+                continue;
+            }
+        };
         match FileConfig::from_table(t) {
-            Ok(layer) => scenarios.push(Scenario { naam, layer }),
+            Ok(layer) => scenarios.push(Scenario {
+                naam,
+                layer,
+                correcties,
+            }),
             Err(e) => problems.push(Problem::at(named).says(key_error(&e.to_string()))),
         }
     }
     Ok((scenarios, problems))
 }
 
+/// One scenario ready to solve: its resolved configuration and, when it names one, its
+/// corrections file, read.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub naam: String,
+    pub config: Config,
+    pub correcties: Option<Arc<CorrectionsFile>>,
+}
+
 /// Reads a scenarios file (if any) and resolves it with the base: every problem of every
-/// scenario, whether a key that does not exist or an impossible value, in one error. The
-/// caller has resolved the base (`resolved`), reporting its own mistakes as the
-/// configuration's; it is not resolved again.
+/// scenario, whether a key that does not exist, an impossible value or a corrections file
+/// that cannot be read, in one error. The caller has resolved the base (`resolved`),
+/// reporting its own mistakes as the configuration's; it is not resolved again.
 pub(crate) fn load(
     file: Option<&Path>,
     base: &FileConfig,
     resolved: &Config,
     basis: &Path,
     presets: bool,
-) -> Result<Vec<(String, Config)>> {
+) -> Result<Vec<Plan>> {
     let (scenarios, mut problems) = match file {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -133,14 +172,53 @@ pub(crate) fn load(
         Some(path) => format!("invalid scenarios {}", path.display()),
         None => "invalid presets".to_string(),
     };
-    match resolved {
-        Ok(configs) if problems.is_empty() => Ok(configs),
-        Ok(_) => Err(problems).with_context(what),
+    let configs = match resolved {
+        Ok(configs) if problems.is_empty() => configs,
+        Ok(_) => return Err(problems).with_context(what),
         Err(more) => {
             problems.append(more);
-            Err(problems).with_context(what)
+            return Err(problems).with_context(what);
         }
+    };
+    // Corrections files lie beside the scenarios file that names them.
+    let folder: PathBuf = file
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut plans = Vec::with_capacity(configs.len());
+    for (naam, config) in configs {
+        let named = scenarios
+            .iter()
+            .find(|s| s.naam == naam)
+            .and_then(|s| s.correcties.as_deref());
+        let correcties = match named {
+            None => None,
+            Some(written) => {
+                match pipeline::read_corrections(
+                    &folder.join(written),
+                    written,
+                    config.decimaalteken,
+                ) {
+                    Ok(read) => Some(Arc::new(read)),
+                    Err(e) => {
+                        problems.push(
+                            Problem::at(format!("scenario {naam:?}"))
+                                .inner(CORRECTIES)
+                                .says(format!("{e:#}")),
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        plans.push(Plan {
+            naam,
+            config,
+            correcties,
+        });
     }
+    problems.finish().with_context(what)?;
+    Ok(plans)
 }
 
 /// The deserializer's message without its trailing newline.
@@ -208,17 +286,29 @@ pub(crate) fn resolve_all(
 pub(crate) struct Solved {
     pub naam: String,
     pub run: Run,
+    /// The scenario's corrections and its run without them; none when it names none.
+    pub correcties: Option<Corrected>,
 }
 
-/// Reads the inputs once per distinct `ReadKey` (in the order they first occur) and solves
-/// every scenario in parallel. The result is in the order of `configs`.
-pub(crate) fn solve_all(
-    configs: &[(String, Config)],
-    progress: &dyn Progress,
-) -> Result<Vec<Solved>> {
+/// What a scenario's corrections did.
+pub(crate) struct Corrected {
+    pub file: Arc<CorrectionsFile>,
+    /// One per correction, in the file's order.
+    pub applied: Vec<Applied>,
+    /// The same scenario solved from the inputs as read.
+    pub zonder: Run,
+}
+
+/// Reads the inputs once per distinct `ReadKey` (in the order they first occur), lays each
+/// scenario's corrections over its reading, and solves every scenario in parallel (one
+/// with corrections also without them). The result is in the order of `plans`.
+pub(crate) fn solve_all(plans: &[Plan], progress: &dyn Progress) -> Result<Vec<Solved>> {
     let mut readings: Vec<(ReadKey, Arc<Data>)> = Vec::new();
-    let mut which = Vec::with_capacity(configs.len());
-    for (naam, config) in configs {
+    // Per plan: its reading, and the reading with its corrections laid over it.
+    type Laid = (Arc<Data>, Vec<Applied>);
+    let mut which: Vec<(usize, Option<Laid>)> = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let (naam, config) = (&plan.naam, &plan.config);
         let key = ReadKey::of(config);
         let index = match readings.iter().position(|(k, _)| *k == key) {
             Some(i) => i,
@@ -230,19 +320,55 @@ pub(crate) fn solve_all(
                 readings.len() - 1
             }
         };
-        which.push(index);
+        let corrected = match &plan.correcties {
+            None => None,
+            Some(file) => {
+                let (data, applied) = pipeline::corrected(config, &readings[index].1, file)
+                    .with_context(|| format!("scenario {naam:?}"))?;
+                progress.stage(&format!(
+                    "laid {} corrections of {} over the inputs of scenario {naam}",
+                    applied.len(),
+                    file.corrections.shown
+                ));
+                Some((Arc::new(data), applied))
+            }
+        };
+        which.push((index, corrected));
     }
     let quiet = pipeline::Quiet;
     let started = std::time::Instant::now();
-    let solved: Vec<Solved> = configs
+    let solved: Vec<Solved> = plans
         .par_iter()
         .zip(&which)
-        .map(|((naam, config), &i)| {
-            let run = pipeline::compute(config, &readings[i].1, &quiet)
-                .with_context(|| format!("scenario {naam:?}"))?;
+        .map(|(plan, (i, corrected))| {
+            let (naam, config) = (&plan.naam, &plan.config);
+            let context = || format!("scenario {naam:?}");
+            let read = &readings[*i].1;
+            let (run, correcties) = match (corrected, &plan.correcties) {
+                (Some((data, applied)), Some(file)) => {
+                    let run = pipeline::compute(config, data, &quiet).with_context(|| {
+                        format!(
+                            "scenario {naam:?} with the corrections of {}",
+                            file.corrections.shown
+                        )
+                    })?;
+                    let zonder = pipeline::compute(config, read, &quiet).with_context(context)?;
+                    let corrected = Corrected {
+                        file: Arc::clone(file),
+                        applied: applied.clone(),
+                        zonder,
+                    };
+                    (run, Some(corrected))
+                }
+                _ => (
+                    pipeline::compute(config, read, &quiet).with_context(context)?,
+                    None,
+                ),
+            };
             Ok(Solved {
                 naam: naam.clone(),
                 run,
+                correcties,
             })
         })
         .collect::<Vec<Result<Solved>>>()
@@ -257,6 +383,107 @@ pub(crate) fn solve_all(
         started.elapsed().as_secs_f64()
     ));
     Ok(solved)
+}
+
+/// Where a provider stands in one run: its group, its place in the group's break-even
+/// order (1 is the lowest r*), its break-even, and whether it is positive at the group's
+/// RTP (R(RTP) ≥ 0, or > 0 when `criteria.nul_is_positief` is false). `None` for a
+/// provider outside the population.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Standing {
+    pub groep: String,
+    pub plaats: usize,
+    pub break_even: BreakEven,
+    pub positief: bool,
+}
+
+/// A provider's position with and without a scenario's corrections.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Change {
+    pub kvk: Kvk,
+    pub naam: String,
+    /// A correction names it.
+    pub gecorrigeerd: bool,
+    pub zonder: Option<Standing>,
+    pub met: Option<Standing>,
+}
+
+impl Change {
+    /// Its position changed: another group (or in or out of the population), another
+    /// place in the break-even order, or positive at one RTP and not at the other.
+    pub(crate) fn moved(&self) -> bool {
+        match (&self.zonder, &self.met) {
+            (Some(a), Some(b)) => {
+                a.groep != b.groep || a.plaats != b.plaats || a.positief != b.positief
+            }
+            (a, b) => a.is_some() != b.is_some(),
+        }
+    }
+}
+
+/// Every provider of the population with or without its group's corrections.
+fn standings(run: &Run) -> std::collections::BTreeMap<Kvk, (String, Standing)> {
+    let zero_counts = run.config.criteria.nul_is_positief;
+    let mut out = std::collections::BTreeMap::new();
+    for g in &run.groups {
+        for (at, &i) in g.members.iter().enumerate() {
+            let p = &run.providers[i];
+            let plaats = g
+                .result
+                .ranking
+                .order
+                .iter()
+                .position(|&m| m == at)
+                .expect("every member is ranked")
+                + 1;
+            out.insert(
+                p.kvk,
+                (
+                    p.naam.clone(),
+                    Standing {
+                        groep: g.name(),
+                        plaats,
+                        break_even: g.result.break_evens[at],
+                        positief: p.position.is_positive_at(g.result.rtp, zero_counts),
+                    },
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// The providers a correction names and those whose position the corrections changed
+/// (see `Change::moved`), by KvK.
+pub(crate) fn changes(run: &Run, corrected: &Corrected) -> Vec<Change> {
+    let met = standings(run);
+    let zonder = standings(&corrected.zonder);
+    let named: std::collections::BTreeSet<Kvk> = corrected.applied.iter().map(|a| a.kvk).collect();
+    let everyone: std::collections::BTreeSet<Kvk> = met
+        .keys()
+        .chain(zonder.keys())
+        .chain(&named)
+        .copied()
+        .collect();
+    everyone
+        .into_iter()
+        .map(|kvk| {
+            let naam = met
+                .get(&kvk)
+                .or(zonder.get(&kvk))
+                .map(|(n, _)| n.clone())
+                .or_else(|| run.data.names.get(&kvk).cloned())
+                .unwrap_or_default();
+            Change {
+                kvk,
+                naam,
+                gecorrigeerd: named.contains(&kvk),
+                zonder: zonder.get(&kvk).map(|(_, s)| s.clone()),
+                met: met.get(&kvk).map(|(_, s)| s.clone()),
+            }
+        })
+        .filter(|c| c.gecorrigeerd || c.moved())
+        .collect()
 }
 
 #[cfg(test)]
@@ -330,6 +557,25 @@ omzet_basis = "wlz"
             "{err}"
         );
         assert!(err.contains("scenario \"basis\": the name"), "{err}");
+    }
+
+    #[test]
+    fn a_scenario_names_its_corrections_file_by_a_text() {
+        let s = parse_text(
+            "[[scenario]]\nnaam = \"a\"\ncorrecties = \"bezwaar.csv\"\n[[scenario]]\nnaam = \"b\"\n",
+        )
+        .unwrap();
+        assert_eq!(s[0].correcties.as_deref(), Some("bezwaar.csv"));
+        assert_eq!(s[1].correcties, None);
+        // Not a configuration key: the layer does not carry it.
+        assert_eq!(s[0].layer, s[1].layer);
+        let err = parse_text("[[scenario]]\nnaam = \"a\"\ncorrecties = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("scenario \"a\": correcties = 3: must be the name of a corrections file"),
+            "{err}"
+        );
     }
 
     #[test]

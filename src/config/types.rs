@@ -542,8 +542,8 @@ pub(crate) enum Rename<'a> {
 }
 
 impl<'a> Mapping<'a> {
-    /// An empty mapping: every column under its own name (for the readers' tests).
-    #[cfg(test)]
+    /// An empty mapping: every column under its own name (for the readers' tests, and for
+    /// a file no `[kolommen]` applies to, such as a scenario's corrections).
     pub(crate) fn none(input: Input) -> Mapping<'static> {
         static EMPTY: BTreeMap<String, String> = BTreeMap::new();
         Mapping {

@@ -303,7 +303,7 @@ pub(crate) fn read_aggregates(spec: &InputSpec) -> Result<Aggregates> {
 
 /// Which of the sums that must agree do not: D = K + X + S (every claim line's bedrag is
 /// split into exactly these parts), D = Σd per leveringsvorm and D = Σd per sector.
-fn disagreement(t: &ClaimTotals) -> Option<String> {
+pub(super) fn disagreement(t: &ClaimTotals) -> Option<String> {
     let f = &t.figures;
     let d = f.declaraties;
     let parts = f.kapitaal + f.volledig + f.zorg;

@@ -10,6 +10,7 @@
 pub(crate) mod aggregaten;
 pub mod claims;
 mod claims_csv;
+pub(crate) mod correcties;
 /// The DigiMV open dataset as published (for the benchmark and the tests).
 pub mod digimv;
 #[doc(hidden)]

@@ -2,6 +2,10 @@
 //! `rtp.csv`), `verschillen.csv` (each scenario's configuration keys that differ from the
 //! base configuration), `scenarios.xlsx` (both as sheets) and `manifest.json` with every
 //! scenario's resolved configuration and every input file read; and the table on stdout.
+//! When a scenario names corrections, also `correcties.csv` (every correction and what it
+//! replaced), `correcties_groepen.csv` (each group's RTP without and with them) and
+//! `correcties_aanbieders.csv` (the providers corrected or moved, see `scenario::Change`),
+//! as sheets of `scenarios.xlsx` too, and the corrections in the manifest.
 //!
 //! It builds tables only: the scenarios are solved by `crate::scenario`; nothing is
 //! computed here, and the renderers format every number.
@@ -17,7 +21,7 @@ use super::xlsx::Sheet;
 use super::{rtp_row, RTP_COLUMNS};
 use crate::config::Config;
 use crate::model::InputFile;
-use crate::scenario::Solved;
+use crate::scenario::{changes, Corrected, Solved, Standing};
 
 /// scenarios.csv: per scenario (in order) its rtp.csv rows, under its name.
 fn scenarios_table(solved: &[Solved]) -> Table {
@@ -33,7 +37,8 @@ fn scenarios_table(solved: &[Solved]) -> Table {
 }
 
 /// verschillen.csv: per scenario after the first, every key whose resolved value differs
-/// from the first's (the base configuration): scenario, key, base value, scenario value.
+/// from the first's (the base configuration): scenario, key, base value, scenario value;
+/// and a scenario's corrections file under the key `correcties`.
 fn differences_table(solved: &[Solved]) -> Result<Table> {
     let mut rows = Vec::new();
     if let Some(first) = solved.first() {
@@ -53,6 +58,16 @@ fn differences_table(solved: &[Solved]) -> Result<Table> {
                     ]);
                 }
             }
+            // Corrections are not a configuration key, but they are a choice the scenario's
+            // rows follow from: the base has none.
+            if let Some(c) = &s.correcties {
+                rows.push(vec![
+                    s.naam.as_str().into(),
+                    "correcties".into(),
+                    Value::Empty,
+                    c.file.corrections.shown.as_str().into(),
+                ]);
+            }
         }
     }
     let columns = "scenario,sleutel,basis,waarde";
@@ -67,6 +82,159 @@ fn same(a: &str, b: &str) -> bool {
     ) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
+    }
+}
+
+/// correcties.csv: every correction of every scenario, in the file's order, with the value
+/// it replaced (empty for an opbrengsten_wlz the jaarverslag left empty).
+fn corrections_table(solved: &[Solved]) -> Table {
+    let mut rows = Vec::new();
+    for s in solved {
+        let Some(c) = &s.correcties else { continue };
+        for (k, a) in c.file.corrections.list.iter().zip(&c.applied) {
+            rows.push(vec![
+                s.naam.as_str().into(),
+                c.file.corrections.shown.as_str().into(),
+                k.rij.as_str().into(),
+                Value::Id(s.run.data.identity(a.kvk)),
+                k.veld.into(),
+                a.oud.map_or(Value::Empty, Value::Quantity),
+                Value::Quantity(k.waarde),
+                k.reden.as_str().into(),
+                k.bron.as_str().into(),
+            ]);
+        }
+    }
+    let columns = "scenario,bestand,rij,kvk,veld,oud,waarde,reden,bron";
+    Table::new("Correcties", columns, rows)
+}
+
+/// correcties_groepen.csv: per scenario with corrections and group (of either run), the
+/// providers and the RTP without and with them, and the difference in percentage points.
+fn corrected_groups_table(solved: &[Solved]) -> Table {
+    let mut rows = Vec::new();
+    for s in solved {
+        let Some(c) = &s.correcties else { continue };
+        let mut keys: Vec<_> = s.run.groups.iter().map(|g| (g.sector, g.cluster)).collect();
+        keys.extend(c.zonder.groups.iter().map(|g| (g.sector, g.cluster)));
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let find = |run: &'_ crate::pipeline::Run| {
+                run.groups
+                    .iter()
+                    .find(|g| (g.sector, g.cluster) == key)
+                    .cloned()
+            };
+            let (zonder, met) = (find(&c.zonder), find(&s.run));
+            let count = |g: &Option<crate::pipeline::Group>| {
+                g.as_ref()
+                    .map_or(Value::Count(0), |g| Value::Count(g.result.n as u64))
+            };
+            let rtp = |run, g: &Option<crate::pipeline::Group>| {
+                g.as_ref()
+                    .map_or(Value::Empty, |g| super::rtp(run, g.result.rtp))
+            };
+            let verschil = match (&zonder, &met) {
+                (Some(a), Some(b)) => Value::Points(b.result.rtp - a.result.rtp),
+                _ => Value::Empty,
+            };
+            rows.push(vec![
+                s.naam.as_str().into(),
+                key.0.as_str().into(),
+                key.1.as_str().into(),
+                count(&zonder),
+                count(&met),
+                rtp(&c.zonder, &zonder),
+                rtp(&s.run, &met),
+                verschil,
+            ]);
+        }
+    }
+    let columns =
+        "scenario,sector,cluster,aanbieders_zonder,aanbieders_met,rtp_zonder,rtp_met,verschil";
+    Table::new("Correcties per groep", columns, rows)
+}
+
+/// correcties_aanbieders.csv: per scenario with corrections, every provider a correction
+/// names or whose position changed, with its position without and with the corrections.
+fn corrected_providers_table(solved: &[Solved]) -> Table {
+    let mut rows = Vec::new();
+    let standing = |s: &Option<Standing>| -> [Value; 4] {
+        match s {
+            None => [
+                "buiten de populatie".into(),
+                Value::Empty,
+                Value::Empty,
+                Value::Empty,
+            ],
+            Some(s) => [
+                s.groep.as_str().into(),
+                Value::Count(s.plaats as u64),
+                Value::BreakEven(s.break_even),
+                Value::Verdict(s.positief),
+            ],
+        }
+    };
+    for s in solved {
+        let Some(c) = &s.correcties else { continue };
+        for change in changes(&s.run, c) {
+            let mut row: Vec<Value> = vec![
+                s.naam.as_str().into(),
+                Value::Id(s.run.data.identity(change.kvk)),
+                change.naam.as_str().into(),
+                Value::YesNo(change.gecorrigeerd),
+            ];
+            let [g0, p0, b0, v0] = standing(&change.zonder);
+            let [g1, p1, b1, v1] = standing(&change.met);
+            row.extend([g0, g1, p0, p1, b0, b1, v0, v1, Value::YesNo(change.moved())]);
+            rows.push(row);
+        }
+    }
+    let columns = "scenario,kvk,naam,gecorrigeerd,groep_zonder,groep_met,plaats_zonder,plaats_met,breakeven_pct_zonder,breakeven_pct_met,positief_zonder,positief_met,positie_gewijzigd";
+    Table::new("Correcties per aanbieder", columns, rows)
+}
+
+/// What the manifest records of a scenario's corrections: the file (also among `invoer`)
+/// and every correction with the value it replaced.
+#[derive(Serialize)]
+pub(crate) struct CorrectionsRecord<'a> {
+    bestand: &'a str,
+    sha256: &'a str,
+    lijst: Vec<CorrectionRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct CorrectionRecord<'a> {
+    rij: &'a str,
+    kvk: String,
+    veld: &'a str,
+    oud: Option<String>,
+    waarde: String,
+    reden: &'a str,
+    bron: &'a str,
+}
+
+fn corrections_record<'a>(s: &'a Solved, c: &'a Corrected) -> CorrectionsRecord<'a> {
+    CorrectionsRecord {
+        bestand: &c.file.input.pad,
+        sha256: &c.file.input.sha256,
+        lijst: c
+            .file
+            .corrections
+            .list
+            .iter()
+            .zip(&c.applied)
+            .map(|(k, a)| CorrectionRecord {
+                rij: &k.rij,
+                kvk: s.run.data.identity(a.kvk),
+                veld: k.veld,
+                oud: a.oud.map(|d| d.to_string()),
+                waarde: k.waarde.to_string(),
+                reden: &k.reden,
+                bron: &k.bron,
+            })
+            .collect(),
     }
 }
 
@@ -85,6 +253,9 @@ pub(crate) struct Named<'a> {
     configuratie: &'a Config,
     /// Positions in `invoer` of the files this scenario's run read.
     invoer: Vec<usize>,
+    /// The corrections laid over the inputs, when the scenario names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correcties: Option<CorrectionsRecord<'a>>,
 }
 
 /// Every output file of `scenarios`, the manifest last.
@@ -93,11 +264,31 @@ pub(crate) fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String,
     let mut files = vec![
         ("scenarios.csv".to_string(), csv(&scenarios)?),
         ("verschillen.csv".to_string(), csv(&differences)?),
+    ];
+    let mut sheets = vec![Sheet::of(&scenarios), Sheet::of(&differences)];
+    // The corrections' files only when a scenario names corrections, so that the outputs of
+    // scenarios without them stay as they were.
+    let corrected = [
+        ("correcties.csv", corrections_table(solved)),
+        ("correcties_groepen.csv", corrected_groups_table(solved)),
         (
-            "scenarios.xlsx".to_string(),
-            super::xlsx::workbook(&[Sheet::of(&scenarios), Sheet::of(&differences)])?,
+            "correcties_aanbieders.csv",
+            corrected_providers_table(solved),
         ),
     ];
+    if solved.iter().any(|s| s.correcties.is_some()) {
+        for (name, table) in &corrected {
+            files.push((name.to_string(), csv(table)?));
+            sheets.push(Sheet::of(table));
+        }
+    }
+    files.insert(
+        2,
+        (
+            "scenarios.xlsx".to_string(),
+            super::xlsx::workbook(&sheets)?,
+        ),
+    );
     // Each input once, however many scenarios read it.
     let mut invoer: Vec<&InputFile> = Vec::new();
     let mut waarschuwingen: Vec<&String> = Vec::new();
@@ -123,6 +314,7 @@ pub(crate) fn outputs(solved: &[Solved], source: &Source) -> Result<Vec<(String,
             naam: &s.naam,
             configuratie: &s.run.config,
             invoer: read,
+            correcties: s.correcties.as_ref().map(|c| corrections_record(s, c)),
         });
     }
     let subject = Subject::Scenarios {
@@ -168,5 +360,18 @@ pub(crate) fn text(solved: &[Solved]) -> String {
     let mut out =
         String::from("RTP per scenario and group; verschil in percentage points against basis\n");
     out += &super::table::text(&Table::new("Scenarios", columns, rows));
+    for s in solved {
+        let Some(c) = &s.correcties else { continue };
+        let moved = changes(&s.run, c).iter().filter(|c| c.moved()).count();
+        out += &format!(
+            "\nscenario {}: {} correction{} of {}; {moved} provider{} changed position (correcties_aanbieders.csv)\n",
+            s.naam,
+            c.applied.len(),
+            if c.applied.len() == 1 { "" } else { "s" },
+            c.file.corrections.shown,
+            if moved == 1 { "" } else { "s" },
+        );
+        out += &super::table::text(&corrected_groups_table(std::slice::from_ref(s)));
+    }
     out
 }

@@ -79,3 +79,6 @@ mod brieven;
 
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;
+
+/// A scenario's corrections file: its effect on a group's RTP by hand, bad corrections, the manifest.
+mod correcties;

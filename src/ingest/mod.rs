@@ -6,6 +6,7 @@
 //! A reader knows of the configuration only the `InputSpec` it is handed, and nothing of
 //! the methodology: what a row means for the RTP is decided after it is read.
 
+mod aw319;
 pub mod claims;
 mod claims_csv;
 /// The DigiMV open dataset as published (for the benchmark and the tests).

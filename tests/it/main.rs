@@ -70,3 +70,6 @@ mod digimv;
 
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;
+
+/// Vektis AW319/AW320 claims files: nothing personal leaks, the same as CSV, bad files named.
+mod aw319;

@@ -381,6 +381,93 @@ mod tests {
         s % 11 == 0
     }
 
+    fn line(code: &str, year: i32, units: i64, cents: i64, bsn: u32) -> Line {
+        Line {
+            agb: 12_345_678,
+            year,
+            code: super::super::tariffs::tariff_index(code),
+            units,
+            cents,
+            bsn,
+        }
+    }
+
+    /// Written lines read back by the program's reader give the claims they were made of.
+    #[test]
+    fn written_files_read_back_as_their_claims() {
+        use crate::config::{Input, InputPath, InputSpec, Mapping};
+        let dir = std::env::temp_dir().join(format!("richttarief-aw319-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut sink = Box::new(VektisSink::new(&dir, Message::Aw319, 2024).unwrap());
+        // V4VV 3 days €535.20; H126 1.25 hours (75 minutes) €79.31; a credit of 1 day of
+        // V4VV -€178.40; 2 days of V4VV of 2023, not summed.
+        for l in [
+            line("V4VV", 2024, 300, 53_520, 1),
+            line("H126", 2024, 125, 7_931, 2),
+            line("V4VV", 2024, -100, -17_840, 3),
+            line("V4VV", 2023, 200, 35_680, 4),
+        ] {
+            sink.line(&l).unwrap();
+        }
+        sink.end_group(3).unwrap();
+        sink.finish().unwrap();
+        let path = dir.join("12345678-202403.asc");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+        // 01; per claim a 02 and a 04; a 03 with the first, a 98 with the fourth; 99.
+        let kinds: Vec<&str> = lines.iter().map(|l| &l[..2]).collect();
+        assert_eq!(
+            kinds,
+            ["01", "02", "03", "04", "02", "04", "02", "04", "02", "04", "98", "99"]
+        );
+        assert!(lines.iter().all(|l| l.len() == 310));
+        // 535.20 + 79.31 - 178.40 + 356.80 = 792.91, debit; four 04s.
+        assert_eq!(&lines[11][14..20], "000004");
+        assert_eq!(&lines[11][33..45], "00000079291D");
+
+        let files = [InputPath {
+            shown: "12345678-202403.asc".into(),
+            path,
+        }];
+        let spec = InputSpec {
+            files: &files,
+            columns: Mapping::none(Input::Declaraties),
+            sign: crate::config::DecimalSign::Point,
+            year: 2024,
+            required: Vec::new(),
+            amount: None,
+        };
+        let mut raw = crate::ingest::claims::RawClaims::default();
+        let read = raw.read(&files[0], &spec, &|_, _| {});
+        let _ = std::fs::remove_dir_all(&dir);
+        let read = read.unwrap();
+        assert_eq!((read.rows, read.other_years), (4, 1));
+        let got: Vec<(String, String)> = raw
+            .sorted()
+            .into_iter()
+            .map(|(_, code, s)| (code, format!("{} {}", s.aantal, s.bedrag)))
+            .collect();
+        // V4VV: 3 - 1 = 2 days, 535.20 - 178.40 = 356.80; H126: 75 minutes, 79.31.
+        assert_eq!(
+            got,
+            [
+                ("H126".to_string(), "75 79.31".to_string()),
+                ("V4VV".to_string(), "2 356.8".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_code_longer_than_five_characters_is_refused() {
+        let dir =
+            std::env::temp_dir().join(format!("richttarief-aw319-long-{}", std::process::id()));
+        let mut sink = Box::new(VektisSink::new(&dir, Message::Aw320, 2024).unwrap());
+        sink.line(&line("NHC4VV", 2024, 100, 2_785, 1)).unwrap();
+        let e = sink.end_group(1).unwrap_err().to_string();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(e.contains("\"NHC4VV\" has 6 characters"), "{e}");
+    }
+
     #[test]
     fn test_bsns_are_in_the_test_range_and_pass_the_elfproef() {
         // 999990019: 9·9+9·8+9·7+9·6+9·5+0·4+0·3+1·2 = 317 = 28·11 + 9, so the last digit is 9.

@@ -608,3 +608,56 @@ fn toegekend_with_aw319_files_is_refused() {
         run.stderr()
     );
 }
+
+/// `generate --formaat aw319`: while the generator's tariff table has codes longer than
+/// field 0417's five characters, it is refused with the code named and nothing written;
+/// once its codes fit, the set runs, and none of the BSNs in its files reaches an output.
+#[test]
+fn generate_writes_aw319_sets_or_refuses_codes_that_do_not_fit() {
+    let dir = scratch("gen-aw319");
+    let out = dir.join("set");
+    let args = [
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--aanbieders",
+        "12",
+        "--declaratieregels",
+        "2000",
+        "--formaat",
+        "aw319",
+    ];
+    let run = richttarief(&args, &[], &root());
+    if run.code() == 1 {
+        assert!(
+            run.stderr()
+                .contains("characters: field 0417 of AW319/AW320 holds at most 5"),
+            "{}",
+            run.stderr()
+        );
+        assert!(!out.exists(), "a refused set was written");
+        return;
+    }
+    run.expect_code(0);
+    let mut bsns = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(out.join("declaraties-aw319")).unwrap() {
+        for line in read(&entry.unwrap().path()).lines() {
+            assert_eq!(line.len(), 310, "{line}");
+            if line.starts_with("04") || line.starts_with("02") {
+                assert!(line[14..23].starts_with("99999"), "{line}");
+                bsns.insert(line[14..23].to_string());
+            }
+        }
+    }
+    assert!(!bsns.is_empty());
+    let result = out.join("uit");
+    let run = run_config(&out.join("richttarief.toml"), &result);
+    run.expect_code(0);
+    let mut everything = run.stdout().into_bytes();
+    everything.extend(run.stderr().into_bytes());
+    all_output(&result, &mut everything);
+    let text = String::from_utf8_lossy(&everything);
+    for bsn in bsns {
+        assert!(!text.contains(&bsn), "BSN {bsn} leaked");
+    }
+}

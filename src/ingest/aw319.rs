@@ -497,14 +497,15 @@ fn parse_chunk(chunk: &Chunk, cx: &Reading, part: &mut Partial, tally: &mut Tall
 
 /// One line after the first: its width and type checked, a `04` or `99` read.
 fn record(line: &[u8], at: u64, cx: &Reading, part: &mut Partial, tally: &mut Tally) {
-    let location = format!("line {at}");
+    // Worded only for a line with a problem: most lines have none.
+    let location = || format!("line {at}");
     let width = cx.kind.width();
     // Only the record type is looked at before the width is known to be right.
     let record = &line[..line.len().min(RECORD.len)];
     if line.len() != width {
         part.errors.at_line(at);
         part.errors.push_row(
-            &location,
+            &location(),
             &format!(
                 "record {:?}: {} characters; every line of an {} file has {width} (a line cut \
                  short or lengthened, or characters written in more than one byte)",
@@ -532,7 +533,7 @@ fn record(line: &[u8], at: u64, cx: &Reading, part: &mut Partial, tally: &mut Ta
                 Err(problems) => {
                     part.errors.at_line(at);
                     for problem in problems {
-                        part.errors.push_row(&location, &problem);
+                        part.errors.push_row(&location(), &problem);
                     }
                 }
             }
@@ -542,14 +543,14 @@ fn record(line: &[u8], at: u64, cx: &Reading, part: &mut Partial, tally: &mut Ta
             Err(problems) => {
                 part.errors.at_line(at);
                 for problem in problems {
-                    part.errors.push_row(&location, &problem);
+                    part.errors.push_row(&location(), &problem);
                 }
             }
         },
         b"01" => {
             part.errors.at_line(at);
             part.errors.push_row(
-                &location,
+                &location(),
                 &RECORD.problem(
                     line,
                     "a second voorlooprecord; a file holds one, on its first line",
@@ -559,7 +560,7 @@ fn record(line: &[u8], at: u64, cx: &Reading, part: &mut Partial, tally: &mut Ta
         _ => {
             part.errors.at_line(at);
             part.errors.push_row(
-                &location,
+                &location(),
                 &RECORD.problem(
                     line,
                     "not a record type of AW319/AW320 (01, 02, 03, 04, 98, 99)",

@@ -160,7 +160,7 @@ fn write(dir: &Path, n: u64) -> (u64, u64) {
             w.write_all(r).expect("write");
             w.write_all(b"\r\n").expect("write");
         };
-        if seq % 10 == 0 {
+        if seq.is_multiple_of(10) {
             let mut r = record("02");
             put(&mut r, 3, &format!("{seq:012}"));
             put(&mut r, 15, &bsn.to_string());
@@ -168,7 +168,7 @@ fn write(dir: &Path, n: u64) -> (u64, u64) {
             out(&r);
             k[0] += 1;
         }
-        if seq % 50 == 0 {
+        if seq.is_multiple_of(50) {
             let mut r = record("03");
             put(&mut r, 24, "Testmans Verzonnenstraat 1");
             out(&r);

@@ -457,6 +457,45 @@ mod tests {
         );
     }
 
+    /// AW320: every record 370 wide, and the granted amounts (the declared ones, as the
+    /// generator's zorgkantoor pays what is declared) read back as the claims.
+    #[test]
+    fn written_aw320_files_read_back_at_the_granted_amount() {
+        use crate::config::{Input, InputPath, InputSpec, Mapping};
+        let dir = std::env::temp_dir().join(format!("richttarief-aw320-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut sink = Box::new(VektisSink::new(&dir, Message::Aw320, 2024).unwrap());
+        sink.line(&line("T101", 2024, 300, 41_580, 9)).unwrap();
+        sink.line(&line("T101", 2024, -100, -13_860, 9)).unwrap();
+        sink.end_group(7).unwrap();
+        let path = dir.join("12345678-202407.asc");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.split_terminator("\r\n").all(|l| l.len() == 370));
+        let files = [InputPath {
+            shown: "12345678-202407.asc".into(),
+            path,
+        }];
+        let spec = InputSpec {
+            files: &files,
+            columns: Mapping::none(Input::Declaraties),
+            sign: crate::config::DecimalSign::Point,
+            year: 2024,
+            required: Vec::new(),
+            amount: None,
+        };
+        let mut raw = crate::ingest::claims::RawClaims::default();
+        let read = raw.read(&files[0], &spec, &|_, _| {}).map(|r| r.rows);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(read.unwrap(), 2);
+        // 3 - 1 = 2 rides, €415.80 - €138.60 = €277.20.
+        let got: Vec<String> = raw
+            .sorted()
+            .into_iter()
+            .map(|(_, code, s)| format!("{code} {} {}", s.aantal, s.bedrag))
+            .collect();
+        assert_eq!(got, ["T101 2 277.2"]);
+    }
+
     #[test]
     fn a_code_longer_than_five_characters_is_refused() {
         let dir =

@@ -451,8 +451,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("H126".to_string(), "75 79.31".to_string()),
-                ("V4VV".to_string(), "2 356.8".to_string())
+                ("H126 [minuut]".to_string(), "75 79.31".to_string()),
+                ("V4VV [etmaal]".to_string(), "2 356.8".to_string())
             ]
         );
     }
@@ -493,7 +493,7 @@ mod tests {
             .into_iter()
             .map(|(_, code, s)| format!("{code} {} {}", s.aantal, s.bedrag))
             .collect();
-        assert_eq!(got, ["T101 2 277.2"]);
+        assert_eq!(got, ["T101 [stuk] 2 277.2"]);
     }
 
     #[test]

@@ -233,7 +233,10 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
         )?;
         debug_assert_eq!(written, [DIGIMV_WORKBOOK]);
     }
-    write_file(&dir.join("tarieven.csv"), &tables::tarieven(year)?)?;
+    write_file(
+        &dir.join("tarieven.csv"),
+        &tables::tarieven(year, opts.format.is_folder())?,
+    )?;
     write_file(
         &dir.join("koppeltabel.csv"),
         &tables::koppeltabel(&providers)?,

@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{bail, Context, Result};
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 use super::claims::{trim, ClaimFile, Claimant, Partial, Seen, Tick};
@@ -295,7 +296,7 @@ struct Tally {
 struct Prestatie<'l> {
     jaar: i64,
     code: &'l [u8],
-    /// In millionths of `eenheid`, signed.
+    /// In `eenheid`, signed.
     aantal: i128,
     eenheid: Eenheid,
     /// In cents, signed.
@@ -570,14 +571,14 @@ fn record(line: &[u8], at: u64, cx: &Reading, part: &mut Partial, tally: &mut Ta
     }
 }
 
-/// Adds a read prestatie to the aggregate, or counts it as another year. The unit goes
-/// with the aantal: lines in different units of one code are different counts.
+/// Adds a read prestatie to the aggregate with its unit, through the claims readers'
+/// entry point, or counts it as another year.
 fn add(part: &mut Partial, cx: &Reading, p: &Prestatie, at: u64) {
     if p.jaar != cx.year {
         part.other_year(p.jaar, 1);
         return;
     }
-    let bedrag = if cx.toegekend {
+    let cents = if cx.toegekend {
         p.toegekend
     } else {
         p.gedeclareerd
@@ -586,9 +587,24 @@ fn add(part: &mut Partial, cx: &Reading, p: &Prestatie, at: u64) {
         file: cx.file,
         line: at,
     };
-    // Until the aggregation takes a unit, the count is summed as declared.
-    let _ = p.eenheid;
-    part.add(cx.who, p.code, p.aantal, bedrag * 10_000, seen);
+    // A code was checked to be visible ASCII, and N4 and N8 fields are far within the
+    // input bound, so neither can be refused.
+    let code = std::str::from_utf8(p.code).expect("checked to be ASCII");
+    let added = part.add_claim(
+        cx.who,
+        code,
+        Some(p.eenheid),
+        Decimal::from_i128_with_scale(p.aantal, 0),
+        Decimal::from_i128_with_scale(cents, 2),
+        seen,
+    );
+    if let Err(column) = added {
+        part.errors.at_line(at);
+        part.errors.push_row(
+            &format!("line {at}"),
+            &format!("{column} beyond the input bound"),
+        );
+    }
 }
 
 /// A debit/credit field: +1 for `D`, -1 for `C`.
@@ -659,7 +675,7 @@ fn prestatie<'l>(line: &'l [u8], cx: &Reading) -> Result<Prestatie<'l>, Vec<Stri
     Ok(Prestatie {
         jaar,
         code,
-        aantal: teken * i128::from(l.aantal.number(line).expect("checked")) * 1_000_000,
+        aantal: teken * i128::from(l.aantal.number(line).expect("checked")),
         eenheid: eenheid.expect("checked"),
         gedeclareerd: teken * i128::from(l.bedrag.number(line).expect("checked")),
         toegekend,

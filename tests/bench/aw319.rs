@@ -46,19 +46,21 @@ struct Claim {
     agb: u64,
     code: &'static str,
     unit: u64,
+    eenheid: &'static str,
     aantal: i64,
     cents: i64,
 }
 
-const CODES: [(&str, u64, i64); 4] = [
-    ("V4VV", 14, 17_840),
-    ("V5VV", 14, 26_215),
-    ("H126", 4, 6_345),
-    ("T101", 82, 13_860),
+/// Code, COD218 unit, the unit's name (the CSV's `eenheid`), tariff in cents.
+const CODES: [(&str, u64, &str, i64); 4] = [
+    ("V4VV", 14, "etmaal", 17_840),
+    ("V5VV", 14, "etmaal", 26_215),
+    ("H126", 4, "uur", 6_345),
+    ("T101", 82, "stuk", 13_860),
 ];
 
 fn claim(d: &mut Draw, i: u64) -> Claim {
-    let (code, unit, tariff) = CODES[(d.next() % 4) as usize];
+    let (code, unit, eenheid, tariff) = CODES[(d.next() % 4) as usize];
     let aantal = 1 + (d.next() % 31) as i64;
     let credit = i % 67 == 66;
     let sign = if credit { -1 } else { 1 };
@@ -66,6 +68,7 @@ fn claim(d: &mut Draw, i: u64) -> Claim {
         agb: i % AGBS,
         code,
         unit,
+        eenheid,
         aantal: sign * aantal,
         cents: sign * aantal * tariff,
     }
@@ -115,7 +118,7 @@ fn write(dir: &Path, n: u64) -> (u64, u64) {
         1 << 20,
         std::fs::File::create(dir.join("declaraties.csv")).expect("create"),
     );
-    writeln!(csv, "agb,jaar,prestatiecode,aantal,bedrag,bsn").expect("write");
+    writeln!(csv, "agb,jaar,prestatiecode,aantal,bedrag,eenheid,bsn").expect("write");
     let mut files: Vec<BufWriter<std::fs::File>> = (0..AGBS)
         .map(|a| {
             let f =
@@ -147,10 +150,11 @@ fn write(dir: &Path, n: u64) -> (u64, u64) {
         let bsn = 999_990_000 + (i % 10_000);
         writeln!(
             csv,
-            "{:08},{YEAR},{},{},{euros},{bsn}",
+            "{:08},{YEAR},{},{},{euros},{},{bsn}",
             agb(c.agb),
             c.code,
-            c.aantal
+            c.aantal,
+            c.eenheid
         )
         .expect("write");
         let w = &mut files[c.agb as usize];

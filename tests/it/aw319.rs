@@ -190,8 +190,19 @@ fn join(lines: &[String]) -> String {
     lines.iter().map(|l| format!("{l}\r\n")).collect()
 }
 
+/// The unit of each of klein's codes: hours for modular care, pieces for transport, days
+/// for the rest.
+fn unit_of(code: &str) -> &'static str {
+    match code {
+        "H126" | "H300" => "uur",
+        "VERV" => "stuk",
+        _ => "etmaal",
+    }
+}
+
 /// `klein` with its codes shortened to fit field 0417 (five characters) in both the tariffs
-/// and the claims, so that the same claims can be written as CSV and as AW319.
+/// and the claims, so that the same claims can be written as CSV and as AW319, and with the
+/// unit of every tariff and claim line (`eenheid`), which AW319 lines always state.
 fn short_klein() -> PathBuf {
     let dir = copy_fixture("klein");
     for f in ["tarieven.csv", "declaraties.csv"] {
@@ -199,12 +210,23 @@ fn short_klein() -> PathBuf {
             .replace("NHC4VV", "NHC4")
             .replace("NIC4VV", "NIC4")
             .replace("VPT4VV", "VPT4");
-        std::fs::write(dir.join(f), text).unwrap();
+        let mut lines = text.lines();
+        let mut out = format!("{},eenheid\n", lines.next().unwrap());
+        for line in lines {
+            let code = line
+                .split(',')
+                .nth(if f == "tarieven.csv" { 1 } else { 3 })
+                .unwrap();
+            out += &format!("{line},{}\n", unit_of(code));
+        }
+        std::fs::write(dir.join(f), out).unwrap();
     }
     dir
 }
 
-/// The claims of a declaraties CSV (bsn,agb,jaar,prestatiecode,aantal,bedrag) per AGB.
+/// The claims of a declaraties CSV (bsn,agb,jaar,prestatiecode,aantal,bedrag,eenheid) per
+/// AGB. Hours that fit field 0418 (four digits) as minutes are written in minutes, as
+/// modular care is declared, so that the join's conversion is part of the comparison.
 fn claims_of(csv: &str) -> BTreeMap<String, Vec<Claim>> {
     let mut by_agb: BTreeMap<String, Vec<Claim>> = BTreeMap::new();
     for line in csv.lines().skip(1) {
@@ -214,16 +236,22 @@ fn claims_of(csv: &str) -> BTreeMap<String, Vec<Claim>> {
         if f[5].starts_with('-') {
             c = -c;
         }
-        // Days as etmalen, hours as hours, rides as pieces (COD218 14, 04, 82).
-        let unit = match f[3] {
-            "H126" | "H300" => 4,
-            "VERV" => 82,
+        // Days as etmalen, hours as hours or minutes, rides as pieces (COD218 14, 04 or
+        // 01, 82).
+        let mut aantal: i64 = f[4].parse().unwrap();
+        let unit = match f[6] {
+            "uur" if aantal.abs() * 60 <= 9999 => {
+                aantal *= 60;
+                1
+            }
+            "uur" => 4,
+            "stuk" => 82,
             _ => 14,
         };
         by_agb.entry(f[1].to_string()).or_default().push(Claim {
             jaar: f[2].parse().unwrap(),
             code: f[3].to_string(),
-            aantal: f[4].parse().unwrap(),
+            aantal,
             unit,
             cents: c,
             toegekend: c,
@@ -555,8 +583,8 @@ fn aw320_reads_the_granted_amount_by_default_and_the_declared_one_when_asked() {
     let agb = "Agb(Agb(20000001))".to_string();
     let expect = |v4vv: &str, h126: &str| {
         vec![
-            (agb.clone(), "H126".to_string(), h126.to_string()),
-            (agb.clone(), "V4VV".to_string(), v4vv.to_string()),
+            (agb.clone(), "H126 [uur]".to_string(), h126.to_string()),
+            (agb.clone(), "V4VV [etmaal]".to_string(), v4vv.to_string()),
         ]
     };
     let got = sums(&config);

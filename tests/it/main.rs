@@ -68,6 +68,12 @@ mod tables;
 /// The DigiMV dataset as the jaarverslagen: the same outputs as the tidy table, and its bad cases.
 mod digimv;
 
+/// The verification bundle: read back it gives the claims' bytes; `verify`; pseudonyms.
+mod bundle;
+
+/// Units of aantal: minutes, hours and a mix alike; units that do not fit refused.
+mod units;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;
 

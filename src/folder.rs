@@ -313,7 +313,14 @@ impl Staged {
     pub(crate) fn place_files(self, remove: &[String], order: &[String]) -> Result<()> {
         let out = &self.target.path;
         for name in remove {
-            match std::fs::remove_file(out.join(name)) {
+            // A name may be a folder of files (the Vektis claims): removed with its files.
+            let path = out.join(name);
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            match removed {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => {
                     return Err(e)
                         .with_context(|| format!("cannot remove {}", out.join(name).display()))

@@ -122,6 +122,8 @@ pub(crate) struct ReadKey {
     required: Vec<&'static str>,
     /// The DigiMV variable map: another map reads other figures.
     digimv: Option<crate::config::Digimv>,
+    /// Which amount of a Vektis claim line is read.
+    declaraties_bedrag: Option<crate::config::ClaimAmount>,
 }
 
 impl ReadKey {
@@ -142,6 +144,7 @@ impl ReadKey {
                 .map(|spec| spec.required)
                 .unwrap_or_default(),
             digimv: config.digimv.clone(),
+            declaraties_bedrag: config.invoer.declaraties_bedrag,
         }
     }
 }

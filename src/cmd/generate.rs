@@ -28,7 +28,9 @@ pub(crate) struct Args {
     /// Seed: the same seed and sizes give the same bytes.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// How to write the claims.
+    /// How to write the claims: CSV, gzip-compressed CSV, Parquet, or Vektis AW319
+    /// declaration or AW320 return files (one per AGB code and month, in a folder; every
+    /// personal field filled with invented data).
     #[arg(long, value_enum, default_value = "csv.gz")]
     formaat: Format,
     /// Reference year of the data.
@@ -48,6 +50,8 @@ enum Format {
     #[value(name = "csv.gz")]
     CsvGz,
     Parquet,
+    Aw319,
+    Aw320,
 }
 
 impl From<Format> for crate::generate::ClaimsFormat {
@@ -57,6 +61,8 @@ impl From<Format> for crate::generate::ClaimsFormat {
             Format::Csv => ClaimsFormat::Csv,
             Format::CsvGz => ClaimsFormat::CsvGz,
             Format::Parquet => ClaimsFormat::Parquet,
+            Format::Aw319 => ClaimsFormat::Aw319,
+            Format::Aw320 => ClaimsFormat::Aw320,
         }
     }
 }

@@ -33,9 +33,9 @@ pub use types::Config;
 
 pub(crate) use raw::{parse_file, Num};
 pub(crate) use types::{
-    Calculation, Clustering, Columns, Criteria, Digimv, ExcludedKvk, Exclusions, Input, InputPath,
-    InputSpec, Inputs, Mapping, Model, OmzetBasis, Policies, Rename, ResultDefinition, Rounding,
-    Scaling, SectorSource, ThresholdSide, Written, CONTRACT_COLUMNS,
+    Calculation, ClaimAmount, Clustering, Columns, Criteria, Digimv, ExcludedKvk, Exclusions,
+    Input, InputPath, InputSpec, Inputs, Mapping, Model, OmzetBasis, Policies, Rename,
+    ResultDefinition, Rounding, Scaling, SectorSource, ThresholdSide, Written, CONTRACT_COLUMNS,
 };
 
 /// Reads a configuration file and resolves it over its preset; see `resolve`.

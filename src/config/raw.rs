@@ -21,7 +21,7 @@ use serde::Deserialize;
 use crate::model::number::{float_to_decimal, integer_to_decimal};
 
 use super::{
-    DecimalSign, Model, OmzetBasis, ResultDefinition, Rounding, Scaling, SectorSource,
+    ClaimAmount, DecimalSign, Model, OmzetBasis, ResultDefinition, Rounding, Scaling, SectorSource,
     ThresholdSide,
 };
 
@@ -206,6 +206,9 @@ pub(crate) struct FileInputs {
     /// One file, or with `[digimv]` the dataset's parts as a list of paths and globs.
     pub(crate) jaarverslagen: Option<OneOrMany>,
     pub(crate) declaraties: Option<OneOrMany>,
+    /// Which amount of a Vektis claim line is its bedrag: `toegekend` (AW320) or
+    /// `gedeclareerd`.
+    pub(crate) declaraties_bedrag: Option<ClaimAmount>,
     pub(crate) tarieven: Option<String>,
     pub(crate) koppeltabel: Option<String>,
     pub(crate) kenmerken: Option<String>,

@@ -82,6 +82,16 @@ pub(crate) enum SectorSource {
     Jaarverslag,
 }
 
+/// `invoer.declaraties_bedrag`: which amount of a Vektis claim line is its bedrag. AW320
+/// return files hold both what was declared and what the zorgkantoor granted (toegekend);
+/// AW319 files hold only the declared amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ClaimAmount {
+    Toegekend,
+    Gedeclareerd,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Rounding {
@@ -191,6 +201,10 @@ pub(crate) struct InputSpec<'a> {
     /// when ρ = W/D scales the tariff effect, `sector` when the sector comes from the
     /// jaarverslag.
     pub(crate) required: Vec<&'static str>,
+    /// For the declaraties: the amount a Vektis file's claim line counts, when configured
+    /// (`invoer.declaraties_bedrag`); unset, the granted amount of an AW320 file and the
+    /// declared amount of an AW319 file.
+    pub(crate) amount: Option<ClaimAmount>,
 }
 
 impl InputSpec<'_> {
@@ -225,6 +239,7 @@ impl Config {
             sign: self.decimaalteken,
             year: self.referentiejaar,
             required,
+            amount: self.invoer.declaraties_bedrag,
         })
     }
 }
@@ -240,6 +255,10 @@ pub(crate) struct Inputs {
     /// The patterns as written in the configuration.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) declaraties: Vec<String>,
+    /// Which amount of a Vektis AW319/AW320 claim line is read; absent from the manifest
+    /// when not configured, so that other runs keep their manifests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) declaraties_bedrag: Option<ClaimAmount>,
     #[serde(skip_serializing_if = "is_empty_path")]
     pub(crate) tarieven: PathBuf,
     pub(crate) koppeltabel: Option<PathBuf>,

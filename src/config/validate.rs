@@ -346,6 +346,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             basis: basis.to_path_buf(),
             jaarverslagen,
             declaraties: patterns,
+            declaraties_bedrag: inputs.declaraties_bedrag,
             tarieven,
             koppeltabel,
             kenmerken,

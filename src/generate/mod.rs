@@ -24,6 +24,7 @@
 //! kept. The same seed and sizes must give the same bytes: a change that draws one number
 //! more, or in another order, changes every file after it.
 
+mod aw319;
 mod claims;
 pub mod digimv;
 mod kenmerken;
@@ -49,6 +50,10 @@ pub(crate) enum ClaimsFormat {
     Csv,
     CsvGz,
     Parquet,
+    /// Vektis AW319 declaration files, one per AGB and month, in a folder.
+    Aw319,
+    /// Vektis AW320 return files, likewise.
+    Aw320,
 }
 
 impl ClaimsFormat {
@@ -57,6 +62,8 @@ impl ClaimsFormat {
             ClaimsFormat::Csv => "declaraties.csv",
             ClaimsFormat::CsvGz => "declaraties.csv.gz",
             ClaimsFormat::Parquet => "declaraties.parquet",
+            ClaimsFormat::Aw319 => "declaraties-aw319",
+            ClaimsFormat::Aw320 => "declaraties-aw320",
         }
     }
 
@@ -66,6 +73,22 @@ impl ClaimsFormat {
             ClaimsFormat::Csv => "csv",
             ClaimsFormat::CsvGz => "csv.gz",
             ClaimsFormat::Parquet => "parquet",
+            ClaimsFormat::Aw319 => "aw319",
+            ClaimsFormat::Aw320 => "aw320",
+        }
+    }
+
+    /// Whether the claims are a folder of files rather than one file.
+    fn is_folder(self) -> bool {
+        matches!(self, ClaimsFormat::Aw319 | ClaimsFormat::Aw320)
+    }
+
+    /// What the configuration's `invoer.declaraties` says: the file, or the folder's files.
+    fn pattern(self) -> String {
+        if self.is_folder() {
+            format!("{}/*.asc", self.file_name())
+        } else {
+            self.file_name().to_string()
         }
     }
 }
@@ -180,7 +203,7 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
     providers::allocate(&mut providers, opts.claim_lines);
 
     let claims_path = dir.join(opts.format.file_name());
-    let mut out = sinks::sink(&claims_path, opts.format)?;
+    let mut out = sinks::sink(&claims_path, opts.format, opts.year)?;
     let mut done = 0u64;
     let year = opts.year;
     for month in 0..12u64 {
@@ -188,6 +211,7 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
             // This month's share of the provider's lines, exactly (months 0..12 add up).
             let count = p.lines * (month + 1) / 12 - p.lines * month / 12;
             claims::month_lines(&mut rng, p, count, year, |l| out.line(l))?;
+            out.end_group(month as u32 + 1)?;
             done += count;
         }
         progress(done, opts.claim_lines);
@@ -209,7 +233,10 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
         )?;
         debug_assert_eq!(written, [DIGIMV_WORKBOOK]);
     }
-    write_file(&dir.join("tarieven.csv"), &tables::tarieven(year)?)?;
+    write_file(
+        &dir.join("tarieven.csv"),
+        &tables::tarieven(year, opts.format.is_folder())?,
+    )?;
     write_file(
         &dir.join("koppeltabel.csv"),
         &tables::koppeltabel(&providers)?,
@@ -236,7 +263,7 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
         opts.claim_lines,
         opts.seed,
         opts.format.flag(),
-        opts.format.file_name(),
+        opts.format.pattern(),
     );
     if opts.digimv {
         write_file(
@@ -255,6 +282,10 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
             // Marker and configuration go first and come back last, so that a set cut short
             // has neither: it does not run and does not pass for generate's.
             let mut remove = vec![MARKER.to_string(), "richttarief.toml".to_string()];
+            if opts.format.is_folder() {
+                // A folder of claims files is replaced whole, not merged into.
+                remove.push(opts.format.file_name().to_string());
+            }
             remove.extend(stale);
             let order: Vec<String> = files
                 .iter()

@@ -16,10 +16,12 @@ pub(super) const MARKER: &str = ".richttarief-generate";
 const MARKER_HEADER: &str = "# Written by richttarief generate: the files of this data set.";
 
 /// Every name `generate` writes in any format: all a marker may list.
-const ALL_FILES: [&str; 8] = [
+const ALL_FILES: [&str; 10] = [
     "declaraties.csv",
     "declaraties.csv.gz",
     "declaraties.parquet",
+    "declaraties-aw319",
+    "declaraties-aw320",
     "jaarverslagen.csv",
     "tarieven.csv",
     "koppeltabel.csv",

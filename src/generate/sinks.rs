@@ -1,4 +1,5 @@
-//! The claims writers, one per format: CSV, gzip-compressed CSV and Parquet. A writer takes
+//! The claims writers, one per format: CSV, gzip-compressed CSV and Parquet here, the
+//! Vektis AW319/AW320 files in `aw319`. A writer takes
 //! one line at a time and keeps at most a buffer (CSV) or one row group (Parquet) in
 //! memory, so the number of lines never limits a data set. It writes what it is given and
 //! draws nothing: the same lines give the same bytes.
@@ -7,6 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
+use super::aw319::{Message, VektisSink};
 use super::claims::Line;
 use super::tariffs::TARIFFS;
 use super::{cents_text, ClaimsFormat};
@@ -14,6 +16,11 @@ use anyhow::{Context, Result};
 
 pub(super) trait ClaimSink {
     fn line(&mut self, line: &Line) -> Result<()>;
+    /// The lines since the last call were one provider's of `month` (1-12): a writer of
+    /// one file per declarant and period writes them out now.
+    fn end_group(&mut self, _month: u32) -> Result<()> {
+        Ok(())
+    }
     fn finish(self: Box<Self>) -> Result<()>;
 }
 
@@ -256,7 +263,17 @@ impl ClaimSink for ParquetSink {
     }
 }
 
-pub(super) fn sink(path: &Path, format: ClaimsFormat) -> Result<Box<dyn ClaimSink>> {
+/// The writer of `format` at `path` (a folder for the Vektis formats, whose files are
+/// named by declarant and month of `year`).
+pub(super) fn sink(path: &Path, format: ClaimsFormat, year: i32) -> Result<Box<dyn ClaimSink>> {
+    let message = match format {
+        ClaimsFormat::Aw319 => Some(Message::Aw319),
+        ClaimsFormat::Aw320 => Some(Message::Aw320),
+        _ => None,
+    };
+    if let Some(message) = message {
+        return Ok(Box::new(VektisSink::new(path, message, year)?));
+    }
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     Ok(match format {
@@ -272,5 +289,6 @@ pub(super) fn sink(path: &Path, format: ClaimsFormat) -> Result<Box<dyn ClaimSin
             Box::new(GzSink(CsvSink::new(gz)?))
         }
         ClaimsFormat::Parquet => Box::new(ParquetSink::new(file)?),
+        ClaimsFormat::Aw319 | ClaimsFormat::Aw320 => unreachable!("written above"),
     })
 }

@@ -6,7 +6,7 @@
 
 use super::money;
 use super::providers::Provider;
-use super::tariffs::TARIFFS;
+use super::tariffs::{Unit, TARIFFS};
 use crate::rng::Rng;
 use anyhow::Result;
 
@@ -85,10 +85,12 @@ pub(super) fn jaarverslagen(accounts: &[Jaarverslag], year: i32) -> Result<Vec<u
     bytes(out)
 }
 
-/// The illustrative tariff table for `year`, every omschrijving labelled.
-pub(super) fn tarieven(year: i32) -> Result<Vec<u8>> {
+/// The illustrative tariff table for `year`, every omschrijving labelled; with `units`, with
+/// the unit each tariff is per (`eenheid`), which claims that state their unit (the Vektis
+/// files) need to be converted into. Without, the table is as it has always been written.
+pub(super) fn tarieven(year: i32, units: bool) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut header = vec![
         "jaar",
         "prestatiecode",
         "omschrijving",
@@ -97,14 +99,18 @@ pub(super) fn tarieven(year: i32) -> Result<Vec<u8>> {
         "component",
         "max_tarief",
         "kapitaal_per_eenheid",
-    ])?;
+    ];
+    if units {
+        header.push("eenheid");
+    }
+    out.write_record(&header)?;
     for c in TARIFFS.iter() {
         let capital = if c.capital == 0 {
             String::new()
         } else {
             money(c.capital)
         };
-        out.write_record([
+        let mut row = vec![
             year.to_string(),
             c.code.clone(),
             format!("{ILLUSTRATIVE} {}", c.what),
@@ -113,7 +119,18 @@ pub(super) fn tarieven(year: i32) -> Result<Vec<u8>> {
             c.component.to_string(),
             money(c.max),
             capital,
-        ])?;
+        ];
+        if units {
+            row.push(
+                match c.unit {
+                    Unit::Day => "etmaal",
+                    Unit::Hour => "uur",
+                    Unit::Ride => "stuk",
+                }
+                .to_string(),
+            );
+        }
+        out.write_record(&row)?;
     }
     bytes(out)
 }
@@ -136,7 +153,7 @@ mod tests {
 
     #[test]
     fn the_written_tariff_table_is_labelled_and_quoted() {
-        let text = String::from_utf8(tarieven(2024).unwrap()).unwrap();
+        let text = String::from_utf8(tarieven(2024, false).unwrap()).unwrap();
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
@@ -149,5 +166,16 @@ mod tests {
         );
         assert!(text.contains("\n2024,VPT4VV,\"(illustratief, geen NZa-tarief) VPT VV 4 integraal, per dag\",VV,vpt,zorg,158.20,21.40\n"), "{text}");
         assert_eq!(text.lines().count(), 1 + TARIFFS.len());
+        // With units (the Vektis claims state theirs): days, hours and rides.
+        let text = String::from_utf8(tarieven(2024, true).unwrap()).unwrap();
+        assert!(text.starts_with("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid,eenheid\n"));
+        assert!(text.contains(",zorg,178.40,,etmaal\n"), "{text}");
+        assert!(text.contains("\n2024,H126,"), "{text}");
+        assert!(text
+            .lines()
+            .any(|l| l.starts_with("2024,H126,") && l.ends_with(",uur")));
+        assert!(text
+            .lines()
+            .any(|l| l.starts_with("2024,T101,") && l.ends_with(",stuk")));
     }
 }

@@ -27,7 +27,7 @@ use rust_decimal::Decimal;
 
 use super::number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use super::table::{format_of, map_columns, optional, required, Format, RowErrors, Want};
-use super::{claims_csv, parquet, Koppeltabel};
+use super::{aw319, claims_csv, parquet, Koppeltabel};
 use crate::config::{InputPath, InputSpec, Mapping};
 use crate::model::number::DecimalSign;
 use crate::model::number::{
@@ -531,11 +531,16 @@ impl RawClaims {
     ) -> Result<&ClaimFile> {
         let i = self.files.len();
         let (full, shown) = (&file.path, &file.shown);
-        let (stats, mut part) = match format_of(full)? {
-            Format::Csv => claims_csv::read(full, shown, i as u32, spec, tick)?,
-            Format::Parquet => read_parquet_file(full, shown, i as u32, spec, tick)?,
-            Format::Spreadsheet => {
-                bail!("{shown}: declaraties are read from CSV, CSV.gz or Parquet, not spreadsheets")
+        let (stats, mut part) = match claims_format(full, shown)? {
+            ClaimsFormat::Vektis => aw319::read(full, shown, i as u32, spec, tick)?,
+            ClaimsFormat::Table(Format::Csv) => {
+                claims_csv::read(full, shown, i as u32, spec, tick)?
+            }
+            ClaimsFormat::Table(Format::Parquet) => {
+                read_parquet_file(full, shown, i as u32, spec, tick)?
+            }
+            ClaimsFormat::Table(Format::Spreadsheet) => {
+                bail!("{shown}: declaraties are read from CSV, CSV.gz, Parquet or Vektis AW319/AW320 files, not spreadsheets")
             }
         };
         std::mem::replace(&mut part.errors, RowErrors::new(shown)).finish()?;
@@ -552,6 +557,28 @@ impl RawClaims {
         self.absorb(part);
         Ok(&self.files[i])
     }
+}
+
+/// How a claims file is read: as a table (by its extension), or as a Vektis AW319/AW320
+/// file (by its content).
+enum ClaimsFormat {
+    Table(Format),
+    Vektis,
+}
+
+/// A file named `.csv`, `.csv.gz`, `.parquet` or `.pq` is read by its name; any other
+/// (`.asc`, `.txt`, no extension: Vektis files come under many names) is first looked
+/// into, and read as AW319/AW320 when its first record says so.
+fn claims_format(path: &Path, shown: &str) -> Result<ClaimsFormat> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let tabular = [".csv", ".csv.gz", ".parquet", ".pq"];
+    if !tabular.iter().any(|e| name.ends_with(e)) && aw319::sniff(path, shown)? {
+        return Ok(ClaimsFormat::Vektis);
+    }
+    Ok(ClaimsFormat::Table(format_of(path)?))
 }
 
 fn read_parquet_file(

@@ -37,11 +37,11 @@ const HEADER_LIMIT: usize = 1 << 20;
 
 /// A reader that hashes and counts every byte that passes through it; `seen` lets the
 /// reading loop report progress while this reader is borrowed by the decoder.
-struct Hashing<'a, R> {
-    inner: R,
-    hasher: Sha256,
-    bytes: u64,
-    seen: &'a AtomicU64,
+pub(super) struct Hashing<'a, R> {
+    pub(super) inner: R,
+    pub(super) hasher: Sha256,
+    pub(super) bytes: u64,
+    pub(super) seen: &'a AtomicU64,
 }
 
 impl<R: Read> Read for Hashing<'_, R> {
@@ -67,9 +67,10 @@ struct Layout {
     shown: String,
 }
 
-struct Chunk {
-    data: Vec<u8>,
-    first_line: u64,
+/// Whole lines of a file, and the number of the first.
+pub(super) struct Chunk {
+    pub(super) data: Vec<u8>,
+    pub(super) first_line: u64,
 }
 
 /// Reads one claims CSV file; returns its statistics and its aggregate. Row errors are in
@@ -187,31 +188,60 @@ fn read_header(input: &mut dyn BufRead, shown: &str) -> Result<Vec<u8>> {
 
 /// Cuts the input into chunks of whole lines on this thread and parses them on workers.
 fn read_chunks(
-    mut input: Box<dyn BufRead + '_>,
+    input: Box<dyn BufRead + '_>,
     layout: &Layout,
     advanced: &dyn Fn(),
 ) -> Result<Partial> {
+    // The header was line 1.
+    chunked(
+        input,
+        &layout.shown,
+        2,
+        advanced,
+        || (Partial::new(&layout.shown), Vec::with_capacity(16)),
+        |(part, fields), chunk| parse_chunk(chunk, layout, part, fields),
+    )
+    .map(|parts| {
+        let mut total = Partial::new(&layout.shown);
+        for (part, _) in parts {
+            total.merge(part);
+        }
+        total
+    })
+}
+
+/// Cuts `input` into chunks of whole lines on this thread, the first numbered
+/// `first_line`, and hands them to workers, each with its own state made by `start`;
+/// returns every worker's state, for the caller to merge. Shared by the line-oriented
+/// claims readers (CSV, and the fixed-width Vektis files).
+pub(super) fn chunked<S: Send>(
+    mut input: Box<dyn BufRead + '_>,
+    shown: &str,
+    first_line: u64,
+    advanced: &dyn Fn(),
+    start: impl Fn() -> S + Sync,
+    parse: impl Fn(&mut S, &Chunk) + Sync,
+) -> Result<Vec<S>> {
     let workers = thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let (tx, rx) = crossbeam_channel::bounded::<Chunk>(workers * 2);
+    let (start, parse) = (&start, &parse);
     thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let rx = rx.clone();
                 scope.spawn(move || {
-                    let mut part = Partial::new(&layout.shown);
-                    let mut fields = Vec::with_capacity(16);
+                    let mut state = start();
                     for chunk in rx {
-                        parse_chunk(&chunk, layout, &mut part, &mut fields);
+                        parse(&mut state, &chunk);
                     }
-                    part
+                    state
                 })
             })
             .collect();
         drop(rx);
-        // The header was line 1.
-        let mut next_line = 2u64;
+        let mut next_line = first_line;
         let mut carry: Vec<u8> = Vec::new();
         let read_result = (|| -> Result<()> {
             loop {
@@ -220,7 +250,7 @@ fn read_chunks(
                 let mut searched = data.len();
                 data.reserve(CHUNK);
                 let mut eof = fill(&mut input, &mut data, CHUNK)
-                    .with_context(|| format!("cannot read {}", layout.shown))?;
+                    .with_context(|| format!("cannot read {shown}"))?;
                 // A chunk ends at a line end, however long the line: a line cut in two
                 // would be read as two lines (two claims, or two wrong field counts).
                 let cut = loop {
@@ -232,7 +262,7 @@ fn read_chunks(
                     }
                     searched = data.len();
                     eof = fill(&mut input, &mut data, CHUNK)
-                        .with_context(|| format!("cannot read {}", layout.shown))?;
+                        .with_context(|| format!("cannot read {shown}"))?;
                 };
                 carry = data.split_off(cut);
                 if !data.is_empty() {
@@ -250,11 +280,11 @@ fn read_chunks(
             }
         })();
         drop(tx);
-        let mut total = Partial::new(&layout.shown);
+        let mut states = Vec::with_capacity(workers);
         for h in handles {
-            total.merge(h.join().map_err(|_| anyhow!("a claims worker panicked"))?);
+            states.push(h.join().map_err(|_| anyhow!("a claims worker panicked"))?);
         }
-        read_result.map(|()| total)
+        read_result.map(|()| states)
     })
 }
 

@@ -8,6 +8,7 @@
 //! the methodology: what a row means for the RTP is decided after it is read.
 
 pub(crate) mod aggregaten;
+mod aw319;
 pub mod claims;
 mod claims_csv;
 pub(crate) mod correcties;

@@ -82,3 +82,6 @@ mod tidy;
 
 /// A scenario's corrections file: its effect on a group's RTP by hand, bad corrections, the manifest.
 mod correcties;
+
+/// Vektis AW319/AW320 claims files: nothing personal leaks, the same as CSV, bad files named.
+mod aw319;

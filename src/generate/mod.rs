@@ -5,7 +5,9 @@
 //!
 //! The distributions (README, "Synthetic data") are chosen so that the data behave like
 //! the real thing where the RTP is sensitive: provider sizes, realised percentages, result
-//! margins, the extramural/intramural split and NHC/NIC both as lines and embedded.
+//! margins, the extramural/intramural split, NHC/NIC embedded in the integral zzp and VPT
+//! tariffs, and real prestatiecodes in their own units (etmalen, dagdelen, and minutes
+//! against an hourly tariff).
 //! Claims are generated first; each provider's accounts are then derived from what it
 //! declared, so accounts and claims agree by construction.
 //!

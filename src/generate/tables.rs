@@ -97,6 +97,7 @@ pub(super) fn tarieven(year: i32) -> Result<Vec<u8>> {
         "component",
         "max_tarief",
         "kapitaal_per_eenheid",
+        "eenheid",
     ])?;
     for c in TARIFFS.iter() {
         let capital = if c.capital == 0 {
@@ -113,6 +114,7 @@ pub(super) fn tarieven(year: i32) -> Result<Vec<u8>> {
             c.component.to_string(),
             money(c.max),
             capital,
+            c.unit.to_string(),
         ])?;
     }
     bytes(out)
@@ -140,14 +142,15 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid")
+            Some("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid,eenheid")
         );
-        // The first row and the VPT row with capital, as the sample's tarieven.csv holds them.
+        // The first row, with its NHC and NIC embedded, and an hourly row without capital,
+        // as the sample's tarieven.csv holds them.
         assert_eq!(
             lines.next(),
-            Some("2024,V4VV,\"(illustratief, geen NZa-tarief) verblijf VV 4, per dag\",VV,intramuraal,zorg,178.40,")
+            Some("2024,Z041,\"(illustratief, geen NZa-tarief) ZZP 4VV excl.BH incl.DB, incl. NHC en NIC, per etmaal\",VV,intramuraal,zorg,212.65,34.25,etmaal")
         );
-        assert!(text.contains("\n2024,VPT4VV,\"(illustratief, geen NZa-tarief) VPT VV 4 integraal, per dag\",VV,vpt,zorg,158.20,21.40\n"), "{text}");
+        assert!(text.contains("\n2024,H126,\"(illustratief, geen NZa-tarief) MPT persoonlijke verzorging, per uur (gedeclareerd in minuten)\",VV,mpt,zorg,63.45,,uur\n"), "{text}");
         assert_eq!(text.lines().count(), 1 + TARIFFS.len());
     }
 }

@@ -68,5 +68,8 @@ mod tables;
 /// The DigiMV dataset as the jaarverslagen: the same outputs as the tidy table, and its bad cases.
 mod digimv;
 
+/// The reference list of Wlz prestatiecodes, and the codes the generator and the sample use.
+mod prestatiecodes;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

@@ -21,8 +21,8 @@ use rust_decimal::Decimal;
 use crate::exact::Wide;
 use crate::model::number::{FIGURE_BOUND, FIGURE_BOUND_TEXT};
 use crate::model::{
-    Accounts, ClaimFigures, ClaimSums, Component, Kvk, Leveringsvorm, ProviderClaims, Sector,
-    Tariff,
+    Accounts, ClaimFigures, ClaimSums, ClaimTotals, Component, Kvk, Leveringsvorm, ProviderClaims,
+    Sector, Tariff,
 };
 
 /// Refuses the providers whose figures could leave exact range: per prestatiecode and in
@@ -85,6 +85,61 @@ pub(crate) fn check_figures(
                     volume.fraction().rounded(6)
                 ));
             }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut message = format!(
+        "{} provider figure(s) reach {FIGURE_BOUND_TEXT}, the bound of a provider's figures, in magnitude; first {}:",
+        problems.len(),
+        problems.len().min(5)
+    );
+    for p in problems.iter().take(5) {
+        write!(message, "\n  {p}").expect("writing to a String");
+    }
+    bail!("{message}")
+}
+
+/// `check_figures` for figures read from a verification bundle, which has no claim lines:
+/// the reader has held every figure below `FIGURE_BOUND`, and with `schaling =
+/// "jaarverslag"` this refuses a provider for which ρ = W/D times its largest figure (D, K,
+/// X, S or S_max, in magnitude) reaches it, since ρ·K and the scaled tariff effect must
+/// stay exact. Providers are named by `shown` (a KvK, or the bundle's pseudonym).
+pub(crate) fn check_totals(
+    totals: &BTreeMap<Kvk, ClaimTotals>,
+    scaled_by: Option<&BTreeMap<Kvk, Accounts>>,
+    shown: &dyn Fn(Kvk) -> String,
+) -> Result<()> {
+    let Some(accounts) = scaled_by else {
+        return Ok(());
+    };
+    let bound = Wide::from(Decimal::from(FIGURE_BOUND));
+    let mut problems = Vec::new();
+    for (kvk, t) in totals {
+        let f = &t.figures;
+        let Some(w) = accounts.get(kvk).and_then(|a| a.opbrengsten_wlz) else {
+            continue;
+        };
+        if w <= Decimal::ZERO || f.declaraties <= Decimal::ZERO {
+            continue;
+        }
+        let largest = [f.declaraties, f.kapitaal, f.volledig, f.zorg, f.zorg_max]
+            .iter()
+            .map(|d| d.abs())
+            .max()
+            .unwrap_or_default();
+        // ρ·largest ≥ bound ⟺ W·largest ≥ bound·D (D > 0).
+        if Wide::from(w)
+            .mul(&Wide::from(largest))
+            .cmp(&bound.mul(&Wide::from(f.declaraties)))
+            != std::cmp::Ordering::Less
+        {
+            problems.push(format!(
+                "{}: ρ = W/D = {w}/{} times its largest figure {largest} (ρ scales the tariff effect, schaling = \"jaarverslag\")",
+                shown(*kvk),
+                f.declaraties
+            ));
         }
     }
     if problems.is_empty() {
@@ -168,6 +223,28 @@ pub(crate) fn provider_figures(
     f
 }
 
+/// Sums one provider's lines without choosing the intramural forms: its figures (the
+/// intramural Σd left at zero) and Σd per leveringsvorm, from which `ClaimTotals::figures`
+/// takes the intramural Σd a configuration asks for.
+pub(crate) fn provider_totals(
+    lines: &BTreeMap<String, ClaimSums>,
+    tariffs: &BTreeMap<String, Tariff>,
+) -> ClaimTotals {
+    let mut per_leveringsvorm = [Decimal::ZERO; 4];
+    for (code, sums) in lines {
+        let vorm = tariffs[code].leveringsvorm;
+        let i = Leveringsvorm::ALL
+            .iter()
+            .position(|&x| x == vorm)
+            .expect("every leveringsvorm is in ALL");
+        per_leveringsvorm[i] += sums.bedrag;
+    }
+    ClaimTotals {
+        figures: provider_figures(lines, tariffs, &[]),
+        per_leveringsvorm,
+    }
+}
+
 /// The sector with the largest Σd; ties go to the first of VV, GZ, GGZ.
 pub(crate) fn main_sector(f: &ClaimFigures) -> Sector {
     let mut best = 0;
@@ -201,6 +278,7 @@ mod tests {
             component,
             max_tarief: d(m),
             kapitaal_per_eenheid: d(e),
+            eenheid: None,
         }
     }
 
@@ -246,7 +324,7 @@ mod tests {
             kvk,
             ProviderClaims {
                 lines: BTreeMap::from([("X".to_string(), sums("0", "100000000000000"))]),
-                via: Default::default(),
+                ..Default::default()
             },
         )]);
         let accounts = |w: &str| BTreeMap::from([(kvk, account(kvk, w))]);
@@ -404,7 +482,7 @@ mod tests {
                     .iter()
                     .map(|&(code, n, bedrag)| (code.to_string(), sums(n, bedrag)))
                     .collect(),
-                via: Default::default(),
+                ..Default::default()
             },
         )
     }

@@ -28,6 +28,7 @@ enum Command {
     Generate(cmd::generate::Args),
     Explain(cmd::explain::Args),
     Digimv(cmd::digimv::Args),
+    Verify(cmd::verify::Args),
 }
 
 impl Cli {
@@ -43,6 +44,7 @@ impl Cli {
             Command::Generate(args) => cmd::generate::run(args, &ui),
             Command::Explain(args) => cmd::explain::run(args, &ui),
             Command::Digimv(args) => cmd::digimv::run(args, &ui),
+            Command::Verify(args) => cmd::verify::run(args, &ui),
         }
     }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 
-use crate::aggregate::provider_figures;
+use crate::aggregate::provider_totals;
 use crate::classify::{classify, Excluded, Provider};
 use crate::config::{Config, Input, InputPath, InputSpec, Rounding, Scaling};
 use crate::ingest;
@@ -23,7 +23,8 @@ use crate::ingest::claims::{join, RawClaims};
 pub(crate) use crate::ingest::digimv::{Origin, SectorChoice};
 use crate::model::kenmerken::Kenmerken;
 use crate::model::{
-    Accounts, ClaimFigures, Cluster, InputFile, Kvk, ProviderClaims, Sector, TariffTable,
+    Accounts, ClaimFigures, ClaimTotals, Cluster, InputFile, Kvk, ProviderClaims, Sector,
+    TariffTable,
 };
 use crate::policy::Policy;
 use crate::solve::{self, GroupResult, Position, Rules, Verdict};
@@ -50,7 +51,12 @@ impl Group {
 #[derive(Debug, Clone)]
 pub(crate) struct Data {
     pub inputs: Vec<InputFile>,
+    /// Per prestatiecode; empty when the figures came from a verification bundle.
     pub claims: BTreeMap<Kvk, ProviderClaims>,
+    /// Every provider with claims: their sums, before the intramural forms are chosen.
+    pub totals: BTreeMap<Kvk, ClaimTotals>,
+    /// Set when the figures came from a verification bundle instead of the claims.
+    pub bundle: Option<BundleSource>,
     /// The reference year's jaarverslagen of everyone, excluded providers included.
     pub accounts: BTreeMap<Kvk, Accounts>,
     /// Every KvK's name in the jaarverslagen, of any year.
@@ -66,6 +72,40 @@ pub(crate) struct Data {
     pub tariffs: TariffTable,
     pub warnings: Vec<String>,
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// What a run read from a verification bundle besides the figures.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BundleSource {
+    /// Pseudonym → the number the run knows the provider by; empty for a bundle of KvKs.
+    pub pseudonyms: BTreeMap<String, Kvk>,
+    /// The other way round: how the outputs name each provider of a pseudonymised bundle.
+    pub identities: BTreeMap<Kvk, String>,
+    /// The sector, cluster and reasons the bundle records per provider, for `verify`.
+    pub recorded: BTreeMap<Kvk, ingest::aggregaten::Recorded>,
+}
+
+impl Data {
+    /// Why a command that needs the claims per prestatiecode cannot run on these data, if
+    /// they came from a verification bundle: `what` names what it needs them for.
+    pub(crate) fn needs_claims(&self, what: &str) -> Result<()> {
+        if self.bundle.is_some() {
+            bail!(
+                "{what} needs the claims per prestatiecode and the tariff table, and a verification bundle (invoer.aggregaten) holds only each provider's sums; run it on a configuration that names the declaraties"
+            );
+        }
+        Ok(())
+    }
+
+    /// How the outputs name a provider: its KvK, or a pseudonymised bundle's pseudonym
+    /// (the number the run knows it by means nothing outside the run).
+    pub(crate) fn identity(&self, kvk: Kvk) -> String {
+        self.bundle
+            .as_ref()
+            .and_then(|b| b.identities.get(&kvk))
+            .cloned()
+            .unwrap_or_else(|| kvk.to_string())
+    }
 }
 
 /// The part of a configuration that decides what `read` returns. Two configurations with
@@ -180,6 +220,7 @@ pub(crate) fn read_policies(
     let Some(kenmerken) = config.input(Input::Kenmerken) else {
         return Ok(None);
     };
+    data.needs_claims("applying the zorgkantoren's purchasing policies (invoer.kenmerken)")?;
     let files = config.beleid.files()?;
     let policies = crate::policy::load(files, &data.tariffs.by_code)?;
     let table = ingest::read_kenmerken(&kenmerken)?;
@@ -309,6 +350,9 @@ fn no_claims(files: &[String], year: i32, years: &BTreeMap<i64, u64>) -> String 
 /// Reads the tables and the claims and joins them: everything of a run that depends on
 /// the input files, and nothing that depends on the methodology.
 pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
+    if let Some(spec) = config.input(Input::Aggregaten) {
+        return read_bundle(config, &spec, progress);
+    }
     let mut laps = Laps::new();
     let mut inputs = Vec::new();
     // Each input file is hashed for the manifest, with the rows (or organisations) it gave.
@@ -427,12 +471,18 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
         (config.berekening.schaling == Scaling::Jaarverslag).then_some(&accounts.by_kvk),
     )?;
     drop(raw);
+    let totals = claims
+        .iter()
+        .map(|(&k, c)| (k, provider_totals(&c.lines, &tariffs.by_code)))
+        .collect();
     let took = laps.lap("declaraties");
     progress.stage(&format!("read and joined the claims in {}", seconds(took)));
 
     Ok(Data {
         inputs,
         claims,
+        totals,
+        bundle: None,
         accounts: accounts.by_kvk,
         names: accounts.names,
         incomplete,
@@ -444,24 +494,107 @@ pub(crate) fn read(config: &Config, progress: &dyn Progress) -> Result<Data> {
     })
 }
 
+/// Reads a verification bundle's `aggregaten.csv` (`spec`) in place of the jaarverslagen,
+/// claims, tariffs and koppeltabel: the same per-provider figures `read` sums from them.
+fn read_bundle(config: &Config, spec: &InputSpec, progress: &dyn Progress) -> Result<Data> {
+    let mut laps = Laps::new();
+    let read = ingest::aggregaten::read_aggregates(spec)?;
+    let file = spec.file();
+    if read.names.is_empty() {
+        bail!(
+            "{} holds no provider: it has a header line and no rows",
+            file.shown
+        );
+    }
+    let (bytes, sha256) = crate::files::hash_file(&file.path)?;
+    let inputs = vec![InputFile {
+        rol: Input::Aggregaten.key(),
+        pad: file.shown.clone(),
+        bytes,
+        rijen: read.rows,
+        sha256,
+    }];
+    let by_number: BTreeMap<Kvk, &String> = read.pseudonyms.iter().map(|(p, k)| (*k, p)).collect();
+    let shown = |kvk: Kvk| match by_number.get(&kvk) {
+        Some(p) => format!("provider {p}"),
+        None => format!("KvK {kvk}"),
+    };
+    crate::aggregate::check_totals(
+        &read.totals,
+        (config.berekening.schaling == Scaling::Jaarverslag).then_some(&read.accounts),
+        &shown,
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", file.shown))?;
+    progress.stage(&format!(
+        "read the verification bundle {}: {} providers, {} with a jaarverslag, {} with claims",
+        file.shown,
+        read.names.len(),
+        read.accounts.len(),
+        read.totals.len()
+    ));
+    laps.lap("aggregaten");
+    Ok(Data {
+        inputs,
+        claims: BTreeMap::new(),
+        totals: read.totals,
+        bundle: Some(BundleSource {
+            identities: read
+                .pseudonyms
+                .iter()
+                .map(|(p, k)| (*k, p.clone()))
+                .collect(),
+            pseudonyms: read.pseudonyms,
+            recorded: read.recorded,
+        }),
+        accounts: read.accounts,
+        names: read.names,
+        incomplete: read.incomplete,
+        digimv_origins: BTreeMap::new(),
+        digimv_sectors: BTreeMap::new(),
+        tariffs: TariffTable {
+            by_code: BTreeMap::new(),
+            rows: 0,
+        },
+        warnings: Vec::new(),
+        timings: laps.timings,
+    })
+}
+
+/// The secret key of `run --pseudoniem`, read from its file.
+pub(crate) fn read_key(path: &std::path::Path) -> Result<Vec<u8>> {
+    ingest::aggregaten::read_key(path)
+}
+
+/// A verification bundle's file as bytes, for `verify`.
+pub(crate) fn read_bundle_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    ingest::aggregaten::read_bundle_file(path)
+}
+
+/// A bundle's configuration may list excluded providers by pseudonym: the configuration
+/// with those entries matched to the numbers the run knows them by. Unchanged otherwise.
+fn with_pseudonyms(config: &Config, data: &Data) -> Config {
+    let mut config = config.clone();
+    if let Some(bundle) = &data.bundle {
+        for e in config.uitsluiting.kvk.iter_mut() {
+            if let Some(k) = bundle.pseudonyms.get(&e.kvk) {
+                e.parsed = Some(*k);
+            }
+        }
+    }
+    config
+}
+
 /// Classifies and solves what `read` returned under `config`'s methodology. Pure apart
 /// from the progress lines: the same data and configuration give the same `Run`. An empty
 /// population is an error that counts the providers per reason of exclusion.
 pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress) -> Result<Run> {
     let mut laps = Laps::new();
+    let config = &with_pseudonyms(config, data);
+    let forms = &config.clustering.intramural_forms;
     let figures: BTreeMap<Kvk, ClaimFigures> = data
-        .claims
+        .totals
         .iter()
-        .map(|(&k, c)| {
-            (
-                k,
-                provider_figures(
-                    &c.lines,
-                    &data.tariffs.by_code,
-                    &config.clustering.intramural_forms,
-                ),
-            )
-        })
+        .map(|(&k, t)| (k, t.figures(forms)))
         .collect();
     let (mut providers, mut excluded) =
         classify(&data.accounts, &data.incomplete, &figures, config);
@@ -473,7 +606,7 @@ pub(crate) fn compute(config: &Config, data: &Arc<Data>, progress: &dyn Progress
     }
     let mut warnings = data.warnings.clone();
     warnings.extend(unmatched_exclusions(config, data));
-    warnings.extend(above_maximum(&providers));
+    warnings.extend(above_maximum(&providers, data));
     providers.sort_by_key(|p| (p.sector, p.cluster, p.kvk));
     let took = laps.lap("classificatie");
     progress.stage(&format!(
@@ -560,12 +693,17 @@ fn unmatched_exclusions(config: &Config, data: &Data) -> Vec<String> {
         .uitsluiting
         .kvk
         .iter()
-        .filter_map(|e| e.parsed.map(|k| (k, e)))
-        .filter(|(k, _)| !data.accounts.contains_key(k) && !data.claims.contains_key(k))
-        .map(|(k, e)| {
+        .filter(|e| match e.parsed {
+            Some(k) => !data.accounts.contains_key(&k) && !data.totals.contains_key(&k),
+            // A pseudonym that `with_pseudonyms` did not match.
+            None => true,
+        })
+        .map(|e| {
             format!(
-                "uitsluiting.kvk: KvK {k} ({}) matches no provider: it has neither a jaarverslag nor claims over {}",
-                e.reden, config.referentiejaar
+                "uitsluiting.kvk: KvK {} ({}) matches no provider: it has neither a jaarverslag nor claims over {}",
+                e.parsed.map_or_else(|| e.kvk.clone(), |k| k.to_string()),
+                e.reden,
+                config.referentiejaar
             )
         })
         .collect()
@@ -573,7 +711,7 @@ fn unmatched_exclusions(config: &Config, data: &Data) -> Vec<String> {
 
 /// One warning listing the providers whose realised percentage lies above 100% by more
 /// than `REALISED_TOLERANCE`, the first ten by KvK.
-fn above_maximum(providers: &[Provider]) -> Option<String> {
+fn above_maximum(providers: &[Provider], data: &Data) -> Option<String> {
     let limit = Decimal::ONE + REALISED_TOLERANCE;
     let mut above: Vec<&Provider> = providers
         .iter()
@@ -592,7 +730,7 @@ fn above_maximum(providers: &[Provider]) -> Option<String> {
         .map(|p| {
             let pct = (p.claims.zorg / p.claims.zorg_max * Decimal::ONE_HUNDRED)
                 .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-            format!("{} {} {pct:.2}%", p.kvk, p.naam)
+            format!("{} {} {pct:.2}%", data.identity(p.kvk), p.naam)
         })
         .collect();
     let more = match above.len() {

@@ -11,18 +11,42 @@ use crate::report;
 pub(crate) struct Args {
     #[command(flatten)]
     config: ConfigArg,
-    /// The provider's KvK number (8 digits).
+    /// The provider's KvK number (8 digits), or on a pseudonymised verification bundle its
+    /// pseudonym.
     #[arg(long, value_parser = KvkParser)]
-    kvk: crate::model::Kvk,
+    kvk: Who,
+}
+
+/// Whom `--kvk` names: a KvK, or a bundle's pseudonym.
+#[derive(Debug, Clone)]
+enum Who {
+    Kvk(crate::model::Kvk),
+    Pseudonym(String),
 }
 
 pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
-    let kvk = args.kvk;
     let config = args.config.load()?;
     let run = compute(&config, ui)?;
+    let pseudonyms = run.data.bundle.as_ref().map(|b| &b.pseudonyms);
+    let kvk = match (&args.kvk, pseudonyms) {
+        (Who::Kvk(kvk), Some(p)) if !p.is_empty() => anyhow::bail!(
+            "KvK {kvk}: this verification bundle names its providers by pseudonym only; --kvk takes the pseudonym"
+        ),
+        (Who::Kvk(kvk), _) => *kvk,
+        (Who::Pseudonym(p), Some(known)) if known.contains_key(p) => known[p],
+        (Who::Pseudonym(p), _) => anyhow::bail!(
+            "pseudonym {p} names no provider of {}",
+            if pseudonyms.is_some_and(|k| !k.is_empty()) {
+                "this verification bundle"
+            } else {
+                "this run: only a pseudonymised verification bundle knows pseudonyms"
+            }
+        ),
+    };
+    let shown = run.data.identity(kvk);
     let mut text = report::text::explain(&run, kvk).ok_or_else(|| {
         anyhow::anyhow!(
-            "KvK {kvk} has neither a jaarverslag nor claims over {}",
+            "KvK {shown} has neither a jaarverslag nor claims over {}",
             config.referentiejaar
         )
     })?;
@@ -41,15 +65,19 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
 struct KvkParser;
 
 impl clap::builder::TypedValueParser for KvkParser {
-    type Value = crate::model::Kvk;
+    type Value = Who;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
-    ) -> Result<crate::model::Kvk, clap::Error> {
-        crate::model::Kvk::parse(&value.to_string_lossy()).map_err(|e| {
+    ) -> Result<Who, clap::Error> {
+        let text = value.to_string_lossy();
+        if crate::model::is_pseudonym(&text) {
+            return Ok(Who::Pseudonym(text.into_owned()));
+        }
+        crate::model::Kvk::parse(&text).map(Who::Kvk).map_err(|e| {
             let arg = arg.map_or_else(|| "--kvk".to_string(), |a| a.to_string());
             clap::Error::raw(
                 clap::error::ErrorKind::ValueValidation,

@@ -25,6 +25,7 @@ pub(crate) mod run;
 pub(crate) mod scenarios;
 pub(crate) mod sensitivity;
 pub(crate) mod tarieven;
+pub(crate) mod verify;
 
 /// Every exit code of the program, and what it means (the README's "Exit codes" table says
 /// the same). One more exists outside this enum: 101, which Rust gives a panic and which
@@ -43,7 +44,8 @@ pub enum Exit {
     /// in the run, an impossible `generate` size, nothing to compare (`UsageError`), or an
     /// `--out` that is not ours to replace (`folder::Refused`).
     Usage = 2,
-    /// 3: `check`: the published RTP fails a criterion in at least one checked group.
+    /// 3: `check`: the published RTP fails a criterion in at least one checked group;
+    /// `verify`: the bundle does not reproduce (a file, a group or a provider differs).
     CheckFailed = 3,
 }
 

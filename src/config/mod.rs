@@ -58,5 +58,17 @@ pub(crate) fn layered(layers: &[&FileConfig], basis: &Path) -> Result<Config, Pr
     validate::validate(merged, model, basis)
 }
 
+/// The value the preset of `model` gives `key` in `table` (`""` for a top-level key), as
+/// TOML: what a configuration file that does not set the key gets.
+pub(crate) fn preset_value(model: Model, table: &str, key: &str) -> Option<toml::Value> {
+    let preset = layers::preset(model);
+    let within = if table.is_empty() {
+        &preset
+    } else {
+        preset.get(table)?.as_table()?
+    };
+    within.get(key).cloned()
+}
+
 #[cfg(test)]
 mod tests;

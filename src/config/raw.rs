@@ -209,6 +209,8 @@ pub(crate) struct FileInputs {
     pub(crate) tarieven: Option<String>,
     pub(crate) koppeltabel: Option<String>,
     pub(crate) kenmerken: Option<String>,
+    /// A verification bundle's `aggregaten.csv`, in place of the other inputs but kenmerken.
+    pub(crate) aggregaten: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

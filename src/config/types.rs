@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::model::kenmerken::KENMERKEN;
-use crate::model::{Kvk, Leveringsvorm, JAARVERSLAGEN_COLUMNS};
+use crate::model::{Kvk, Leveringsvorm, AGGREGATEN_COLUMNS, JAARVERSLAGEN_COLUMNS};
 
 use super::DecimalSign;
 
@@ -235,18 +235,29 @@ pub(crate) struct Inputs {
     #[serde(skip)]
     pub(crate) basis: PathBuf,
     /// As written: one path, or the DigiMV dataset's parts.
+    #[serde(skip_serializing_if = "Written::is_empty")]
     pub(crate) jaarverslagen: Written,
     /// The patterns as written in the configuration.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) declaraties: Vec<String>,
+    #[serde(skip_serializing_if = "is_empty_path")]
     pub(crate) tarieven: PathBuf,
     pub(crate) koppeltabel: Option<PathBuf>,
     /// Provider characteristics per zorgkantoor, for `tarieven`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) kenmerken: Option<PathBuf>,
+    /// A verification bundle's `aggregaten.csv`, read in place of the four inputs above,
+    /// which are then empty and left out of the manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) aggregaten: Option<PathBuf>,
     /// Every configured input's files, resolved: the declaraties' patterns expanded,
     /// sorted, each real file once. `Config::input` hands them to the readers.
     #[serde(skip)]
     pub(crate) files: BTreeMap<Input, Vec<InputPath>>,
+}
+
+fn is_empty_path(p: &Path) -> bool {
+    p.as_os_str().is_empty()
 }
 
 /// Paths as the configuration wrote them: one, or a list (of paths and globs).
@@ -255,6 +266,16 @@ pub(crate) struct Inputs {
 pub(crate) enum Written {
     One(PathBuf),
     Many(Vec<String>),
+}
+
+impl Written {
+    /// Nothing written: a configuration that reads a bundle names no jaarverslagen.
+    pub(crate) fn is_empty(&self) -> bool {
+        match self {
+            Written::One(p) => p.as_os_str().is_empty(),
+            Written::Many(ps) => ps.is_empty(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -365,6 +386,7 @@ pub(crate) const CONTRACT_COLUMNS: &[&str] = &[
     "component",
     "max_tarief",
     "kapitaal_per_eenheid",
+    "eenheid",
 ];
 
 /// The input files whose columns `[kolommen.INPUT]` renames, in the contract's order.
@@ -375,6 +397,10 @@ pub(crate) enum Input {
     Tarieven,
     Koppeltabel,
     Kenmerken,
+    /// A verification bundle's per-provider figures, in place of the jaarverslagen, the
+    /// declaraties, the tarieven and the koppeltabel. Not in `ALL`: its columns are the
+    /// bundle's own and `[kolommen]` does not rename them.
+    Aggregaten,
 }
 
 impl Input {
@@ -394,6 +420,7 @@ impl Input {
             Input::Tarieven => "tarieven",
             Input::Koppeltabel => "koppeltabel",
             Input::Kenmerken => "kenmerken",
+            Input::Aggregaten => "aggregaten",
         }
     }
 
@@ -405,7 +432,15 @@ impl Input {
     pub(crate) fn columns(self) -> Vec<&'static str> {
         let fixed: &[&'static str] = match self {
             Input::Jaarverslagen => &JAARVERSLAGEN_COLUMNS,
-            Input::Declaraties => &["agb", "kvk", "jaar", "prestatiecode", "aantal", "bedrag"],
+            Input::Declaraties => &[
+                "agb",
+                "kvk",
+                "jaar",
+                "prestatiecode",
+                "aantal",
+                "bedrag",
+                "eenheid",
+            ],
             Input::Tarieven => &[
                 "jaar",
                 "prestatiecode",
@@ -415,9 +450,11 @@ impl Input {
                 "component",
                 "max_tarief",
                 "kapitaal_per_eenheid",
+                "eenheid",
             ],
             Input::Koppeltabel => &["agb", "kvk"],
             Input::Kenmerken => &["kvk", "zorgkantoor", "aandeel", "naam"],
+            Input::Aggregaten => &AGGREGATEN_COLUMNS,
         };
         let mut columns = fixed.to_vec();
         if self == Input::Kenmerken {

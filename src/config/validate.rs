@@ -31,6 +31,10 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     let calc = f.berekening.expect("preset sets berekening");
     let excl = f.uitsluiting.expect("preset sets uitsluiting");
     let inputs = f.invoer.unwrap_or_default();
+    // A verification bundle's figures stand in for the jaarverslagen, the claims, the
+    // tariffs and the koppeltabel: naming any of them too would leave two sources of the
+    // same figures.
+    let bundle = inputs.aggregaten.is_some();
     let value = |n: Option<Exact>| n.expect("preset sets every number").0;
 
     let referentiejaar = f.referentiejaar.unwrap_or_else(|| {
@@ -124,6 +128,9 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     for (i, e) in excl.kvk.unwrap_or_default().into_iter().enumerate() {
         let parsed = match Kvk::parse(&e.kvk) {
             Ok(k) => Some(k),
+            // A pseudonymised bundle knows its providers by pseudonym: matched when it is
+            // read (`pipeline`).
+            Err(_) if bundle && crate::model::is_pseudonym(&e.kvk) => None,
             Err(msg) => {
                 problems.push(Problem::at(format!("uitsluiting.kvk[{}].kvk", i + 1)).says(msg));
                 None
@@ -171,9 +178,32 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             }
         }
     };
+    let aggregaten = inputs
+        .aggregaten
+        .clone()
+        .map(|p| required("aggregaten", Some(p), &mut problems));
+    if bundle {
+        let named = [
+            ("jaarverslagen", inputs.jaarverslagen.is_some()),
+            ("declaraties", inputs.declaraties.is_some()),
+            ("tarieven", inputs.tarieven.is_some()),
+            ("koppeltabel", inputs.koppeltabel.is_some()),
+        ];
+        for (key, _) in named.iter().filter(|(_, named)| *named) {
+            problems.push(Problem::at(format!("invoer.{key}")).says(
+                "named beside invoer.aggregaten: a verification bundle holds the jaarverslagen's and the claims' figures, so a configuration names either the bundle or the jaarverslagen, declaraties, tarieven and koppeltabel, not both",
+            ));
+        }
+        if f.digimv.is_some() {
+            problems.push(Problem::at("digimv").says(
+                "named beside invoer.aggregaten: the [digimv] map reads jaarverslagen, and a verification bundle already holds them",
+            ));
+        }
+    }
     let schaling = calc.schaling.expect("preset");
     let digimv = f
         .digimv
+        .filter(|_| !bundle)
         .map(|d| digimv(d, referentiejaar, schaling, basis, &mut problems));
     // A tidy table is one file; the DigiMV dataset may be several parts, paths or globs.
     let (jaarverslagen, jaarverslagen_files) = match (inputs.jaarverslagen, &digimv) {
@@ -188,6 +218,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             let files = vec![InputPath::new(basis, &p)];
             (Written::One(p), files)
         }
+        (None, _) if bundle => (Written::One(PathBuf::new()), Vec::new()),
         (None, _) => (
             Written::One(required("jaarverslagen", None, &mut problems)),
             Vec::new(),
@@ -217,9 +248,14 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
         }
     };
     let digimv = digimv.flatten();
-    let tarieven = required("tarieven", inputs.tarieven, &mut problems);
+    let tarieven = if bundle {
+        PathBuf::new()
+    } else {
+        required("tarieven", inputs.tarieven, &mut problems)
+    };
     let koppeltabel = inputs
         .koppeltabel
+        .filter(|_| !bundle)
         .map(|p| required("koppeltabel", Some(p), &mut problems));
     let kenmerken = inputs
         .kenmerken
@@ -244,6 +280,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     });
 
     let patterns = match inputs.declaraties {
+        _ if bundle => Vec::new(),
         None => {
             problems.push(Problem::at("invoer.declaraties").says("missing"));
             Vec::new()
@@ -270,21 +307,26 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
         )
     });
     declaratiebestanden.sort();
-    if patterns.is_empty() && !problems.any_at("invoer.declaraties") {
+    if patterns.is_empty() && !bundle && !problems.any_at("invoer.declaraties") {
         problems.push(Problem::at("invoer.declaraties").says("the list is empty"));
     }
 
-    let mut files = BTreeMap::from([
-        (Input::Jaarverslagen, jaarverslagen_files),
-        (
-            Input::Declaraties,
-            declaratiebestanden
-                .iter()
-                .map(|p| InputPath::new(basis, p))
-                .collect(),
-        ),
-        (Input::Tarieven, vec![InputPath::new(basis, &tarieven)]),
-    ]);
+    let mut files = BTreeMap::new();
+    if let Some(p) = &aggregaten {
+        files.insert(Input::Aggregaten, vec![InputPath::new(basis, p)]);
+    } else {
+        files = BTreeMap::from([
+            (Input::Jaarverslagen, jaarverslagen_files),
+            (
+                Input::Declaraties,
+                declaratiebestanden
+                    .iter()
+                    .map(|p| InputPath::new(basis, p))
+                    .collect(),
+            ),
+            (Input::Tarieven, vec![InputPath::new(basis, &tarieven)]),
+        ]);
+    }
     for (input, p) in [
         (Input::Koppeltabel, &koppeltabel),
         (Input::Kenmerken, &kenmerken),
@@ -307,6 +349,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             tarieven,
             koppeltabel,
             kenmerken,
+            aggregaten,
             files,
         },
         kolommen,

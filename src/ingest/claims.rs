@@ -1,6 +1,7 @@
 //! Declaraties: one or more CSV (optionally gzip), or Parquet files, aggregated while they
-//! stream to sums per claimant (AGB or KvK) × prestatiecode, and then joined to the
-//! koppeltabel and the tariff table.
+//! stream to sums per claimant (AGB or KvK) × prestatiecode × eenheid, and then joined to
+//! the koppeltabel and the tariff table, where each count is converted into the unit of
+//! its tariff.
 //!
 //! No claim line is ever held as a row: memory grows with the number of distinct
 //! claimant × prestatiecode pairs, not with the number of lines. Sums are exact integers
@@ -11,7 +12,12 @@
 //!
 //! Files are read by parallel workers (`claims_csv`, `parquet`), each into its own
 //! `Partial`; partials merge by exact addition and the minimum of first-seen lines, so the
-//! result does not depend on how the work was divided.
+//! result does not depend on how the work was divided. A reader of another format adds its
+//! lines with `Partial::add_claim`.
+//!
+//! Units: a line's `eenheid` (optional) says what its aantal counts. Counts in different
+//! units are kept apart while reading and converted only in `join`, per KvK ×
+//! prestatiecode, with one rounding (see `convert`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -27,7 +33,7 @@ use crate::model::number::DecimalSign;
 use crate::model::number::{
     scaled_text, FIGURE_BOUND, FIGURE_BOUND_TEXT, MAX_DECIMALS, MAX_WHOLE_DIGITS,
 };
-use crate::model::{Agb, ClaimSums, Kvk, ProviderClaims, TariffTable};
+use crate::model::{Agb, ClaimSums, Eenheid, Kvk, ProviderClaims, TariffTable, UnitCounts};
 
 /// Who a claim line is from; the domain's type, named here too for the tests that read
 /// claims through this module.
@@ -70,11 +76,39 @@ pub(super) fn from_fixed(v: i128) -> Result<Decimal, String> {
 /// A fixed hasher: fast for these small keys, and the same in every run.
 pub(super) type Hasher = foldhash::fast::FixedState;
 
+/// A line's unit (or none) as a number below 8, for readers that pack it into a key: 0 for
+/// none, 1 + its place in `Eenheid::ALL` otherwise.
+pub(super) fn unit_slot(unit: Option<Eenheid>) -> u32 {
+    match unit {
+        None => 0,
+        Some(u) => 1 + Eenheid::ALL.iter().position(|x| *x == u).expect("in ALL") as u32,
+    }
+}
+
+/// The unit of a `unit_slot`.
+pub(super) fn slot_unit(slot: u32) -> Option<Eenheid> {
+    slot.checked_sub(1).map(|i| Eenheid::ALL[i as usize])
+}
+
+/// A line's `eenheid` as the readers' fast paths read it: empty is none; a value that is
+/// not a unit is `Err`, for the strict path (`claim_line`) to word.
+pub(super) fn unit_bytes(b: &[u8]) -> Result<Option<Eenheid>, ()> {
+    if b.is_empty() {
+        return Ok(None);
+    }
+    let text = std::str::from_utf8(b).map_err(|_| ())?;
+    Eenheid::parse(text).map(Some).map_err(|_| ())
+}
+
+/// The key of a sum: who, the prestatiecode's id, and the unit its aantal counts (none when
+/// the line did not say).
+type Key = (Claimant, u32, Option<Eenheid>);
+
 /// One worker's aggregate of some claim lines of one file.
 pub(super) struct Partial {
     code_ids: HashMap<Box<[u8]>, u32, Hasher>,
     codes: Vec<Box<[u8]>>,
-    sums: HashMap<(Claimant, u32), Acc, Hasher>,
+    sums: HashMap<Key, Acc, Hasher>,
     pub(crate) errors: RowErrors,
     pub rows: u64,
     pub other_years: u64,
@@ -102,11 +136,55 @@ impl Partial {
         *self.years.entry(year).or_default() += n;
     }
 
+    /// The entry point of a claims reader: adds one claim line of the reference year.
+    ///
+    /// `who` is the claimant (AGB or KvK), `prestatiecode` the code as read (trimmed,
+    /// non-empty), `eenheid` the unit its `aantal` counts (none when the file does not
+    /// say: the line then counts in its tariff's unit), `aantal` and `bedrag` exact
+    /// decimals, and `seen` the file (its index in the order of reading) and line. Lines of
+    /// other years go to `other_year` instead. Counts in different units are summed apart
+    /// and converted in `join`.
+    ///
+    /// Every ingest number has at most six decimals and is below 10^12 in magnitude; a
+    /// value beyond that is refused with `Err` (the column's name), for the reader to word
+    /// with its file, line and value.
+    pub(super) fn add_claim(
+        &mut self,
+        who: Claimant,
+        prestatiecode: &str,
+        eenheid: Option<Eenheid>,
+        aantal: Decimal,
+        bedrag: Decimal,
+        seen: Seen,
+    ) -> Result<(), &'static str> {
+        let fits = |d: Decimal| {
+            let d = d.normalize();
+            d.scale() <= MAX_DECIMALS && to_fixed(d).abs() < FIXED_BOUND
+        };
+        if !fits(aantal) {
+            return Err("aantal");
+        }
+        if !fits(bedrag) {
+            return Err("bedrag");
+        }
+        self.add(
+            who,
+            prestatiecode.as_bytes(),
+            eenheid,
+            to_fixed(aantal),
+            to_fixed(bedrag),
+            seen,
+        );
+        Ok(())
+    }
+
+    /// Adds sums in millionths (the readers' fast paths).
     #[inline]
     pub(super) fn add(
         &mut self,
         who: Claimant,
         code: &[u8],
+        eenheid: Option<Eenheid>,
         aantal: i128,
         bedrag: i128,
         first: Seen,
@@ -120,7 +198,7 @@ impl Partial {
                 id
             }
         };
-        let acc = self.sums.entry((who, id)).or_insert(Acc {
+        let acc = self.sums.entry((who, id, eenheid)).or_insert(Acc {
             aantal: 0,
             bedrag: 0,
             first,
@@ -132,9 +210,9 @@ impl Partial {
 
     /// Takes in another partial of the same file.
     pub(super) fn merge(&mut self, other: Partial) {
-        for ((who, id), acc) in other.sums {
+        for ((who, id, unit), acc) in other.sums {
             let code = &other.codes[id as usize];
-            self.add(who, code, acc.aantal, acc.bedrag, acc.first);
+            self.add(who, code, unit, acc.aantal, acc.bedrag, acc.first);
         }
         self.errors.merge(other.errors);
         self.rows += other.rows;
@@ -145,12 +223,12 @@ impl Partial {
     }
 }
 
-/// The claims of the reference year, summed per claimant × prestatiecode.
+/// The claims of the reference year, summed per claimant × prestatiecode × eenheid.
 #[derive(Debug, Default)]
 pub struct RawClaims {
     code_ids: HashMap<String, u32>,
     codes: Vec<String>,
-    sums: HashMap<(Claimant, u32), Acc>,
+    sums: HashMap<Key, Acc, Hasher>,
     pub files: Vec<ClaimFile>,
     /// Lines of other years than the reference year, per year, over all files.
     pub(crate) other_years: BTreeMap<i64, u64>,
@@ -170,7 +248,7 @@ pub struct ClaimFile {
 
 impl RawClaims {
     pub(super) fn absorb(&mut self, part: Partial) {
-        for ((who, id), acc) in part.sums {
+        for ((who, id, unit), acc) in part.sums {
             // Codes were checked to be UTF-8 when they were read.
             let code = String::from_utf8_lossy(&part.codes[id as usize]).into_owned();
             let next = self.codes.len() as u32;
@@ -178,7 +256,7 @@ impl RawClaims {
             if gid == next {
                 self.codes.push(code);
             }
-            let e = self.sums.entry((who, gid)).or_insert(Acc {
+            let e = self.sums.entry((who, gid, unit)).or_insert(Acc {
                 aantal: 0,
                 bedrag: 0,
                 first: acc.first,
@@ -190,17 +268,24 @@ impl RawClaims {
     }
 
     /// Every claimant × prestatiecode pair with its sums, sorted (for comparisons in
-    /// tests; panics on a sum beyond the figures' bound, which `join` refuses).
+    /// tests; panics on a sum beyond the figures' bound, which `join` refuses). The sums
+    /// of lines that stated a unit are listed apart, their code followed by the unit in
+    /// brackets (`H126 [minuut]`).
     pub fn sorted(&self) -> Vec<(Claimant, String, ClaimSums)> {
         let mut v: Vec<_> = self
             .sums
             .iter()
-            .map(|(&(who, id), acc)| {
+            .map(|(&(who, id, unit), acc)| {
                 let sums = ClaimSums {
                     aantal: from_fixed(acc.aantal).expect("within the figures' bound"),
                     bedrag: from_fixed(acc.bedrag).expect("within the figures' bound"),
                 };
-                (who, self.codes[id as usize].clone(), sums)
+                let code = &self.codes[id as usize];
+                let code = match unit {
+                    None => code.clone(),
+                    Some(u) => format!("{code} [{u}]"),
+                };
+                (who, code, sums)
             })
             .collect();
         v.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
@@ -220,6 +305,8 @@ pub(super) struct ClaimColumns {
     pub(crate) prestatiecode: usize,
     pub(crate) aantal: usize,
     pub(crate) bedrag: usize,
+    /// The unit of aantal, when the file has the column.
+    pub(crate) eenheid: Option<usize>,
 }
 
 pub(super) fn claim_columns(
@@ -245,6 +332,7 @@ pub(super) fn claim_columns(
         required("bedrag"),
     ];
     let c = map_columns(file, None, headers, &wants, mapping)?;
+    let unit = map_columns(file, None, headers, &[optional("eenheid")], mapping)?;
     Ok(ClaimColumns {
         agb: ids[0],
         kvk: ids[1],
@@ -252,7 +340,18 @@ pub(super) fn claim_columns(
         prestatiecode: c[1].expect("required"),
         aantal: c[2].expect("required"),
         bedrag: c[3].expect("required"),
+        eenheid: unit[0],
     })
+}
+
+/// One claim line as the strict path reads it.
+pub(super) struct ClaimLine {
+    pub(crate) who: Claimant,
+    pub(crate) jaar: i64,
+    pub(crate) code: String,
+    pub(crate) eenheid: Option<Eenheid>,
+    pub(crate) aantal: Decimal,
+    pub(crate) bedrag: Decimal,
 }
 
 /// Parses one claim line from its cells, recording problems; `None` if it had any.
@@ -262,7 +361,7 @@ pub(super) fn claim_line<'c>(
     sign: DecimalSign,
     location: &str,
     errors: &mut RowErrors,
-) -> Option<(Claimant, i64, String, Decimal, Decimal)> {
+) -> Option<ClaimLine> {
     let before = errors.count();
     let kvk = columns.kvk.and_then(|c| cell_identifier(cells(c)));
     let who = match (kvk, columns.agb.and_then(|c| cell_identifier(cells(c)))) {
@@ -302,30 +401,40 @@ pub(super) fn claim_line<'c>(
     };
     let aantal = amount(columns.aantal, "aantal");
     let bedrag = amount(columns.bedrag, "bedrag");
+    // Read as text: a number 4 is the COD218 code 04 (uur).
+    let eenheid = match columns.eenheid.and_then(|c| cell_text(cells(c))) {
+        None => None,
+        Some(t) => Eenheid::parse(&t)
+            .map_err(|e| errors.push(location, "eenheid", &e))
+            .ok(),
+    };
     if errors.count() != before {
         return None;
     }
-    Some((who?, jaar?, code?, aantal?, bedrag?))
+    Some(ClaimLine {
+        who: who?,
+        jaar: jaar?,
+        code: code?,
+        eenheid,
+        aantal: aantal?,
+        bedrag: bedrag?,
+    })
 }
 
 /// Adds a line parsed by `claim_line` to `part`, or counts it as another year.
-pub(super) fn add_line(
-    part: &mut Partial,
-    line: (Claimant, i64, String, Decimal, Decimal),
-    year: i64,
-    seen: Seen,
-) {
-    let (who, jaar, code, aantal, bedrag) = line;
-    if jaar != year {
-        part.other_year(jaar, 1);
+pub(super) fn add_line(part: &mut Partial, line: ClaimLine, year: i64, seen: Seen) {
+    if line.jaar != year {
+        part.other_year(line.jaar, 1);
     } else {
-        part.add(
-            who,
-            code.as_bytes(),
-            to_fixed(aantal),
-            to_fixed(bedrag),
+        part.add_claim(
+            line.who,
+            &line.code,
+            line.eenheid,
+            line.aantal,
+            line.bedrag,
             seen,
-        );
+        )
+        .expect("claim_line refuses a number beyond six decimals or the input bound");
     }
 }
 
@@ -504,9 +613,123 @@ fn first_seen<K: AsRef<str>>(
     )
 }
 
-/// Maps claimants to KvK numbers and checks that every prestatiecode has a tariff for the
-/// reference year. All unknown codes and unmapped AGB codes are reported together, each
-/// with the first line it occurs on.
+/// The counts of one KvK × prestatiecode per unit as claimed (none: the lines that stated
+/// no unit), in millionths, each with the line it was first seen on. Held by `unit_slot`,
+/// so that gathering them for every pair allocates nothing.
+#[derive(Debug, Default)]
+struct Counts([Option<(i128, Seen)>; 7]);
+
+impl Counts {
+    fn add(&mut self, unit: Option<Eenheid>, n: i128, seen: Seen) {
+        let (sum, first) = self.0[unit_slot(unit) as usize].get_or_insert((0, seen));
+        // Saturating: a sum that reaches i128's end is far beyond the figures' bound, which
+        // `join` checks.
+        *sum = sum.saturating_add(n);
+        *first = (*first).min(seen);
+    }
+
+    /// (unit, count, first seen) for each unit claimed: none first, then in `Eenheid`'s
+    /// order (time finest first).
+    fn iter(&self) -> impl Iterator<Item = (Option<Eenheid>, i128, Seen)> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, c)| c.map(|(n, seen)| (slot_unit(slot as u32), n, seen)))
+    }
+}
+
+/// Σ aantal and Σ bedrag in millionths, and the line first seen on.
+type Joined = (i128, i128, Seen);
+
+/// Why a claimed unit cannot be counted against a tariff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mismatch {
+    /// The two units are of different kinds (a dagdeel against an hourly tariff).
+    Inconvertible(Eenheid, Eenheid),
+    /// The claims state a unit, the tariff table none for the code.
+    TariffUnstated(Eenheid),
+}
+
+/// Σ aantal of one KvK × prestatiecode in the tariff's unit `into`, in millionths.
+///
+/// The rule, the only place a count is rounded: each unit's counts are summed exactly in
+/// millionths while reading; here all counts are first converted into the finest unit
+/// among them and the tariff's (a multiplication by a whole number of that unit per unit,
+/// exact), added, and the total converted once into the tariff's unit by one division,
+/// rounded half to even to six decimals. Six decimals is the precision of every input
+/// number, so the product with a tariff keeps at most 12 decimals, as `aggregate` needs
+/// for its exactness. The rounding is at most half a millionth of a unit per KvK and
+/// code, so that code's s_max (and k = aantal · kapitaal_per_eenheid) moves by at most
+/// half a millionth times max_tarief; minutes, hours and any mix of the same care give the
+/// same total, since they are added before the one division. Lines without a unit count in the tariff's unit (as the
+/// contract read before units were stated); with no unit on the tariff they count as they
+/// are, and a line that states one is refused (`Mismatch::TariffUnstated`). Units of
+/// different kinds never convert (`Mismatch::Inconvertible`).
+///
+/// Returns the total, and whether any count was converted (another unit than `into`).
+fn convert(counts: &Counts, into: Option<Eenheid>) -> Result<(i128, bool), Vec<(Mismatch, Seen)>> {
+    let Some(into) = into else {
+        let stated: Vec<_> = counts
+            .iter()
+            .filter_map(|(u, _, seen)| u.map(|u| (Mismatch::TariffUnstated(u), seen)))
+            .collect();
+        if !stated.is_empty() {
+            return Err(stated);
+        }
+        let total = counts
+            .iter()
+            .fold(0i128, |t, (_, n, _)| t.saturating_add(n));
+        return Ok((total, false));
+    };
+    let wrong: Vec<_> = counts
+        .iter()
+        .filter_map(|(u, _, seen)| {
+            let u = u?;
+            u.ratio_to(into)
+                .is_none()
+                .then_some((Mismatch::Inconvertible(u, into), seen))
+        })
+        .collect();
+    if !wrong.is_empty() {
+        return Err(wrong);
+    }
+    let unit = |u: Option<Eenheid>| u.unwrap_or(into);
+    let finest = Eenheid::finest(counts.iter().map(|(u, _, _)| unit(u)).chain([into]))
+        .expect("every unit converts into the tariff's, so into each other");
+    let mut total = 0i128;
+    for (u, n, _) in counts.iter() {
+        let (mul, div) = unit(u).ratio_to(finest).expect("converts");
+        debug_assert_eq!(div, 1, "the finest unit divides every other");
+        // Saturating: a total that reaches i128's end is far beyond the figures' bound,
+        // which `join` checks next.
+        total = total.saturating_add(n.saturating_mul(i128::from(mul)));
+    }
+    let (mul, div) = finest.ratio_to(into).expect("converts");
+    debug_assert_eq!(
+        mul, 1,
+        "the tariff's unit is at least as coarse as the finest"
+    );
+    let converted = counts.iter().any(|(u, _, _)| unit(u) != into);
+    Ok((div_half_even(total, i128::from(div)), converted))
+}
+
+/// `n / d` rounded half to even, for `d > 0`.
+fn div_half_even(n: i128, d: i128) -> i128 {
+    debug_assert!(d > 0);
+    let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+    // n = q·d + r with 0 ≤ r < d: round up when r is more than half of d, or exactly half
+    // and q is odd.
+    match (2 * r).cmp(&d) {
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal if q % 2 != 0 => q + 1,
+        _ => q,
+    }
+}
+
+/// Maps claimants to KvK numbers, checks that every prestatiecode has a tariff for the
+/// reference year, and converts every count into its tariff's unit (`convert`). All
+/// unknown codes, unmapped AGB codes and units that do not fit their tariff are reported
+/// together, each with the first line it occurs on.
 pub(crate) fn join(
     raw: &RawClaims,
     koppel: Option<&Koppeltabel>,
@@ -516,11 +739,11 @@ pub(crate) fn join(
     let mut unknown_codes: BTreeMap<&str, Seen> = BTreeMap::new();
     let mut unmapped: BTreeMap<Agb, Seen> = BTreeMap::new();
     let mut out: BTreeMap<Kvk, ProviderClaims> = BTreeMap::new();
-    // Σ aantal and Σ bedrag per KvK and prestatiecode in millionths: the claims of several
-    // AGB codes of one KvK add up here, exactly, before they become decimals.
-    let mut sums: BTreeMap<(Kvk, &str), (i128, i128)> = BTreeMap::new();
+    // Σ aantal and Σ bedrag per KvK, prestatiecode and unit in millionths: the claims of
+    // several AGB codes of one KvK add up here, exactly, before they become decimals.
+    let mut sums: HashMap<(Kvk, &str, Option<Eenheid>), Joined, Hasher> = HashMap::default();
     let earlier = |a: Seen, b: Seen| a.min(b);
-    for (&(who, id), acc) in &raw.sums {
+    for (&(who, id, unit), acc) in &raw.sums {
         let code = raw.codes[id as usize].as_str();
         if !tariffs.by_code.contains_key(code) {
             let e = unknown_codes.entry(code).or_insert(acc.first);
@@ -538,17 +761,64 @@ pub(crate) fn join(
             },
         };
         out.entry(kvk).or_default().via.insert(who);
-        let e = sums.entry((kvk, code)).or_default();
+        let (n, bedrag, first) = sums.entry((kvk, code, unit)).or_insert((0, 0, acc.first));
         // Saturating: a sum that reaches i128's end is far beyond the bound checked next.
-        e.0 = e.0.saturating_add(acc.aantal);
-        e.1 = e.1.saturating_add(acc.bedrag);
+        *n = n.saturating_add(acc.aantal);
+        *bedrag = bedrag.saturating_add(acc.bedrag);
+        *first = earlier(*first, acc.first);
     }
     let mut beyond = Vec::new();
-    for ((kvk, code), (aantal, bedrag)) in sums {
+    let mut mismatched: BTreeMap<(&str, Mismatch), Seen> = BTreeMap::new();
+    // Sorted, so that the units of a KvK and code are neighbours, taken together below, and
+    // the providers and codes come in order (the keys are distinct: any sort gives this).
+    let mut sums: Vec<_> = sums.into_iter().collect();
+    sums.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut sums = sums.into_iter().peekable();
+    while let Some(((kvk, code, unit), (n, mut bedrag, first))) = sums.next() {
+        let mut counts = Counts::default();
+        counts.add(unit, n, first);
+        while let Some(((_, _, unit), (n, b, first))) =
+            sums.next_if(|((k, c, _), _)| *k == kvk && *c == code)
+        {
+            counts.add(unit, n, first);
+            bedrag = bedrag.saturating_add(b);
+        }
+        // A code without a tariff is reported above.
+        let Some(tariff) = tariffs.by_code.get(code) else {
+            continue;
+        };
+        let (aantal, converted) = match convert(&counts, tariff.eenheid) {
+            Ok(v) => v,
+            Err(found) => {
+                for (m, seen) in found {
+                    let e = mismatched.entry((code, m)).or_insert(seen);
+                    *e = earlier(*e, seen);
+                }
+                continue;
+            }
+        };
         match (from_fixed(aantal), from_fixed(bedrag)) {
             (Ok(aantal), Ok(bedrag)) => {
-                let lines = &mut out.get_mut(&kvk).expect("entered above").lines;
-                lines.insert(code.to_string(), ClaimSums { aantal, bedrag });
+                let provider = out.get_mut(&kvk).expect("entered above");
+                provider
+                    .lines
+                    .insert(code.to_string(), ClaimSums { aantal, bedrag });
+                // The counts as claimed, for the explanation. Only the converted total is
+                // bounded (and checked above): a count in minutes beyond the figures'
+                // bound leaves the explanation without this breakdown, nothing else.
+                let claimed = || -> Option<Vec<_>> {
+                    counts
+                        .iter()
+                        .map(|(u, n, _)| from_fixed(n).ok().map(|n| (u, n)))
+                        .collect()
+                };
+                if let (true, Some(into)) = (converted, tariff.eenheid) {
+                    if let Some(claimed) = claimed() {
+                        provider
+                            .units
+                            .insert(code.to_string(), UnitCounts { claimed, into });
+                    }
+                }
             }
             (a, b) => {
                 for (column, sum) in [("aantal", a), ("bedrag", b)] {
@@ -583,6 +853,9 @@ pub(crate) fn join(
             "agb",
         ));
     }
+    if !mismatched.is_empty() {
+        problems.push(unit_problems(raw, mismatched, year));
+    }
     if !beyond.is_empty() {
         problems.push(format!(
             "{} sum(s) of claims per provider and prestatiecode reach {}, the bound of a provider's figures; first {}:\n  {}",
@@ -596,6 +869,36 @@ pub(crate) fn join(
         bail!("{}", problems.join("\n"));
     }
     Ok(out)
+}
+
+/// "N claimed unit(s) that do not fit the tariff; first 5:" and each, in the order of the
+/// file and line it first occurs on.
+fn unit_problems(raw: &RawClaims, found: BTreeMap<(&str, Mismatch), Seen>, year: i32) -> String {
+    let mut items: Vec<(Seen, &str, Mismatch)> =
+        found.into_iter().map(|((c, m), s)| (s, c, m)).collect();
+    items.sort();
+    let shown: Vec<String> = items
+        .iter()
+        .take(5)
+        .map(|(s, code, m)| {
+            let code = crate::model::conceal_bsns(code);
+            let why = match m {
+                Mismatch::Inconvertible(u, t) => format!(
+                    "prestatiecode {code:?} claimed in eenheid {u}, its tariff is per {t}: {u} does not convert into {t}"
+                ),
+                Mismatch::TariffUnstated(u) => format!(
+                    "prestatiecode {code:?} claimed in eenheid {u}, its tariff states no eenheid: add the tariff's eenheid to tarieven (no unit is assumed on one side only)"
+                ),
+            };
+            format!("{}, column \"eenheid\": {why}", raw.location(*s))
+        })
+        .collect();
+    format!(
+        "{} claimed unit(s) in the declaraties that do not fit the tariff for {year}; first {}:\n  {}",
+        items.len(),
+        shown.len(),
+        shown.join("\n  ")
+    )
 }
 
 #[cfg(test)]
@@ -657,6 +960,85 @@ mod tests {
                 proptest::prop_assert_eq!(strict.map(to_fixed), Ok(v));
             }
         }
+    }
+
+    /// Counts per unit (in millionths), all first seen on line 1 of file 0.
+    fn counts(of: &[(Option<Eenheid>, i128)]) -> Counts {
+        let mut counts = Counts::default();
+        for &(u, n) in of {
+            counts.add(u, n, Seen { file: 0, line: 1 });
+        }
+        counts
+    }
+
+    #[test]
+    fn counts_convert_into_the_tariff_s_unit_exactly_then_once_rounded() {
+        use Eenheid::*;
+        const M: i128 = 1_000_000;
+        // By hand: 1,234 minutes = 20.566666… hours, rounded to 20.566667.
+        assert_eq!(
+            convert(&counts(&[(Some(Minuut), 1234 * M)]), Some(Uur)),
+            Ok((20_566_667, true))
+        );
+        // 3 hours without a unit (the tariff's), 90 minutes and 2 kwartier: in minutes
+        // 180 + 90 + 30 = 300, which is 5 hours, exactly.
+        let mix = counts(&[
+            (None, 3 * M),
+            (Some(Minuut), 90 * M),
+            (Some(Kwartier), 2 * M),
+        ]);
+        assert_eq!(convert(&mix, Some(Uur)), Ok((5 * M, true)));
+        // Converted one by one and rounded each, 1 minute three times would be
+        // 3 · 0.016667 = 0.050001 hours; summed first it is 3 minutes = 0.05 hours.
+        let apart = counts(&[(Some(Minuut), 3 * M)]);
+        assert_eq!(convert(&apart, Some(Uur)), Ok((50_000, true)));
+        // A coarser claim against a finer tariff multiplies: 2 hours are 120 minutes.
+        assert_eq!(
+            convert(&counts(&[(Some(Uur), 2 * M)]), Some(Minuut)),
+            Ok((120 * M, true))
+        );
+        // The tariff's own unit, stated or not, is not a conversion.
+        let same = counts(&[(None, 7 * M), (Some(Uur), 2 * M)]);
+        assert_eq!(convert(&same, Some(Uur)), Ok((9 * M, false)));
+        // Neither side states a unit: the counts as they are.
+        assert_eq!(convert(&counts(&[(None, 7)]), None), Ok((7, false)));
+    }
+
+    #[test]
+    fn a_conversion_rounds_half_to_even_in_millionths() {
+        use Eenheid::*;
+        // 30 millionths of a minute are half a millionth of an hour: to the even 0; 90
+        // are 1.5 millionths: to 2; 150 are 2.5: to 2; and the same below zero.
+        for (minutes, hours) in [
+            (30, 0),
+            (90, 2),
+            (150, 2),
+            (31, 1),
+            (-30, 0),
+            (-90, -2),
+            (-150, -2),
+            (-31, -1),
+        ] {
+            assert_eq!(
+                convert(&counts(&[(Some(Minuut), minutes)]), Some(Uur)),
+                Ok((hours, true)),
+                "{minutes}"
+            );
+        }
+    }
+
+    #[test]
+    fn units_that_do_not_fit_the_tariff_are_named() {
+        use Eenheid::*;
+        let seen = Seen { file: 0, line: 1 };
+        assert_eq!(
+            convert(&counts(&[(Some(Dagdeel), 1), (Some(Minuut), 1)]), Some(Uur)),
+            Err(vec![(Mismatch::Inconvertible(Dagdeel, Uur), seen)])
+        );
+        assert_eq!(
+            convert(&counts(&[(None, 1), (Some(Minuut), 1)]), None),
+            Err(vec![(Mismatch::TariffUnstated(Minuut), seen)])
+        );
     }
 
     #[test]

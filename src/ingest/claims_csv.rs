@@ -19,8 +19,8 @@ use flate2::bufread::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 
 use super::claims::{
-    add_line, claim_columns, claim_line, eight_digits, fixed, trim, ClaimColumns, ClaimFile,
-    Claimant, Partial, Seen, Tick,
+    add_line, claim_columns, claim_line, eight_digits, fixed, trim, unit_bytes, ClaimColumns,
+    ClaimFile, Claimant, Partial, Seen, Tick,
 };
 use super::number::Cell;
 use super::table::{clean_header, detect_separator, encoding_problem, open_regular, width_problem};
@@ -358,10 +358,17 @@ fn fast_line(
     ) else {
         return false;
     };
+    // No column: no unit, without a lookup. A value that is not a unit goes to the slow
+    // path, which names it.
+    let eenheid = match c.eenheid.map(|i| unit_bytes(field(i))) {
+        None => None,
+        Some(Ok(u)) => u,
+        Some(Err(())) => return false,
+    };
     if jaar != layout.year {
         part.other_year(jaar, 1);
     } else {
-        part.add(who, code, aantal, bedrag, seen);
+        part.add(who, code, eenheid, aantal, bedrag, seen);
     }
     true
 }
@@ -426,6 +433,7 @@ fn slow_line(line: &[u8], layout: &Layout, part: &mut Partial, seen: Seen) {
         ("prestatiecode", Some(c.prestatiecode)),
         ("aantal", Some(c.aantal)),
         ("bedrag", Some(c.bedrag)),
+        ("eenheid", c.eenheid),
     ];
     let mut not_utf8 = false;
     for (name, column) in contract {

@@ -1,11 +1,13 @@
-//! The input edge: reads jaarverslagen, tarieven, koppeltabel and declaraties into the
-//! domain types, and refuses bad data with the file, row or cell, column and value.
+//! The input edge: reads jaarverslagen, tarieven, koppeltabel and declaraties (or a
+//! verification bundle's aggregaten) into the domain types, and refuses bad data with the
+//! file, row or cell, column and value.
 //!
 //! Every reader collects all row errors of its file before failing (see `RowErrors`).
 //! Only contract columns are read; nothing from other columns reaches a result or message.
 //! A reader knows of the configuration only the `InputSpec` it is handed, and nothing of
 //! the methodology: what a row means for the RTP is decided after it is read.
 
+pub(crate) mod aggregaten;
 pub mod claims;
 mod claims_csv;
 /// The DigiMV open dataset as published (for the benchmark and the tests).
@@ -25,7 +27,7 @@ use crate::config::{InputSpec, Mapping};
 use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, KENMERKEN};
 use crate::model::number::DecimalSign;
 use crate::model::{
-    Accounts, Agb, Component, Kvk, Leveringsvorm, Sector, Tariff, TariffTable, Zorgkantoor,
+    Accounts, Agb, Component, Eenheid, Kvk, Leveringsvorm, Sector, Tariff, TariffTable, Zorgkantoor,
 };
 use number::{cell_decimal, cell_identifier, cell_integer, cell_text, Cell};
 use table::{map_columns, optional, read_table, required, Row, RowErrors, Table, Want};
@@ -100,6 +102,14 @@ impl<'a> Fields<'a> {
     fn decimal(&mut self, i: usize, needed: bool, sign: DecimalSign) -> Option<Decimal> {
         self.value(i, needed, |c| {
             cell_decimal(c, sign).map(|d| d.map(|d| d.normalize()))
+        })
+    }
+
+    /// An optional unit (`Eenheid`), by name or COD218 code. Read as text, not as an
+    /// identifier: a spreadsheet's number 4 is the code `04`, not the AGB-like `00000004`.
+    fn unit(&mut self, i: usize) -> Option<Eenheid> {
+        self.value(i, false, |c| {
+            cell_text(c).map(|t| Eenheid::parse(&t)).transpose()
         })
     }
 
@@ -393,6 +403,7 @@ pub(crate) fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
         required("component"),
         required("max_tarief"),
         optional("kapitaal_per_eenheid"),
+        optional("eenheid"),
     ];
     let columns = table_columns(&table, &wants, &spec.columns)?;
     let sign = spec.sign;
@@ -408,6 +419,9 @@ pub(crate) fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
         let component = f.parsed(4, true, Component::parse);
         let max_tarief = f.decimal(5, true, sign);
         let kapitaal = f.decimal(6, false, sign).unwrap_or(Decimal::ZERO);
+        // The unit max_tarief and kapitaal_per_eenheid are per; empty (or no column) for a
+        // table that does not say, whose claims then count in the tariff's unit as they are.
+        let eenheid = f.unit(7);
         let (
             Some(jaar),
             Some(code),
@@ -465,6 +479,7 @@ pub(crate) fn read_tariffs(spec: &InputSpec) -> Result<TariffTable> {
                     component,
                     max_tarief,
                     kapitaal_per_eenheid: kapitaal,
+                    eenheid,
                 },
             );
         }

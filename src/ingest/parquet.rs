@@ -19,6 +19,11 @@
 //! float: a float bedrag column is refused row by row; a float aantal (units, not money) is
 //! read through its shortest decimal text, as spreadsheet numbers are.
 //!
+//! An `eenheid` column (optional) is read as a third dictionary folded into the
+//! prestatiecode's: the table's columns are then the pairs of a code key and a unit key,
+//! which costs one pass per batch to combine the keys. Without the column nothing of this
+//! runs, and the loop by keys is the same.
+//!
 //! It must not hold a file in memory: a worker holds one batch of one row group at a time.
 
 use std::borrow::Cow;
@@ -45,13 +50,13 @@ use parquet::basic::Type as PhysicalType;
 use rayon::prelude::*;
 
 use super::claims::{
-    add_line, claim_line, eight_digits, fixed, trim, ClaimColumns, Claimant, Hasher, Partial, Seen,
-    Tick, FIXED_BOUND,
+    add_line, claim_line, eight_digits, fixed, slot_unit, trim, unit_bytes, unit_slot,
+    ClaimColumns, Claimant, Hasher, Partial, Seen, Tick, FIXED_BOUND,
 };
 use super::number::Cell;
 use crate::config::InputSpec;
 use crate::model::number::DecimalSign;
-use crate::model::{Agb, Kvk};
+use crate::model::{Agb, Eenheid, Kvk};
 
 /// Rows per batch: enough to amortise the reader's per-batch work, few enough that a
 /// worker's batch of the narrow claim columns stays near a megabyte.
@@ -164,7 +169,12 @@ pub(super) fn aggregate(
 ) -> Result<Partial> {
     let plain = metadata(&open(path, shown)?, shown)?;
     let ids: Vec<usize> = [columns.agb, columns.kvk].into_iter().flatten().collect();
-    let text: Vec<usize> = ids.iter().copied().chain([columns.prestatiecode]).collect();
+    let text: Vec<usize> = ids
+        .iter()
+        .copied()
+        .chain([columns.prestatiecode])
+        .chain(columns.eenheid)
+        .collect();
     let numbers = [columns.jaar, columns.aantal, columns.bedrag];
     // The hint only narrows types the reader can produce from these physical types; if it
     // were refused anyway, the derived types are read (more slowly, as exactly).
@@ -189,6 +199,7 @@ pub(super) fn aggregate(
             prestatiecode: at(columns.prestatiecode),
             aantal: at(columns.aantal),
             bedrag: at(columns.bedrag),
+            eenheid: columns.eenheid.map(at),
         },
         sign: spec.sign,
         mark: spec.sign.mark(),
@@ -244,11 +255,12 @@ pub(super) fn aggregate(
     Ok(part)
 }
 
-/// A worker's sums of the fast path over the row groups it reads, per claimant and
-/// prestatiecode, in millionths.
+/// A worker's sums of the fast path over the row groups it reads, per claimant,
+/// prestatiecode and unit, in millionths.
 #[derive(Default)]
 struct Sums {
-    /// (prestatiecode id << 32 | kvk << 31 | eight-digit number) → index in `totals`.
+    /// (code << 32 | kvk << 31 | eight-digit number) → index in `totals`, where `code` is
+    /// `packed`: the prestatiecode's id and the unit's slot.
     index: HashMap<u64, u32, Hasher>,
     totals: Vec<Total>,
     code_ids: HashMap<Box<[u8]>, u32, Hasher>,
@@ -263,18 +275,34 @@ struct Total {
     first: u64,
 }
 
+/// A prestatiecode's id and a unit's slot (`claims::unit_slot`) in one number.
+fn packed(code: u32, slot: u32) -> u32 {
+    code << 3 | slot
+}
+
+/// The prestatiecode's id and the unit's slot of a `packed` code.
+fn unpacked(code: u32) -> (u32, u32) {
+    (code >> 3, code & 7)
+}
+
 impl Sums {
+    /// The id of a prestatiecode (without its unit).
     fn code(&mut self, code: &[u8]) -> u32 {
         if let Some(&id) = self.code_ids.get(code) {
             return id;
         }
         let id = self.codes.len() as u32;
+        // With the unit in three bits below it, and `NONE` above every packed code.
+        assert!(id < 1 << 28, "fewer than 2^28 distinct prestatiecodes");
         self.codes.push(code.into());
         self.code_ids.insert(code.into(), id);
         id
     }
 
-    /// The total of a claimant and code, made when first seen (on row `first`).
+    /// The total of a claimant and code, made when first seen (on row `first`). Called
+    /// once per pair and epoch: kept out of the loop by keys, whose registers it would
+    /// otherwise take.
+    #[inline(never)]
     fn total(&mut self, number: u32, is_kvk: bool, code: u32, first: u64) -> u32 {
         let key = u64::from(code) << 32 | u64::from(is_kvk) << 31 | u64::from(number);
         let next = self.totals.len() as u32;
@@ -293,7 +321,8 @@ impl Sums {
     /// Takes in another worker's sums.
     fn merge(&mut self, other: Sums) {
         for t in other.totals {
-            let code = self.code(&other.codes[(t.key >> 32) as usize]);
+            let (code, slot) = unpacked((t.key >> 32) as u32);
+            let code = packed(self.code(&other.codes[code as usize]), slot);
             let number = (t.key & 0x7FFF_FFFF) as u32;
             let at = self.total(number, t.key & (1 << 31) != 0, code, t.first) as usize;
             let mine = &mut self.totals[at];
@@ -311,9 +340,11 @@ impl Sums {
             } else {
                 Claimant::Agb(Agb::from_number(number))
             };
+            let (code, slot) = unpacked((t.key >> 32) as u32);
             part.add(
                 who,
-                &self.codes[(t.key >> 32) as usize],
+                &self.codes[code as usize],
+                slot_unit(slot),
                 t.aantal,
                 t.bedrag,
                 Seen {
@@ -418,18 +449,29 @@ fn sum_batch(
         _ => None,
     };
     let dictionaries = single.and_then(|(id, is_kvk)| {
+        let units = match c.eenheid {
+            None => None,
+            Some(u) => Some(text_dictionary(&cols[u])?),
+        };
         Some((
             text_dictionary(&cols[id])?,
             text_dictionary(&cols[c.prestatiecode])?,
+            units,
             is_kvk,
         ))
     });
-    let declined = match dictionaries {
-        Some((ids, codes, is_kvk)) => {
-            epoch.enter(&ids, &codes, &numbers, is_kvk, sums);
+    let keyed = dictionaries
+        .as_ref()
+        .and_then(|(ids, codes, units, is_kvk)| {
+            let keys = combined_keys(codes, units.as_ref())?;
+            Some((ids, codes, units.as_ref(), keys, *is_kvk))
+        });
+    let declined = match keyed {
+        Some((ids, codes, units, keys, is_kvk)) => {
+            epoch.enter(ids, codes, units, &numbers, is_kvk, sums);
             let rows = Rows {
                 id_keys: &ids.keys,
-                code_keys: &codes.keys,
+                code_keys: &keys,
                 numbers: &numbers,
                 first_row,
                 year: layout.year,
@@ -478,6 +520,30 @@ fn text_dictionary(col: &ArrayRef) -> Option<TextDictionary<'_>> {
         values: d.values(),
         strings,
     })
+}
+
+/// The keys of the table's columns: the prestatiecode's keys as they are without a unit
+/// column; with one, each row's code key and unit key in one (`code · width + unit`, where
+/// `width` counts the unit dictionary's entries and its null key). `None` when the pairs
+/// would not fit an i32, for the row-by-row path.
+fn combined_keys<'a>(
+    codes: &'a TextDictionary,
+    units: Option<&TextDictionary>,
+) -> Option<Cow<'a, [i32]>> {
+    let Some(units) = units else {
+        return Some(Cow::Borrowed(&codes.keys));
+    };
+    let width = units.strings.len() + 1;
+    i32::try_from((codes.strings.len() + 1).checked_mul(width)?).ok()?;
+    let width = width as i32;
+    Some(Cow::Owned(
+        codes
+            .keys
+            .iter()
+            .zip(units.keys.iter())
+            .map(|(&c, &u)| c * width + u)
+            .collect(),
+    ))
 }
 
 /// jaar of a batch: a 32-bit column without nulls (as writers store a year) as it is, so
@@ -702,13 +768,16 @@ fn fixed_column(col: &ArrayRef, money: bool, mark: u8) -> Fixed<'_> {
 struct Epoch {
     ids: Option<ArrayRef>,
     codes: Option<ArrayRef>,
+    /// The eenheid dictionary, when the file has the column.
+    units: Option<ArrayRef>,
     is_kvk: bool,
     scales: (u32, u32),
     /// Per identifier key, and one past the end for an empty row: the eight-digit number,
     /// or `NONE` when the entry is not eight digits.
     id_entries: Vec<u32>,
-    /// Per prestatiecode key, and one past the end: the worker's id of the code, or `NONE`
-    /// when empty.
+    /// Per prestatiecode key, and one past the end (with a unit column: per pair of a code
+    /// key and a unit key, see `combined_keys`): the worker's packed code (`packed`), or
+    /// `NONE` when the code is empty or the unit not one.
     code_entries: Vec<u32>,
     /// Columns of the table: `code_entries.len()`.
     width: usize,
@@ -782,6 +851,7 @@ impl Epoch {
         &mut self,
         ids: &TextDictionary,
         codes: &TextDictionary,
+        units: Option<&TextDictionary>,
         numbers: &Numbers,
         is_kvk: bool,
         sums: &mut Sums,
@@ -790,6 +860,12 @@ impl Epoch {
             held.as_ref().is_some_and(|h| Arc::ptr_eq(h, now))
         };
         let (same_ids, same_codes) = (same(&self.ids, ids.values), same(&self.codes, codes.values));
+        let same_units = match (&self.units, units) {
+            (None, None) => true,
+            (held, Some(u)) => same(held, u.values),
+            (Some(_), None) => false,
+        };
+        let same_codes = same_codes && same_units;
         let scales = (numbers.aantal.scale, numbers.bedrag.scale);
         if same_ids && same_codes && self.is_kvk == is_kvk && self.scales == scales {
             return;
@@ -809,15 +885,43 @@ impl Epoch {
         }
         if !same_codes {
             self.codes = Some(codes.values.clone());
-            self.code_entries = codes
+            self.units = units.map(|u| u.values.clone());
+            let code_ids = codes
                 .strings
                 .iter()
                 .map(|s| match s.map(|s| trim(s.as_bytes())) {
                     Some(code) if !code.is_empty() => sums.code(code),
                     _ => NONE,
                 })
-                .chain([NONE])
-                .collect();
+                .chain([NONE]);
+            self.code_entries = match units {
+                None => code_ids
+                    .map(|id| if id == NONE { NONE } else { packed(id, 0) })
+                    .collect(),
+                Some(units) => {
+                    // Per unit key, and one past the end for a null: its slot, or `NONE`
+                    // when the entry is not a unit (the strict path names it).
+                    let slots: Vec<u32> = units
+                        .strings
+                        .iter()
+                        .map(
+                            |s| match unit_bytes(trim(s.map_or(&b""[..], str::as_bytes))) {
+                                Ok(u) => unit_slot(u),
+                                Err(()) => NONE,
+                            },
+                        )
+                        .chain([unit_slot(None)])
+                        .collect();
+                    code_ids
+                        .flat_map(|id| {
+                            slots.iter().map(move |&slot| match (id, slot) {
+                                (NONE, _) | (_, NONE) => NONE,
+                                (id, slot) => packed(id, slot),
+                            })
+                        })
+                        .collect()
+                }
+            };
         }
         self.is_kvk = is_kvk;
         self.scales = scales;
@@ -946,8 +1050,8 @@ fn by_rows(
             numbers.aantal.raw[i],
             numbers.bedrag.raw[i],
         );
-        match (who, code) {
-            (Some(who), Some(code))
+        match (who, code, unit_at(cols, c, i)) {
+            (Some(who), Some(code), Ok(unit))
                 if y != DECLINE
                     && x.unsigned_abs() <= numbers.aantal.limit
                     && b.unsigned_abs() <= numbers.bedrag.limit =>
@@ -958,6 +1062,7 @@ fn by_rows(
                     part.add(
                         who,
                         code,
+                        unit,
                         millionths(i128::from(x), numbers.aantal.scale),
                         millionths(i128::from(b), numbers.bedrag.scale),
                         Seen {
@@ -971,6 +1076,24 @@ fn by_rows(
         }
     }
     declined
+}
+
+/// The unit of row `i`: none without the column or for an empty value, a unit by name or
+/// by a COD218 code as text or as an integer; `Err` for anything else, which the strict
+/// path then words.
+fn unit_at(cols: &[ArrayRef], c: &ClaimColumns, i: usize) -> Result<Option<Eenheid>, ()> {
+    let Some(u) = c.eenheid else {
+        return Ok(None);
+    };
+    let col = &cols[u];
+    if col.is_null(i) {
+        return Ok(None);
+    }
+    if let Some(t) = text_at(col, i) {
+        return unit_bytes(trim(t));
+    }
+    let n = int_at(col.as_ref(), i).ok_or(())?;
+    Eenheid::parse(&n.to_string()).map(Some).map_err(|_| ())
 }
 
 /// As `claim_line` decides: a non-empty kvk, else the agb; `None` for anything the fast
@@ -1164,7 +1287,7 @@ mod tests {
         };
         let (mut epoch, mut sums, mut years) =
             (Epoch::default(), Sums::default(), Years::default());
-        epoch.enter(&ids, &codes, &numbers, false, &mut sums);
+        epoch.enter(&ids, &codes, None, &numbers, false, &mut sums);
         let rows = Rows {
             id_keys: &ids.keys,
             code_keys: &codes.keys,

@@ -144,6 +144,24 @@ impl Eenheid {
         let g = gcd(from, into);
         Some((from / g, into / g))
     }
+
+    /// Of units that all convert into each other, the one every other converts into by a
+    /// whole number (the finest unit of time among them, or their one unit); none when
+    /// some two do not convert, or when there are none.
+    pub(crate) fn finest(units: impl IntoIterator<Item = Eenheid>) -> Option<Eenheid> {
+        let mut finest: Option<Eenheid> = None;
+        for u in units {
+            finest = Some(match finest {
+                None => u,
+                Some(f) => match u.ratio_to(f)? {
+                    // u is f or coarser: a whole number of f each.
+                    (_, 1) => f,
+                    _ => u,
+                },
+            });
+        }
+        finest
+    }
 }
 
 fn gcd(a: u32, b: u32) -> u32 {
@@ -222,5 +240,18 @@ mod tests {
         ] {
             assert_eq!(a.ratio_to(b), None, "{a} → {b}");
         }
+    }
+
+    #[test]
+    fn the_finest_unit_is_the_one_every_other_converts_into_by_a_whole_number() {
+        use Eenheid::*;
+        assert_eq!(Eenheid::finest([Uur, Minuut, Kwartier]), Some(Minuut));
+        assert_eq!(Eenheid::finest([Uur, Kwartier, Uur]), Some(Kwartier));
+        assert_eq!(Eenheid::finest([Kwartier, Uur]), Some(Kwartier));
+        assert_eq!(Eenheid::finest([Dagdeel, Dagdeel]), Some(Dagdeel));
+        assert_eq!(Eenheid::finest([Uur]), Some(Uur));
+        assert_eq!(Eenheid::finest([]), None);
+        assert_eq!(Eenheid::finest([Uur, Dagdeel]), None);
+        assert_eq!(Eenheid::finest([Minuut, Uur, Stuk]), None);
     }
 }

@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Agb, ClaimSums, Kvk, Tariff};
+use rust_decimal::Decimal;
+
+use super::{Agb, ClaimSums, Eenheid, Kvk, Tariff};
 
 /// The jaarverslagen table's columns, in the data contract's order: what `generate` and
 /// `digimv uittreksel` write, and what the reader maps.
@@ -19,6 +21,39 @@ pub(crate) const JAARVERSLAGEN_COLUMNS: [&str; 10] = [
     "financiele_lasten",
     "resultaat",
     "sector",
+];
+
+/// The columns of a verification bundle's `aggregaten.csv`, in order: who (the KvK, or a
+/// pseudonym, and the name), how the run that wrote it classified the provider (sector,
+/// cluster, or the reasons it was excluded), the jaarverslag (the sector it states, B, W,
+/// L, FB, FL), the claims' sums (D, K, X, S, S_max, Σd per leveringsvorm and per sector)
+/// and the required DigiMV variables the dataset left empty. Written by `report::bundle`,
+/// read by `ingest::aggregaten`.
+pub(crate) const AGGREGATEN_COLUMNS: [&str; 24] = [
+    "kvk",
+    "naam",
+    "sector",
+    "cluster",
+    "reden",
+    "sector_jaarverslag",
+    "bedrijfsopbrengsten",
+    "opbrengsten_wlz",
+    "bedrijfslasten",
+    "financiele_baten",
+    "financiele_lasten",
+    "declaraties",
+    "kapitaal",
+    "volledig",
+    "zorg",
+    "zorg_max",
+    "declaraties_intramuraal",
+    "declaraties_vpt",
+    "declaraties_mpt",
+    "declaraties_overig",
+    "declaraties_vv",
+    "declaraties_gz",
+    "declaraties_ggz",
+    "ontbrekend_in_digimv",
 ];
 
 /// What the manifest records of one input file.
@@ -52,4 +87,17 @@ pub(crate) struct ProviderClaims {
     pub lines: BTreeMap<String, ClaimSums>,
     /// The AGB codes (or the KvK itself) its claims came under.
     pub via: BTreeSet<Claimant>,
+    /// Per prestatiecode whose claims counted in another unit than its tariff's: the
+    /// counts as claimed, which `lines` holds converted.
+    pub units: BTreeMap<String, UnitCounts>,
+}
+
+/// How one prestatiecode's Σ aantal came to be in its tariff's unit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct UnitCounts {
+    /// Σ aantal per unit as claimed: first none, for the lines that stated no unit (which
+    /// count in the tariff's unit), then in `Eenheid`'s order (time finest first).
+    pub claimed: Vec<(Option<Eenheid>, Decimal)>,
+    /// The tariff's unit: what the converted Σ aantal counts.
+    pub into: Eenheid,
 }

@@ -16,7 +16,9 @@ pub(crate) mod problems;
 
 pub(crate) use eenheid::Eenheid;
 pub use inputs::Claimant;
-pub(crate) use inputs::{InputFile, ProviderClaims, TariffTable, JAARVERSLAGEN_COLUMNS};
+pub(crate) use inputs::{
+    InputFile, ProviderClaims, TariffTable, UnitCounts, AGGREGATEN_COLUMNS, JAARVERSLAGEN_COLUMNS,
+};
 
 use std::fmt;
 
@@ -90,6 +92,13 @@ pub(crate) fn conceal_bsns(text: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&text[from..]);
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether `text` is a verification bundle's pseudonym of a provider: 16 or 64 lowercase
+/// hexadecimal digits (a keyed hash of the KvK, cut or whole). A KvK has eight decimal
+/// digits, so the two never meet.
+pub(crate) fn is_pseudonym(text: &str) -> bool {
+    matches!(text.len(), 16 | 64) && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 impl Kvk {
@@ -215,6 +224,9 @@ pub(crate) struct Tariff {
     pub max_tarief: Decimal,
     /// Capital part per unit embedded in an integral `zorg` tariff, e (0 when absent).
     pub kapitaal_per_eenheid: Decimal,
+    /// The unit `max_tarief` and `kapitaal_per_eenheid` are per, when the table says; the
+    /// join converts claims stated in another unit of time into it.
+    pub eenheid: Option<Eenheid>,
 }
 
 /// The claim sums of one provider for one prestatiecode: Σ aantal and Σ bedrag.
@@ -263,6 +275,33 @@ pub(crate) struct ClaimFigures {
     pub intramuraal: Decimal,
     /// Σ d per sector, in `Sector::ALL` order
     pub per_sector: [Decimal; 3],
+}
+
+/// A provider's claim sums before the configuration chooses which leveringsvormen count as
+/// intramural: `figures` with `intramuraal` left at zero, and Σd per leveringsvorm. This is
+/// what the verification bundle carries per provider, so that a configuration read from it
+/// may choose the intramural forms as freely as one read from the claims.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ClaimTotals {
+    pub figures: ClaimFigures,
+    /// Σ d per leveringsvorm, in `Leveringsvorm::ALL` order
+    pub per_leveringsvorm: [Decimal; 4],
+}
+
+impl ClaimTotals {
+    /// The figures under a configuration whose intramural forms are `intramural_forms`:
+    /// the intramural Σd is the sum of those forms' Σd. Exact: the sums of the same amounts
+    /// in another order.
+    pub(crate) fn figures(&self, intramural_forms: &[Leveringsvorm]) -> ClaimFigures {
+        let mut f = self.figures.clone();
+        f.intramuraal = Leveringsvorm::ALL
+            .iter()
+            .zip(&self.per_leveringsvorm)
+            .filter(|(vorm, _)| intramural_forms.contains(vorm))
+            .map(|(_, d)| *d)
+            .sum();
+        f
+    }
 }
 
 /// A provider's break-even percentage r*: positive at r exactly when r ≥ r* (or r > r*

@@ -115,7 +115,7 @@ fn deciding(run: &Run, g: &Group) -> Table {
             .is_positive_at(g.result.rtp, criteria.nul_is_positief);
         rows.push(vec![
             Value::Count(pos as u64 + 1),
-            Value::Id(p.kvk.to_string()),
+            Value::Id(run.data.identity(p.kvk)),
             p.naam.as_str().into(),
             Value::BreakEven(g.result.break_evens[j]),
             Value::Money(p.position.omzet),

@@ -9,6 +9,7 @@
 //! ROUND), shares of providers and omzet downwards, so that a displayed 75.00 is never a
 //! rounded-up 74.996. A builder never formats a number.
 
+pub(crate) mod bundle;
 pub(crate) mod contracting;
 pub(crate) mod digimv;
 pub(crate) mod figures;
@@ -110,7 +111,7 @@ fn aanbieders_table(run: &Run) -> Table {
                 Value::Percent(c.zorg / c.zorg_max, 4)
             };
             rows.push(vec![
-                Value::Id(p.kvk.to_string()),
+                Value::Id(run.data.identity(p.kvk)),
                 p.naam.as_str().into(),
                 p.sector.as_str().into(),
                 p.cluster.as_str().into(),
@@ -139,7 +140,7 @@ fn aanbieders_table(run: &Run) -> Table {
 fn uitgesloten_table(run: &Run) -> Table {
     Table::of("Uitgesloten", "kvk,naam,reden", &run.excluded, |e| {
         vec![
-            Value::Id(e.kvk.to_string()),
+            Value::Id(run.data.identity(e.kvk)),
             e.naam.as_str().into(),
             reasons::reden(&e.reasons).into(),
         ]
@@ -228,8 +229,9 @@ fn workbook(
     ])
 }
 
-/// Every output file's name and content, the manifest last.
-pub(crate) fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every output file's name and content, the verification bundle (`controle/`, its names
+/// pseudonymised under `key` when one is given) and the manifest last.
+pub(crate) fn outputs(run: &Run, key: Option<&[u8]>) -> Result<Vec<(String, Vec<u8>)>> {
     let (rtp, aanbieders, uitgesloten, inputs) = (
         rtp_table(run),
         aanbieders_table(run),
@@ -265,6 +267,8 @@ pub(crate) fn outputs(run: &Run) -> Result<Vec<(String, Vec<u8>)>> {
         files.push((format!("figuren/{}.svg", f.stem), f.svg.into_bytes()));
         files.push((format!("figuren/{}.png", f.stem), f.png));
     }
+    let published = files[0].1.clone();
+    files.extend(bundle::files(run, &published, key)?);
     let subject = Subject::Run {
         model: run.config.model.as_str(),
         configuratie: &run.config,

@@ -41,7 +41,7 @@ fn leave_one_out_table(run: &Run, s: &Sensitivity) -> Table {
             rows.push(vec![
                 g.sector.as_str().into(),
                 g.cluster.as_str().into(),
-                Value::Id(p.kvk.to_string()),
+                Value::Id(run.data.identity(p.kvk)),
                 p.naam.as_str().into(),
                 rtp(run, g.result.rtp),
                 w.map_or(Value::Empty, |w| rtp(run, w)),
@@ -259,7 +259,12 @@ pub(crate) fn text(run: &Run, s: &Sensitivity) -> String {
                 .take(3)
                 .map(|&(i, d)| {
                     let p = &run.providers[i];
-                    format!("{} {} ({})", p.kvk, p.naam, Value::Points(d))
+                    format!(
+                        "{} {} ({})",
+                        run.data.identity(p.kvk),
+                        p.naam,
+                        Value::Points(d)
+                    )
                 })
                 .collect();
             movers += &format!("  {}: {}\n", g.name(), names.join("; "));

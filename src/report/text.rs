@@ -151,7 +151,12 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
         .map(|i| run.providers[i].naam.clone())
         .or(excluded.map(|e| e.naam.clone()))
         .unwrap_or_default();
-    let _ = writeln!(o, "KvK {kvk}  {naam}");
+    let shown = run.data.identity(kvk);
+    if shown == kvk.to_string() {
+        let _ = writeln!(o, "KvK {shown}  {naam}");
+    } else {
+        let _ = writeln!(o, "pseudonym {shown}");
+    }
     let _ = writeln!(
         o,
         "model {}, referentiejaar {}\n",
@@ -229,6 +234,13 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
 
     let _ = writeln!(o, "\n2. Declaraties over {}", config.referentiejaar);
     match claims {
+        // A verification bundle holds each provider's sums, not its claims.
+        None if run.data.bundle.is_some() && run.data.totals.contains_key(&kvk) => {
+            let _ = writeln!(
+                o,
+                "   per prestatiecode: not in a verification bundle, which holds only the sums below"
+            );
+        }
         None => {
             let _ = writeln!(o, "   none");
         }
@@ -265,6 +277,25 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
             let table = Table::new("Declaraties", header, rows);
             for line in super::table::text(&table).lines() {
                 let _ = writeln!(o, "   {line}");
+            }
+            // The lines claimed in another unit than their tariff's: what was claimed, and
+            // the aantal above, converted (rounded half to even to six decimals).
+            for (code, u) in &c.units {
+                let claimed: Vec<String> = u
+                    .claimed
+                    .iter()
+                    .map(|(unit, n)| match unit {
+                        Some(unit) => format!("{} {unit}", Value::Quantity(*n)),
+                        None => format!("{} (no eenheid, in {})", Value::Quantity(*n), u.into),
+                    })
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    "   {code}: Σ aantal {} = {} {}",
+                    claimed.join(" + "),
+                    Value::Quantity(c.lines[code].aantal),
+                    u.into
+                );
             }
         }
     }

@@ -162,14 +162,15 @@ generate() { # LINES FORMAT -> prints the folder, or nothing when skipped
 
 # 4. Measurements. One row per run in results.tsv.
 RESULTS="$BENCH_DIR/results.tsv"
-printf 'label\tlines\tformat\tengine\trep\tstatus\twall_s\tpeak_kib\tinproc_s\tgroups\tsum_aantal\tsum_bedrag\tclaims_ms\tnote\n' > "$RESULTS"
+printf 'label\tlines\tformat\tengine\trep\tstatus\twall_s\tpeak_kib\tinproc_s\tgroups\tsum_aantal\tsum_bedrag\tclaims_ms\tnote\tcpu_s\n' > "$RESULTS"
 
 # `/usr/bin/time -o` writes "Command exited with non-zero status N" before the figures on
-# failure; the figures are always the last line.
+# failure; the figures are always the last line: wall seconds, peak KiB, user and system
+# CPU seconds of every thread.
 timed() { # TIMEFILE CMD... ; returns the command's status
     local tf=$1; shift
     local rc=0
-    "$TIME" -o "$tf" -f '%e %M' "$@" || rc=$?
+    "$TIME" -o "$tf" -f '%e %M %U %S' "$@" || rc=$?
     return $rc
 }
 
@@ -177,18 +178,20 @@ measure_richttarief() { # LABEL LINES FORMAT DIR REP
     local label=$1 lines=$2 fmt=$3 dir=$4 rep=$5
     local out="$BENCH_DIR/runs/$lines/$fmt" tf="$LOGS/time.$$" errlog="$LOGS/richttarief-$lines-$fmt-$rep.log"
     mkdir -p "$(dirname "$out")"
-    local status=ok wall peak claims_ms=""
+    local status=ok wall peak user sys claims_ms=""
     if ! timed "$tf" "$BIN" run --config "$dir/richttarief.toml" --out "$out" >/dev/null 2>"$errlog"; then
         status=failed
         log "richttarief run failed on $lines $fmt (see $errlog):"; tail -n 3 "$errlog" >&2
     fi
-    read -r wall peak < <(tail -n 1 "$tf") || true
+    read -r wall peak user sys < <(tail -n 1 "$tf") || true
     wall=${wall:-}; peak=${peak:-0}
+    local cpu=""
+    [[ -n ${user:-} && -n ${sys:-} ]] && cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     if [[ $status == ok ]]; then
         claims_ms=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["tijden_ms"].get("declaraties",""))' "$out/manifest.json" 2>/dev/null || true)
     fi
-    printf '%s\t%s\t%s\trichttarief\t%s\t%s\t%s\t%s\t\t\t\t\t%s\t\n' \
-        "$label" "$lines" "$fmt" "$rep" "$status" "$wall" "$peak" "$claims_ms" >> "$RESULTS"
+    printf '%s\t%s\t%s\trichttarief\t%s\t%s\t%s\t%s\t\t\t\t\t%s\t\t%s\n' \
+        "$label" "$lines" "$fmt" "$rep" "$status" "$wall" "$peak" "$claims_ms" "$cpu" >> "$RESULTS"
     log "  richttarief $label $fmt run $rep: ${wall} s, $((peak / 1024)) MiB"
 }
 
@@ -200,14 +203,14 @@ measure_engine() { # ENGINE LABEL LINES FORMAT FILE REP
         status=failed
         log "$engine failed on $lines $fmt (see $errlog):"; tail -n 3 "$errlog" >&2
     fi
-    read -r wall peak < <(tail -n 1 "$tf") || true
+    read -r wall peak _ < <(tail -n 1 "$tf") || true
     wall=${wall:-}; peak=${peak:-0}
-    local fields=$'\t\t\t\t'
+    local fields=$'\t\t\t\t\t\t'
     if [[ $status == ok ]]; then
         fields=$("$PY" -c '
 import json, sys
 r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-print("\t".join(str(r[k]) for k in ("elapsed_s", "groups", "sum_aantal", "sum_bedrag")) + "\t\t" + r["reader"].replace("\t", " "))
+print("\t".join(str(r[k]) for k in ("elapsed_s", "groups", "sum_aantal", "sum_bedrag")) + "\t\t" + r["reader"].replace("\t", " ") + "\t" + str(r.get("cpu_s", "")))
 ' "$jf")
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \

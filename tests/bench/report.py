@@ -64,6 +64,7 @@ def load(path):
                 "claims_s": median(
                     num(r["claims_ms"]) / 1000 for r in ok if r["claims_ms"]
                 ),
+                "cpu": median(num(r.get("cpu_s")) for r in ok),
                 "checksum": {(r["groups"], r["sum_aantal"], r["sum_bedrag"]) for r in ok},
                 "note": next((r["note"] for r in ok if r["note"]), ""),
             }
@@ -85,7 +86,8 @@ def main():
         "wall time (Python start, import, query) and the peak RSS of the whole process, as "
         "`/usr/bin/time` reports them, are in the last columns. `richttarief` is the whole "
         "`run`, end to end: it reads the tables, streams and aggregates the claims, hashes every "
-        "input for the manifest, classifies, solves and writes its four files."
+        "input for the manifest, classifies, solves and writes every output (CSVs, workbook, "
+        "figures, HTML page, manifest)."
     )
     if not cells:
         say("")
@@ -127,6 +129,28 @@ def main():
         }
         say("")
         say(f"Readers: duckdb `{readers['duckdb']}`; polars `{readers['polars']}`.")
+
+    say("")
+    say("### CPU time")
+    say("")
+    say(
+        "CPU seconds of every thread, user and system: for `richttarief` the whole run as "
+        "`/usr/bin/time` reports it, for DuckDB and polars the aggregation alone (the "
+        "process's CPU time over the same span as `duckdb s` and `polars s`). On two cores "
+        "the wall time is at least half the CPU time; the ratio tells the work done apart "
+        "from how well it spreads over the cores."
+    )
+    say("")
+    say("| claims | lines | richttarief CPU s | duckdb CPU s | polars CPU s | ratio richttarief/duckdb CPU |")
+    say("|---|" + "---:|" * 5)
+    for fmt_ in FORMATS:
+        for lines in sizes_by_format.get(fmt_, []):
+            c = cells[(fmt_, lines)]
+            rt, dk, pl = (c.get(e, {}).get("cpu") for e in ENGINES)
+            say(
+                f"| {fmt_} | {lines:,} | {fmt(rt)} | {fmt(dk)} | {fmt(pl)} "
+                f"| {fmt(ratio(rt, dk))} |"
+            )
 
     say("")
     say("### Growth (relative to the smallest size measured)")

@@ -71,5 +71,11 @@ mod digimv;
 /// The reference list of Wlz prestatiecodes, and the codes the generator and the sample use.
 mod prestatiecodes;
 
+/// The verification bundle: read back it gives the claims' bytes; `verify`; pseudonyms.
+mod bundle;
+
+/// Units of aantal: minutes, hours and a mix alike; units that do not fit refused.
+mod units;
+
 /// The house rules: allowed edges between modules, who touches files and formats, headers.
 mod tidy;

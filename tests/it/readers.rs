@@ -13,13 +13,25 @@ fn reference_sums(
 ) -> BTreeMap<(String, String), (rust_decimal::Decimal, rust_decimal::Decimal)> {
     use std::str::FromStr;
     let mut sums = BTreeMap::new();
-    for r in csv::Reader::from_path(csv_path).unwrap().records() {
+    let mut reader = csv::Reader::from_path(csv_path).unwrap();
+    // A line that states its unit is summed apart from lines in other units, under the code
+    // with the unit in brackets, as the tool's sums are keyed.
+    let unit = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "eenheid");
+    for r in reader.records() {
         let r = r.unwrap();
         if &r[1] != "2024" {
             continue;
         }
+        let code = match unit.map(|u| &r[u]) {
+            None | Some("") => r[2].to_string(),
+            Some(u) => format!("{} [{u}]", &r[2]),
+        };
         let e = sums
-            .entry((r[0].to_string(), r[2].to_string()))
+            .entry((r[0].to_string(), code))
             .or_insert((rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO));
         e.0 += rust_decimal::Decimal::from_str(&r[3]).unwrap();
         e.1 += rust_decimal::Decimal::from_str(&r[4]).unwrap();

@@ -23,7 +23,7 @@ use anyhow::{bail, Context, Result};
 
 use super::claims::Line;
 use super::sinks::ClaimSink;
-use super::tariffs::{Unit, TARIFFS};
+use super::tariffs::TARIFFS;
 
 /// Which message is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,13 +247,11 @@ impl VektisSink {
                 n03 += 1;
             }
 
-            // The aantal as the line declares it: whole days (etmaal), rides (stuks), and
-            // hours in minutes, as modular care is declared against an hourly tariff.
-            let (unit, count) = match t.unit {
-                Unit::Day => (14, l.units / 100),
-                Unit::Ride => (82, l.units / 100),
-                Unit::Hour => (1, l.units * 60 / 100),
-            };
+            // The aantal as the line declares it, in the code's claimed unit (etmalen,
+            // dagdelen, stuks, or minutes against an hourly tariff): the generator draws
+            // whole units, so the hundredths divide exactly.
+            debug_assert_eq!(l.units % 100, 0, "whole units of the claimed unit");
+            let (unit, count) = (u64::from(t.claimed.cod218()), l.units / 100);
             let (from, to) = if l.year == self.year {
                 (year * 10_000 + mm * 100 + 1, year * 10_000 + mm * 100 + 28)
             } else {

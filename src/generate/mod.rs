@@ -5,7 +5,9 @@
 //!
 //! The distributions (README, "Synthetic data") are chosen so that the data behave like
 //! the real thing where the RTP is sensitive: provider sizes, realised percentages, result
-//! margins, the extramural/intramural split and NHC/NIC both as lines and embedded.
+//! margins, the extramural/intramural split, NHC/NIC embedded in the integral zzp and VPT
+//! tariffs, and real prestatiecodes in their own units (etmalen, dagdelen, and minutes
+//! against an hourly tariff).
 //! Claims are generated first; each provider's accounts are then derived from what it
 //! declared, so accounts and claims agree by construction.
 //!
@@ -233,10 +235,7 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
         )?;
         debug_assert_eq!(written, [DIGIMV_WORKBOOK]);
     }
-    write_file(
-        &dir.join("tarieven.csv"),
-        &tables::tarieven(year, opts.format.is_folder())?,
-    )?;
+    write_file(&dir.join("tarieven.csv"), &tables::tarieven(year)?)?;
     write_file(
         &dir.join("koppeltabel.csv"),
         &tables::koppeltabel(&providers)?,

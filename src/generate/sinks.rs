@@ -64,7 +64,7 @@ impl<W: Write> Write for Pieces<W> {
 impl<W: Write> CsvSink<W> {
     fn new(mut out: W) -> Result<CsvSink<W>> {
         // The header is the first piece on its own, as it has always been (see `Pieces`).
-        out.write_all(b"agb,jaar,prestatiecode,aantal,bedrag,bsn\n")?;
+        out.write_all(b"agb,jaar,prestatiecode,aantal,bedrag,eenheid,bsn\n")?;
         let csv = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(Pieces {
@@ -95,6 +95,7 @@ impl<W: Write> CsvSink<W> {
             TARIFFS[l.code].code.as_bytes(),
             &t[year..units],
             &t[units..cents],
+            TARIFFS[l.code].claimed.as_str().as_bytes(),
             &t[cents..],
         ])?;
         self.csv.flush()?;
@@ -134,9 +135,9 @@ impl ClaimSink for GzSink {
 }
 
 /// Parquet as a warehouse export or polars writes it, through Apache Arrow's writer: a row
-/// group per 2^20 lines, zstd level 1; agb, jaar and prestatiecode dictionary-encoded; aantal
-/// and bedrag as exact DECIMAL(18, 2) stored in 64-bit integers, plain (a dictionary of
-/// amounts saves nothing); bsn as plain text.
+/// group per 2^20 lines, zstd level 1; agb, jaar, prestatiecode and eenheid
+/// dictionary-encoded; aantal and bedrag as exact DECIMAL(18, 2) stored in 64-bit integers,
+/// plain (a dictionary of amounts saves nothing); bsn as plain text.
 struct ParquetSink {
     writer: parquet::arrow::ArrowWriter<std::fs::File>,
     schema: std::sync::Arc<arrow_schema::Schema>,
@@ -149,6 +150,7 @@ struct ParquetBatch {
     jaar: arrow_array::builder::Int32Builder,
     code: arrow_array::builder::StringBuilder,
     aantal: arrow_array::builder::Decimal64Builder,
+    eenheid: arrow_array::builder::StringBuilder,
     bedrag: arrow_array::builder::Decimal64Builder,
     bsn: arrow_array::builder::StringBuilder,
     len: usize,
@@ -169,6 +171,7 @@ impl ParquetBatch {
             jaar: Int32Builder::with_capacity(PARQUET_BATCH),
             code: StringBuilder::with_capacity(PARQUET_BATCH, PARQUET_BATCH * 8),
             aantal: money(),
+            eenheid: StringBuilder::with_capacity(PARQUET_BATCH, PARQUET_BATCH * 6),
             bedrag: money(),
             bsn: StringBuilder::with_capacity(PARQUET_BATCH, PARQUET_BATCH * 9),
             len: 0,
@@ -189,6 +192,7 @@ impl ParquetBatch {
             Arc::new(self.code.finish()),
             Arc::new(self.aantal.finish()),
             Arc::new(self.bedrag.finish()),
+            Arc::new(self.eenheid.finish()),
             Arc::new(self.bsn.finish()),
         ];
         Ok(arrow_array::RecordBatch::try_new(schema.clone(), columns)?)
@@ -207,6 +211,7 @@ impl ParquetSink {
             Field::new("prestatiecode", DataType::Utf8, false),
             Field::new("aantal", DataType::Decimal64(18, 2), false),
             Field::new("bedrag", DataType::Decimal64(18, 2), false),
+            Field::new("eenheid", DataType::Utf8, false),
             Field::new("bsn", DataType::Utf8, false),
         ]));
         let plain = |b: parquet::file::properties::WriterPropertiesBuilder, c: &str| {
@@ -246,6 +251,7 @@ impl ClaimSink for ParquetSink {
         b.jaar.append_value(l.year);
         b.code.append_value(&TARIFFS[l.code].code);
         b.aantal.append_value(l.units);
+        b.eenheid.append_value(TARIFFS[l.code].claimed.as_str());
         b.bedrag.append_value(l.cents);
         let _ = write!(b.bsn, "{}", l.bsn);
         b.bsn.append_value("");

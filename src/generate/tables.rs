@@ -6,7 +6,7 @@
 
 use super::money;
 use super::providers::Provider;
-use super::tariffs::{Unit, TARIFFS};
+use super::tariffs::TARIFFS;
 use crate::rng::Rng;
 use anyhow::Result;
 
@@ -85,12 +85,10 @@ pub(super) fn jaarverslagen(accounts: &[Jaarverslag], year: i32) -> Result<Vec<u
     bytes(out)
 }
 
-/// The illustrative tariff table for `year`, every omschrijving labelled; with `units`, with
-/// the unit each tariff is per (`eenheid`), which claims that state their unit (the Vektis
-/// files) need to be converted into. Without, the table is as it has always been written.
-pub(super) fn tarieven(year: i32, units: bool) -> Result<Vec<u8>> {
+/// The illustrative tariff table for `year`, every omschrijving labelled.
+pub(super) fn tarieven(year: i32) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
+    out.write_record([
         "jaar",
         "prestatiecode",
         "omschrijving",
@@ -99,18 +97,15 @@ pub(super) fn tarieven(year: i32, units: bool) -> Result<Vec<u8>> {
         "component",
         "max_tarief",
         "kapitaal_per_eenheid",
-    ];
-    if units {
-        header.push("eenheid");
-    }
-    out.write_record(&header)?;
+        "eenheid",
+    ])?;
     for c in TARIFFS.iter() {
         let capital = if c.capital == 0 {
             String::new()
         } else {
             money(c.capital)
         };
-        let mut row = vec![
+        out.write_record([
             year.to_string(),
             c.code.clone(),
             format!("{ILLUSTRATIVE} {}", c.what),
@@ -119,18 +114,8 @@ pub(super) fn tarieven(year: i32, units: bool) -> Result<Vec<u8>> {
             c.component.to_string(),
             money(c.max),
             capital,
-        ];
-        if units {
-            row.push(
-                match c.unit {
-                    Unit::Day => "etmaal",
-                    Unit::Hour => "uur",
-                    Unit::Ride => "stuk",
-                }
-                .to_string(),
-            );
-        }
-        out.write_record(&row)?;
+            c.unit.to_string(),
+        ])?;
     }
     bytes(out)
 }
@@ -153,29 +138,19 @@ mod tests {
 
     #[test]
     fn the_written_tariff_table_is_labelled_and_quoted() {
-        let text = String::from_utf8(tarieven(2024, false).unwrap()).unwrap();
+        let text = String::from_utf8(tarieven(2024).unwrap()).unwrap();
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid")
+            Some("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid,eenheid")
         );
-        // The first row and the VPT row with capital, as the sample's tarieven.csv holds them.
+        // The first row, with its NHC and NIC embedded, and an hourly row without capital,
+        // as the sample's tarieven.csv holds them.
         assert_eq!(
             lines.next(),
-            Some("2024,V4VV,\"(illustratief, geen NZa-tarief) verblijf VV 4, per dag\",VV,intramuraal,zorg,178.40,")
+            Some("2024,Z041,\"(illustratief, geen NZa-tarief) ZZP 4VV excl.BH incl.DB, incl. NHC en NIC, per etmaal\",VV,intramuraal,zorg,212.65,34.25,etmaal")
         );
-        assert!(text.contains("\n2024,VPT4VV,\"(illustratief, geen NZa-tarief) VPT VV 4 integraal, per dag\",VV,vpt,zorg,158.20,21.40\n"), "{text}");
+        assert!(text.contains("\n2024,H126,\"(illustratief, geen NZa-tarief) MPT persoonlijke verzorging, per uur (gedeclareerd in minuten)\",VV,mpt,zorg,63.45,,uur\n"), "{text}");
         assert_eq!(text.lines().count(), 1 + TARIFFS.len());
-        // With units (the Vektis claims state theirs): days, hours and rides.
-        let text = String::from_utf8(tarieven(2024, true).unwrap()).unwrap();
-        assert!(text.starts_with("jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid,eenheid\n"));
-        assert!(text.contains(",zorg,178.40,,etmaal\n"), "{text}");
-        assert!(text.contains("\n2024,H126,"), "{text}");
-        assert!(text
-            .lines()
-            .any(|l| l.starts_with("2024,H126,") && l.ends_with(",uur")));
-        assert!(text
-            .lines()
-            .any(|l| l.starts_with("2024,T101,") && l.ends_with(",stuk")));
     }
 }

@@ -1,23 +1,13 @@
-//! The illustrative tariff table (not the NZa's values; every omschrijving written says so)
-//! and which codes a provider claims. The table is data, `tarieven.csv` beside this file,
-//! embedded in the binary and read once; its rows keep their order, which is the order of
-//! the written `tarieven.csv` and the index a claim line carries. Nothing here draws a
-//! number or writes a file.
+//! The illustrative tariff table (real Wlz prestatiecodes of Vektis code list 055, with
+//! amounts that are not the NZa's; every omschrijving written says so), the unit each tariff
+//! is per and each claim counts, and which codes a provider claims. The table is data,
+//! `tarieven.csv` beside this file, embedded in the binary and read once; its rows keep
+//! their order, which is the order of the written `tarieven.csv` and the index a claim line
+//! carries. Nothing here draws a number or writes a file.
 
 use std::sync::LazyLock;
 
-use crate::model::{Component, Leveringsvorm, Sector};
-
-/// How `generate` draws the aantal of a claim line of a code (the table's `eenheid`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Unit {
-    /// 1 to 31 whole days (`dag`).
-    Day,
-    /// 0.25 to 40 in quarters (`uur`): hours, and contacts or weeks drawn the same way.
-    Hour,
-    /// 1 to 22 whole rides (`rit`).
-    Ride,
-}
+use crate::model::{Component, Eenheid, Leveringsvorm, Sector};
 
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,10 +16,13 @@ pub(super) struct Code {
     pub(super) sector: Sector,
     pub(super) vorm: Leveringsvorm,
     pub(super) component: Component,
-    /// Maximum tariff and embedded capital, in cents per unit.
+    /// Maximum tariff and embedded capital, in cents per `unit`.
     pub(super) max: i64,
     pub(super) capital: i64,
-    pub(super) unit: Unit,
+    /// The unit the tariff is per (the table's `eenheid`).
+    pub(super) unit: Eenheid,
+    /// The unit a claim line of the code counts (`declaratie_eenheid`, else `unit`).
+    pub(super) claimed: Eenheid,
     /// The omschrijving without the label that says it is illustrative.
     pub(super) what: String,
 }
@@ -53,6 +46,7 @@ struct Row {
     max_tarief: String,
     kapitaal_per_eenheid: String,
     eenheid: String,
+    declaratie_eenheid: String,
 }
 
 /// Reads the table: `#` lines are comments; money has exactly two decimals, so that the
@@ -73,18 +67,26 @@ fn parse(text: &str) -> Result<Vec<Code>, String> {
         } else {
             cents(&row.kapitaal_per_eenheid).map_err(at)?
         };
+        let unit = Eenheid::parse(&row.eenheid).map_err(at)?;
+        let claimed = if row.declaratie_eenheid.is_empty() {
+            unit
+        } else {
+            Eenheid::parse(&row.declaratie_eenheid).map_err(at)?
+        };
+        // A claim's count must convert into the tariff's unit, or no amount follows.
+        if claimed.ratio_to(unit).is_none() {
+            return Err(at(format!(
+                "declaratie_eenheid {claimed} does not convert into eenheid {unit}"
+            )));
+        }
         codes.push(Code {
             sector: Sector::parse(&row.sector).map_err(at)?,
             vorm: Leveringsvorm::parse(&row.leveringsvorm).map_err(at)?,
             component: Component::parse(&row.component).map_err(at)?,
             max: cents(&row.max_tarief).map_err(at)?,
             capital,
-            unit: match row.eenheid.as_str() {
-                "dag" => Unit::Day,
-                "uur" => Unit::Hour,
-                "rit" => Unit::Ride,
-                other => return Err(at(format!("eenheid {other:?}: dag, uur or rit"))),
-            },
+            unit,
+            claimed,
             code: row.prestatiecode,
             what: row.omschrijving,
         });
@@ -113,59 +115,33 @@ pub(super) fn tariff_index(code: &str) -> usize {
         .expect("the code is in the tariff table")
 }
 
-/// The codes a provider of a sector and kind claims, with relative weights. An intramural
-/// stay claims its care code and, on separate lines, the NHC and NIC of the same days.
+/// The codes a provider of a sector and kind claims, with relative weights. A stay is one
+/// integral zzp code per etmaal, its NHC and NIC inside the tariff; modular care is claimed
+/// in minutes (dagbesteding in dagdelen). GGZ has no VPT code in the code list.
 pub(super) fn profile(sector: &str, intramural: bool) -> Vec<(usize, f64)> {
     let codes: Vec<(&str, f64)> = match (sector, intramural) {
         ("VV", true) => vec![
-            ("V4VV", 2.0),
-            ("NHC4VV", 2.0),
-            ("NIC4VV", 2.0),
-            ("V5VV", 3.0),
-            ("NHC5VV", 3.0),
-            ("NIC5VV", 3.0),
-            ("V6VV", 2.0),
-            ("NHC6VV", 2.0),
-            ("NIC6VV", 2.0),
-            ("V7VV", 1.0),
-            ("NHC7VV", 1.0),
-            ("NIC7VV", 1.0),
+            ("Z041", 6.0),
+            ("Z053", 9.0),
+            ("Z063", 6.0),
+            ("Z073", 3.0),
             ("H126", 1.5),
-            ("H127", 0.5),
-            ("T101", 0.5),
-            ("VPT4VV", 0.5),
+            ("H104", 0.5),
+            ("Z901", 0.5),
+            ("V041", 0.5),
         ],
-        ("VV", false) => vec![
-            ("VPT4VV", 2.0),
-            ("VPT5VV", 1.5),
-            ("H126", 4.0),
-            ("H127", 2.0),
-        ],
+        ("VV", false) => vec![("V041", 2.0), ("V051", 1.5), ("H126", 4.0), ("H104", 2.0)],
         ("GZ", true) => vec![
-            ("VG3", 1.0),
-            ("NHCVG3", 1.0),
-            ("NICVG3", 1.0),
-            ("VG5", 2.0),
-            ("NHCVG5", 2.0),
-            ("NICVG5", 2.0),
-            ("VG7", 1.0),
-            ("NHCVG7", 1.0),
-            ("NICVG7", 1.0),
-            ("H811", 1.0),
+            ("Z433", 3.0),
+            ("Z457", 6.0),
+            ("Z473", 3.0),
+            ("H903", 1.0),
             ("H300", 0.5),
-            ("H890", 0.5),
+            ("H881", 0.5),
         ],
-        ("GZ", false) => vec![("VPTVG5", 1.0), ("H300", 4.0), ("H811", 2.0), ("H890", 1.0)],
-        ("GGZ", true) => vec![
-            ("GGZ-W3", 2.0),
-            ("NHC-GGZ-W3", 2.0),
-            ("NIC-GGZ-W3", 2.0),
-            ("GGZ-B4", 1.0),
-            ("NHC-GGZ-B4", 1.0),
-            ("NIC-GGZ-B4", 1.0),
-            ("H152", 1.0),
-        ],
-        _ => vec![("VPT-GGZ-W3", 1.0), ("H152", 4.0), ("H153", 1.5)],
+        ("GZ", false) => vec![("V457", 1.0), ("H300", 4.0), ("H903", 2.0), ("H881", 1.0)],
+        ("GGZ", true) => vec![("Z233", 6.0), ("Z243", 3.0), ("H153", 1.0)],
+        _ => vec![("H153", 4.0), ("F125", 1.5)],
     };
     codes
         .into_iter()
@@ -180,23 +156,27 @@ mod tests {
     #[test]
     fn the_table_reads_and_every_profile_code_is_in_it() {
         let codes = parse(TABLE).unwrap();
-        // The sample's tarieven.csv has 47 rows; the first and the last, by hand.
-        assert_eq!(codes.len(), 47);
+        // The sample's tarieven.csv has 34 rows; the first, an hourly one and the last, by hand.
+        assert_eq!(codes.len(), 34);
         assert_eq!(
             codes[0],
             Code {
-                code: "V4VV".into(),
+                code: "Z041".into(),
                 sector: Sector::Vv,
                 vorm: Leveringsvorm::Intramuraal,
                 component: Component::Zorg,
-                max: 17840,
-                capital: 0,
-                unit: Unit::Day,
-                what: "verblijf VV 4, per dag".into(),
+                max: 21265,
+                capital: 3425,
+                unit: Eenheid::Etmaal,
+                claimed: Eenheid::Etmaal,
+                what: "ZZP 4VV excl.BH incl.DB, incl. NHC en NIC, per etmaal".into(),
             }
         );
-        assert_eq!(codes[46].code, "H306");
-        assert_eq!((codes[46].max, codes[46].unit), (1575, Unit::Hour));
+        let h126 = &codes[6];
+        assert_eq!(h126.code, "H126");
+        assert_eq!((h126.unit, h126.claimed), (Eenheid::Uur, Eenheid::Minuut));
+        assert_eq!(codes[33].code, "H306");
+        assert_eq!((codes[33].max, codes[33].claimed), (1575, Eenheid::Minuut));
         // Every code a provider may claim is in the table (tariff_index would panic).
         for sector in ["VV", "GZ", "GGZ"] {
             for intramural in [true, false] {
@@ -207,16 +187,18 @@ mod tests {
 
     #[test]
     fn a_bad_row_is_named() {
-        let header = "prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid,eenheid\n";
+        let header = "prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid,eenheid,declaratie_eenheid\n";
         let bad = |row: &str| parse(&format!("{header}# a comment\n{row}\n")).unwrap_err();
         assert_eq!(
-            bad("X,x,VV,vpt,zorg,12.5,,dag"),
+            bad("X,x,VV,vpt,zorg,12.5,,etmaal,"),
             "row 1: \"12.5\": euros with two decimals, like 178.40"
         );
-        assert!(bad("X,x,VV,vpt,zorg,12.50,,week").contains("eenheid \"week\""));
-        assert!(bad("X,x,ZZ,vpt,zorg,12.50,,dag").contains("unknown sector"));
+        assert!(bad("X,x,VV,vpt,zorg,12.50,,week,").contains("unknown eenheid \"week\""));
+        assert!(bad("X,x,VV,mpt,zorg,12.50,,uur,dagdeel")
+            .contains("declaratie_eenheid dagdeel does not convert into eenheid uur"));
+        assert!(bad("X,x,ZZ,vpt,zorg,12.50,,etmaal,").contains("unknown sector"));
         assert!(parse(&format!(
-            "{header}X,x,VV,vpt,zorg,12.50,1.00,dag\nX,x,VV,vpt,zorg,1.00,,dag\n"
+            "{header}X,x,VV,vpt,zorg,12.50,1.00,etmaal,\nX,x,VV,vpt,zorg,1.00,,etmaal,\n"
         ))
         .unwrap_err()
         .contains("row 2: X twice"));

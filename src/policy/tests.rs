@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::model::kenmerken::Value;
+use crate::model::Component;
 use std::cmp::Ordering;
 use std::str::FromStr;
 
@@ -49,6 +50,17 @@ fn facts(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, Value> {
 /// The percentage (in percent) a policy pays for `code` to a provider with `pairs`,
 /// whose group's RTP is `rtp` percent.
 fn pays(p: &Policy, code: &str, rtp: &str, pairs: &[(&'static str, &str)]) -> Decimal {
+    pays_for(p, code, &tariffs()[code], rtp, pairs)
+}
+
+/// As `pays`, for a tariff row the sample's table does not hold.
+fn pays_for(
+    p: &Policy,
+    code: &str,
+    t: &Tariff,
+    rtp: &str,
+    pairs: &[(&'static str, &str)],
+) -> Decimal {
     let kenmerken = facts(pairs);
     let f = Facts {
         kenmerken: &kenmerken,
@@ -56,7 +68,6 @@ fn pays(p: &Policy, code: &str, rtp: &str, pairs: &[(&'static str, &str)]) -> De
         intramuraal_aandeel: None,
         rtp: d(rtp) / Decimal::ONE_HUNDRED,
     };
-    let t = &tariffs()[code];
     let priced = p.price(code, t, &f).unwrap_or_else(|e| panic!("{e}"));
     (priced.percentage * Decimal::ONE_HUNDRED).normalize()
 }
@@ -96,12 +107,12 @@ fn every_shipped_policy_loads_and_each_organisation_has_one() {
 fn zilveren_kruis_vv() {
     let p = shipped("zilveren-kruis-vv-2024-2026.toml");
     assert_eq!(
-        pays(&p, "V5VV", "96.2", &[]),
+        pays(&p, "Z053", "96.2", &[]),
         d("95.5"),
         "the published RTP, not the run's"
     );
     assert_eq!(
-        pays(&p, "V5VV", "96.2", &[("essentiele_functie", "ja")]),
+        pays(&p, "Z053", "96.2", &[("essentiele_functie", "ja")]),
         d("96.0")
     );
     assert_eq!(
@@ -118,12 +129,19 @@ fn zilveren_kruis_vv() {
         ),
         d("93.5")
     );
+    // The sample embeds NHC and NIC in its zzp tariffs; a table that lists NHC on a row of
+    // its own (as an NZa table may) is paid at the policy's kapitaal percentage.
+    let nhc = Tariff {
+        component: Component::Nhc,
+        kapitaal_per_eenheid: Decimal::ZERO,
+        ..tariffs()["Z053"].clone()
+    };
     assert_eq!(
-        pays(&p, "NHC5VV", "96.2", &[("nieuwe_aanbieder", "ja")]),
+        pays_for(&p, "NHC", &nhc, "96.2", &[("nieuwe_aanbieder", "ja")]),
         d("100")
     );
     assert_eq!(
-        pays(&p, "T101", "96.2", &[]),
+        pays(&p, "Z901", "96.2", &[]),
         d("100"),
         "volledig is never scaled"
     );
@@ -132,20 +150,20 @@ fn zilveren_kruis_vv() {
 #[test]
 fn zilveren_kruis_gz() {
     let p = shipped("zilveren-kruis-gz-2027-2029.toml");
-    assert_eq!(pays(&p, "VG5", "96.7", &[]), d("96.7"));
+    assert_eq!(pays(&p, "Z457", "96.7", &[]), d("96.7"));
     assert_eq!(
-        pays(&p, "VG5", "96.7", &[("nieuwe_aanbieder", "ja")]),
+        pays(&p, "Z457", "96.7", &[("nieuwe_aanbieder", "ja")]),
         d("94.7")
     );
     assert_eq!(
-        pays(&p, "VG5", "96.7", &[("minder_regionale_bijdrage", "ja")]),
+        pays(&p, "Z457", "96.7", &[("minder_regionale_bijdrage", "ja")]),
         d("94.7")
     );
     // "new or contributing less": two points once, not four.
     assert_eq!(
         pays(
             &p,
-            "VG5",
+            "Z457",
             "96.7",
             &[
                 ("nieuwe_aanbieder", "ja"),
@@ -154,7 +172,9 @@ fn zilveren_kruis_gz() {
         ),
         d("94.7")
     );
-    for code in ["LOGEREN-GZ", "OBSERVATIE-GZ", "CRISIS-GZ", "BEVEILIGD-GZ"] {
+    for code in [
+        "Z999", "Z1000", "Z1001", "Z1002", "Z912", "Z490", "Z491", "Z560",
+    ] {
         assert_eq!(
             pays(&p, code, "96.7", &[("nieuwe_aanbieder", "ja")]),
             d("100"),
@@ -167,7 +187,7 @@ fn zilveren_kruis_gz() {
 fn vgz_vv_and_gz() {
     let vv = shipped("vgz-vv-2024-2026.toml");
     assert_eq!(
-        pays(&vv, "VPT4VV", "96.2", &[("werkgeversopslag", "ja")]),
+        pays(&vv, "V041", "96.2", &[("werkgeversopslag", "ja")]),
         d("95.5")
     );
     let p = shipped("vgz-gz-2027-2029.toml");
@@ -181,18 +201,18 @@ fn vgz_vv_and_gz() {
         d("96.0")
     );
     assert_eq!(
-        pays(&p, "VG5", "96.0", &[("mpt_groei", "0.05")]),
+        pays(&p, "Z457", "96.0", &[("mpt_groei", "0.05")]),
         d("96.0"),
         "not MPT"
     );
     assert_eq!(
-        pays(&p, "VG5", "96.0", &[("zelfredzaamheid_beleid", "ja")]),
+        pays(&p, "Z457", "96.0", &[("zelfredzaamheid_beleid", "ja")]),
         d("96.1")
     );
     assert_eq!(
         pays(
             &p,
-            "H811",
+            "H903",
             "96.0",
             &[("mpt_groei", "0.03"), ("zelfredzaamheid_beleid", "ja")]
         ),
@@ -209,7 +229,7 @@ fn vgz_vv_and_gz() {
         );
     }
     assert_eq!(
-        pays(&p, "VG5", "96.0", &[("nieuwe_aanbieder", "ja")]),
+        pays(&p, "Z457", "96.0", &[("nieuwe_aanbieder", "ja")]),
         d("94.0")
     );
     assert_eq!(p.gesprek_boven, Some(d("0.05")));
@@ -218,35 +238,35 @@ fn vgz_vv_and_gz() {
 #[test]
 fn menzis_vv_and_gz() {
     let vv = shipped("menzis-vv-2024-2026.toml");
-    assert_eq!(pays(&vv, "V4VV", "96.2", &[]), d("95.5"));
+    assert_eq!(pays(&vv, "Z041", "96.2", &[]), d("95.5"));
     assert_eq!(
-        pays(&vv, "V4VV", "96.2", &[("module_opslag", "2")]),
+        pays(&vv, "Z041", "96.2", &[("module_opslag", "2")]),
         d("97.5")
     );
     assert_eq!(
-        pays(&vv, "V4VV", "96.2", &[("nieuwe_aanbieder", "ja")]),
+        pays(&vv, "Z041", "96.2", &[("nieuwe_aanbieder", "ja")]),
         d("95.3")
     );
     let gz = shipped("menzis-gz-2027-2029.toml");
     assert_eq!(
-        pays(&gz, "VG7", "96.0", &[("complexe_zorg_garantie", "ja")]),
+        pays(&gz, "Z473", "96.0", &[("complexe_zorg_garantie", "ja")]),
         d("98.0")
     );
     assert_eq!(
-        pays(&gz, "VG7+", "96.0", &[("complexe_zorg_garantie", "ja")]),
+        pays(&gz, "Z470", "96.0", &[("complexe_zorg_garantie", "ja")]),
         d("98.0")
     );
     // RTP + 2 up to 100%.
     assert_eq!(
-        pays(&gz, "VG7", "98.5", &[("complexe_zorg_garantie", "ja")]),
+        pays(&gz, "Z473", "98.5", &[("complexe_zorg_garantie", "ja")]),
         d("100")
     );
     assert_eq!(
-        pays(&gz, "VG5", "96.0", &[("complexe_zorg_garantie", "ja")]),
+        pays(&gz, "Z457", "96.0", &[("complexe_zorg_garantie", "ja")]),
         d("96.0")
     );
     assert_eq!(
-        pays(&gz, "VG7", "96.0", &[("nieuwe_aanbieder", "ja")]),
+        pays(&gz, "Z473", "96.0", &[("nieuwe_aanbieder", "ja")]),
         d("94.0")
     );
 }
@@ -254,24 +274,24 @@ fn menzis_vv_and_gz() {
 #[test]
 fn cz_vv() {
     let p = shipped("cz-vv-2024-2026.toml");
-    assert_eq!(pays(&p, "V6VV", "96.2", &[]), d("95.5"));
+    assert_eq!(pays(&p, "Z063", "96.2", &[]), d("95.5"));
     assert_eq!(
         pays(
             &p,
-            "V6VV",
+            "Z063",
             "96.2",
             &[("arbeidsbesparende_technologie", "ja")]
         ),
         d("95.6")
     );
     assert_eq!(
-        pays(&p, "V6VV", "96.2", &[("afspraken_beweging", "ja")]),
+        pays(&p, "Z063", "96.2", &[("afspraken_beweging", "ja")]),
         d("95.8")
     );
     assert_eq!(
         pays(
             &p,
-            "V6VV",
+            "Z063",
             "96.2",
             &[
                 ("arbeidsbesparende_technologie", "ja"),
@@ -281,17 +301,17 @@ fn cz_vv() {
         d("95.9")
     );
     assert_eq!(
-        pays(&p, "V6VV", "96.2", &[("vrij_voorstel", "98.2")]),
+        pays(&p, "Z063", "96.2", &[("vrij_voorstel", "98.2")]),
         d("98.2")
     );
     assert_eq!(
-        pays(&p, "V6VV", "96.2", &[("vrij_voorstel", "100")]),
+        pays(&p, "Z063", "96.2", &[("vrij_voorstel", "100")]),
         d("100")
     );
     assert_eq!(
         pays(
             &p,
-            "V6VV",
+            "Z063",
             "96.2",
             &[("vrij_voorstel", "98.2"), ("nieuwe_aanbieder", "ja")]
         ),
@@ -303,16 +323,16 @@ fn cz_vv() {
 fn salland_vv() {
     let p = shipped("salland-vv-2024-2026.toml");
     assert_eq!(
-        pays(&p, "H127", "96.2", &[("regionale_rol", "-2")]),
+        pays(&p, "H104", "96.2", &[("regionale_rol", "-2")]),
         d("93.5")
     );
     assert_eq!(
-        pays(&p, "H127", "96.2", &[("regionale_rol", "1")]),
+        pays(&p, "H104", "96.2", &[("regionale_rol", "1")]),
         d("96.5")
     );
-    assert_eq!(pays(&p, "H127", "96.2", &[]), d("95.5"));
+    assert_eq!(pays(&p, "H104", "96.2", &[]), d("95.5"));
     assert_eq!(
-        pays(&p, "H127", "96.2", &[("nieuwe_aanbieder", "ja")]),
+        pays(&p, "H104", "96.2", &[("nieuwe_aanbieder", "ja")]),
         d("93.5")
     );
 }
@@ -323,7 +343,7 @@ fn dsw_vv_and_gz() {
     let own = |pct: &'static str, monitor: &'static str| {
         pays(
             &vv,
-            "V5VV",
+            "Z053",
             "96.2",
             &[("percentage_2023", pct), ("monitor_uitkomst", monitor)],
         )
@@ -332,28 +352,28 @@ fn dsw_vv_and_gz() {
     assert_eq!(own("95.0", "-1"), d("94.0"));
     assert_eq!(own("97.0", "1"), d("97.5"), "never above 97.5%");
     assert_eq!(
-        pays(&vv, "V5VV", "96.2", &[]),
+        pays(&vv, "Z053", "96.2", &[]),
         d("95.5"),
         "no 2023 percentage: 95.5"
     );
     assert_eq!(
-        pays(&vv, "V5VV", "96.2", &[("nieuwe_aanbieder", "ja")]),
+        pays(&vv, "Z053", "96.2", &[("nieuwe_aanbieder", "ja")]),
         d("91")
     );
     let gz = shipped("dsw-gz-2027-2029.toml");
-    assert_eq!(pays(&gz, "VG3", "96.3", &[]), d("96.3"));
+    assert_eq!(pays(&gz, "Z433", "96.3", &[]), d("96.3"));
     assert_eq!(
-        pays(&gz, "VG3", "96.3", &[("bestaande_afspraak", "97.2")]),
+        pays(&gz, "Z433", "96.3", &[("bestaande_afspraak", "97.2")]),
         d("97.2")
     );
     assert_eq!(
-        pays(&gz, "VG3", "96.3", &[("nieuwe_aanbieder", "ja")]),
+        pays(&gz, "Z433", "96.3", &[("nieuwe_aanbieder", "ja")]),
         d("91")
     );
     assert_eq!(
         pays(
             &gz,
-            "VG3",
+            "Z433",
             "96.3",
             &[("nieuwe_aanbieder", "ja"), ("bestaande_afspraak", "97.2")]
         ),
@@ -365,11 +385,11 @@ fn dsw_vv_and_gz() {
 fn zorg_en_zekerheid_vv() {
     let p = shipped("zorg-en-zekerheid-vv-2024-2026.toml");
     assert_eq!(
-        pays(&p, "VPT5VV", "96.2", &[("werkgeversopslag", "ja")]),
+        pays(&p, "V051", "96.2", &[("werkgeversopslag", "ja")]),
         d("95.8")
     );
     assert_eq!(
-        pays(&p, "VPT5VV", "96.2", &[("werkgeversopslag", "nee")]),
+        pays(&p, "V051", "96.2", &[("werkgeversopslag", "nee")]),
         d("95.5")
     );
 }
@@ -449,7 +469,7 @@ fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
         d("100")
     );
     assert_eq!(
-        pays(&p, "V5VV", "96", &[("nieuwe_aanbieder", "ja")]),
+        pays(&p, "Z053", "96", &[("nieuwe_aanbieder", "ja")]),
         d("93.5")
     );
     // Scopes that cannot meet (intramural codes, MPT) do not conflict.
@@ -508,9 +528,9 @@ fn a_result_outside_0_to_100_is_refused_not_clamped() {
         intramuraal_aandeel: None,
         rtp: d("0.96"),
     };
-    let e = p.price("V5VV", &tariffs()["V5VV"], &f).unwrap_err();
+    let e = p.price("Z053", &tariffs()["Z053"], &f).unwrap_err();
     assert!(
-        e.contains("test.toml: regel \"nog-een\" gives V5VV a percentage of -14%"),
+        e.contains("test.toml: regel \"nog-een\" gives Z053 a percentage of -14%"),
         "{e}"
     );
     // With a floor the policy states, the floor holds.
@@ -522,7 +542,7 @@ fn a_result_outside_0_to_100_is_refused_not_clamped() {
     .unwrap();
     assert_eq!(
         floored
-            .price("V5VV", &tariffs()["V5VV"], &f)
+            .price("Z053", &tariffs()["Z053"], &f)
             .unwrap()
             .percentage,
         d("0.8")
@@ -593,20 +613,20 @@ fn set_rules_whose_conditions_exclude_each_other_do_not_conflict() {
     let text = "[[regel]]\nnaam = \"nieuw\"\nbron = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"bestaand\"\nbron = \"x\"\nzet = 96\nals = { nieuwe_aanbieder = false }\n";
     let p = parse("test.toml", &format!("{HEAD}{text}"), &tariffs()).unwrap();
     assert_eq!(
-        pays(&p, "V5VV", "95", &[("nieuwe_aanbieder", "ja")]),
+        pays(&p, "Z053", "95", &[("nieuwe_aanbieder", "ja")]),
         d("93.5")
     );
-    assert_eq!(pays(&p, "V5VV", "95", &[]), d("96"));
+    assert_eq!(pays(&p, "Z053", "95", &[]), d("96"));
 }
 
 #[test]
 fn combinations_of_the_published_rules() {
-    // A new Menzis GZ provider with guaranteed complex care: RTP − 2 + 2 on VG7.
+    // A new Menzis GZ provider with guaranteed complex care: RTP − 2 + 2 on VG7 (Z473).
     let menzis = shipped("menzis-gz-2027-2029.toml");
     assert_eq!(
         pays(
             &menzis,
-            "VG7",
+            "Z473",
             "96.0",
             &[("nieuwe_aanbieder", "ja"), ("complexe_zorg_garantie", "ja")]
         ),
@@ -615,12 +635,7 @@ fn combinations_of_the_published_rules() {
     // Zilveren Kruis GZ: essential care stays 100% for a provider contributing less.
     let zk = shipped("zilveren-kruis-gz-2027-2029.toml");
     assert_eq!(
-        pays(
-            &zk,
-            "CRISIS-GZ",
-            "96.7",
-            &[("minder_regionale_bijdrage", "ja")]
-        ),
+        pays(&zk, "Z491", "96.7", &[("minder_regionale_bijdrage", "ja")]),
         d("100")
     );
     // DSW V&V: a 2023 percentage above the maximum comes down to 97.5% with monitor 0.
@@ -628,7 +643,7 @@ fn combinations_of_the_published_rules() {
     assert_eq!(
         pays(
             &dsw,
-            "V4VV",
+            "Z041",
             "96.2",
             &[("percentage_2023", "98"), ("monitor_uitkomst", "0")]
         ),
@@ -639,7 +654,7 @@ fn combinations_of_the_published_rules() {
     assert_eq!(
         pays(
             &cz,
-            "V4VV",
+            "Z041",
             "96.2",
             &[("nieuwe_aanbieder", "ja"), ("vrij_voorstel", "100")]
         ),
@@ -652,9 +667,9 @@ fn combinations_of_the_published_rules() {
         "zorg-en-zekerheid-gz-2027-2029.toml",
     ] {
         let p = shipped(f);
-        assert_eq!(pays(&p, "VG5", "96.3", &[]), d("96.3"), "{f}");
+        assert_eq!(pays(&p, "Z457", "96.3", &[]), d("96.3"), "{f}");
         assert_eq!(
-            pays(&p, "VG5", "96.3", &[("nieuwe_aanbieder", "ja")]),
+            pays(&p, "Z457", "96.3", &[("nieuwe_aanbieder", "ja")]),
             d("94.3"),
             "{f}"
         );

@@ -68,6 +68,9 @@ mod tables;
 /// The DigiMV dataset as the jaarverslagen: the same outputs as the tidy table, and its bad cases.
 mod digimv;
 
+/// The reference list of Wlz prestatiecodes, and the codes the generator and the sample use.
+mod prestatiecodes;
+
 /// The verification bundle: read back it gives the claims' bytes; `verify`; pseudonyms.
 mod bundle;
 

@@ -10,7 +10,8 @@
 //! from the generator's stream (the same lines give the same bytes). They are there so that
 //! the reader's promise never to read them is tested against full files.
 //!
-//! A prestatiecode longer than five characters does not fit field 0417 (AN5) and is refused.
+//! Field 0417 holds five characters (AN5): every code of the generator's table fits, which a
+//! test checks.
 //! Positions of `01`, `04` and `99` are those of the message definition 1.3 (version 01.04
 //! is written, which has the same positions); `02` follows the definition's field lengths;
 //! `03` and `98` are filled at plausible positions, since no reader looks into them.
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use super::claims::Line;
 use super::sinks::ClaimSink;
@@ -177,15 +178,8 @@ impl VektisSink {
         let mut total: i64 = 0;
         let mut id = 0u64;
         for (i, l) in lines.iter().enumerate() {
+            // Every code of the table fits field 0417 (AN5): a test holds the table to it.
             let t = &TARIFFS[l.code];
-            if t.code.len() > 5 {
-                bail!(
-                    "prestatiecode {:?} has {} characters: field 0417 of AW319/AW320 holds at \
-                     most 5, so this tariff table cannot be written as Vektis files",
-                    t.code,
-                    t.code.len()
-                );
-            }
             let bsn = test_bsn(l.bsn);
             let h = l.bsn as usize;
             let surname = SURNAMES[h % SURNAMES.len()];
@@ -397,13 +391,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("richttarief-aw319-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut sink = Box::new(VektisSink::new(&dir, Message::Aw319, 2024).unwrap());
-        // V4VV 3 days €535.20; H126 1.25 hours (75 minutes) €79.31; a credit of 1 day of
-        // V4VV -€178.40; 2 days of V4VV of 2023, not summed.
+        // Z041 3 days €535.20; H126 75 minutes (in hundredths, as the generator counts)
+        // €79.31; a credit of 1 day of Z041 -€178.40; 2 days of Z041 of 2023, not summed.
         for l in [
-            line("V4VV", 2024, 300, 53_520, 1),
-            line("H126", 2024, 125, 7_931, 2),
-            line("V4VV", 2024, -100, -17_840, 3),
-            line("V4VV", 2023, 200, 35_680, 4),
+            line("Z041", 2024, 300, 53_520, 1),
+            line("H126", 2024, 7_500, 7_931, 2),
+            line("Z041", 2024, -100, -17_840, 3),
+            line("Z041", 2023, 200, 35_680, 4),
         ] {
             sink.line(&l).unwrap();
         }
@@ -445,12 +439,12 @@ mod tests {
             .into_iter()
             .map(|(_, code, s)| (code, format!("{} {}", s.aantal, s.bedrag)))
             .collect();
-        // V4VV: 3 - 1 = 2 days, 535.20 - 178.40 = 356.80; H126: 75 minutes, 79.31.
+        // Z041: 3 - 1 = 2 days, 535.20 - 178.40 = 356.80; H126: 75 minutes, 79.31.
         assert_eq!(
             got,
             [
                 ("H126 [minuut]".to_string(), "75 79.31".to_string()),
-                ("V4VV [etmaal]".to_string(), "2 356.8".to_string())
+                ("Z041 [etmaal]".to_string(), "2 356.8".to_string())
             ]
         );
     }
@@ -463,8 +457,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("richttarief-aw320-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut sink = Box::new(VektisSink::new(&dir, Message::Aw320, 2024).unwrap());
-        sink.line(&line("T101", 2024, 300, 41_580, 9)).unwrap();
-        sink.line(&line("T101", 2024, -100, -13_860, 9)).unwrap();
+        sink.line(&line("Z901", 2024, 300, 41_580, 9)).unwrap();
+        sink.line(&line("Z901", 2024, -100, -13_860, 9)).unwrap();
         sink.end_group(7).unwrap();
         let path = dir.join("12345678-202407.asc");
         let text = std::fs::read_to_string(&path).unwrap();
@@ -485,24 +479,24 @@ mod tests {
         let read = raw.read(&files[0], &spec, &|_, _| {}).map(|r| r.rows);
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(read.unwrap(), 2);
-        // 3 - 1 = 2 rides, €415.80 - €138.60 = €277.20.
+        // 3 - 1 = 2 days of transport, €415.80 - €138.60 = €277.20.
         let got: Vec<String> = raw
             .sorted()
             .into_iter()
             .map(|(_, code, s)| format!("{code} {} {}", s.aantal, s.bedrag))
             .collect();
-        assert_eq!(got, ["T101 [stuk] 2 277.2"]);
+        assert_eq!(got, ["Z901 [etmaal] 2 277.2"]);
     }
 
     #[test]
-    fn a_code_longer_than_five_characters_is_refused() {
-        let dir =
-            std::env::temp_dir().join(format!("richttarief-aw319-long-{}", std::process::id()));
-        let mut sink = Box::new(VektisSink::new(&dir, Message::Aw320, 2024).unwrap());
-        sink.line(&line("NHC4VV", 2024, 100, 2_785, 1)).unwrap();
-        let e = sink.end_group(1).unwrap_err().to_string();
-        let _ = std::fs::remove_dir_all(&dir);
-        assert!(e.contains("\"NHC4VV\" has 6 characters"), "{e}");
+    fn every_code_of_the_table_fits_field_0417() {
+        for t in TARIFFS.iter() {
+            assert!(
+                (1..=5).contains(&t.code.len()) && t.code.is_ascii(),
+                "{:?} does not fit AN5",
+                t.code
+            );
+        }
     }
 
     #[test]

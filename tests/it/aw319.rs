@@ -641,7 +641,7 @@ fn toegekend_with_aw319_files_is_refused() {
 /// field 0417's five characters, it is refused with the code named and nothing written;
 /// once its codes fit, the set runs, and none of the BSNs in its files reaches an output.
 #[test]
-fn generate_writes_aw319_sets_or_refuses_codes_that_do_not_fit() {
+fn generated_aw319_sets_hold_test_bsns_that_reach_no_output() {
     let dir = scratch("gen-aw319");
     let out = dir.join("set");
     let args = [
@@ -656,16 +656,6 @@ fn generate_writes_aw319_sets_or_refuses_codes_that_do_not_fit() {
         "aw319",
     ];
     let run = richttarief(&args, &[], &root());
-    if run.code() == 1 {
-        assert!(
-            run.stderr()
-                .contains("characters: field 0417 of AW319/AW320 holds at most 5"),
-            "{}",
-            run.stderr()
-        );
-        assert!(!out.exists(), "a refused set was written");
-        return;
-    }
     run.expect_code(0);
     let mut bsns = std::collections::BTreeSet::new();
     for entry in std::fs::read_dir(out.join("declaraties-aw319")).unwrap() {

@@ -152,18 +152,18 @@ fn every_provider_of_the_population_gets_a_statement_with_aanbieders_csv_s_numbe
 #[test]
 fn one_statement_checked_by_hand_against_explain() {
     // Zorggroep Het Anker, GZ extramuraal. `explain --kvk 37150584` on the sample prints
-    // "break-even r* = 93.7111%", "RTP 96.7%" and "R(RTP) = 5028.14": R = 224445.67 −
-    // 217772.63 + 395.78 − 1990.25 = 5078.57, and R(0.967) = 5078.57 + (0.967 ·
-    // 168225.90 − 162724.88) = 5078.57 − 50.43 = 5028.14 (ρ = 1, S_max = 168225.90,
-    // S = 162724.88); the break-even solves R + r·S_max − S = 0: r* = (162724.88 −
-    // 5078.57) / 168225.90 = 157646.31 / 168225.90 = 0.9371108..., shown as 93.7111%.
+    // "break-even r* = 93.7065%", "RTP 96.6%" and "R(RTP) = 4960.90": R = 229095.31 −
+    // 222284.03 + 403.98 − 2031.48 = 5183.78, and R(0.966) = 5183.78 + (0.966 ·
+    // 171449.33 − 165842.93) = 5183.78 − 222.87722 = 4960.90 (ρ = 1, S_max = 171449.33,
+    // S = 165842.93); the break-even solves R + r·S_max − S = 0: r* = (165842.93 −
+    // 5183.78) / 171449.33 = 160659.15 / 171449.33 = 0.9370649..., shown as 93.7065%.
     let out = scratch("brieven-one").join("b");
     brieven(&out, &["--kvk", "37150584"]).expect_code(0);
     let page = read(&out.join("37150584.html"));
-    assert_eq!(by_id(&page, "rtp"), "96,7%");
-    assert_eq!(by_id(&page, "breakeven"), "93,7111%");
-    assert_eq!(by_id(&page, "resultaat-bij-rtp"), "€ 5.028,14");
-    assert!(page.contains("€ 5.078,57"), "R");
+    assert_eq!(by_id(&page, "rtp"), "96,6%");
+    assert_eq!(by_id(&page, "breakeven"), "93,7065%");
+    assert_eq!(by_id(&page, "resultaat-bij-rtp"), "€ 4.960,90");
+    assert!(page.contains("€ 5.183,78"), "R");
     assert!(page.contains("Zorggroep Het Anker"));
     // And explain says the same.
     let explained = richttarief(
@@ -179,14 +179,14 @@ fn one_statement_checked_by_hand_against_explain() {
     );
     explained.expect_code(0);
     let text = explained.stdout();
-    for line in ["break-even r* = 93.7111%", "RTP 96.7%", "R(RTP) = 5028.14"] {
+    for line in ["break-even r* = 93.7065%", "RTP 96.6%", "R(RTP) = 4960.90"] {
         assert!(text.contains(line), "explain lacks {line}:\n{text}");
     }
     // Its group's figures with it marked, and the criteria at the RTP.
     assert!(page.contains("id=\"figuur-aandelen\"><svg"));
     assert!(page.contains("id=\"figuur-breakeven\"><svg"));
     assert!(
-        page.contains("uw break-even 93,7111%"),
+        page.contains("uw break-even 93,7065%"),
         "the marker's label"
     );
     assert_eq!(by_id(&page, "aandeel-aanbieders"), "83,33% (5 van 6)");

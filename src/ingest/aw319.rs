@@ -20,14 +20,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 
 use super::claims::{trim, ClaimFile, Claimant, Partial, Seen, Tick};
-use super::claims_csv::{chunked, Chunk, Hashing};
+use super::claims_csv::{chunked, read_file, Chunk};
 use super::table::open_regular;
 use crate::config::{ClaimAmount, InputSpec};
 use crate::model::{Agb, Eenheid};
@@ -313,29 +311,7 @@ pub(super) fn read(
     spec: &InputSpec,
     tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
-    let f = open_regular(path, shown)?;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    read_from(f, size, shown, file, spec, tick)
-}
-
-/// Reads an AW319/AW320 file from any source of `size` bytes (for progress only).
-pub(super) fn read_from(
-    source: impl Read,
-    size: u64,
-    shown: &str,
-    file: u32,
-    spec: &InputSpec,
-    tick: Tick,
-) -> Result<(ClaimFile, Partial)> {
-    let seen = AtomicU64::new(0);
-    let mut hashing = Hashing {
-        inner: source,
-        hasher: Sha256::new(),
-        bytes: 0,
-        seen: &seen,
-    };
-    let part = {
-        let mut input = BufReader::with_capacity(1 << 16, &mut hashing);
+    read_file(path, shown, tick, |mut input, advanced| {
         let mut first = Vec::new();
         (&mut input)
             .take(FIRST_LINE_LIMIT)
@@ -348,9 +324,9 @@ pub(super) fn read_from(
             (_, Some(ClaimAmount::Gedeclareerd)) | (Kind::Aw319, None) => false,
             (Kind::Aw319, Some(ClaimAmount::Toegekend)) => bail!(
                 "{shown}: invoer.declaraties_bedrag = \"toegekend\" reads the granted amount of \
-                 AW320 return files, and this is an AW319 declaration file (0102 = 187), which \
-                 holds the declared amount only; set declaraties_bedrag = \"gedeclareerd\" or \
-                 leave it out"
+             AW320 return files, and this is an AW319 declaration file (0102 = 187), which \
+             holds the declared amount only; set declaraties_bedrag = \"gedeclareerd\" or \
+             leave it out"
             ),
         };
         let context = Reading {
@@ -365,7 +341,7 @@ pub(super) fn read_from(
             Box::new(input),
             shown,
             2,
-            &|| tick(seen.load(Ordering::Relaxed), size),
+            advanced,
             || (Partial::new(shown), Tally::default()),
             |(part, tally), chunk| parse_chunk(chunk, &context, part, tally),
         )?;
@@ -383,19 +359,8 @@ pub(super) fn read_from(
             tally.last_line = tally.last_line.max(t.last_line);
         }
         check_file(&context, &mut part, tally);
-        part
-    };
-    // Hash what the reader did not need to read (nothing, normally) so the hash is the file's.
-    std::io::copy(&mut hashing, &mut std::io::sink())
-        .with_context(|| format!("cannot read {shown}"))?;
-    let stats = ClaimFile {
-        file: shown.to_string(),
-        bytes: hashing.bytes,
-        sha256: format!("{:x}", hashing.hasher.finalize()),
-        rows: part.rows,
-        other_years: part.other_years,
-    };
-    Ok((stats, part))
+        Ok(part)
+    })
 }
 
 /// Reads the voorlooprecord: which message, which layout, and the declaring provider.

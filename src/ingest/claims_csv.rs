@@ -37,11 +37,11 @@ const HEADER_LIMIT: usize = 1 << 20;
 
 /// A reader that hashes and counts every byte that passes through it; `seen` lets the
 /// reading loop report progress while this reader is borrowed by the decoder.
-pub(super) struct Hashing<'a, R> {
-    pub(super) inner: R,
-    pub(super) hasher: Sha256,
-    pub(super) bytes: u64,
-    pub(super) seen: &'a AtomicU64,
+struct Hashing<'a, R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+    seen: &'a AtomicU64,
 }
 
 impl<R: Read> Read for Hashing<'_, R> {
@@ -82,9 +82,9 @@ pub(super) fn read(
     spec: &InputSpec,
     tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
-    let f = open_regular(path, shown)?;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-    read_from(f, size, shown, file, spec, tick)
+    read_file(path, shown, tick, |buffered, advanced| {
+        parse(buffered, advanced, shown, file, spec)
+    })
 }
 
 /// Reads claims CSV (plain or gzip) from any source of `size` bytes (for progress only).
@@ -96,6 +96,35 @@ pub(super) fn read_from(
     spec: &InputSpec,
     tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
+    read_hashed(source, size, shown, tick, |buffered, advanced| {
+        parse(buffered, advanced, shown, file, spec)
+    })
+}
+
+/// Opens the claims file at `path` and reads it as `read_hashed` does, its size on disk
+/// being the whole that progress is reported against.
+pub(super) fn read_file(
+    path: &Path,
+    shown: &str,
+    tick: Tick,
+    body: impl FnOnce(BufReader<&mut dyn Read>, &dyn Fn()) -> Result<Partial>,
+) -> Result<(ClaimFile, Partial)> {
+    let f = open_regular(path, shown)?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    read_hashed(f, size, shown, tick, body)
+}
+
+/// Reads `source`, of `size` bytes (for progress only), with `body` through a reader that
+/// hashes and counts every byte; returns the file's statistics and the aggregate `body`
+/// made. `body` gets the bytes buffered, and a call that reports how far the reading is.
+/// Shared by the line-oriented claims readers (CSV, and the fixed-width Vektis files).
+pub(super) fn read_hashed(
+    source: impl Read,
+    size: u64,
+    shown: &str,
+    tick: Tick,
+    body: impl FnOnce(BufReader<&mut dyn Read>, &dyn Fn()) -> Result<Partial>,
+) -> Result<(ClaimFile, Partial)> {
     let seen = AtomicU64::new(0);
     let mut hashing = Hashing {
         inner: source,
@@ -103,48 +132,9 @@ pub(super) fn read_from(
         bytes: 0,
         seen: &seen,
     };
-    let part = {
-        let mut buffered = BufReader::with_capacity(1 << 16, &mut hashing);
-        let gzip = buffered
-            .fill_buf()
-            .with_context(|| format!("cannot read {shown}"))?
-            .starts_with(&[0x1f, 0x8b]);
-        let mut input: Box<dyn BufRead + '_> = if gzip {
-            Box::new(BufReader::with_capacity(
-                1 << 20,
-                MultiGzDecoder::new(buffered),
-            ))
-        } else {
-            Box::new(buffered)
-        };
-        let header = read_header(&mut input, shown)?;
-        let separator = detect_separator(&header);
-        let headers: Vec<String> = csv::ReaderBuilder::new()
-            .delimiter(separator)
-            .has_headers(false)
-            .from_reader(header.as_slice())
-            .byte_records()
-            .next()
-            .transpose()
-            .with_context(|| format!("{shown}: cannot read the header line"))?
-            .map(|r| {
-                r.iter()
-                    .map(|h| clean_header(&String::from_utf8_lossy(h)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let layout = Layout {
-            columns: claim_columns(shown, &headers, &spec.columns)?,
-            width: headers.len(),
-            separator,
-            sign: spec.sign,
-            mark: spec.sign.mark(),
-            year: i64::from(spec.year),
-            file,
-            shown: shown.to_string(),
-        };
-        read_chunks(input, &layout, &|| tick(seen.load(Ordering::Relaxed), size))?
-    };
+    let part = body(BufReader::with_capacity(1 << 16, &mut hashing), &|| {
+        tick(seen.load(Ordering::Relaxed), size)
+    })?;
     // Hash what the parser did not need to read (nothing, normally) so the hash is the file's.
     std::io::copy(&mut hashing, &mut std::io::sink())
         .with_context(|| format!("cannot read {shown}"))?;
@@ -156,6 +146,55 @@ pub(super) fn read_from(
         other_years: part.other_years,
     };
     Ok((stats, part))
+}
+
+/// Parses claims CSV, plain or gzip, from `buffered`: the header, then the lines on workers.
+fn parse(
+    mut buffered: BufReader<&mut dyn Read>,
+    advanced: &dyn Fn(),
+    shown: &str,
+    file: u32,
+    spec: &InputSpec,
+) -> Result<Partial> {
+    let gzip = buffered
+        .fill_buf()
+        .with_context(|| format!("cannot read {shown}"))?
+        .starts_with(&[0x1f, 0x8b]);
+    let mut input: Box<dyn BufRead + '_> = if gzip {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            MultiGzDecoder::new(buffered),
+        ))
+    } else {
+        Box::new(buffered)
+    };
+    let header = read_header(&mut input, shown)?;
+    let separator = detect_separator(&header);
+    let headers: Vec<String> = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .from_reader(header.as_slice())
+        .byte_records()
+        .next()
+        .transpose()
+        .with_context(|| format!("{shown}: cannot read the header line"))?
+        .map(|r| {
+            r.iter()
+                .map(|h| clean_header(&String::from_utf8_lossy(h)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let layout = Layout {
+        columns: claim_columns(shown, &headers, &spec.columns)?,
+        width: headers.len(),
+        separator,
+        sign: spec.sign,
+        mark: spec.sign.mark(),
+        year: i64::from(spec.year),
+        file,
+        shown: shown.to_string(),
+    };
+    read_chunks(input, &layout, advanced)
 }
 
 /// Reads the header line, at most `HEADER_LIMIT` bytes of it: a file without line ends (a

@@ -87,18 +87,7 @@ pub(crate) fn check_figures(
             }
         }
     }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let mut message = format!(
-        "{} provider figure(s) reach {FIGURE_BOUND_TEXT}, the bound of a provider's figures, in magnitude; first {}:",
-        problems.len(),
-        problems.len().min(5)
-    );
-    for p in problems.iter().take(5) {
-        write!(message, "\n  {p}").expect("writing to a String");
-    }
-    bail!("{message}")
+    refuse_figures(&problems)
 }
 
 /// `check_figures` for figures read from a verification bundle, which has no claim lines:
@@ -142,6 +131,13 @@ pub(crate) fn check_totals(
             ));
         }
     }
+    refuse_figures(&problems)
+}
+
+/// Refuses the figures that reach the bound, named in `problems` (one line each), with
+/// the first few in the message; accepts when there are none. The one wording of this
+/// refusal, for claims read from lines and for figures read from a bundle alike.
+fn refuse_figures(problems: &[String]) -> Result<()> {
     if problems.is_empty() {
         return Ok(());
     }

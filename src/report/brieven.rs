@@ -23,7 +23,6 @@ use super::html::{cell, esc, table, STYLE};
 use super::manifest::{Manifest, Subject};
 use super::table::{as_written, Table, Value};
 use super::{inputs_table, rtp, Recorded};
-use crate::aggregate::line_parts;
 use crate::classify::result;
 use crate::config::{ResultDefinition, ThresholdSide};
 use crate::contracting::Contracting;
@@ -288,40 +287,14 @@ fn page(run: &Run, m: &Member, request: &Request) -> Result<String> {
             o.push_str("<p>Deze opgave is gemaakt uit een controlebundel, die alleen uw sommen hieronder bevat, niet de declaraties per prestatiecode.</p>\n");
         }
         Some(c) => {
-            let via: Vec<String> = c
-                .via
-                .iter()
-                .map(|v| match v {
-                    crate::model::Claimant::Agb(a) => format!("AGB {a}"),
-                    crate::model::Claimant::Kvk(k) => format!("KvK {k}"),
-                })
-                .collect();
             let _ = writeln!(
                 o,
                 "<p>Gedeclareerd onder: {}. Per prestatiecode de som van uw declaratieregels en de delen die de berekening gebruikt \
                  (d: bedrag, k: kapitaallasten, x: tegen 100% betaald, s: zorgdeel zoals betaald, s_max: zorgdeel tegen het maximumtarief).</p>",
-                esc(&via.join(", "))
+                esc(&super::claimed_under(c))
             );
             let header = "prestatiecode,sector,leveringsvorm,component,aantal,bedrag d,max. tarief,kapitaal per eenheid,k,x,s,s_max";
-            let mut rows = Vec::new();
-            for (code, sums) in &c.lines {
-                let t = &run.data.tariffs.by_code[code];
-                let parts = line_parts(sums, t);
-                rows.push(vec![
-                    Value::Id(code.clone()),
-                    t.sector.as_str().into(),
-                    t.leveringsvorm.to_string().into(),
-                    t.component.to_string().into(),
-                    Value::Quantity(sums.aantal),
-                    Value::Money(sums.bedrag),
-                    Value::Money(t.max_tarief),
-                    Value::Money(t.kapitaal_per_eenheid),
-                    Value::Money(parts.kapitaal),
-                    Value::Money(parts.volledig),
-                    Value::Money(parts.zorg),
-                    Value::Money(parts.zorg_max),
-                ]);
-            }
+            let rows = super::claim_rows(run, c);
             o.push_str("<div class=\"breed\">");
             table(&mut o, &Table::new("Declaraties", header, rows));
             o.push_str("</div>\n");

@@ -29,6 +29,8 @@ use anyhow::Result;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::aggregate::line_parts;
+use crate::model::{Claimant, ProviderClaims};
 use crate::pipeline::{Group, Run};
 use crate::solve::curve;
 use manifest::{Manifest, Subject};
@@ -99,6 +101,48 @@ pub(crate) fn rtp_table(run: &Run) -> Table {
 const AANBIEDERS_COLUMNS: &str = "kvk,naam,sector,cluster,intramuraal_aandeel,omzet,resultaat,declaraties,kapitaal,volledig,zorg,zorg_max,gerealiseerd_pct,breakeven_pct,resultaat_bij_rtp,positief";
 
 /// aanbieders.csv: one row per provider in the population, by group.
+/// Who a provider's claims were made under, as its statement and its explanation name
+/// them: "AGB …" and "KvK …", joined by commas.
+fn claimed_under(c: &ProviderClaims) -> String {
+    let via: Vec<String> = c
+        .via
+        .iter()
+        .map(|v| match v {
+            Claimant::Agb(a) => format!("AGB {a}"),
+            Claimant::Kvk(k) => format!("KvK {k}"),
+        })
+        .collect();
+    via.join(", ")
+}
+
+/// A provider's claims per prestatiecode with the parts the calculation uses (prestatiecode,
+/// sector, leveringsvorm, component, aantal, bedrag d, max_tarief, kapitaal_per_eenheid, k,
+/// x, s, s_max): the rows its statement and its explanation both show, each under its own
+/// header.
+fn claim_rows(run: &Run, c: &ProviderClaims) -> Vec<Vec<Value>> {
+    c.lines
+        .iter()
+        .map(|(code, sums)| {
+            let t = &run.data.tariffs.by_code[code];
+            let parts = line_parts(sums, t);
+            vec![
+                Value::Id(code.clone()),
+                t.sector.as_str().into(),
+                t.leveringsvorm.to_string().into(),
+                t.component.to_string().into(),
+                Value::Quantity(sums.aantal),
+                Value::Money(sums.bedrag),
+                Value::Money(t.max_tarief),
+                Value::Money(t.kapitaal_per_eenheid),
+                Value::Money(parts.kapitaal),
+                Value::Money(parts.volledig),
+                Value::Money(parts.zorg),
+                Value::Money(parts.zorg_max),
+            ]
+        })
+        .collect()
+}
+
 fn aanbieders_table(run: &Run) -> Table {
     let mut rows = Vec::new();
     for g in &run.groups {

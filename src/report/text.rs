@@ -11,7 +11,6 @@ use rust_decimal::Decimal;
 
 use super::table::{as_written, Table, Value};
 use super::{rtp, rtp_row, RTP_COLUMNS};
-use crate::aggregate::line_parts;
 use crate::classify::result;
 use crate::config::{ResultDefinition, ThresholdSide};
 use crate::model::{Kvk, Sector};
@@ -245,35 +244,9 @@ pub(crate) fn explain(run: &Run, kvk: Kvk) -> Option<String> {
             let _ = writeln!(o, "   none");
         }
         Some(c) => {
-            let via: Vec<String> = c
-                .via
-                .iter()
-                .map(|v| match v {
-                    crate::model::Claimant::Agb(a) => format!("AGB {a}"),
-                    crate::model::Claimant::Kvk(k) => format!("KvK {k}"),
-                })
-                .collect();
-            let _ = writeln!(o, "   claimed under: {}", via.join(", "));
+            let _ = writeln!(o, "   claimed under: {}", super::claimed_under(c));
             let header = "prestatiecode,sector,leveringsvorm,component,aantal,bedrag d,max_tarief m,kapitaal e,k,x,s,s_max";
-            let mut rows = Vec::new();
-            for (code, sums) in &c.lines {
-                let t = &run.data.tariffs.by_code[code];
-                let parts = line_parts(sums, t);
-                rows.push(vec![
-                    Value::Id(code.clone()),
-                    t.sector.as_str().into(),
-                    t.leveringsvorm.to_string().into(),
-                    t.component.to_string().into(),
-                    Value::Quantity(sums.aantal),
-                    Value::Money(sums.bedrag),
-                    Value::Money(t.max_tarief),
-                    Value::Money(t.kapitaal_per_eenheid),
-                    Value::Money(parts.kapitaal),
-                    Value::Money(parts.volledig),
-                    Value::Money(parts.zorg),
-                    Value::Money(parts.zorg_max),
-                ]);
-            }
+            let rows = super::claim_rows(run, c);
             let table = Table::new("Declaraties", header, rows);
             for line in super::table::text(&table).lines() {
                 let _ = writeln!(o, "   {line}");

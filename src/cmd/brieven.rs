@@ -8,10 +8,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::explain::{resolve, KvkParser, Who};
-use super::{compute, out_default, ConfigArg, Exit, OutArg, Ui};
-use crate::config::InputPath;
+use super::{compute, contract, out_default, ConfigArg, Exit, OutArg, Ui};
 use crate::pipeline;
-use crate::report::{self, Recorded};
+use crate::report;
 
 /// Write one self-contained HTML statement per provider of the population (KVK.html):
 /// its inputs and where they came from, the steps from claims to its break-even, its place
@@ -79,17 +78,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
     chosen.sort_unstable();
     chosen.dedup();
     let policies = match pipeline::read_policies(&config, &run.data, ui)? {
-        Some(read) => {
-            let recorded = |f: &InputPath| Recorded::of(f.shown.clone(), &f.path);
-            let beleid = read
-                .policy_files
-                .iter()
-                .map(recorded)
-                .collect::<Result<Vec<_>>>()?;
-            let kenmerken = recorded(&read.kenmerken_file)?;
-            let contracting = crate::contracting::contract(&run, &read.policies, &read.kenmerken)?;
-            Some((contracting, beleid, kenmerken))
-        }
+        Some(read) => Some(contract(&run, &read)?),
         None => None,
     };
     let files = report::brieven::outputs(

@@ -14,8 +14,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::config::{self, Config};
+use crate::config::{self, Config, InputPath};
+use crate::contracting::Contracting;
 use crate::pipeline::{self, Run};
+use crate::report::Recorded;
 
 pub(crate) mod brieven;
 pub(crate) mod check;
@@ -223,6 +225,24 @@ impl pipeline::Progress for Ui {
             self.bar.finish_and_clear();
         }
     }
+}
+
+/// Applies the purchasing policies `read` to `run`, and records the policy files and the
+/// kenmerken file (name and SHA-256) as the outputs name them: what `tarieven` and
+/// `brieven` both show.
+pub(crate) fn contract(
+    run: &Run,
+    read: &pipeline::PolicyData,
+) -> Result<(Contracting, Vec<Recorded>, Recorded)> {
+    let recorded = |f: &InputPath| Recorded::of(f.shown.clone(), &f.path);
+    let beleid = read
+        .policy_files
+        .iter()
+        .map(recorded)
+        .collect::<Result<Vec<_>>>()?;
+    let kenmerken = recorded(&read.kenmerken_file)?;
+    let contracting = crate::contracting::contract(run, &read.policies, &read.kenmerken)?;
+    Ok((contracting, beleid, kenmerken))
 }
 
 /// Runs the pipeline under `config` with its progress on the `Ui`, then its warnings.

@@ -4,9 +4,8 @@
 
 use anyhow::Result;
 
-use super::{compute, out_default, ConfigArg, Exit, OutArg, Ui};
-use crate::config::InputPath;
-use crate::report::{self, Recorded};
+use super::{compute, contract, out_default, ConfigArg, Exit, OutArg, Ui};
+use crate::report;
 
 /// Apply the zorgkantoren's policies ([beleid] bestanden) to the providers of the
 /// kenmerken input: per provider, zorgkantoor and prestatiecode the tariff percentage and
@@ -31,14 +30,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
             config.invoer.basis.display()
         );
     };
-    let recorded = |f: &InputPath| Recorded::of(f.shown.clone(), &f.path);
-    let beleid = read
-        .policy_files
-        .iter()
-        .map(recorded)
-        .collect::<Result<Vec<_>>>()?;
-    let kenmerken = recorded(&read.kenmerken_file)?;
-    let contracting = crate::contracting::contract(&run, &read.policies, &read.kenmerken)?;
+    let (contracting, beleid, kenmerken) = contract(&run, &read)?;
     let files = report::contracting::outputs(&run, &contracting, &beleid, &kenmerken)?;
     args.out.write(&files, ui)?;
     ui.print(&report::contracting::text(&run, &contracting))?;

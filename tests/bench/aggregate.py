@@ -37,7 +37,8 @@ def duckdb_aggregate(path):
         # the money columns are exact decimals, not DOUBLE.
         columns = (
             "{'agb': 'VARCHAR', 'jaar': 'INTEGER', 'prestatiecode': 'VARCHAR', "
-            "'aantal': 'DECIMAL(18,2)', 'bedrag': 'DECIMAL(18,2)', 'bsn': 'VARCHAR'}"
+            "'aantal': 'DECIMAL(18,2)', 'bedrag': 'DECIMAL(18,2)', 'eenheid': 'VARCHAR', "
+            "'bsn': 'VARCHAR'}"
         )
         source = f"read_csv('{path}', header = true, delim = ',', columns = {columns})"
         reader = "read_csv(columns=..., DECIMAL(18,2))"
@@ -68,6 +69,7 @@ def polars_aggregate(path):
         "prestatiecode": pl.String,
         "aantal": pl.Decimal(18, 2),
         "bedrag": pl.Decimal(18, 2),
+        "eenheid": pl.String,
         "bsn": pl.String,
     }
     start, cpu = time.perf_counter(), time.process_time()

@@ -115,7 +115,8 @@ rewrite_by_duckdb() { # LINES DIR -> prints the folder, or nothing when skipped
 import sys, duckdb
 source, target = sys.argv[1], sys.argv[2]
 columns = ("{'agb': 'VARCHAR', 'jaar': 'INTEGER', 'prestatiecode': 'VARCHAR', "
-           "'aantal': 'DECIMAL(18,2)', 'bedrag': 'DECIMAL(18,2)', 'bsn': 'VARCHAR'}")
+           "'aantal': 'DECIMAL(18,2)', 'bedrag': 'DECIMAL(18,2)', 'eenheid': 'VARCHAR', "
+           "'bsn': 'VARCHAR'}")
 duckdb.connect().execute(
     f"COPY (SELECT * FROM read_csv('{source}', header = true, delim = ',', columns = {columns})) "
     f"TO '{target}' (FORMAT parquet)")

@@ -1,8 +1,8 @@
 //! A narrow door into the claims readers and the claims number parser, for the fuzz
 //! targets (tests/fuzz), the short fuzz run in `cargo test` and the tests that hold the
 //! readers' sums to a reference; the program itself does not use it. It reads claims from bytes exactly as `claims::read_claims` reads one file
-//! (the same chunking, workers and checks), without files, the other inputs or the
-//! pipeline. It must stay a thin wrapper: a check done here and not in the real reader
+//! (the same chunking, workers and checks), without the other inputs or the pipeline; the
+//! AW319/AW320 reader, which reads from a path, gets the bytes in a file of their own. It must stay a thin wrapper: a check done here and not in the real reader
 //! would make the fuzzing test something else than the program.
 
 use anyhow::{bail, Result};
@@ -33,6 +33,33 @@ pub fn read_claims_csv(
     std::mem::replace(&mut part.errors, RowErrors::new(SHOWN)).finish()?;
     if stats.rows == 0 {
         bail!("{SHOWN}: the claims file has no claim lines");
+    }
+    let mut raw = RawClaims::default();
+    raw.absorb(part);
+    Ok(raw.sorted())
+}
+
+/// The name AW319/AW320 bytes go by in messages.
+pub const SHOWN_VEKTIS: &str = "declaraties.asc";
+
+/// Reads `bytes` as one Vektis AW319/AW320 file under `config`'s reference year and
+/// `declaraties_bedrag`, as `read_claims` reads a file it has recognised as one: every
+/// claimant × prestatiecode with its sums, sorted, or the error it would give. The bytes
+/// are written to a file of this process and thread in the temporary folder, since the
+/// reader opens, hashes and chunks a file; each call overwrites it.
+pub fn read_aw319(bytes: &[u8], config: &Config) -> Result<Vec<(Claimant, String, ClaimSums)>> {
+    let path = std::env::temp_dir().join(format!(
+        "richttarief-aw319-{}-{:?}.asc",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&path, bytes)?;
+    let read = super::aw319::read(&path, SHOWN_VEKTIS, 0, &spec(config), &|_, _| {});
+    let _ = std::fs::remove_file(&path);
+    let (stats, mut part) = read?;
+    std::mem::replace(&mut part.errors, RowErrors::new(SHOWN_VEKTIS)).finish()?;
+    if stats.rows == 0 {
+        bail!("{SHOWN_VEKTIS}: the claims file has no claim lines");
     }
     let mut raw = RawClaims::default();
     raw.absorb(part);

@@ -25,7 +25,7 @@ use anyhow::{bail, Context, Result};
 use rust_decimal::Decimal;
 
 use super::claims::{trim, ClaimFile, Claimant, Partial, Seen, Tick};
-use super::claims_csv::{chunked, read_file, Chunk};
+use super::claims_csv::{chunked, read_file, read_hashed, Chunk};
 use super::table::open_regular;
 use crate::config::{ClaimAmount, InputSpec};
 use crate::model::{Agb, Eenheid};
@@ -311,7 +311,36 @@ pub(super) fn read(
     spec: &InputSpec,
     tick: Tick,
 ) -> Result<(ClaimFile, Partial)> {
-    read_file(path, shown, tick, |mut input, advanced| {
+    read_file(path, shown, tick, |input, advanced| {
+        parse(input, advanced, shown, file, spec)
+    })
+}
+
+/// Reads AW319/AW320 bytes from any source of `size` bytes (for progress only), as `read`
+/// reads a file: the door the fuzz target uses, since it has bytes and no file.
+pub(super) fn read_from(
+    source: impl Read,
+    size: u64,
+    shown: &str,
+    file: u32,
+    spec: &InputSpec,
+    tick: Tick,
+) -> Result<(ClaimFile, Partial)> {
+    read_hashed(source, size, shown, tick, |input, advanced| {
+        parse(input, advanced, shown, file, spec)
+    })
+}
+
+/// The body of `read` and `read_from`: the voorlooprecord, then the records in parallel
+/// chunks, then the sluitrecord's checks.
+fn parse(
+    mut input: BufReader<&mut dyn Read>,
+    advanced: &dyn Fn(),
+    shown: &str,
+    file: u32,
+    spec: &InputSpec,
+) -> Result<Partial> {
+    {
         let mut first = Vec::new();
         (&mut input)
             .take(FIRST_LINE_LIMIT)
@@ -360,7 +389,7 @@ pub(super) fn read(
         }
         check_file(&context, &mut part, tally);
         Ok(part)
-    })
+    }
 }
 
 /// Reads the voorlooprecord: which message, which layout, and the declaring provider.

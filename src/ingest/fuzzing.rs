@@ -44,18 +44,16 @@ pub const SHOWN_VEKTIS: &str = "declaraties.asc";
 
 /// Reads `bytes` as one Vektis AW319/AW320 file under `config`'s reference year and
 /// `declaraties_bedrag`, as `read_claims` reads a file it has recognised as one: every
-/// claimant × prestatiecode with its sums, sorted, or the error it would give. The bytes
-/// are written to a file of this process and thread in the temporary folder, since the
-/// reader opens, hashes and chunks a file; each call overwrites it.
+/// claimant × prestatiecode with its sums, sorted, or the error it would give.
 pub fn read_aw319(bytes: &[u8], config: &Config) -> Result<Vec<(Claimant, String, ClaimSums)>> {
-    let path = std::env::temp_dir().join(format!(
-        "richttarief-aw319-{}-{:?}.asc",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::write(&path, bytes)?;
-    let read = super::aw319::read(&path, SHOWN_VEKTIS, 0, &spec(config), &|_, _| {});
-    let _ = std::fs::remove_file(&path);
+    let read = super::aw319::read_from(
+        bytes,
+        bytes.len() as u64,
+        SHOWN_VEKTIS,
+        0,
+        &spec(config),
+        &|_, _| {},
+    );
     let (stats, mut part) = read?;
     std::mem::replace(&mut part.errors, RowErrors::new(SHOWN_VEKTIS)).finish()?;
     if stats.rows == 0 {

@@ -7,25 +7,9 @@
 #   RICHTTARIEF_BIN=path/to/richttarief CHROMIUM=/usr/bin/chromium bash tests/browser/check-html.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-chromium=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$chromium" ]; then
-  echo "check-html: needs Chromium at $chromium (apt-get install chromium)" >&2
-  exit 2
-fi
-bin=${RICHTTARIEF_BIN:-}
-if [ -z "$bin" ]; then
-  for b in target/release/richttarief target/debug/richttarief; do
-    [ -x "$b" ] && bin=$b && break
-  done
-fi
-[ -n "$bin" ] || { cargo build --release; bin=target/release/richttarief; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+name=check-html
+. tests/browser/common.sh
 "$bin" run --out "$work/uit" >/dev/null 2>&1
-# The flags keep Chromium off this machine's closed network and out of any profile.
-flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync --user-data-dir="$work/profile")
 "$chromium" "${flags[@]}" --dump-dom "file://$work/uit/rapport.html" > "$work/dom.html" 2>/dev/null
 "$chromium" "${flags[@]}" --window-size=1100,2400 --screenshot="$work/rapport.png" "file://$work/uit/rapport.html" >/dev/null 2>&1
 

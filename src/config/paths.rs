@@ -8,9 +8,13 @@ use std::path::{Path, PathBuf};
 
 use super::InputPath;
 
+/// The name of the vocabulary of characteristics in the shipped policies' folder.
+pub(crate) const VOCABULARY: &str = "kenmerken.toml";
+
 /// The shipped policies, `data/beleid/*.toml`: in the working folder (a clone's root) or,
 /// for a binary built from this repository, beside its sources. Each goes by
-/// `data/beleid/NAME` in messages and the manifest, wherever it was found.
+/// `data/beleid/NAME` in messages and the manifest, wherever it was found. The vocabulary of
+/// characteristics (`VOCABULARY`) lives in the same folder and is not a policy.
 pub(super) fn shipped_policies() -> Result<Vec<InputPath>, String> {
     let local = Path::new("data/beleid");
     let dir = if local.is_dir() {
@@ -21,6 +25,7 @@ pub(super) fn shipped_policies() -> Result<Vec<InputPath>, String> {
     let found = expand(&dir, "*.toml").map_err(|e| format!("beleid.bestanden: {e}"))?;
     Ok(found
         .iter()
+        .filter(|f| f.as_path() != Path::new(VOCABULARY))
         .map(|f| InputPath {
             shown: format!("data/beleid/{}", crate::files::shown(f)),
             path: dir.join(f),

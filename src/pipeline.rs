@@ -225,7 +225,8 @@ pub(crate) fn read_policies(
     };
     data.needs_claims("applying the zorgkantoren's purchasing policies (invoer.kenmerken)")?;
     let files = config.beleid.files()?;
-    let policies = crate::policy::load(files, &data.tariffs.by_code)?;
+    // The contract year is the reference year until the configuration names one.
+    let policies = crate::policy::load(files, &data.tariffs.by_code, config.referentiejaar)?;
     let table = ingest::read_kenmerken(&kenmerken)?;
     let file = kenmerken.file();
     progress.stage(&format!(

@@ -86,6 +86,7 @@ pub(super) fn characteristics(
                     }
                     Kind::Percent => format!("{:.1}", rng.uniform(93.0, 98.0)),
                     Kind::Fraction => format!("{:.3}", rng.uniform(-0.05, 0.10)),
+                    Kind::Count | Kind::Amount => "0".to_string(),
                 });
             }
             out.write_record(&row)?;

@@ -25,6 +25,10 @@ pub(crate) enum Kind {
     Percent,
     /// A growth or share as a fraction (0.02 = 2%), any sign.
     Fraction,
+    /// A count, 0 or more (clients, years).
+    Count,
+    /// Euros, exact, 0 or more.
+    Amount,
 }
 
 /// The provider characteristics the policies may use, and the `kenmerken` input's columns

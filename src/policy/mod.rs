@@ -40,6 +40,7 @@
 mod amounts;
 mod bron;
 mod eval;
+mod lint;
 mod parse;
 mod raw;
 mod years;
@@ -53,7 +54,7 @@ use crate::config::InputPath;
 use crate::model::problems::{Problem, Problems};
 use crate::model::{Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
-pub(crate) use amounts::{Amount, AmountBasis};
+pub(crate) use amounts::Amount;
 pub(crate) use bron::Bron;
 pub(crate) use eval::{pct, Facts, Paid, Priced, Quotient};
 pub(crate) use parse::{parse, parse_unchecked};
@@ -171,6 +172,8 @@ pub(crate) struct Conditions {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Rule {
     pub naam: String,
+    /// What it does, in one line, as written (for `beleid controleer`).
+    pub what: String,
     pub bron: Bron,
     pub status: Status,
     /// The years its per-year numbers are given for; none when they hold for every year.
@@ -188,6 +191,8 @@ pub(crate) struct Rule {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Talk {
     pub naam: String,
+    /// What it asks for, in one line (for `beleid controleer`).
+    pub what: String,
     pub bron: Bron,
     pub status: Status,
     pub conditions: Conditions,
@@ -252,6 +257,8 @@ impl Policy {
     }
 
     /// The active conversations whose conditions hold for the provider.
+    // The conversations' API for contracting; until it lists them, only the tests call it.
+    #[allow(dead_code)]
     pub(crate) fn talks_for(&self, facts: &Facts) -> Vec<&Talk> {
         self.talks
             .iter()
@@ -298,6 +305,32 @@ pub(crate) fn load(
     }
     problems.finish()?;
     Ok(policies)
+}
+
+/// The first contract year of a policy file's period; none when the file or its `periode`
+/// cannot be read (reading it in full then says why).
+pub(crate) fn first_year(file: &InputPath) -> Option<i32> {
+    let text = std::fs::read_to_string(&file.path).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let periode = table.get("periode")?.as_str()?;
+    Period::parse(periode).ok().map(|p| p.van)
+}
+
+/// One policy file read for `jaar`, its prestatiecodes checked against `tariffs` when
+/// given; the outer error when it cannot be read at all, the inner one with every problem
+/// of its content.
+pub(crate) fn read_one(
+    file: &InputPath,
+    tariffs: Option<&BTreeMap<String, Tariff>>,
+    jaar: i32,
+) -> Result<Result<Policy, Problems>> {
+    let shown = &file.shown;
+    let text = std::fs::read_to_string(&file.path)
+        .with_context(|| format!("cannot read policy {shown}"))?;
+    Ok(match tariffs {
+        Some(t) => parse(shown, &text, t, jaar),
+        None => parse_unchecked(shown, &text, jaar),
+    })
 }
 
 #[cfg(test)]

@@ -218,6 +218,10 @@ fn read(
     if let Some(g) = gesprek_boven {
         talks.push(Talk {
             naam: format!("resultaat-boven-{}", g.normalize()),
+            what: format!(
+                "gesprek over een lager percentage; als resultaatmarge_bij_tarief boven {}",
+                g.normalize()
+            ),
             bron: file_bron.clone(),
             status: Status::Active,
             conditions: Conditions {
@@ -491,6 +495,7 @@ fn level(key: &str, value: &toml::Value, ctx: &Context) -> Result<LevelFile, Str
 /// One `[[regel]]`: its action, bounds, scope and conditions, each problem handed to
 /// `rule_problem`; none when it has no valid action.
 fn rule(r: RuleFile, ctx: &Context, rule_problem: &mut impl FnMut(String)) -> Option<Rule> {
+    let what = super::lint::describe_rule(&r);
     let bron = ctx.bron(r.bron.as_ref(), rule_problem);
     let points = |key: &str, v: &toml::Value| -> Result<Yearly, String> {
         let y = yearly(v, ctx.period).map_err(|e| format!("{key}: {e}"))?;
@@ -619,6 +624,7 @@ fn rule(r: RuleFile, ctx: &Context, rule_problem: &mut impl FnMut(String)) -> Op
     };
     Some(Rule {
         naam: r.naam,
+        what,
         bron,
         status,
         years,
@@ -641,6 +647,7 @@ fn talk(t: TalkFile, ctx: &Context, talk_problem: &mut impl FnMut(String)) -> Ta
         );
     }
     Talk {
+        what: super::lint::describe_talk(&t.als, t.als_een_van.as_deref()),
         naam: t.naam,
         bron,
         status: ctx.status(&t.uitgeschakeld, &None, talk_problem),

@@ -796,3 +796,7 @@ fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
         "{e}"
     );
 }
+
+/// The constructs of contract version 6.
+#[cfg(test)]
+mod format;

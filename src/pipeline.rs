@@ -273,7 +273,7 @@ pub(crate) fn check_policies(
     let mut tables = BTreeMap::new();
     if let Some(t) = tarieven {
         for &year in &years {
-            if !tables.contains_key(&year) {
+            if let std::collections::btree_map::Entry::Vacant(e) = tables.entry(year) {
                 let spec = InputSpec {
                     files: std::slice::from_ref(t),
                     columns: crate::config::Mapping::none(Input::Tarieven),
@@ -282,7 +282,7 @@ pub(crate) fn check_policies(
                     required: Vec::new(),
                     amount: None,
                 };
-                tables.insert(year, ingest::read_tariffs(&spec)?.by_code);
+                e.insert(ingest::read_tariffs(&spec)?.by_code);
             }
         }
     }

@@ -206,9 +206,10 @@ impl Run {
 pub(crate) struct PolicyData {
     pub policies: Vec<Policy>,
     pub kenmerken: Kenmerken,
-    /// The policy files and the kenmerken file, for the manifest.
+    /// The policy files, the kenmerken file and the vocabulary, for the manifest.
     pub policy_files: Vec<InputPath>,
     pub kenmerken_file: InputPath,
+    pub vocabulary_file: InputPath,
 }
 
 /// Reads the policies and the characteristics: `None` when the configuration names no
@@ -225,8 +226,10 @@ pub(crate) fn read_policies(
     };
     data.needs_claims("applying the zorgkantoren's purchasing policies (invoer.kenmerken)")?;
     let files = config.beleid.files()?;
-    let policies = crate::policy::load(files, &data.tariffs.by_code)?;
-    let table = ingest::read_kenmerken(&kenmerken)?;
+    let vocabulary_file = config.beleid.vocabulary()?;
+    let vocabulary = ingest::vocabulary::read(vocabulary_file)?;
+    let policies = crate::policy::load(files, &data.tariffs.by_code, &vocabulary)?;
+    let table = ingest::read_kenmerken(&kenmerken, &vocabulary)?;
     let file = kenmerken.file();
     progress.stage(&format!(
         "read {} policies and {}: {} rows",
@@ -239,6 +242,7 @@ pub(crate) fn read_policies(
         kenmerken: table,
         policy_files: files.to_vec(),
         kenmerken_file: file.clone(),
+        vocabulary_file: vocabulary_file.clone(),
     }))
 }
 

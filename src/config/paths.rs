@@ -11,17 +11,22 @@ use super::InputPath;
 /// The name of the vocabulary of characteristics in the shipped policies' folder.
 pub(crate) const VOCABULARY: &str = "kenmerken.toml";
 
-/// The shipped policies, `data/beleid/*.toml`: in the working folder (a clone's root) or,
-/// for a binary built from this repository, beside its sources. Each goes by
-/// `data/beleid/NAME` in messages and the manifest, wherever it was found. The vocabulary of
-/// characteristics (`VOCABULARY`) lives in the same folder and is not a policy.
-pub(super) fn shipped_policies() -> Result<Vec<InputPath>, String> {
+/// The shipped policies' folder, `data/beleid`: in the working folder (a clone's root) or,
+/// for a binary built from this repository, beside its sources.
+fn shipped_dir() -> PathBuf {
     let local = Path::new("data/beleid");
-    let dir = if local.is_dir() {
+    if local.is_dir() {
         local.to_path_buf()
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
-    };
+    }
+}
+
+/// The shipped policies, `data/beleid/*.toml`, each going by `data/beleid/NAME` in messages
+/// and the manifest, wherever it was found. The vocabulary of characteristics
+/// (`VOCABULARY`) lives in the same folder and is not a policy.
+pub(super) fn shipped_policies() -> Result<Vec<InputPath>, String> {
+    let dir = shipped_dir();
     let found = expand(&dir, "*.toml").map_err(|e| format!("beleid.bestanden: {e}"))?;
     Ok(found
         .iter()
@@ -32,6 +37,22 @@ pub(super) fn shipped_policies() -> Result<Vec<InputPath>, String> {
         })
         .collect())
 }
+
+/// The shipped vocabulary of characteristics, `data/beleid/kenmerken.toml`, found as the
+/// shipped policies are.
+pub(super) fn shipped_vocabulary() -> Result<InputPath, String> {
+    let path = shipped_dir().join(VOCABULARY);
+    match not_a_file(&path) {
+        Some(problem) => Err(format!(
+            "beleid.kenmerken: the shipped vocabulary {problem}"
+        )),
+        None => Ok(InputPath {
+            shown: format!("data/beleid/{VOCABULARY}"),
+            path,
+        }),
+    }
+}
+
 /// Why `full` cannot be read as an input file, if it cannot: it is missing, a folder, or not
 /// a regular file (a device or FIFO, which may never end or may block the run).
 pub(super) fn not_a_file(full: &Path) -> Option<String> {

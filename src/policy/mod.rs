@@ -1,5 +1,5 @@
 //! Zorgkantoor purchasing policies: the TOML policy files of `data/beleid/`, validated
-//! against the vocabulary of provider characteristics (`model::kenmerken`) and the run's tariff
+//! against the vocabulary of provider characteristics (`model::kenmerken::Vocabulary`) and the run's tariff
 //! table, and the percentage each policy gives one provider for one prestatiecode, with
 //! the rules that produced it.
 //!
@@ -38,6 +38,7 @@ use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 
 use crate::config::{InputPath, Num};
+use crate::model::kenmerken::Vocabulary;
 use crate::model::problems::{Problem, Problems};
 use crate::model::{Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
@@ -129,14 +130,18 @@ fn percent(n: Num) -> Decimal {
 
 /// Parses and validates policy files against the tariff table. Every problem of every
 /// file is reported at once, each naming its file and rule.
-pub(crate) fn load(files: &[InputPath], tariffs: &BTreeMap<String, Tariff>) -> Result<Vec<Policy>> {
+pub(crate) fn load(
+    files: &[InputPath],
+    tariffs: &BTreeMap<String, Tariff>,
+    vocabulary: &Vocabulary,
+) -> Result<Vec<Policy>> {
     let mut problems = Problems::new("the policies");
     let mut policies = Vec::new();
     for file in files {
         let shown = &file.shown;
         let text = std::fs::read_to_string(&file.path)
             .with_context(|| format!("cannot read policy {shown}"))?;
-        match parse(shown, &text, tariffs) {
+        match parse(shown, &text, tariffs, vocabulary) {
             Ok(p) => policies.push(p),
             Err(ps) => problems.append(ps),
         }

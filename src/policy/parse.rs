@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::config::Num;
-use crate::model::kenmerken::{kind_of, Kind, FIGURES, KENMERKEN};
+use crate::model::kenmerken::{Kind, Vocabulary, FIGURES};
 use crate::model::problems::{Problem, Problems};
 use crate::model::{Component, Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
@@ -23,6 +23,7 @@ pub(crate) fn parse(
     shown: &str,
     text: &str,
     tariffs: &BTreeMap<String, Tariff>,
+    vocabulary: &Vocabulary,
 ) -> Result<Policy, Problems> {
     let mut problems = Problems::new("the policies");
     let f: PolicyFile = match toml::from_str(text) {
@@ -53,7 +54,7 @@ pub(crate) fn parse(
         problem("sector", e);
         Sector::Vv
     });
-    let base = base(&f.basis, &mut problem);
+    let base = base(&f.basis, vocabulary, &mut problem);
     let mut bound = |key: &str, v: Option<Num>, default: i64| -> Decimal {
         let v = v.map_or(Decimal::from(default), |n| n.0);
         if !in_range(v) {
@@ -89,7 +90,7 @@ pub(crate) fn parse(
         if !names.insert(r.naam.clone()) {
             rule_problem("a second rule with this name".into());
         }
-        rules.extend(rule(r, sector, tariffs, &mut rule_problem));
+        rules.extend(rule(r, sector, tariffs, vocabulary, &mut rule_problem));
     }
     for (first, second) in conflicts(&rules, sector, tariffs) {
         problems.push(Problem::at(shown).says(format!(
@@ -118,22 +119,32 @@ fn in_range(v: Decimal) -> bool {
 }
 
 /// The characteristic `name`, if it is one of the vocabulary's and of a kind in `want`.
-fn characteristic(name: &str, want: &[Kind]) -> Result<&'static str, String> {
-    match kind_of(name) {
-        Some((n, k)) if want.iter().any(|w| same_kind(*w, k)) => Ok(n),
-        Some(_) => Err(format!(
-            "the characteristic {name:?} has the wrong kind here"
+fn characteristic(
+    vocabulary: &Vocabulary,
+    name: &str,
+    want: &[Kind],
+) -> Result<&'static str, String> {
+    match vocabulary.kind_of(name) {
+        Some((n, k)) if want.contains(&k) => Ok(n),
+        Some((_, k)) => Err(format!(
+            "the characteristic {name:?} has the wrong kind here: a {}, where a {} is needed",
+            k.as_str(),
+            want.iter()
+                .map(|w| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         )),
         None => Err(format!(
-            "unknown characteristic {name:?}; the known ones are {}",
-            KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+            "unknown characteristic {name:?}; the known ones ({}) are {}",
+            vocabulary.bestand,
+            vocabulary.names()
         )),
     }
 }
 
 /// The base percentage `[basis]` gives: exactly one of the RTP, a fixed percentage or a
 /// characteristic (with the percentage for a provider without it).
-fn base(basis: &BaseFile, problem: &mut impl FnMut(&str, String)) -> Base {
+fn base(basis: &BaseFile, vocabulary: &Vocabulary, problem: &mut impl FnMut(&str, String)) -> Base {
     let anders = basis.anders.and_then(|a| {
         if basis.kenmerk.is_none() {
             problem("basis.anders", "only with basis.kenmerk".into());
@@ -152,7 +163,7 @@ fn base(basis: &BaseFile, problem: &mut impl FnMut(&str, String)) -> Base {
             problem("basis.percentage", format!("{} is outside 0 to 100", p.0));
             Base::Rtp
         }
-        (None, None, Some(k)) => match characteristic(k, &[Kind::Percent]) {
+        (None, None, Some(k)) => match characteristic(vocabulary, k, &[Kind::Percent]) {
             Ok(n) => Base::Kenmerk(n, anders),
             Err(e) => {
                 problem("basis.kenmerk", e);
@@ -175,6 +186,7 @@ fn rule(
     r: RuleFile,
     sector: Sector,
     tariffs: &BTreeMap<String, Tariff>,
+    vocabulary: &Vocabulary,
     rule_problem: &mut impl FnMut(String),
 ) -> Option<Rule> {
     if r.bron.trim().is_empty() {
@@ -197,20 +209,12 @@ fn rule(
                 Err(format!("zet = {}: outside 0 to 100 percent", v.0))
             }
         }),
-        r.plus_kenmerk.as_deref().map(|k| {
-            characteristic(
-                k,
-                &[Kind::Points {
-                    min: 0,
-                    max: 0,
-                    whole: false,
-                }],
-            )
-            .map(Action::AddKenmerk)
-        }),
+        r.plus_kenmerk
+            .as_deref()
+            .map(|k| characteristic(vocabulary, k, &[Kind::Points]).map(Action::AddKenmerk)),
         r.zet_kenmerk
             .as_deref()
-            .map(|k| characteristic(k, &[Kind::Percent]).map(Action::SetKenmerk)),
+            .map(|k| characteristic(vocabulary, k, &[Kind::Percent]).map(Action::SetKenmerk)),
     ]
     .into_iter()
     .flatten()
@@ -243,7 +247,7 @@ fn rule(
     let scope = scope(r.prestaties, r.leveringsvorm, sector, tariffs, rule_problem);
     let mut conditions = Vec::new();
     for (name, value) in &r.als {
-        match condition(name, value) {
+        match condition(vocabulary, name, value) {
             Ok(c) => conditions.push(c),
             Err(e) => rule_problem(format!("als.{name}: {e}")),
         }
@@ -346,15 +350,15 @@ fn conflicts<'a>(
     out
 }
 
-fn same_kind(want: Kind, have: Kind) -> bool {
-    std::mem::discriminant(&want) == std::mem::discriminant(&have)
-}
-
-fn condition(name: &str, value: &toml::Value) -> Result<Condition, String> {
+fn condition(
+    vocabulary: &Vocabulary,
+    name: &str,
+    value: &toml::Value,
+) -> Result<Condition, String> {
     let subject = match name {
         "resultaatmarge" => Subject::Resultaatmarge,
         "intramuraal_aandeel" => Subject::IntramuraalAandeel,
-        _ => match kind_of(name) {
+        _ => match vocabulary.kind_of(name) {
             Some((n, Kind::Flag)) => {
                 return match value {
                     toml::Value::Boolean(b) => Ok(Condition::Flag(n, *b)),
@@ -365,7 +369,7 @@ fn condition(name: &str, value: &toml::Value) -> Result<Condition, String> {
             None => {
                 return Err(format!(
                     "unknown characteristic or figure; the known ones are {}, {}",
-                    KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", "),
+                    vocabulary.names(),
                     FIGURES.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
                 ))
             }
@@ -387,18 +391,29 @@ fn condition(name: &str, value: &toml::Value) -> Result<Condition, String> {
     let number = Num::deserialize(v.clone()).map_err(|e| e.to_string())?.0;
     // The value must be in the subject's own unit, or the condition is always or never true.
     let (lo, hi, unit) = match subject {
-        Subject::Kenmerk(n) => match kind_of(n).map(|k| k.1) {
-            Some(Kind::Percent) => (Decimal::ZERO, Decimal::ONE_HUNDRED, "a percentage"),
-            Some(Kind::Points { min, max, .. }) => {
-                (Decimal::from(min), Decimal::from(max), "points")
-            }
-            _ => (-Decimal::ONE, Decimal::ONE, "a fraction (0.02 = 2%)"),
+        // A characteristic's own range and unit, as the vocabulary declares them.
+        Subject::Kenmerk(n) => match vocabulary.get(n) {
+            Some(k) => (k.minimaal, k.maximaal, k.eenheid.clone()),
+            None => (None, None, String::new()),
         },
-        Subject::Resultaatmarge => (-Decimal::ONE, Decimal::ONE, "a fraction (0.05 = 5%)"),
-        Subject::IntramuraalAandeel => (Decimal::ZERO, Decimal::ONE, "a fraction (0.01 = 1%)"),
+        Subject::Resultaatmarge => (
+            Some(-Decimal::ONE),
+            Some(Decimal::ONE),
+            "fractie (0.05 = 5%)".to_string(),
+        ),
+        Subject::IntramuraalAandeel => (
+            Some(Decimal::ZERO),
+            Some(Decimal::ONE),
+            "fractie (0.01 = 1%)".to_string(),
+        ),
     };
-    if number < lo || number > hi {
-        return Err(format!("{number} is outside {lo} to {hi}: write {unit}"));
+    if lo.is_some_and(|lo| number < lo) || hi.is_some_and(|hi| number > hi) {
+        let shown = |b: Option<Decimal>| b.map_or("any".to_string(), |b| b.to_string());
+        return Err(format!(
+            "{number} is outside {} to {}: write it in {unit}",
+            shown(lo),
+            shown(hi)
+        ));
     }
     Ok(Condition::Compare(subject, cmp, number))
 }

@@ -26,10 +26,20 @@ fn tariffs() -> BTreeMap<String, Tariff> {
     crate::ingest::read_tariffs(&spec).unwrap().by_code
 }
 
+/// The shipped vocabulary of characteristics.
+fn vocabulary() -> crate::model::kenmerken::Vocabulary {
+    let path = root().join("data/beleid/kenmerken.toml");
+    crate::ingest::vocabulary::parse(
+        "data/beleid/kenmerken.toml",
+        &std::fs::read_to_string(path).unwrap(),
+    )
+    .unwrap()
+}
+
 fn shipped(name: &str) -> Policy {
     let path = root().join("data/beleid").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    parse(name, &text, &tariffs()).unwrap_or_else(|e| panic!("{e:?}"))
+    parse(name, &text, &tariffs(), &vocabulary()).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// A provider's characteristics, written as the kenmerken file would hold them.
@@ -78,7 +88,7 @@ fn every_shipped_policy_loads_and_each_organisation_has_one() {
     let config = sample();
     let files = config.beleid.files().unwrap();
     assert_eq!(files.len(), 14);
-    let policies = load(files, &tariffs()).unwrap();
+    let policies = load(files, &tariffs(), &vocabulary()).unwrap();
     for z in Zorgkantoor::ALL {
         assert!(
             policies.iter().any(|p| p.zorgkantoor == *z),
@@ -397,9 +407,14 @@ fn zorg_en_zekerheid_vv() {
 const HEAD: &str = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron = \"test\"\n[basis]\nrtp = true\n";
 
 fn problems(rules: &str) -> String {
-    parse("test.toml", &format!("{HEAD}{rules}"), &tariffs())
-        .unwrap_err()
-        .to_string()
+    parse(
+        "test.toml",
+        &format!("{HEAD}{rules}"),
+        &tariffs(),
+        &vocabulary(),
+    )
+    .unwrap_err()
+    .to_string()
 }
 
 #[test]
@@ -442,6 +457,7 @@ fn bad_rules_are_named_by_file_and_rule() {
             .replace("rtp = true", "rtp = true\n")
             .replace("bron = \"test\"", "bron = \"test\"\nbovengrens = 120"),
         &tariffs(),
+        &vocabulary(),
     )
     .unwrap_err()
     .to_string();
@@ -463,7 +479,13 @@ fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
     );
     // A stated order resolves it, and the higher voorrang wins where both apply.
     let ordered = two.replace("zet = 100\n", "zet = 100\nvoorrang = 1\n");
-    let p = parse("test.toml", &format!("{HEAD}{ordered}"), &tariffs()).unwrap();
+    let p = parse(
+        "test.toml",
+        &format!("{HEAD}{ordered}"),
+        &tariffs(),
+        &vocabulary(),
+    )
+    .unwrap();
     assert_eq!(
         pays(&p, "H126", "96", &[("nieuwe_aanbieder", "ja")]),
         d("100")
@@ -474,7 +496,13 @@ fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
     );
     // Scopes that cannot meet (intramural codes, MPT) do not conflict.
     let apart = "[[regel]]\nnaam = \"a\"\nbron = \"x\"\nzet = 93.5\nleveringsvorm = [\"intramuraal\"]\n[[regel]]\nnaam = \"b\"\nbron = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
-    assert!(parse("test.toml", &format!("{HEAD}{apart}"), &tariffs()).is_ok());
+    assert!(parse(
+        "test.toml",
+        &format!("{HEAD}{apart}"),
+        &tariffs(),
+        &vocabulary()
+    )
+    .is_ok());
 }
 
 #[test]
@@ -494,7 +522,9 @@ fn every_problem_of_every_file_at_once() {
             path: dir.join(name),
         })
         .into();
-    let e = load(&files, &tariffs()).unwrap_err().to_string();
+    let e = load(&files, &tariffs(), &vocabulary())
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("2 problems"), "{e}");
     assert!(e.contains("a.toml: regel \"x\": zet = 200"), "{e}");
     assert!(
@@ -504,7 +534,9 @@ fn every_problem_of_every_file_at_once() {
     // Two policies of one zorgkantoor for one sector.
     std::fs::write(dir.join("a.toml"), HEAD).unwrap();
     std::fs::write(dir.join("b.toml"), HEAD).unwrap();
-    let e = load(&files, &tariffs()).unwrap_err().to_string();
+    let e = load(&files, &tariffs(), &vocabulary())
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("b.toml: a second policy of CZ for VV (the first is a.toml)"),
         "{e}"
@@ -520,7 +552,7 @@ fn a_result_outside_0_to_100_is_refused_not_clamped() {
     let text = format!(
         "{HEAD}[[regel]]\nnaam = \"korting\"\nbron = \"x\"\nmin = 60\n[[regel]]\nnaam = \"nog-een\"\nbron = \"x\"\nmin = 50\nals = {{ nieuwe_aanbieder = true }}\n"
     );
-    let p = parse("test.toml", &text, &tariffs()).unwrap();
+    let p = parse("test.toml", &text, &tariffs(), &vocabulary()).unwrap();
     let kenmerken = facts(&[("nieuwe_aanbieder", "ja")]);
     let f = Facts {
         kenmerken: &kenmerken,
@@ -538,6 +570,7 @@ fn a_result_outside_0_to_100_is_refused_not_clamped() {
         "test.toml",
         &text.replace("[basis]", "ondergrens = 80\n[basis]"),
         &tariffs(),
+        &vocabulary(),
     )
     .unwrap();
     assert_eq!(
@@ -554,19 +587,21 @@ fn conditions_are_checked_in_their_own_unit() {
     // (percentage_2023 = { minimaal = 0.95 } cannot be told from a real 0.95%: it loads.)
     let e = problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = { percentage_2023 = { minimaal = 101 } }\n");
     assert!(
-        e.contains("als.percentage_2023: 101 is outside 0 to 100: write a percentage"),
+        e.contains("als.percentage_2023: 101 is outside 0 to 100: write it in procent van het NZa-maximumtarief"),
         "{e}"
     );
     let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nals = { monitor_uitkomst = { boven = 50 } }\n");
     assert!(
-        e.contains("regel \"b\": als.monitor_uitkomst: 50 is outside -1 to 1: write points"),
+        e.contains(
+            "regel \"b\": als.monitor_uitkomst: 50 is outside -1 to 1: write it in procentpunt"
+        ),
         "{e}"
     );
     let e = problems(
         "[[regel]]\nnaam = \"c\"\nbron = \"x\"\nplus = 1\nals = { mpt_groei = { minimaal = 2 } }\n",
     );
     assert!(
-        e.contains("als.mpt_groei: 2 is outside -1 to 1: write a fraction"),
+        e.contains("als.mpt_groei: 2 is outside -1 to 1: write it in fractie (0,02 = 2%)"),
         "{e}"
     );
     let e = parse(
@@ -576,6 +611,7 @@ fn conditions_are_checked_in_their_own_unit() {
             "bron = \"test\"\ngesprek_resultaat_boven = 5",
         ),
         &tariffs(),
+        &vocabulary(),
     )
     .unwrap_err()
     .to_string();
@@ -611,7 +647,13 @@ fn rules_that_could_never_apply_or_misuse_voorrang_are_refused() {
 #[test]
 fn set_rules_whose_conditions_exclude_each_other_do_not_conflict() {
     let text = "[[regel]]\nnaam = \"nieuw\"\nbron = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"bestaand\"\nbron = \"x\"\nzet = 96\nals = { nieuwe_aanbieder = false }\n";
-    let p = parse("test.toml", &format!("{HEAD}{text}"), &tariffs()).unwrap();
+    let p = parse(
+        "test.toml",
+        &format!("{HEAD}{text}"),
+        &tariffs(),
+        &vocabulary(),
+    )
+    .unwrap();
     assert_eq!(
         pays(&p, "Z053", "95", &[("nieuwe_aanbieder", "ja")]),
         d("93.5")
@@ -762,6 +804,7 @@ fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
             "{HEAD}[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = {{ resultaatmarge = {{ onder = -0.02 }}, intramuraal_aandeel = {{ minimaal = 0.01 }}, mpt_groei = {{ minimaal = -0.5 }} }}\n"
         ),
         &tariffs(),
+        &vocabulary(),
     )
     .unwrap();
     let mut got = p.rules[0].conditions.clone();
@@ -775,7 +818,7 @@ fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
     assert_eq!(got, want);
     let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nals = { resultaatmarge = { boven = -1.5 } }\n");
     assert!(
-        e.contains("als.resultaatmarge: -1.5 is outside -1 to 1: write a fraction (0.05 = 5%)"),
+        e.contains("als.resultaatmarge: -1.5 is outside -1 to 1: write it in fractie (0.05 = 5%)"),
         "{e}"
     );
 }

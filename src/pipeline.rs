@@ -206,9 +206,10 @@ impl Run {
 pub(crate) struct PolicyData {
     pub policies: Vec<Policy>,
     pub kenmerken: Kenmerken,
-    /// The policy files and the kenmerken file, for the manifest.
+    /// The policy files, the kenmerken file and the vocabulary, for the manifest.
     pub policy_files: Vec<InputPath>,
     pub kenmerken_file: InputPath,
+    pub vocabulary_file: InputPath,
 }
 
 /// Reads the policies and the characteristics: `None` when the configuration names no
@@ -225,9 +226,16 @@ pub(crate) fn read_policies(
     };
     data.needs_claims("applying the zorgkantoren's purchasing policies (invoer.kenmerken)")?;
     let files = config.beleid.files()?;
+    let vocabulary_file = config.beleid.vocabulary()?;
+    let vocabulary = ingest::vocabulary::read(vocabulary_file)?;
     // The contract year is the reference year until the configuration names one.
-    let policies = crate::policy::load(files, &data.tariffs.by_code, config.referentiejaar)?;
-    let table = ingest::read_kenmerken(&kenmerken)?;
+    let policies = crate::policy::load(
+        files,
+        &data.tariffs.by_code,
+        &vocabulary,
+        config.referentiejaar,
+    )?;
+    let table = ingest::read_kenmerken(&kenmerken, &vocabulary)?;
     let file = kenmerken.file();
     progress.stage(&format!(
         "read {} policies and {}: {} rows",
@@ -240,6 +248,7 @@ pub(crate) fn read_policies(
         kenmerken: table,
         policy_files: files.to_vec(),
         kenmerken_file: file.clone(),
+        vocabulary_file: vocabulary_file.clone(),
     }))
 }
 
@@ -259,9 +268,11 @@ pub(crate) struct PolicyCheck {
 /// (its rows of that year) when one is given.
 pub(crate) fn check_policies(
     files: &[InputPath],
+    vocabulary: &InputPath,
     tarieven: Option<&InputPath>,
     contractjaar: Option<i32>,
 ) -> Result<PolicyCheck> {
+    let vocabulary = ingest::vocabulary::read(vocabulary)?;
     let years: Vec<i32> = files
         .iter()
         .map(|f| {
@@ -288,7 +299,7 @@ pub(crate) fn check_policies(
     }
     let mut out = Vec::new();
     for (file, year) in files.iter().zip(years) {
-        let read = crate::policy::read_one(file, tables.get(&year), year)?;
+        let read = crate::policy::read_one(file, tables.get(&year), &vocabulary, year)?;
         out.push((file.shown.clone(), read));
     }
     Ok(PolicyCheck {

@@ -28,8 +28,9 @@ enum Command {
 /// lacks a source.
 #[derive(Debug, clap::Args)]
 struct Controleer {
-    /// The folder of policy files (*.toml; the vocabulary kenmerken.toml is skipped);
-    /// without it, the shipped data/beleid/.
+    /// The folder of policy files (*.toml): their characteristics are checked against its
+    /// kenmerken.toml, or the shipped one when it has none; without it, the shipped
+    /// data/beleid/.
     dir: Option<PathBuf>,
     /// A tariff table (CSV or XLSX, the tarieven input's columns) to check the prestatiecodes
     /// the rules name against; without it, they are not checked.
@@ -56,11 +57,22 @@ fn controleer(args: Controleer, ui: &Ui) -> Result<Exit> {
         ),
     };
     let files = crate::config::policies_in(&dir, &shown).map_err(anyhow::Error::msg)?;
+    // The folder's own vocabulary when it has one, else the shipped one.
+    let own = dir.join(crate::config::VOCABULARY);
+    let vocabulary = if own.is_file() {
+        crate::config::InputPath {
+            shown: format!("{shown}/{}", crate::config::VOCABULARY),
+            path: own,
+        }
+    } else {
+        crate::config::shipped_vocabulary().map_err(anyhow::Error::msg)?
+    };
     let tarieven = args.tarieven.as_ref().map(|p| crate::config::InputPath {
         shown: crate::files::shown(p),
         path: p.clone(),
     });
-    let check = crate::pipeline::check_policies(&files, tarieven.as_ref(), args.contractjaar)?;
+    let check =
+        crate::pipeline::check_policies(&files, &vocabulary, tarieven.as_ref(), args.contractjaar)?;
     let mut lines = Vec::new();
     let mut problems = Vec::new();
     for (shown, read) in &check.files {

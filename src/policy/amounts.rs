@@ -106,7 +106,7 @@ pub(super) fn read(a: AmountFile, ctx: &Context, problem: &mut impl FnMut(String
     );
     let mut kenmerk = |key: &str, name: &Option<String>, kind: Kind| {
         name.as_deref().and_then(|n| {
-            characteristic(n, &[kind])
+            characteristic(ctx.vocabulary, n, &[kind])
                 .map_err(|e| problem(format!("{key}: {e}")))
                 .ok()
         })
@@ -155,7 +155,13 @@ pub(super) fn read(a: AmountFile, ctx: &Context, problem: &mut impl FnMut(String
     if maximum.is_some_and(|m| m < Decimal::ZERO) {
         problem("maximum: give euros, 0 or more".into());
     }
-    let conditions = conditions(&a.als, a.als_een_van.as_deref(), false, problem);
+    let conditions = conditions(
+        ctx.vocabulary,
+        &a.als,
+        a.als_een_van.as_deref(),
+        false,
+        problem,
+    );
     let years = common_years(
         [&bedrag, &aandeel_kosten, &aandeel_cr]
             .into_iter()

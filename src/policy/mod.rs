@@ -1,6 +1,6 @@
 //! Zorgkantoor purchasing policies: the TOML policy files of `data/beleid/`, validated
-//! against the vocabulary of provider characteristics (`model::kenmerken`) and the run's tariff
-//! table, read for one contract year, and what each policy gives one provider: the
+//! against the vocabulary of provider characteristics (`model::kenmerken::Vocabulary`) and
+//! the run's tariff table, read for one contract year, and what each policy gives one provider: the
 //! percentage for a prestatiecode (with the rules that produced it), the amounts besides
 //! the tariffs, the conversations it asks for, and its hardship clause.
 //!
@@ -51,6 +51,7 @@ use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 
 use crate::config::InputPath;
+use crate::model::kenmerken::Vocabulary;
 use crate::model::problems::{Problem, Problems};
 use crate::model::{Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
@@ -277,6 +278,7 @@ impl Policy {
 pub(crate) fn load(
     files: &[InputPath],
     tariffs: &BTreeMap<String, Tariff>,
+    vocabulary: &Vocabulary,
     contractjaar: i32,
 ) -> Result<Vec<Policy>> {
     let mut problems = Problems::new("the policies");
@@ -285,7 +287,7 @@ pub(crate) fn load(
         let shown = &file.shown;
         let text = std::fs::read_to_string(&file.path)
             .with_context(|| format!("cannot read policy {shown}"))?;
-        match parse(shown, &text, tariffs, contractjaar) {
+        match parse(shown, &text, tariffs, vocabulary, contractjaar) {
             Ok(p) => policies.push(p),
             Err(ps) => problems.append(ps),
         }
@@ -322,14 +324,15 @@ pub(crate) fn first_year(file: &InputPath) -> Option<i32> {
 pub(crate) fn read_one(
     file: &InputPath,
     tariffs: Option<&BTreeMap<String, Tariff>>,
+    vocabulary: &Vocabulary,
     jaar: i32,
 ) -> Result<Result<Policy, Problems>> {
     let shown = &file.shown;
     let text = std::fs::read_to_string(&file.path)
         .with_context(|| format!("cannot read policy {shown}"))?;
     Ok(match tariffs {
-        Some(t) => parse(shown, &text, t, jaar),
-        None => parse_unchecked(shown, &text, jaar),
+        Some(t) => parse(shown, &text, t, vocabulary, jaar),
+        None => parse_unchecked(shown, &text, vocabulary, jaar),
     })
 }
 

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::config::Num;
-use crate::model::kenmerken::{kind_of, Kind, FIGURES, KENMERKEN};
+use crate::model::kenmerken::{Kind, Vocabulary, FIGURES};
 use crate::model::problems::{Problem, Problems};
 use crate::model::{Component, Leveringsvorm, Sector, Tariff, Zorgkantoor};
 
@@ -33,6 +33,7 @@ pub(super) struct Context<'a> {
     pub(super) period: Period,
     pub(super) jaar: i32,
     pub(super) bronnen: &'a BTreeMap<String, SourceFile>,
+    pub(super) vocabulary: &'a Vocabulary,
 }
 
 impl Context<'_> {
@@ -100,21 +101,28 @@ pub(crate) fn parse(
     shown: &str,
     text: &str,
     tariffs: &BTreeMap<String, Tariff>,
+    vocabulary: &Vocabulary,
     jaar: i32,
 ) -> Result<Policy, Problems> {
-    read(shown, text, Some(tariffs), jaar)
+    read(shown, text, Some(tariffs), vocabulary, jaar)
 }
 
 /// As `parse`, without a tariff table: prestatiecodes and leveringsvormen are not checked
 /// against one, and two rules are taken to conflict only where their scopes visibly meet.
-pub(crate) fn parse_unchecked(shown: &str, text: &str, jaar: i32) -> Result<Policy, Problems> {
-    read(shown, text, None, jaar)
+pub(crate) fn parse_unchecked(
+    shown: &str,
+    text: &str,
+    vocabulary: &Vocabulary,
+    jaar: i32,
+) -> Result<Policy, Problems> {
+    read(shown, text, None, vocabulary, jaar)
 }
 
 fn read(
     shown: &str,
     text: &str,
     tariffs: Option<&BTreeMap<String, Tariff>>,
+    vocabulary: &Vocabulary,
     jaar: i32,
 ) -> Result<Policy, Problems> {
     let mut problems = Problems::new("the policies");
@@ -160,6 +168,7 @@ fn read(
         period,
         jaar,
         bronnen: &f.bronnen,
+        vocabulary,
     };
     let file_bron = ctx.bron(Some(&f.bron), &mut |e| {
         // "bron.sectie: missing" names its own place: the file's key, not an entry.
@@ -283,15 +292,25 @@ fn in_range(v: Decimal) -> bool {
 }
 
 /// The characteristic `name`, if it is one of the vocabulary's and of a kind in `want`.
-pub(super) fn characteristic(name: &str, want: &[Kind]) -> Result<&'static str, String> {
-    match kind_of(name) {
-        Some((n, k)) if want.iter().any(|w| same_kind(*w, k)) => Ok(n),
-        Some(_) => Err(format!(
-            "the characteristic {name:?} has the wrong kind here"
+pub(super) fn characteristic(
+    vocabulary: &Vocabulary,
+    name: &str,
+    want: &[Kind],
+) -> Result<&'static str, String> {
+    match vocabulary.kind_of(name) {
+        Some((n, k)) if want.contains(&k) => Ok(n),
+        Some((_, k)) => Err(format!(
+            "the characteristic {name:?} has the wrong kind here: a {}, where a {} is needed",
+            k.as_str(),
+            want.iter()
+                .map(|w| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         )),
         None => Err(format!(
-            "unknown characteristic {name:?}; the known ones are {}",
-            KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+            "unknown characteristic {name:?}; the known ones ({}) are {}",
+            vocabulary.bestand,
+            vocabulary.names()
         )),
     }
 }
@@ -423,7 +442,7 @@ fn base(
             setting.given = given;
             value.map_or(Base::Rtp, Base::Fixed)
         }
-        (None, None, Some(k)) => match characteristic(k, &[Kind::Percent]) {
+        (None, None, Some(k)) => match characteristic(ctx.vocabulary, k, &[Kind::Percent]) {
             Ok(n) => Base::Kenmerk(n, fallback),
             Err(e) => {
                 problem("basis.kenmerk", e);
@@ -472,7 +491,7 @@ fn level(key: &str, value: &toml::Value, ctx: &Context) -> Result<LevelFile, Str
                 Some(toml::Value::String(s)) if s == "rtp" => {
                     Ok(LevelFile::Relative(Level::Rtp(points)))
                 }
-                Some(toml::Value::String(s)) => characteristic(s, &[Kind::Percent])
+                Some(toml::Value::String(s)) => characteristic(ctx.vocabulary, s, &[Kind::Percent])
                     .map(|n| LevelFile::Relative(Level::Kenmerk(n, points)))
                     .map_err(|e| format!("{key}.van: {e}")),
                 _ => Err(format!(
@@ -514,23 +533,14 @@ fn rule(r: RuleFile, ctx: &Context, rule_problem: &mut impl FnMut(String)) -> Op
     let plus = r.plus.as_ref().and_then(|v| take(e, points("plus", v)));
     let min = r.min.as_ref().and_then(|v| take(e, points("min", v)));
     let zet = r.zet.as_ref().and_then(|v| take(e, level("zet", v, ctx)));
-    let plus_kenmerk = r.plus_kenmerk.as_deref().and_then(|k| {
-        take(
-            e,
-            characteristic(
-                k,
-                &[Kind::Points {
-                    min: 0,
-                    max: 0,
-                    whole: false,
-                }],
-            ),
-        )
-    });
+    let plus_kenmerk = r
+        .plus_kenmerk
+        .as_deref()
+        .and_then(|k| take(e, characteristic(ctx.vocabulary, k, &[Kind::Points])));
     let zet_kenmerk = r
         .zet_kenmerk
         .as_deref()
-        .and_then(|k| take(e, characteristic(k, &[Kind::Percent])));
+        .and_then(|k| take(e, characteristic(ctx.vocabulary, k, &[Kind::Percent])));
     let maximum = r
         .maximum
         .as_ref()
@@ -593,7 +603,13 @@ fn rule(r: RuleFile, ctx: &Context, rule_problem: &mut impl FnMut(String)) -> Op
     let years = common_years(&per_year);
     let status = ctx.status(&r.uitgeschakeld, &years, rule_problem);
     let scope = scope(r.prestaties, r.leveringsvorm, ctx, rule_problem);
-    let conditions = conditions(&r.als, r.als_een_van.as_deref(), false, rule_problem);
+    let conditions = conditions(
+        ctx.vocabulary,
+        &r.als,
+        r.als_een_van.as_deref(),
+        false,
+        rule_problem,
+    );
     let ok = errors.is_empty();
     for e in errors {
         rule_problem(e);
@@ -640,7 +656,13 @@ fn rule(r: RuleFile, ctx: &Context, rule_problem: &mut impl FnMut(String)) -> Op
 /// One `[[gesprek]]`.
 fn talk(t: TalkFile, ctx: &Context, talk_problem: &mut impl FnMut(String)) -> Talk {
     let bron = ctx.bron(t.bron.as_ref(), talk_problem);
-    let conditions = conditions(&t.als, t.als_een_van.as_deref(), true, talk_problem);
+    let conditions = conditions(
+        ctx.vocabulary,
+        &t.als,
+        t.als_een_van.as_deref(),
+        true,
+        talk_problem,
+    );
     if conditions.all.is_empty() && conditions.any_of.is_empty() {
         talk_problem(
             "give the conditions (als or als_een_van) that call for the conversation".into(),
@@ -714,6 +736,7 @@ fn iso_date(s: &str) -> bool {
 /// `als` and `als_een_van` read into conditions; `talk` allows the figure only a
 /// conversation may use (the margin at the provider's tariffs).
 pub(super) fn conditions(
+    vocabulary: &Vocabulary,
     als: &BTreeMap<String, toml::Value>,
     als_een_van: Option<&[BTreeMap<String, toml::Value>]>,
     talk: bool,
@@ -725,7 +748,7 @@ pub(super) fn conditions(
      -> Vec<Condition> {
         let mut out = Vec::new();
         for (name, value) in table {
-            match condition(name, value, talk) {
+            match condition(vocabulary, name, value, talk) {
                 Ok(c) => out.push(c),
                 Err(e) => problem(format!("{key}.{name}: {e}")),
             }
@@ -837,11 +860,12 @@ fn conflicts<'a>(
     out
 }
 
-fn same_kind(want: Kind, have: Kind) -> bool {
-    std::mem::discriminant(&want) == std::mem::discriminant(&have)
-}
-
-fn condition(name: &str, value: &toml::Value, talk: bool) -> Result<Condition, String> {
+fn condition(
+    vocabulary: &Vocabulary,
+    name: &str,
+    value: &toml::Value,
+    talk: bool,
+) -> Result<Condition, String> {
     let subject = match name {
         "resultaatmarge" => Subject::Resultaatmarge,
         "intramuraal_aandeel" => Subject::IntramuraalAandeel,
@@ -858,7 +882,7 @@ fn condition(name: &str, value: &toml::Value, talk: bool) -> Result<Condition, S
                 _ => Err("write true or false".into()),
             }
         }
-        _ => match kind_of(name) {
+        _ => match vocabulary.kind_of(name) {
             Some((n, Kind::Flag)) => {
                 return match value {
                     toml::Value::Boolean(b) => Ok(Condition::Flag(n, *b)),
@@ -869,7 +893,7 @@ fn condition(name: &str, value: &toml::Value, talk: bool) -> Result<Condition, S
             None => {
                 return Err(format!(
                     "unknown characteristic or figure; the known ones are {}, {}, sectorvreemd",
-                    KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", "),
+                    vocabulary.names(),
                     FIGURES.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
                 ))
             }
@@ -891,21 +915,29 @@ fn condition(name: &str, value: &toml::Value, talk: bool) -> Result<Condition, S
     let number = Num::deserialize(v.clone()).map_err(|e| e.to_string())?.0;
     // The value must be in the subject's own unit, or the condition is always or never true.
     let (lo, hi, unit) = match subject {
-        Subject::Kenmerk(n) => match kind_of(n).map(|k| k.1) {
-            Some(Kind::Percent) => (Decimal::ZERO, Decimal::ONE_HUNDRED, "a percentage"),
-            Some(Kind::Points { min, max, .. }) => {
-                (Decimal::from(min), Decimal::from(max), "points")
-            }
-            Some(Kind::Count) | Some(Kind::Amount) => (Decimal::ZERO, Decimal::MAX, "0 or more"),
-            _ => (-Decimal::ONE, Decimal::ONE, "a fraction (0.02 = 2%)"),
+        // A characteristic's own range and unit, as the vocabulary declares them.
+        Subject::Kenmerk(n) => match vocabulary.get(n) {
+            Some(k) => (k.minimaal, k.maximaal, k.eenheid.clone()),
+            None => (None, None, String::new()),
         },
-        Subject::Resultaatmarge | Subject::ResultaatmargeBijTarief => {
-            (-Decimal::ONE, Decimal::ONE, "a fraction (0.05 = 5%)")
-        }
-        Subject::IntramuraalAandeel => (Decimal::ZERO, Decimal::ONE, "a fraction (0.01 = 1%)"),
+        Subject::Resultaatmarge | Subject::ResultaatmargeBijTarief => (
+            Some(-Decimal::ONE),
+            Some(Decimal::ONE),
+            "fractie (0.05 = 5%)".to_string(),
+        ),
+        Subject::IntramuraalAandeel => (
+            Some(Decimal::ZERO),
+            Some(Decimal::ONE),
+            "fractie (0.01 = 1%)".to_string(),
+        ),
     };
-    if number < lo || number > hi {
-        return Err(format!("{number} is outside {lo} to {hi}: write {unit}"));
+    if lo.is_some_and(|lo| number < lo) || hi.is_some_and(|hi| number > hi) {
+        let shown = |b: Option<Decimal>| b.map_or("any".to_string(), |b| b.to_string());
+        return Err(format!(
+            "{number} is outside {} to {}: write it in {unit}",
+            shown(lo),
+            shown(hi)
+        ));
     }
     Ok(Condition::Compare(subject, cmp, number))
 }

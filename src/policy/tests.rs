@@ -26,10 +26,20 @@ fn tariffs() -> BTreeMap<String, Tariff> {
     crate::ingest::read_tariffs(&spec).unwrap().by_code
 }
 
+/// The shipped vocabulary of characteristics.
+fn vocabulary() -> crate::model::kenmerken::Vocabulary {
+    let path = root().join("data/beleid/kenmerken.toml");
+    crate::ingest::vocabulary::parse(
+        "data/beleid/kenmerken.toml",
+        &std::fs::read_to_string(path).unwrap(),
+    )
+    .unwrap()
+}
+
 fn shipped(name: &str) -> Policy {
     let path = root().join("data/beleid").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    parse(name, &text, &tariffs(), 2024).unwrap_or_else(|e| panic!("{e:?}"))
+    parse(name, &text, &tariffs(), &vocabulary(), 2024).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// A provider's characteristics, written as the kenmerken file would hold them.
@@ -80,7 +90,7 @@ fn every_shipped_policy_loads_and_each_organisation_has_one() {
     let config = sample();
     let files = config.beleid.files().unwrap();
     assert_eq!(files.len(), 14);
-    let policies = load(files, &tariffs(), 2024).unwrap();
+    let policies = load(files, &tariffs(), &vocabulary(), 2024).unwrap();
     for z in Zorgkantoor::ALL {
         assert!(
             policies.iter().any(|p| p.zorgkantoor == *z),
@@ -400,9 +410,15 @@ fn zorg_en_zekerheid_vv() {
 const HEAD: &str = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"b\"\nbron.sectie = \"geheel\"\n[bronnen.b]\ndocument = \"Inkoopbeleid\"\nuitgever = \"CZ\"\ndatum = \"2023\"\n[basis]\nrtp = true\n";
 
 fn problems(rules: &str) -> String {
-    parse("test.toml", &format!("{HEAD}{rules}"), &tariffs(), 2024)
-        .unwrap_err()
-        .to_string()
+    parse(
+        "test.toml",
+        &format!("{HEAD}{rules}"),
+        &tariffs(),
+        &vocabulary(),
+        2024,
+    )
+    .unwrap_err()
+    .to_string()
 }
 
 #[test]
@@ -449,6 +465,7 @@ fn bad_rules_are_named_by_file_and_rule() {
             .replace("rtp = true", "rtp = true\n")
             .replace("periode = \"2024\"", "periode = \"2024\"\nbovengrens = 120"),
         &tariffs(),
+        &vocabulary(),
         2024,
     )
     .unwrap_err()
@@ -471,7 +488,14 @@ fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
     );
     // A stated order resolves it, and the higher voorrang wins where both apply.
     let ordered = two.replace("zet = 100\n", "zet = 100\nvoorrang = 1\n");
-    let p = parse("test.toml", &format!("{HEAD}{ordered}"), &tariffs(), 2024).unwrap();
+    let p = parse(
+        "test.toml",
+        &format!("{HEAD}{ordered}"),
+        &tariffs(),
+        &vocabulary(),
+        2024,
+    )
+    .unwrap();
     assert_eq!(
         pays(&p, "H126", "96", &[("nieuwe_aanbieder", "ja")]),
         d("100")
@@ -482,7 +506,14 @@ fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
     );
     // Scopes that cannot meet (intramural codes, MPT) do not conflict.
     let apart = "[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 93.5\nleveringsvorm = [\"intramuraal\"]\n[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
-    assert!(parse("test.toml", &format!("{HEAD}{apart}"), &tariffs(), 2024).is_ok());
+    assert!(parse(
+        "test.toml",
+        &format!("{HEAD}{apart}"),
+        &tariffs(),
+        &vocabulary(),
+        2024
+    )
+    .is_ok());
 }
 
 #[test]
@@ -502,7 +533,9 @@ fn every_problem_of_every_file_at_once() {
             path: dir.join(name),
         })
         .into();
-    let e = load(&files, &tariffs(), 2024).unwrap_err().to_string();
+    let e = load(&files, &tariffs(), &vocabulary(), 2024)
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("2 problems"), "{e}");
     assert!(e.contains("a.toml: regel \"x\": zet = 200"), "{e}");
     assert!(
@@ -512,7 +545,9 @@ fn every_problem_of_every_file_at_once() {
     // Two policies of one zorgkantoor for one sector.
     std::fs::write(dir.join("a.toml"), HEAD).unwrap();
     std::fs::write(dir.join("b.toml"), HEAD).unwrap();
-    let e = load(&files, &tariffs(), 2024).unwrap_err().to_string();
+    let e = load(&files, &tariffs(), &vocabulary(), 2024)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("b.toml: a second policy of CZ for VV in force in 2024 (the first is a.toml)"),
         "{e}"
@@ -530,7 +565,7 @@ fn a_result_outside_0_to_100_is_refused_not_clamped() {
     let text = format!(
         "{HEAD}[[regel]]\nnaam = \"korting\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nmin = 60\n[[regel]]\nnaam = \"nog-een\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nmin = 50\nals = {{ nieuwe_aanbieder = true }}\n"
     );
-    let p = parse("test.toml", &text, &tariffs(), 2024).unwrap();
+    let p = parse("test.toml", &text, &tariffs(), &vocabulary(), 2024).unwrap();
     let kenmerken = facts(&[("nieuwe_aanbieder", "ja")]);
     let f = Facts {
         kenmerken: &kenmerken,
@@ -550,6 +585,7 @@ fn a_result_outside_0_to_100_is_refused_not_clamped() {
         "test.toml",
         &text.replace("periode = \"2024\"", "periode = \"2024\"\nondergrens = 80"),
         &tariffs(),
+        &vocabulary(),
         2024,
     )
     .unwrap();
@@ -567,19 +603,21 @@ fn conditions_are_checked_in_their_own_unit() {
     // (percentage_2023 = { minimaal = 0.95 } cannot be told from a real 0.95%: it loads.)
     let e = problems("[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { percentage_2023 = { minimaal = 101 } }\n");
     assert!(
-        e.contains("als.percentage_2023: 101 is outside 0 to 100: write a percentage"),
+        e.contains("als.percentage_2023: 101 is outside 0 to 100: write it in procent van het NZa-maximumtarief"),
         "{e}"
     );
     let e = problems("[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { monitor_uitkomst = { boven = 50 } }\n");
     assert!(
-        e.contains("regel \"b\": als.monitor_uitkomst: 50 is outside -1 to 1: write points"),
+        e.contains(
+            "regel \"b\": als.monitor_uitkomst: 50 is outside -1 to 1: write it in procentpunt"
+        ),
         "{e}"
     );
     let e = problems(
         "[[regel]]\nnaam = \"c\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { mpt_groei = { minimaal = 2 } }\n",
     );
     assert!(
-        e.contains("als.mpt_groei: 2 is outside -1 to 1: write a fraction"),
+        e.contains("als.mpt_groei: 2 is outside -1 to 1: write it in fractie (0,02 = 2%)"),
         "{e}"
     );
     let e = parse(
@@ -589,6 +627,7 @@ fn conditions_are_checked_in_their_own_unit() {
             "periode = \"2024\"\ngesprek_resultaat_boven = 5",
         ),
         &tariffs(),
+        &vocabulary(),
         2024,
     )
     .unwrap_err()
@@ -625,7 +664,14 @@ fn rules_that_could_never_apply_or_misuse_voorrang_are_refused() {
 #[test]
 fn set_rules_whose_conditions_exclude_each_other_do_not_conflict() {
     let text = "[[regel]]\nnaam = \"nieuw\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"bestaand\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 96\nals = { nieuwe_aanbieder = false }\n";
-    let p = parse("test.toml", &format!("{HEAD}{text}"), &tariffs(), 2024).unwrap();
+    let p = parse(
+        "test.toml",
+        &format!("{HEAD}{text}"),
+        &tariffs(),
+        &vocabulary(),
+        2024,
+    )
+    .unwrap();
     assert_eq!(
         pays(&p, "Z053", "95", &[("nieuwe_aanbieder", "ja")]),
         d("93.5")
@@ -778,6 +824,7 @@ fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
             "{HEAD}[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = {{ resultaatmarge = {{ onder = -0.02 }}, intramuraal_aandeel = {{ minimaal = 0.01 }}, mpt_groei = {{ minimaal = -0.5 }} }}\n"
         ),
         &tariffs(),
+        &vocabulary(),
         2024,
     )
     .unwrap();
@@ -792,7 +839,7 @@ fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
     assert_eq!(got, want);
     let e = problems("[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { resultaatmarge = { boven = -1.5 } }\n");
     assert!(
-        e.contains("als.resultaatmarge: -1.5 is outside -1 to 1: write a fraction (0.05 = 5%)"),
+        e.contains("als.resultaatmarge: -1.5 is outside -1 to 1: write it in fractie (0.05 = 5%)"),
         "{e}"
     );
 }

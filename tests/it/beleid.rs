@@ -76,13 +76,11 @@ fn controleer(dir: &Path, more: &[&str]) -> Run {
 
 #[test]
 fn a_folder_of_sourced_policies_is_listed_entry_by_entry() {
-    // The vocabulary beside the policies is not read as one (it would not parse as one).
+    // The vocabulary beside the policies is read as the vocabulary, not as a policy.
+    let vocabulary = read(&root().join("data/beleid/kenmerken.toml"));
     let dir = folder(
         "beleid-goed",
-        &[
-            ("cz-vv.toml", GOOD),
-            ("kenmerken.toml", "[[kenmerk]]\nnaam = \"x\"\n"),
-        ],
+        &[("cz-vv.toml", GOOD), ("kenmerken.toml", &vocabulary)],
     );
     std::fs::write(dir.join("tarieven.csv"), TARIEVEN).unwrap();
     let tarieven = dir.join("tarieven.csv");
@@ -114,6 +112,22 @@ fn a_folder_of_sourced_policies_is_listed_entry_by_entry() {
         );
     }
     assert!(!out.contains("kenmerken.toml"), "{out}");
+    // A characteristic the folder's vocabulary does not declare is refused.
+    std::fs::write(
+        dir.join("kenmerken.toml"),
+        vocabulary.replace("naam = \"nieuwe_aanbieder\"", "naam = \"nieuw\""),
+    )
+    .unwrap();
+    let run = controleer(&dir, &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains(
+            "cz-vv.toml: regel \"geen-intramuraal\": als.nieuwe_aanbieder: unknown characteristic or figure"
+        ),
+        "{}",
+        run.stderr()
+    );
+    std::fs::write(dir.join("kenmerken.toml"), &vocabulary).unwrap();
     // For 2025, the file is still in force; without a tariff table the codes go unchecked.
     let run = controleer(&dir, &["--contractjaar", "2025"]);
     run.expect_code(0);

@@ -780,7 +780,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
         "{err}"
     );
     assert!(
-        err.contains("row 4, column \"monitor_uitkomst\": 3 points is outside -1 to 1"),
+        err.contains("row 4, column \"monitor_uitkomst\": 3 is above 1 (procentpunt)"),
         "{err}"
     );
     // A policy that names an unknown characteristic.
@@ -855,4 +855,89 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
             "{name}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. The characteristics are data: a vocabulary of one's own, without a code change.
+
+/// A vocabulary with one characteristic of its own, and the same file inside the policy
+/// glob, where it must not be taken for a policy.
+const EIGEN_VOCABULARY: &str = "[[kenmerk]]\nnaam = \"proef_opslag\"\nsoort = \"punten\"\neenheid = \"procentpunt\"\nminimaal = 0\nmaximaal = 2\nomschrijving = \"een opslag die alleen deze test kent\"\n";
+
+#[test]
+fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_without_code() {
+    // One VV provider with V1 100 days × €100. Its VGZ policy pays 90% plus the points the
+    // characteristic holds: 1.5 → 91.5%, so V1 costs 100 × €100 × 91.5% = €9,150.00.
+    let policy = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\npercentage = 90\n[[regel]]\nnaam = \"proef\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nplus_kenmerk = \"proef_opslag\"\n";
+    let set = |kenmerken: &'static str, name: &str| {
+        let dir = Set {
+            model: "zn-2027",
+            tables: "",
+            jaarverslagen: "10000001,Proef BV,2024,10000.00,10000.00,9000.00,0.00,0.00,VV\n",
+            declaraties: "10000001,2024,V1,100,10000.00\n",
+            kenmerken,
+            policies: &[("vgz.toml", policy), ("eigen.toml", EIGEN_VOCABULARY)],
+            new_providers: &[],
+        }
+        .write(name);
+        let config = read(&dir.join("richttarief.toml")).replace(
+            "[beleid]\n",
+            "[beleid]\nkenmerken = \"beleid/eigen.toml\"\n",
+        );
+        std::fs::write(dir.join("richttarief.toml"), config).unwrap();
+        dir
+    };
+    let dir = set(
+        "kvk,zorgkantoor,proef_opslag\n10000001,VGZ,1.5\n",
+        "eigen-kenmerk",
+    );
+    let out = tarieven(&dir);
+    let v1 = csv_records(&out.join("tarieven.csv"));
+    let v1 = row(&v1, "10000001", Some("V1"));
+    assert_eq!(v1["percentage"], "91.50", "{v1:?}");
+    assert_eq!(v1["regels"], "basis 90%; proef +1.5");
+    assert_eq!(v1["kosten_beleid"], "9150.00");
+    // The vocabulary is named in the manifest with the policies, by its hash.
+    let manifest = read(&out.join("manifest.json"));
+    assert!(manifest.contains("beleid/eigen.toml"), "{manifest}");
+
+    // Its range is the vocabulary's, with its unit; a shipped characteristic is unknown
+    // under this vocabulary.
+    let dir = set(
+        "kvk,zorgkantoor,proef_opslag\n10000001,VGZ,2.5\n",
+        "eigen-kenmerk-bereik",
+    );
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("row 2, column \"proef_opslag\": 2.5 is above 2 (procentpunt)"),
+        "{}",
+        run.stderr()
+    );
+    let dir = set(
+        "kvk,zorgkantoor,nieuwe_aanbieder\n10000001,VGZ,ja\n",
+        "eigen-kenmerk-onbekend",
+    );
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("unknown column \"nieuwe_aanbieder\"; a characteristic must be one of proef_opslag (the vocabulary beleid/eigen.toml)"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!dir.join("uit").exists());
+
+    // A vocabulary that is not there is named by its key.
+    let config =
+        read(&dir.join("richttarief.toml")).replace("beleid/eigen.toml", "beleid/weg.toml");
+    std::fs::write(dir.join("richttarief.toml"), config).unwrap();
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("beleid.kenmerken: \"beleid/weg.toml\": no such file"),
+        "{}",
+        run.stderr()
+    );
 }

@@ -19,13 +19,26 @@ const RTP: &str = "[basis]\nrtp = true\n";
 const BRON: &str = "bron.document = \"b\"\nbron.sectie = \"§1\"\n";
 
 fn read_for(jaar: i32, rest: &str) -> Policy {
-    parse("test.toml", &policy_text(rest), &tariffs(), jaar).unwrap_or_else(|e| panic!("{e}"))
+    parse(
+        "test.toml",
+        &policy_text(rest),
+        &tariffs(),
+        &vocabulary(),
+        jaar,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn refused(rest: &str) -> String {
-    parse("test.toml", &policy_text(rest), &tariffs(), 2024)
-        .unwrap_err()
-        .to_string()
+    parse(
+        "test.toml",
+        &policy_text(rest),
+        &tariffs(),
+        &vocabulary(),
+        2024,
+    )
+    .unwrap_err()
+    .to_string()
 }
 
 /// The facts of a provider of `sector` with characteristics `pairs`, RTP `rtp` percent.
@@ -101,6 +114,7 @@ fn a_value_given_for_one_year_applies_in_that_year_only() {
         "test.toml",
         &policy_text(&format!("{DOC}{RTP}")).replace("2024-2025", "2024-23"),
         &tariffs(),
+        &vocabulary(),
         2024,
     )
     .unwrap_err()
@@ -568,6 +582,7 @@ fn refusals_name_the_file_and_the_entry() {
             "bron = \"CZ, Inkoopbeleid\"",
         ),
         &tariffs(),
+        &vocabulary(),
         2024,
     )
     .unwrap_err()
@@ -591,13 +606,15 @@ fn only_policies_in_force_must_be_one_per_zorgkantoor_and_sector() {
             path: dir.join(name),
         })
         .into();
-    let policies = load(&files, &tariffs(), 2024).unwrap();
+    let policies = load(&files, &tariffs(), &vocabulary(), 2024).unwrap();
     assert_eq!(
         policies.iter().map(|p| p.in_force).collect::<Vec<_>>(),
         [false, true]
     );
     std::fs::write(dir.join("oud.toml"), text("2023-2024")).unwrap();
-    let e = load(&files, &tariffs(), 2024).unwrap_err().to_string();
+    let e = load(&files, &tariffs(), &vocabulary(), 2024)
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains(
             "nu.toml: a second policy of CZ for VV in force in 2024 (the first is oud.toml)"
@@ -605,7 +622,7 @@ fn only_policies_in_force_must_be_one_per_zorgkantoor_and_sector() {
         "{e}"
     );
     // In 2025 only the second is in force.
-    assert!(load(&files, &tariffs(), 2025).is_ok());
+    assert!(load(&files, &tariffs(), &vocabulary(), 2025).is_ok());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

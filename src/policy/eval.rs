@@ -216,10 +216,19 @@ impl Policy {
             .iter()
             .filter(|r| r.covers(code, tariff) && facts.meets(&r.conditions, self.sector))
             .collect();
+        // A rule whose action rests on a characteristic the provider lacks does not apply,
+        // its bounds included: a cap that belongs to a voluntary lower percentage does not
+        // cap a provider that proposed none.
         let applicable: Vec<&Rule> = covering
             .iter()
             .copied()
             .filter(|r| r.status.is_active())
+            .filter(|r| match &r.action {
+                Some(Action::AddKenmerk(k)) | Some(Action::Set(Level::Kenmerk(k, _))) => {
+                    facts.number(k).is_some()
+                }
+                _ => true,
+            })
             .collect();
         // Not contracted wins over every other rule: no set re-contracts the prestatie.
         if let Some(r) = applicable
@@ -236,40 +245,42 @@ impl Policy {
         let mut last_rule: Option<&str> = None;
         let mut steps = Vec::new();
         let basis_note = note("basis");
-        let mut p = match &self.base {
+        // None: no base (`anders = "geen"` for a provider without the characteristic); only
+        // a rule that sets the percentage can then give one.
+        let base: Option<Decimal> = match &self.base {
             Base::Rtp => {
                 steps.push(noted(format!("basis rtp {}%", pct(facts.rtp)), basis_note));
-                facts.rtp
+                Some(facts.rtp)
             }
             Base::Fixed(v) => {
                 steps.push(format!("basis {}%", pct(*v)));
-                *v
+                Some(*v)
             }
             Base::Kenmerk(k, anders) => match (facts.number(k), anders) {
                 (Some(v), _) => {
                     let v = v / Decimal::ONE_HUNDRED;
                     steps.push(format!("basis {k} {}%", pct(v)));
-                    v
+                    Some(v)
                 }
                 (None, Fallback::Fixed(v)) => {
                     steps.push(format!("basis {}% (geen {k})", pct(*v)));
-                    *v
+                    Some(*v)
                 }
                 (None, Fallback::Rtp) => {
                     steps.push(noted(
                         format!("basis rtp {}% (geen {k})", pct(facts.rtp)),
                         basis_note,
                     ));
-                    facts.rtp
+                    Some(facts.rtp)
                 }
                 (None, Fallback::Geen) => {
-                    return Ok(Priced {
-                        paid: Paid::Unknown(format!("geen {k}")),
-                        steps: vec![format!("basis: geen {k}, geen percentage")],
-                    });
+                    steps.push(format!("basis: geen {k}"));
+                    None
                 }
             },
         };
+        // Points are added to a base; without one they have nothing to add to.
+        let mut p = base.unwrap_or(Decimal::ZERO);
         for r in covering.iter().filter(|r| !r.status.is_active()) {
             if let Status::NotPublished(_) = r.status {
                 steps.push(format!("{}: {}", r.naam, r.status));
@@ -281,7 +292,7 @@ impl Policy {
                 Some(Action::AddKenmerk(k)) => facts.number(k).map(|v| v / Decimal::ONE_HUNDRED),
                 _ => None,
             };
-            if let Some(v) = add {
+            if let (Some(v), Some(_)) = (add, base) {
                 p += v;
                 last_rule = Some(&r.naam);
                 steps.push(format!(
@@ -298,10 +309,23 @@ impl Policy {
                 _ => None,
             })
             .max_by_key(|(voorrang, _, _)| *voorrang);
-        if let Some((_, v, r)) = set {
-            p = v;
-            last_rule = Some(&r.naam);
-            steps.push(format!("{} = {}%", r.naam, pct(v)));
+        match set {
+            Some((_, v, r)) => {
+                p = v;
+                last_rule = Some(&r.naam);
+                steps.push(format!("{} = {}%", r.naam, pct(v)));
+            }
+            None if base.is_none() => {
+                let Base::Kenmerk(k, _) = &self.base else {
+                    unreachable!("only a characteristic's base can be missing")
+                };
+                steps.push("geen percentage".into());
+                return Ok(Priced {
+                    paid: Paid::Unknown(format!("geen {k}")),
+                    steps,
+                });
+            }
+            None => {}
         }
         // Caps before floors: a transition floor (at least the provider's own earlier
         // percentage less a little) holds against a cap at the RTP.

@@ -8,8 +8,11 @@
 //! 1. a rule `niet_gecontracteerd` that applies wins over everything: no percentage;
 //! 2. the base: the RTP of the provider's group, a fixed percentage, or a characteristic
 //!    (the provider's own percentage of an earlier year), falling back to a fixed
-//!    percentage, the RTP, or none (`anders = "geen"`: the percentage is not known);
-//! 3. every applicable `plus`, `min` and `plus_kenmerk` rule adds its points, in file order;
+//!    percentage, the RTP, or none (`anders = "geen"`: then only a rule that sets the
+//!    percentage gives one, and without one the percentage is not known);
+//! 3. every applicable `plus`, `min` and `plus_kenmerk` rule adds its points, in file order
+//!    (a rule whose action rests on a characteristic the provider lacks does not apply,
+//!    its bounds included);
 //! 4. an applicable `zet` or `zet_kenmerk` rule replaces the result (the highest `voorrang`
 //!    wins; two that could apply to the same prestatie need different `voorrang`);
 //! 5. each applicable rule's `maximum` caps the result, then each applicable `minimum`

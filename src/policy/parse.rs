@@ -663,7 +663,9 @@ fn talk(t: TalkFile, ctx: &Context, talk_problem: &mut impl FnMut(String)) -> Ta
         true,
         talk_problem,
     );
-    if conditions.all.is_empty() && conditions.any_of.is_empty() {
+    let status = ctx.status(&t.uitgeschakeld, &None, talk_problem);
+    // A disabled conversation may lack its conditions: its threshold may be unpublished.
+    if status.is_active() && conditions.all.is_empty() && conditions.any_of.is_empty() {
         talk_problem(
             "give the conditions (als or als_een_van) that call for the conversation".into(),
         );
@@ -672,7 +674,7 @@ fn talk(t: TalkFile, ctx: &Context, talk_problem: &mut impl FnMut(String)) -> Ta
         what: super::lint::describe_talk(&t.als, t.als_een_van.as_deref()),
         naam: t.naam,
         bron,
-        status: ctx.status(&t.uitgeschakeld, &None, talk_problem),
+        status,
         conditions,
     }
 }

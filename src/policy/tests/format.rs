@@ -319,6 +319,68 @@ fn a_disabled_rule_is_validated_but_never_applied() {
 }
 
 #[test]
+fn anders_geen_leaves_the_percentage_to_a_rule_that_sets_one() {
+    // DSW GZ: the monitor's percentage, else a continuing agreement's, and 91% for a new
+    // provider; never the RTP.
+    let p = read_for(
+        2024,
+        &format!(
+            "{DOC}[basis]\nkenmerk = \"percentage_2023\"\nanders = \"geen\"\n[[regel]]\nnaam = \"bestaand\"\n{BRON}zet_kenmerk = \"bestaande_afspraak\"\nvoorrang = 1\n[[regel]]\nnaam = \"nieuw\"\n{BRON}zet = 91\nvoorrang = 2\nals = {{ nieuwe_aanbieder = true }}\n[[regel]]\nnaam = \"opslag\"\n{BRON}plus = 1\n"
+        ),
+    );
+    // A new provider without a monitor percentage: the zet, 91 (the +1 had no base to add to).
+    let got = priced(&p, "Z053", "96", Sector::Vv, &[("nieuwe_aanbieder", "ja")]);
+    assert_eq!(got.percentage(), Some(d("0.91")));
+    assert_eq!(got.steps, ["basis: geen percentage_2023", "nieuw = 91%"]);
+    // A continuing agreement of 97.2: 97.2.
+    assert_eq!(
+        pays(&p, "Z053", "96", &[("bestaande_afspraak", "97.2")]),
+        d("97.2")
+    );
+    // Neither: no percentage, not the RTP.
+    let got = priced(&p, "Z053", "96", Sector::Vv, &[]);
+    assert_eq!(got.paid, Paid::Unknown("geen percentage_2023".into()));
+    // With the monitor percentage 95: 95 + 1 = 96.
+    assert_eq!(
+        pays(&p, "Z053", "96", &[("percentage_2023", "95")]),
+        d("96")
+    );
+}
+
+#[test]
+fn a_rule_resting_on_a_characteristic_the_provider_lacks_does_not_apply_its_bounds() {
+    let p = read_for(
+        2024,
+        &format!(
+            "{DOC}[basis]\npercentage = 97\n[[regel]]\nnaam = \"vrijwillig-lager\"\n{BRON}zet_kenmerk = \"vrij_voorstel\"\nmaximum = {{ van = \"rtp\", punten = 0 }}\n"
+        ),
+    );
+    // No proposal: the base 97 stands, not capped at the RTP 95. A proposal of 96: capped
+    // at 95.
+    assert_eq!(pays(&p, "Z053", "95", &[]), d("97"));
+    assert_eq!(pays(&p, "Z053", "95", &[("vrij_voorstel", "96")]), d("95"));
+}
+
+#[test]
+fn a_disabled_conversation_may_lack_its_conditions() {
+    let p = read_for(
+        2024,
+        &format!("{DOC}{RTP}[[gesprek]]\nnaam = \"hoog-resultaat\"\n{BRON}uitgeschakeld = \"geen drempel gepubliceerd\"\n"),
+    );
+    assert_eq!(
+        p.talks[0].status,
+        Status::Disabled("geen drempel gepubliceerd".into())
+    );
+    let e = refused(&format!(
+        "{DOC}{RTP}[[gesprek]]\nnaam = \"hoog-resultaat\"\n{BRON}"
+    ));
+    assert!(
+        e.contains("test.toml: gesprek \"hoog-resultaat\": give the conditions"),
+        "{e}"
+    );
+}
+
+#[test]
 fn a_missing_characteristic_with_anders_geen_gives_no_percentage() {
     let p = read_for(
         2024,

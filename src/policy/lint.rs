@@ -123,6 +123,9 @@ pub(super) fn describe_rule(r: &RuleFile) -> String {
     if let Some(v) = &r.minimum {
         parts.push(format!("ten minste {}", level(v)));
     }
+    if parts.is_empty() {
+        parts.push("geen actie".to_string());
+    }
     if let Some(v) = r.voorrang {
         parts.push(format!("voorrang {v}"));
     }

@@ -98,7 +98,7 @@ fn a_folder_of_sourced_policies_is_listed_entry_by_entry() {
         "    status: per jaar: 2024 actief, 2025 niet gepubliceerd",
         "    bron: CZ zorgkantoor, Inkoopbeleid Wlz 2024-2025 (2023-06), §4.1",
         "  regel geen-intramuraal: niet gecontracteerd; op prestaties V4VV; als nieuwe_aanbieder = true",
-        "  regel onbekend: op alle zorgprestaties",
+        "  regel onbekend: geen actie; op alle zorgprestaties",
         "    status: uitgeschakeld: het percentage is niet gepubliceerd",
         "  bedrag innovatie: budget; aandeel 0.01 van de contracteerruimte",
         "  gesprek hoog-rendement: gesprek over een lager percentage; als resultaatmarge_bij_tarief = { boven = 0.05 }",

@@ -363,9 +363,14 @@ pub(crate) fn contract(
             };
             for (code, sums) in &run.data.claims[&kvk].lines {
                 let t = &tariffs[code];
+                // The policy in force in the contract year; only when none is, another
+                // of the zorgkantoor and sector (a file of other years may sit beside it).
+                let theirs = |x: &&Policy| x.zorgkantoor == row.zorgkantoor && x.sector == t.sector;
                 let policy = policies
                     .iter()
-                    .find(|x| x.zorgkantoor == row.zorgkantoor && x.sector == t.sector);
+                    .filter(theirs)
+                    .find(|x| x.in_force)
+                    .or_else(|| policies.iter().find(theirs));
                 let (priced, q) = match policy {
                     Some(x) => match x.price(code, t, &facts) {
                         Ok(priced) => (priced, x.kapitaal),

@@ -194,3 +194,63 @@ fn a_missing_source_or_a_file_that_does_not_parse_fails_with_every_problem() {
     }
     assert!(err.contains("3 problems in the policies"), "{err}");
 }
+
+/// A VGZ V&V policy for `periode` paying `zet` percent on every care prestatie.
+fn vgz_vv(periode: &str, zet: &str) -> String {
+    format!(
+        "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"{periode}\"\nbron = {{ document = \"vgz\", sectie = \"geheel\" }}\n[bronnen.vgz]\ndocument = \"Inkoopbeleid\"\nuitgever = \"VGZ\"\ndatum = \"{periode}\"\n[basis]\npercentage = {zet}\n"
+    )
+}
+
+#[test]
+fn tarieven_applies_the_policy_in_force_not_an_earlier_one_of_the_same_zorgkantoor() {
+    // One V&V provider buying V1 from VGZ. Two VGZ V&V files: 2022 at 90% and 2024 at 95%;
+    // the contract year (the reference year, 2024) lies in the second only, so V1 is paid
+    // 95%, whichever file comes first.
+    let dir = scratch("beleid-van-kracht");
+    std::fs::write(
+        dir.join("tarieven.csv"),
+        "jaar,prestatiecode,omschrijving,sector,leveringsvorm,component,max_tarief,kapitaal_per_eenheid\n2024,V1,verblijf VV per dag,VV,intramuraal,zorg,100.00,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("jaarverslagen.csv"),
+        "kvk,naam,boekjaar,bedrijfsopbrengsten,opbrengsten_wlz,bedrijfslasten,financiele_baten,financiele_lasten,sector\n10000001,Populatie BV,2024,12000.00,10600.00,12100.00,0.00,0.00,VV\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("declaraties.csv"),
+        "kvk,jaar,prestatiecode,aantal,bedrag\n10000001,2024,V1,100,9600.00\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("kenmerken.csv"), "kvk,zorgkantoor\n10000001,VGZ\n").unwrap();
+    std::fs::create_dir_all(dir.join("beleid")).unwrap();
+    std::fs::write(dir.join("beleid/a-vgz-vv-2022.toml"), vgz_vv("2022", "90")).unwrap();
+    std::fs::write(dir.join("beleid/b-vgz-vv-2024.toml"), vgz_vv("2024", "95")).unwrap();
+    std::fs::write(
+        dir.join("richttarief.toml"),
+        "model = \"zn-2027\"\nreferentiejaar = 2024\n\n[invoer]\njaarverslagen = \"jaarverslagen.csv\"\ndeclaraties = [\"declaraties.csv\"]\ntarieven = \"tarieven.csv\"\nkenmerken = \"kenmerken.csv\"\n\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n",
+    )
+    .unwrap();
+    let out = dir.join("uit");
+    richttarief(
+        &[
+            "tarieven",
+            "--config",
+            dir.join("richttarief.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        &root(),
+    )
+    .expect_code(0);
+    let lines = csv_records(&out.join("tarieven.csv"));
+    let v1: Vec<_> = lines
+        .iter()
+        .filter(|r| r["prestatiecode"] == "V1")
+        .collect();
+    assert_eq!(v1.len(), 1, "{lines:?}");
+    assert_eq!(v1[0]["percentage"], "95.00", "{:?}", v1[0]);
+    assert_eq!(v1[0]["beleid"], "beleid/b-vgz-vv-2024.toml", "{:?}", v1[0]);
+}

@@ -19,6 +19,7 @@ use crate::contracting::Contracting;
 use crate::pipeline::{self, Run};
 use crate::report::Recorded;
 
+pub(crate) mod beleid;
 pub(crate) mod brieven;
 pub(crate) mod check;
 pub(crate) mod digimv;

@@ -42,10 +42,20 @@ fn tariffs() -> BTreeMap<String, Tariff> {
     t
 }
 
+/// The shipped vocabulary of characteristics.
+fn vocabulary() -> crate::model::kenmerken::Vocabulary {
+    let path = root().join("data/beleid/kenmerken.toml");
+    crate::ingest::vocabulary::parse(
+        "data/beleid/kenmerken.toml",
+        &std::fs::read_to_string(path).unwrap(),
+    )
+    .unwrap()
+}
+
 /// A shipped file, read for `jaar`.
 fn shipped(name: &str, jaar: i32) -> Policy {
     let text = std::fs::read_to_string(root().join("data/beleid").join(name)).unwrap();
-    parse(name, &text, &tariffs(), jaar).unwrap_or_else(|e| panic!("{e:?}"))
+    parse(name, &text, &tariffs(), &vocabulary(), jaar).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// A provider's characteristics, written as the kenmerken file would hold them.

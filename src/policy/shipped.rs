@@ -16,30 +16,11 @@ fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The sample's tariff table, with the SGLVG day codes of Vektis code list 055 added (the
-/// sample holds no SGLVG care; Zilveren Kruis names them as essential care).
+/// The sample's tariff table, which holds every code the shipped policies name.
 fn tariffs() -> BTreeMap<String, Tariff> {
     let config = crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap();
     let spec = config.input(crate::config::Input::Tarieven).unwrap();
-    let mut t = crate::ingest::read_tariffs(&spec).unwrap().by_code;
-    let zzp = t["Z433"].clone();
-    let vpt = t["V457"].clone();
-    let mpt = t["H300"].clone();
-    t.insert("Z573".into(), zzp);
-    t.insert("V573".into(), vpt);
-    for code in ["H326", "H327"] {
-        t.insert(code.into(), mpt.clone());
-    }
-    for code in ["S326", "S327"] {
-        t.insert(
-            code.into(),
-            Tariff {
-                leveringsvorm: Leveringsvorm::Overig,
-                ..mpt.clone()
-            },
-        );
-    }
-    t
+    crate::ingest::read_tariffs(&spec).unwrap().by_code
 }
 
 /// The shipped vocabulary of characteristics.
@@ -200,10 +181,11 @@ fn zilveren_kruis_gz_lowers_by_2_only_when_all_four_criteria_hold() {
 #[test]
 fn zilveren_kruis_gz_essential_care_at_100() {
     let p = shipped("zilveren-kruis-gz-2027-2029.toml", 2027);
-    // COT has no code of its own in Vektis list 055 (2019); SGLVG (Z573, V573), logeren
-    // (Z999) and crisis (Z490) do. A new provider gets 100 on them, RTP − 2 elsewhere.
+    // Logeren (Z999 VG, Z1001 LVG), observatie (Z912) and crisis (Z490, Z560) at 100 for a
+    // new provider, RTP − 2 = 94 elsewhere. COT has no code of its own in Vektis list 055
+    // (2019), and the sample's table holds no SGLVG care, so neither can be priced here.
     let new = [("nieuwe_aanbieder", "ja")];
-    for code in ["Z573", "V573", "Z999", "Z490", "Z912"] {
+    for code in ["Z999", "Z1001", "Z912", "Z490", "Z560"] {
         assert_eq!(pays(&p, code, "96", &new), d("100"), "{code}");
     }
     assert_eq!(pays(&p, "Z433", "96", &new), d("94"));

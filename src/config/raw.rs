@@ -198,6 +198,8 @@ pub(crate) enum FileDigimvVariables {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileBeleid {
     pub(crate) bestanden: Option<Vec<String>>,
+    /// The vocabulary of characteristics (default: the shipped `data/beleid/kenmerken.toml`).
+    pub(crate) kenmerken: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -13,7 +13,6 @@ use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::model::kenmerken::KENMERKEN;
 use crate::model::{Kvk, Leveringsvorm, AGGREGATEN_COLUMNS, JAARVERSLAGEN_COLUMNS};
 
 use super::DecimalSign;
@@ -146,17 +145,31 @@ pub(crate) struct Digimv {
 pub(crate) struct Policies {
     /// Policy files and globs, relative to the configuration's folder.
     pub(crate) bestanden: Vec<String>,
+    /// The vocabulary of characteristics as written (none: the shipped one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) kenmerken: Option<String>,
     /// The files they name, sorted, each once; without `bestanden`, the shipped policies in
     /// `data/beleid/` when `invoer.kenmerken` asks for policies. Why there are none when the
     /// shipped folder cannot be found: only the commands that apply policies need them, so
     /// only they fail for it (see `files`).
     #[serde(skip)]
     pub(super) resolved: Result<Vec<InputPath>, String>,
+    /// The vocabulary file, resolved; why it cannot be found, for the commands that need it.
+    #[serde(skip)]
+    pub(super) vocabulary: Result<InputPath, String>,
 }
 
 impl Policies {
     pub(crate) fn is_empty(&self) -> bool {
         self.bestanden.is_empty()
+    }
+
+    /// The vocabulary of characteristics the kenmerken input and the policies use.
+    pub(crate) fn vocabulary(&self) -> Result<&InputPath> {
+        match &self.vocabulary {
+            Ok(file) => Ok(file),
+            Err(e) => bail!("{e}"),
+        }
     }
 
     /// The policy files to apply, resolved.
@@ -475,11 +488,9 @@ impl Input {
             Input::Kenmerken => &["kvk", "zorgkantoor", "aandeel", "naam"],
             Input::Aggregaten => &AGGREGATEN_COLUMNS,
         };
-        let mut columns = fixed.to_vec();
-        if self == Input::Kenmerken {
-            columns.extend(KENMERKEN.iter().map(|k| k.0));
-        }
-        columns
+        // The kenmerken input's characteristics are the vocabulary's, which is data: its
+        // reader checks their names (`kolommen.kenmerken.NAME` included).
+        fixed.to_vec()
     }
 
     pub(super) fn has(self, column: &str) -> bool {
@@ -580,6 +591,13 @@ impl<'a> Mapping<'a> {
             Some(h) if self.input.has(column) => Rename::Flat(h),
             _ => Rename::None,
         }
+    }
+
+    /// The names this input's own `[kolommen.INPUT]` table renames.
+    pub(crate) fn own_names(&self) -> impl Iterator<Item = &'a str> {
+        self.own
+            .into_iter()
+            .flat_map(|t| t.keys().map(String::as_str))
     }
 
     /// Every header a mapping of this input names.

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::model::kenmerken::Value;
-use crate::model::{Component, Sector};
+use crate::model::{Component, Sector, Zorgkantoor};
 use std::str::FromStr;
 
 fn d(s: &str) -> Decimal {
@@ -56,7 +56,13 @@ fn kenmerken(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, Value> {
 
 /// What a policy pays for `code` to a provider of `sector` with `pairs`, whose group's RTP
 /// is `rtp` percent.
-fn paid_as(p: &Policy, code: &str, sector: Sector, rtp: &str, pairs: &[(&'static str, &str)]) -> Paid {
+fn paid_as(
+    p: &Policy,
+    code: &str,
+    sector: Sector,
+    rtp: &str,
+    pairs: &[(&'static str, &str)],
+) -> Paid {
     let k = kenmerken(pairs);
     let f = Facts {
         kenmerken: &k,
@@ -66,7 +72,9 @@ fn paid_as(p: &Policy, code: &str, sector: Sector, rtp: &str, pairs: &[(&'static
         sector,
         resultaatmarge_bij_tarief: None,
     };
-    p.price(code, &tariffs()[code], &f).unwrap_or_else(|e| panic!("{e}")).paid
+    p.price(code, &tariffs()[code], &f)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .paid
 }
 
 /// As `paid_as`, for a provider of the policy's own sector, as a percentage.
@@ -91,11 +99,17 @@ fn zilveren_kruis_vv_contracts_new_providers_only_for_care_at_home() {
     // A new provider with a role in essential services: still no intramural contract, and
     // 93.5 (a set replaces the +0.5) at home.
     let both = [("nieuwe_aanbieder", "ja"), ("essentiele_functie", "ja")];
-    assert!(matches!(paid_as(&p, "Z053", Sector::Vv, "96", &both), Paid::NotContracted { .. }));
+    assert!(matches!(
+        paid_as(&p, "Z053", Sector::Vv, "96", &both),
+        Paid::NotContracted { .. }
+    ));
     assert_eq!(pays(&p, "V041", "96", &both), d("93.5"));
     // An existing provider: 95.5 intramural; with the role 95.5 + 0.5 = 96.0.
     assert_eq!(pays(&p, "Z053", "96", &[]), d("95.5"));
-    assert_eq!(pays(&p, "Z053", "96", &[("essentiele_functie", "ja")]), d("96.0"));
+    assert_eq!(
+        pays(&p, "Z053", "96", &[("essentiele_functie", "ja")]),
+        d("96.0")
+    );
 }
 
 #[test]
@@ -115,17 +129,32 @@ fn dsw_vv_monitor_moves_by_fractions_of_a_point_up_to_97_5() {
     let p = shipped("dsw-vv-2024-2026.toml", 2024);
     // 95.0 in 2023, monitor +0.5: 95.5.
     assert_eq!(
-        pays(&p, "Z053", "96", &[("percentage_2023", "95.0"), ("monitor_uitkomst", "0.5")]),
+        pays(
+            &p,
+            "Z053",
+            "96",
+            &[("percentage_2023", "95.0"), ("monitor_uitkomst", "0.5")]
+        ),
         d("95.5")
     );
     // 97.2 + 0.8 = 98.0, above DSW's 97.5: 97.5.
     assert_eq!(
-        pays(&p, "Z053", "96", &[("percentage_2023", "97.2"), ("monitor_uitkomst", "0.8")]),
+        pays(
+            &p,
+            "Z053",
+            "96",
+            &[("percentage_2023", "97.2"), ("monitor_uitkomst", "0.8")]
+        ),
         d("97.5")
     );
     // 95.0 − 0.25 = 94.75.
     assert_eq!(
-        pays(&p, "Z053", "96", &[("percentage_2023", "95.0"), ("monitor_uitkomst", "-0.25")]),
+        pays(
+            &p,
+            "Z053",
+            "96",
+            &[("percentage_2023", "95.0"), ("monitor_uitkomst", "-0.25")]
+        ),
         d("94.75")
     );
 }
@@ -139,21 +168,47 @@ fn dsw_gz_pays_what_its_monitor_sets_and_never_the_rtp() {
         "without a monitor percentage DSW GZ pays no percentage"
     );
     // The monitor sets 94.2.
-    assert_eq!(pays(&p, "Z433", "97", &[("monitor_percentage", "94.2")]), d("94.2"));
+    assert_eq!(
+        pays(&p, "Z433", "97", &[("monitor_percentage", "94.2")]),
+        d("94.2")
+    );
     // An agreement that continues (96.1) wins over the monitor.
     assert_eq!(
-        pays(&p, "Z433", "97", &[("monitor_percentage", "94.2"), ("bestaande_afspraak", "96.1")]),
+        pays(
+            &p,
+            "Z433",
+            "97",
+            &[
+                ("monitor_percentage", "94.2"),
+                ("bestaande_afspraak", "96.1")
+            ]
+        ),
         d("96.1")
     );
-    // A new provider: 91, also without a monitor percentage.
-    assert_eq!(pays(&p, "Z433", "97", &[("nieuwe_aanbieder", "ja")]), d("91"));
+    // A new provider: 91, also without a monitor percentage, and above an agreement.
+    assert_eq!(
+        pays(&p, "Z433", "97", &[("nieuwe_aanbieder", "ja")]),
+        d("91")
+    );
+    assert_eq!(
+        pays(
+            &p,
+            "Z433",
+            "97",
+            &[("nieuwe_aanbieder", "ja"), ("bestaande_afspraak", "96.1")]
+        ),
+        d("91")
+    );
 }
 
 #[test]
 fn menzis_vv_new_providers_at_the_rtp_minus_2() {
     let p = shipped("menzis-vv-2024-2026.toml", 2024);
     // The table: −2 on the RTP of 95.5, so 93.5 (the slide's 95.3 is in the noot).
-    assert_eq!(pays(&p, "Z053", "96", &[("nieuwe_aanbieder", "ja")]), d("93.5"));
+    assert_eq!(
+        pays(&p, "Z053", "96", &[("nieuwe_aanbieder", "ja")]),
+        d("93.5")
+    );
 }
 
 #[test]
@@ -169,8 +224,18 @@ fn zilveren_kruis_gz_lowers_by_2_only_when_all_four_criteria_hold() {
     assert_eq!(pays(&p, "Z433", "96", &all), d("94"));
     // Any three of four: the RTP, 96.
     for left_out in 0..4 {
-        let three: Vec<_> = all.iter().enumerate().filter(|(i, _)| *i != left_out).map(|(_, &kv)| kv).collect();
-        assert_eq!(pays(&p, "Z433", "96", &three), d("96"), "without {}", all[left_out].0);
+        let three: Vec<_> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != left_out)
+            .map(|(_, &kv)| kv)
+            .collect();
+        assert_eq!(
+            pays(&p, "Z433", "96", &three),
+            d("96"),
+            "without {}",
+            all[left_out].0
+        );
     }
     // New and all four: the 2 points once, 94.
     let mut new_too = all.to_vec();
@@ -190,7 +255,10 @@ fn zilveren_kruis_gz_essential_care_at_100() {
     }
     assert_eq!(pays(&p, "Z433", "96", &new), d("94"));
     // The levensloopfunctie's rule is switched off: the role alone changes nothing.
-    assert_eq!(pays(&p, "Z433", "96", &[("levensloopfunctie", "ja")]), d("96"));
+    assert_eq!(
+        pays(&p, "Z433", "96", &[("levensloopfunctie", "ja")]),
+        d("96")
+    );
 }
 
 #[test]
@@ -198,7 +266,13 @@ fn zilveren_kruis_gz_pays_care_outside_the_providers_sector_at_the_rtp() {
     let p = shipped("zilveren-kruis-gz-2027-2029.toml", 2027);
     // A new V&V provider delivering GZ care: the RTP of its group (95.9), not 95.9 − 2.
     assert_eq!(
-        paid_as(&p, "Z433", Sector::Vv, "95.9", &[("nieuwe_aanbieder", "ja")]),
+        paid_as(
+            &p,
+            "Z433",
+            Sector::Vv,
+            "95.9",
+            &[("nieuwe_aanbieder", "ja")]
+        ),
         Paid::Percentage(d("0.959"))
     );
     // Essential care outside its sector stays at 100 (higher voorrang).
@@ -210,11 +284,23 @@ fn zilveren_kruis_gz_pays_care_outside_the_providers_sector_at_the_rtp() {
 
 #[test]
 fn a_voluntary_lower_percentage_never_exceeds_the_rtp() {
-    for name in ["zilveren-kruis-gz-2027-2029.toml", "menzis-gz-2027-2029.toml", "salland-gz-2027-2029.toml"] {
+    for name in [
+        "zilveren-kruis-gz-2027-2029.toml",
+        "menzis-gz-2027-2029.toml",
+        "salland-gz-2027-2029.toml",
+    ] {
         let p = shipped(name, 2027);
         // RTP 96: an offer of 95 pays 95; an offer of 98 is capped at 96.
-        assert_eq!(pays(&p, "Z433", "96", &[("vrijwillig_lager", "95")]), d("95"), "{name}");
-        assert_eq!(pays(&p, "Z433", "96", &[("vrijwillig_lager", "98")]), d("96"), "{name}");
+        assert_eq!(
+            pays(&p, "Z433", "96", &[("vrijwillig_lager", "95")]),
+            d("95"),
+            "{name}"
+        );
+        assert_eq!(
+            pays(&p, "Z433", "96", &[("vrijwillig_lager", "98")]),
+            d("96"),
+            "{name}"
+        );
     }
 }
 
@@ -239,7 +325,10 @@ fn respite_at_100_with_a_plan_or_the_conditions_for_children() {
     assert_eq!(pays(&p, "Z999", "96", &[]), d("96"));
     // Menzis: respite for children (Z1001) at 100 when the conditions are met.
     let p = shipped("menzis-gz-2027-2029.toml", 2027);
-    assert_eq!(pays(&p, "Z1001", "96", &[("kinderplekken_voorwaarden", "ja")]), d("100"));
+    assert_eq!(
+        pays(&p, "Z1001", "96", &[("kinderplekken_voorwaarden", "ja")]),
+        d("100")
+    );
     assert_eq!(pays(&p, "Z1001", "96", &[]), d("96"));
 }
 
@@ -250,7 +339,10 @@ fn zorg_en_zekerheid_vv_employer_surcharge_in_2024_and_new_providers_unpublished
     let p = shipped("zorg-en-zekerheid-vv-2024-2026.toml", 2024);
     assert_eq!(pays(&p, "Z053", "96", &surcharge), d("95.8"));
     // The lower percentage for new providers is not published: switched off, 95.5.
-    assert_eq!(pays(&p, "Z053", "96", &[("nieuwe_aanbieder", "ja")]), d("95.5"));
+    assert_eq!(
+        pays(&p, "Z053", "96", &[("nieuwe_aanbieder", "ja")]),
+        d("95.5")
+    );
     // 2025: the surcharge's size is not published, so 95.5.
     let p = shipped("zorg-en-zekerheid-vv-2024-2026.toml", 2025);
     assert_eq!(pays(&p, "Z053", "96", &surcharge), d("95.5"));
@@ -260,9 +352,15 @@ fn zorg_en_zekerheid_vv_employer_surcharge_in_2024_and_new_providers_unpublished
 fn zorg_en_zekerheid_2022_never_more_than_half_a_point_below_2020() {
     let p = shipped("zorg-en-zekerheid-vv-2022.toml", 2022);
     // Base 95.8. A 2020 average of 97.0: floor 97.0 − 0.5 = 96.5, above 95.8, so 96.5.
-    assert_eq!(pays(&p, "Z053", "96", &[("gewogen_percentage_2020", "97.0")]), d("96.5"));
+    assert_eq!(
+        pays(&p, "Z053", "96", &[("gewogen_percentage_2020", "97.0")]),
+        d("96.5")
+    );
     // 2020 at 96.0: floor 95.5, below 95.8: 95.8.
-    assert_eq!(pays(&p, "Z053", "96", &[("gewogen_percentage_2020", "96.0")]), d("95.8"));
+    assert_eq!(
+        pays(&p, "Z053", "96", &[("gewogen_percentage_2020", "96.0")]),
+        d("95.8")
+    );
     // No 2020 average: no floor, 95.8.
     assert_eq!(pays(&p, "Z053", "96", &[]), d("95.8"));
     // NHC/NIC at 100.
@@ -279,7 +377,10 @@ fn zorg_en_zekerheid_2022_never_more_than_half_a_point_below_2020() {
         sector: Sector::Vv,
         resultaatmarge_bij_tarief: None,
     };
-    assert_eq!(p.price("NHC", &nhc, &f).unwrap().percentage(), Some(Decimal::ONE));
+    assert_eq!(
+        p.price("NHC", &nhc, &f).unwrap().percentage(),
+        Some(Decimal::ONE)
+    );
 }
 
 /// The facts of a provider of `sector` with `k`, whose margin at its tariffs is `margin`.
@@ -314,7 +415,14 @@ fn zilveren_kruis_gz_amounts_per_client_and_for_certification() {
     // 3 clients to extramural care at 5,000 each: 15,000. Certification costs of 18,000
     // are paid up to 15,000; costs of 9,000 in full.
     assert_eq!(
-        amounts(&p, &[("clienten_extramuralisering", "3"), ("certificering_kosten", "18000")], "1000000"),
+        amounts(
+            &p,
+            &[
+                ("clienten_extramuralisering", "3"),
+                ("certificering_kosten", "18000")
+            ],
+            "1000000"
+        ),
         vec![
             ("extramuralisering".to_string(), d("15000")),
             ("certificering-duurzaamheid".to_string(), d("15000")),
@@ -386,7 +494,10 @@ fn conversations_per_zorgkantoor() {
     assert!(talks(&p, &[], Some(("50", "1000"))).is_empty());
     // Salland: two consecutive years not meeting the policy, or a multi-year high result.
     let p = shipped("salland-gz-2027-2029.toml", 2027);
-    assert_eq!(talks(&p, &[("jaren_niet_voldaan", "2")], None), vec!["twee-jaar-niet-voldaan"]);
+    assert_eq!(
+        talks(&p, &[("jaren_niet_voldaan", "2")], None),
+        vec!["twee-jaar-niet-voldaan"]
+    );
     assert!(talks(&p, &[("jaren_niet_voldaan", "1")], None).is_empty());
     assert_eq!(
         talks(&p, &[("meerjarig_hoog_resultaat", "ja")], None),
@@ -394,7 +505,10 @@ fn conversations_per_zorgkantoor() {
     );
     // Zorg en Zekerheid: a limited range of care.
     let p = shipped("zorg-en-zekerheid-gz-2027-2029.toml", 2027);
-    assert_eq!(talks(&p, &[("beperkt_zorgspectrum", "ja")], None), vec!["beperkt-spectrum"]);
+    assert_eq!(
+        talks(&p, &[("beperkt_zorgspectrum", "ja")], None),
+        vec!["beperkt-spectrum"]
+    );
     // CZ: no threshold published, so the conversation is switched off even at 50%.
     let p = shipped("cz-gz-2027-2029.toml", 2027);
     assert!(talks(&p, &[], Some(("500", "1000"))).is_empty());
@@ -429,7 +543,13 @@ fn capital_at_100_only_for_the_years_published() {
     // setting says it was not published.
     let p = shipped("cz-vv-2024-2026.toml", 2025);
     let s = p.settings.iter().find(|s| s.naam == "kapitaal").unwrap();
-    assert!(s.note.as_deref().unwrap_or("").contains("niet gepubliceerd"), "{s:?}");
+    assert!(
+        s.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("niet gepubliceerd"),
+        "{s:?}"
+    );
     assert_eq!(p.kapitaal, Decimal::ONE);
     let p = shipped("cz-vv-2024-2026.toml", 2024);
     let s = p.settings.iter().find(|s| s.naam == "kapitaal").unwrap();
@@ -452,7 +572,13 @@ fn every_shipped_citation_names_a_findable_document() {
     for path in files {
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
         let text = std::fs::read_to_string(&path).unwrap();
-        for forbidden in ["Inkoopoverzicht", "/work", "review", "as summarised", "issue"] {
+        for forbidden in [
+            "Inkoopoverzicht",
+            "/work",
+            "review",
+            "as summarised",
+            "issue",
+        ] {
             assert!(!text.contains(forbidden), "{name} mentions {forbidden:?}");
         }
         let first = shipped(&name, 2022);
@@ -462,16 +588,138 @@ fn every_shipped_citation_names_a_findable_document() {
             cited.extend(p.rules.iter().map(|r| (r.naam.as_str(), &r.bron)));
             cited.extend(p.amounts.iter().map(|a| (a.naam.as_str(), &a.bron)));
             cited.extend(p.talks.iter().map(|t| (t.naam.as_str(), &t.bron)));
-            cited.extend(p.hardheidsclausule.iter().map(|h| ("hardheidsclausule", &h.bron)));
-            cited.extend(p.settings.iter().filter_map(|s| s.bron.as_ref().map(|b| (s.naam, b))));
+            cited.extend(
+                p.hardheidsclausule
+                    .iter()
+                    .map(|h| ("hardheidsclausule", &h.bron)),
+            );
+            cited.extend(
+                p.settings
+                    .iter()
+                    .filter_map(|s| s.bron.as_ref().map(|b| (s.naam, b))),
+            );
             for (what, b) in cited {
-                for (field, v) in [("document", &b.document), ("uitgever", &b.uitgever), ("datum", &b.datum), ("sectie", &b.sectie)] {
+                for (field, v) in [
+                    ("document", &b.document),
+                    ("uitgever", &b.uitgever),
+                    ("datum", &b.datum),
+                    ("sectie", &b.sectie),
+                ] {
                     assert!(!v.trim().is_empty(), "{name} {jaar}: {what} has no {field}");
                 }
             }
             for s in &p.settings {
-                assert!(s.given.is_none() || s.bron.is_some(), "{name}: {} stated without a bron", s.naam);
+                assert!(
+                    s.given.is_none() || s.bron.is_some(),
+                    "{name}: {} stated without a bron",
+                    s.naam
+                );
             }
         }
     }
+}
+
+/// Each organisation has a V&V policy in force for 2024-2026 and a GZ policy in force for
+/// 2027-2029, and every shipped file loads, together with the others, for each year of its
+/// period (so no two files of one zorgkantoor and sector are in force in the same year).
+#[test]
+fn every_shipped_file_loads_for_each_year_and_each_organisation_has_one() {
+    let config = crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap();
+    let files = config.beleid.files().unwrap();
+    assert_eq!(files.len(), 15, "14 files for 2024-2029 and one for 2022");
+    for jaar in 2022..=2029 {
+        let policies =
+            load(files, &tariffs(), &vocabulary(), jaar).unwrap_or_else(|e| panic!("{jaar}: {e}"));
+        let in_force: Vec<_> = policies.iter().filter(|p| p.in_force).collect();
+        let sector = match jaar {
+            2022 => {
+                // Only Zorg en Zekerheid's 2022 V&V file.
+                assert_eq!(in_force.len(), 1, "{jaar}");
+                continue;
+            }
+            2023 => {
+                assert!(in_force.is_empty(), "{jaar}");
+                continue;
+            }
+            2024..=2026 => Sector::Vv,
+            _ => Sector::Gz,
+        };
+        for z in Zorgkantoor::ALL {
+            assert_eq!(
+                in_force
+                    .iter()
+                    .filter(|p| p.zorgkantoor == *z && p.sector == sector)
+                    .count(),
+                1,
+                "{jaar}: {z} {sector}"
+            );
+        }
+        assert_eq!(in_force.len(), Zorgkantoor::ALL.len(), "{jaar}");
+        for p in &in_force {
+            assert!(
+                p.bovengrens <= Decimal::ONE,
+                "{} pays above 100%",
+                p.bestand
+            );
+        }
+    }
+}
+
+#[test]
+fn vgz_gz_surcharges() {
+    let p = shipped("vgz-gz-2027-2029.toml", 2027);
+    // H300 is an MPT prestatie: RTP 96 + 1.4 = 97.4 from 2% more MPT than in 2026 on; 1.9%
+    // more is not enough; an intramural code gets nothing.
+    assert_eq!(pays(&p, "H300", "96", &[("mpt_groei", "0.02")]), d("97.4"));
+    assert_eq!(pays(&p, "H300", "96", &[("mpt_groei", "0.019")]), d("96"));
+    assert_eq!(pays(&p, "Z457", "96", &[("mpt_groei", "0.05")]), d("96"));
+    // Self-reliance: + 0.1 on every prestatie; with MPT growth on an MPT code 96 + 1.4 + 0.1.
+    assert_eq!(
+        pays(&p, "Z457", "96", &[("zelfredzaamheid_beleid", "ja")]),
+        d("96.1")
+    );
+    assert_eq!(
+        pays(
+            &p,
+            "H903",
+            "96",
+            &[("mpt_groei", "0.03"), ("zelfredzaamheid_beleid", "ja")]
+        ),
+        d("97.5")
+    );
+    // Digital care at 100 on its three codes with any growth, the RTP without.
+    for code in ["H138", "H139", "H306"] {
+        assert_eq!(
+            pays(&p, code, "96", &[("digitale_zorg_groei", "0.01")]),
+            d("100")
+        );
+        assert_eq!(
+            pays(&p, code, "96", &[("digitale_zorg_groei", "0")]),
+            d("96")
+        );
+    }
+    // New providers: 96 − 2.
+    assert_eq!(
+        pays(&p, "Z457", "96", &[("nieuwe_aanbieder", "ja")]),
+        d("94")
+    );
+}
+
+#[test]
+fn menzis_module_surcharges_and_complex_care() {
+    // V&V: 95.5 plus the granted module points (2): 97.5.
+    let p = shipped("menzis-vv-2024-2026.toml", 2024);
+    assert_eq!(pays(&p, "Z041", "96", &[("module_opslag", "2")]), d("97.5"));
+    // GZ: RTP + 2 on the VG7 codes when complex care is guaranteed, up to 100; not on other
+    // codes; new providers RTP − 2.
+    let p = shipped("menzis-gz-2027-2029.toml", 2027);
+    let garantie = [("complexe_zorg_garantie", "ja")];
+    assert_eq!(pays(&p, "Z473", "96", &garantie), d("98"));
+    assert_eq!(pays(&p, "Z470", "96", &garantie), d("98"));
+    assert_eq!(pays(&p, "Z473", "98.5", &garantie), d("100"));
+    assert_eq!(pays(&p, "Z457", "96", &garantie), d("96"));
+    assert_eq!(
+        pays(&p, "Z473", "96", &[("nieuwe_aanbieder", "ja")]),
+        d("94")
+    );
 }

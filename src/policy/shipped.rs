@@ -125,6 +125,16 @@ fn dsw_vv_new_providers_at_91_in_2024_only() {
 }
 
 #[test]
+fn dsw_vv_monitor_outcome_is_any_fraction_within_one_point() {
+    // "At most 1%" up or down: the vocabulary takes −1 to +1 with fractions, so a kenmerken
+    // cell of 0.5 is read, not refused as not whole.
+    let v = vocabulary();
+    let m = v.get("monitor_uitkomst").unwrap();
+    assert!(!m.heel);
+    assert_eq!((m.minimaal, m.maximaal), (Some(d("-1")), Some(d("1"))));
+}
+
+#[test]
 fn dsw_vv_monitor_moves_by_fractions_of_a_point_up_to_97_5() {
     let p = shipped("dsw-vv-2024-2026.toml", 2024);
     // 95.0 in 2023, monitor +0.5: 95.5.

@@ -3,55 +3,15 @@
 //! the provider is paid, and asserts it. These tests check the data against its sources;
 //! how a rule kind is evaluated in general is `tests`'.
 
+use super::tests::{self, d, priced_as, root, tariffs, vocabulary};
 use super::*;
 use crate::model::kenmerken::Value;
 use crate::model::{Component, Sector, Zorgkantoor};
-use std::str::FromStr;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-fn root() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The sample's tariff table, which holds every code the shipped policies name.
-fn tariffs() -> BTreeMap<String, Tariff> {
-    let config = crate::config::load(&root().join("data/voorbeeld/richttarief.toml")).unwrap();
-    let spec = config.input(crate::config::Input::Tarieven).unwrap();
-    crate::ingest::read_tariffs(&spec).unwrap().by_code
-}
-
-/// The shipped vocabulary of characteristics.
-fn vocabulary() -> crate::model::kenmerken::Vocabulary {
-    let path = root().join("data/beleid/kenmerken.toml");
-    crate::ingest::vocabulary::parse(
-        "data/beleid/kenmerken.toml",
-        &std::fs::read_to_string(path).unwrap(),
-    )
-    .unwrap()
-}
 
 /// A shipped file, read for `jaar`.
 fn shipped(name: &str, jaar: i32) -> Policy {
     let text = std::fs::read_to_string(root().join("data/beleid").join(name)).unwrap();
     parse(name, &text, &tariffs(), &vocabulary(), jaar).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-/// A provider's characteristics, written as the kenmerken file would hold them.
-fn kenmerken(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, Value> {
-    pairs
-        .iter()
-        .map(|&(k, v)| {
-            let value = match v {
-                "ja" => Value::Flag(true),
-                "nee" => Value::Flag(false),
-                n => Value::Number(d(n)),
-            };
-            (k, value)
-        })
-        .collect()
 }
 
 /// What a policy pays for `code` to a provider of `sector` with `pairs`, whose group's RTP
@@ -63,18 +23,7 @@ fn paid_as(
     rtp: &str,
     pairs: &[(&'static str, &str)],
 ) -> Paid {
-    let k = kenmerken(pairs);
-    let f = Facts {
-        kenmerken: &k,
-        resultaatmarge: None,
-        intramuraal_aandeel: None,
-        rtp: d(rtp) / Decimal::ONE_HUNDRED,
-        sector,
-        resultaatmarge_bij_tarief: None,
-    };
-    p.price(code, &tariffs()[code], &f)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .paid
+    priced_as(p, code, &tariffs()[code], sector, rtp, pairs).paid
 }
 
 /// As `paid_as`, for a provider of the policy's own sector, as a percentage.
@@ -378,7 +327,7 @@ fn zorg_en_zekerheid_2022_never_more_than_half_a_point_below_2020() {
         component: Component::Nhc,
         ..tariffs()["Z053"].clone()
     };
-    let k = kenmerken(&[]);
+    let k = tests::facts(&[]);
     let f = Facts {
         kenmerken: &k,
         resultaatmarge: None,
@@ -412,7 +361,7 @@ fn facts<'a>(
 /// The amounts a policy pays a provider with `pairs` and a policy cost of `kosten` there,
 /// by name, in euros.
 fn amounts(p: &Policy, pairs: &[(&'static str, &str)], kosten: &str) -> Vec<(String, Decimal)> {
-    let k = kenmerken(pairs);
+    let k = tests::facts(pairs);
     p.amounts_for(&facts(&k, p.sector, None), d(kosten))
         .into_iter()
         .map(|(a, v, _)| (a.naam.clone(), v.normalize()))
@@ -488,7 +437,7 @@ fn dsw_transformation_funds_and_innovation_reserve() {
 
 /// The conversations a policy holds with a provider with `pairs` and `margin`.
 fn talks(p: &Policy, pairs: &[(&'static str, &str)], margin: Option<(&str, &str)>) -> Vec<String> {
-    let k = kenmerken(pairs);
+    let k = tests::facts(pairs);
     let q = margin.and_then(|(n, o)| Quotient::of(d(n), d(o)));
     p.talks_for(&facts(&k, p.sector, q))
         .into_iter()

@@ -1,4 +1,6 @@
-//! The policies' tests: the shipped policies, validation and evaluation.
+//! The policies' tests: validation and evaluation on hand-written policies, and the helpers
+//! every policy test shares (`shipped` tests the shipped files, `format` each construct of
+//! the format).
 
 use super::*;
 use crate::model::kenmerken::Value;
@@ -6,11 +8,11 @@ use crate::model::Component;
 use std::cmp::Ordering;
 use std::str::FromStr;
 
-fn d(s: &str) -> Decimal {
+pub(super) fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-fn root() -> std::path::PathBuf {
+pub(super) fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -20,14 +22,14 @@ fn sample() -> crate::config::Config {
 }
 
 /// The sample's tariff table, which holds every code the shipped policies name.
-fn tariffs() -> BTreeMap<String, Tariff> {
+pub(super) fn tariffs() -> BTreeMap<String, Tariff> {
     let config = sample();
     let spec = config.input(crate::config::Input::Tarieven).unwrap();
     crate::ingest::read_tariffs(&spec).unwrap().by_code
 }
 
 /// The shipped vocabulary of characteristics.
-fn vocabulary() -> crate::model::kenmerken::Vocabulary {
+pub(super) fn vocabulary() -> crate::model::kenmerken::Vocabulary {
     let path = root().join("data/beleid/kenmerken.toml");
     crate::ingest::vocabulary::parse(
         "data/beleid/kenmerken.toml",
@@ -43,7 +45,7 @@ fn shipped(name: &str) -> Policy {
 }
 
 /// A provider's characteristics, written as the kenmerken file would hold them.
-fn facts(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, Value> {
+pub(super) fn facts(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, Value> {
     pairs
         .iter()
         .map(|&(k, v)| {
@@ -71,17 +73,30 @@ fn pays_for(
     rtp: &str,
     pairs: &[(&'static str, &str)],
 ) -> Decimal {
+    let priced = priced_as(p, code, t, t.sector, rtp, pairs);
+    (priced.percentage().expect("a percentage") * Decimal::ONE_HUNDRED).normalize()
+}
+
+/// What `p` makes of `code` (tariff row `t`) for a provider of `sector` with the
+/// characteristics `pairs`, whose group's RTP is `rtp` percent; no figures known.
+pub(super) fn priced_as(
+    p: &Policy,
+    code: &str,
+    t: &Tariff,
+    sector: Sector,
+    rtp: &str,
+    pairs: &[(&'static str, &str)],
+) -> Priced {
     let kenmerken = facts(pairs);
     let f = Facts {
         kenmerken: &kenmerken,
         resultaatmarge: None,
         intramuraal_aandeel: None,
         rtp: d(rtp) / Decimal::ONE_HUNDRED,
-        sector: t.sector,
+        sector,
         resultaatmarge_bij_tarief: None,
     };
-    let priced = p.price(code, t, &f).unwrap_or_else(|e| panic!("{e}"));
-    (priced.percentage().expect("a percentage") * Decimal::ONE_HUNDRED).normalize()
+    p.price(code, t, &f).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

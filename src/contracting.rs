@@ -40,10 +40,10 @@ use crate::aggregate::{line_parts, main_sector, provider_figures};
 use crate::classify::is_intramural;
 use crate::config::{Config, OmzetBasis, Scaling, SectorSource};
 use crate::exact::Wide;
-use crate::model::kenmerken::{KenmerkRow, Kenmerken};
+use crate::model::kenmerken::KenmerkRow;
 use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff, Zorgkantoor};
-use crate::pipeline::Run;
-use crate::policy::{Facts, Policy, Priced, Quotient};
+use crate::pipeline::{PolicyData, Run};
+use crate::policy::{Facts, Priced, Quotient};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
@@ -102,6 +102,8 @@ pub(crate) struct Cost {
     pub aanbieders: usize,
     pub beleid: Decimal,
     pub rtp: Decimal,
+    /// Its contracteerruimte in the contract year, when the input names one.
+    pub contracteerruimte: Option<Decimal>,
 }
 
 /// A provider a policy lists for a conversation about a lower percentage.
@@ -276,11 +278,10 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
     })
 }
 
-pub(crate) fn contract(
-    run: &Run,
-    policies: &[Policy],
-    kenmerken: &Kenmerken,
-) -> Result<Contracting> {
+/// The policies of `read` applied to the providers of its kenmerken, and each
+/// zorgkantoor's cost set against its contracteerruimte of the contract year.
+pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
+    let (policies, kenmerken) = (&read.policies, &read.kenmerken);
     let index: BTreeMap<Kvk, usize> = run
         .providers
         .iter()
@@ -457,6 +458,11 @@ pub(crate) fn contract(
     }
     without.sort();
 
+    let ruimte = read
+        .contracteerruimte
+        .as_ref()
+        .map(|(_, c)| c.of_year(run.config.beleid.contractjaar))
+        .unwrap_or_default();
     let mut costs: Vec<Cost> = Zorgkantoor::ALL
         .iter()
         .map(|&z| Cost {
@@ -464,6 +470,7 @@ pub(crate) fn contract(
             aanbieders: 0,
             beleid: Decimal::ZERO,
             rtp: Decimal::ZERO,
+            contracteerruimte: ruimte.get(&z).copied(),
         })
         .collect();
     let mut conversations = Vec::new();

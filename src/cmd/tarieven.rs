@@ -18,11 +18,18 @@ pub(crate) struct Args {
     config: ConfigArg,
     #[command(flatten)]
     out: OutArg,
+    /// The year of the contracts to price, over the configuration's [beleid] contractjaar
+    /// (default: referentiejaar). A policy applies when its periode holds this year.
+    #[arg(long, value_name = "JAAR", value_parser = clap::value_parser!(i32).range(1900..=2100))]
+    contractjaar: Option<i32>,
 }
 
 pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
     args.out.check()?;
-    let config = args.config.load()?;
+    let mut config = args.config.load()?;
+    if let Some(year) = args.contractjaar {
+        config.beleid.set_contractjaar(year);
+    }
     let run = compute(&config, ui)?;
     let Some(read) = crate::pipeline::read_policies(&config, &run.data, ui)? else {
         anyhow::bail!(
@@ -31,7 +38,17 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
         );
     };
     let (contracting, beleid, kenmerken) = contract(&run, &read)?;
-    let files = report::contracting::outputs(&run, &contracting, &beleid, &kenmerken)?;
+    let contracteerruimte = read
+        .contracteerruimte
+        .as_ref()
+        .map(|(f, _)| report::Recorded::of(f.shown.clone(), &f.path))
+        .transpose()?;
+    let sources = report::contracting::Sources {
+        beleid: &beleid,
+        kenmerken: &kenmerken,
+        contracteerruimte: contracteerruimte.as_ref(),
+    };
+    let files = report::contracting::outputs(&run, &contracting, &sources)?;
     args.out.write(&files, ui)?;
     ui.print(&report::contracting::text(&run, &contracting))?;
     Ok(Exit::Ok)

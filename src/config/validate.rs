@@ -260,7 +260,28 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     let kenmerken = inputs
         .kenmerken
         .map(|p| required("kenmerken", Some(p), &mut problems));
-    let beleid = f.beleid.and_then(|b| b.bestanden).unwrap_or_default();
+    let contracteerruimte = inputs
+        .contracteerruimte
+        .map(|p| required("contracteerruimte", Some(p), &mut problems));
+    let beleid_file = f.beleid.unwrap_or_default();
+    // Contracts are priced for a year of their own: the accounts and claims are two or three
+    // years older than the contracts whose tariffs the policies set. The same range as
+    // referentiejaar, so that a mistyped year (20277) is caught here, not by finding no
+    // policy in force.
+    let contractjaar = match beleid_file.contractjaar {
+        Some(year) => {
+            if !(1900..=2100).contains(&year) {
+                problems.push(
+                    Problem::at("beleid.contractjaar")
+                        .value(year)
+                        .says("not a plausible year"),
+                );
+            }
+            year
+        }
+        None => referentiejaar,
+    };
+    let beleid = beleid_file.bestanden.unwrap_or_default();
     let mut policies = Vec::new();
     for p in &beleid {
         match expand(basis, p) {
@@ -330,6 +351,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     for (input, p) in [
         (Input::Koppeltabel, &koppeltabel),
         (Input::Kenmerken, &kenmerken),
+        (Input::Contracteerruimte, &contracteerruimte),
     ] {
         if let Some(p) = p {
             files.insert(input, vec![InputPath::new(basis, p)]);
@@ -350,6 +372,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             tarieven,
             koppeltabel,
             kenmerken,
+            contracteerruimte,
             aggregaten,
             files,
         },
@@ -384,6 +407,8 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
         },
         beleid: Policies {
             bestanden: beleid,
+            contractjaar,
+            contractjaar_gegeven: beleid_file.contractjaar.is_some(),
             resolved: policies,
         },
         digimv,

@@ -93,15 +93,21 @@ fn result_table(run: &Run, k: &Contracting) -> Table {
     })
 }
 
-/// kosten.csv: per zorgkantoor the cost of its policy against paying the RTP.
+/// kosten.csv: per zorgkantoor the cost of its policy against paying the RTP, and against
+/// its contracteerruimte of the contract year when the input names one (the share is for
+/// reading only: nothing is decided on it).
 fn cost_table(k: &Contracting) -> Table {
-    let header = "zorgkantoor,aanbieders,kosten_beleid,kosten_rtp,verschil,verschil_pct";
+    let header = "zorgkantoor,aanbieders,kosten_beleid,kosten_rtp,verschil,verschil_pct,contracteerruimte,aandeel_contracteerruimte";
     Table::of("Kosten", header, &k.costs, |c| {
         let verschil = c.beleid - c.rtp;
         let pct = if c.rtp.is_zero() {
             Value::Empty
         } else {
             Value::Percent(verschil / c.rtp, 2)
+        };
+        let aandeel = match c.contracteerruimte {
+            Some(r) if !r.is_zero() => Value::Percent(c.beleid / r, 2),
+            _ => Value::Empty,
         };
         vec![
             c.zorgkantoor.as_str().into(),
@@ -110,6 +116,8 @@ fn cost_table(k: &Contracting) -> Table {
             Value::Money(c.rtp),
             Value::Money(verschil),
             pct,
+            c.contracteerruimte.map_or(Value::Empty, Value::Money),
+            aandeel,
         ]
     })
 }
@@ -159,19 +167,29 @@ fn without_table(k: &Contracting) -> Table {
     )
 }
 
-/// The settings of `tarieven`, for the manifest: every policy file and the kenmerken.
+/// The settings of `tarieven`, for the manifest: the contract year, every policy file, the
+/// kenmerken and the contracteerruimte when there is one.
 #[derive(Serialize)]
 pub(crate) struct Settings<'a> {
+    contractjaar: i32,
     beleid: &'a [Recorded],
     kenmerken: &'a Recorded,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contracteerruimte: Option<&'a Recorded>,
+}
+
+/// The files that priced the tariffs, as the manifest records them.
+pub(crate) struct Sources<'a> {
+    pub beleid: &'a [Recorded],
+    pub kenmerken: &'a Recorded,
+    pub contracteerruimte: Option<&'a Recorded>,
 }
 
 /// Every output file of `tarieven`, the manifest last.
 pub(crate) fn outputs(
     run: &Run,
     k: &Contracting,
-    beleid: &[Recorded],
-    kenmerken: &Recorded,
+    sources: &Sources,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let tables = [
         tariff_table(k),
@@ -190,7 +208,12 @@ pub(crate) fn outputs(
     let subject = Subject::Tariffs {
         model: run.config.model.as_str(),
         configuratie: &run.config,
-        tarieven: Settings { beleid, kenmerken },
+        tarieven: Settings {
+            contractjaar: run.config.beleid.contractjaar,
+            beleid: sources.beleid,
+            kenmerken: sources.kenmerken,
+            contracteerruimte: sources.contracteerruimte,
+        },
     };
     let manifest = Manifest::of_run(run, subject, &files).json()?;
     files.push(("manifest.json".to_string(), manifest));
@@ -200,8 +223,8 @@ pub(crate) fn outputs(
 /// The summary on stdout: per zorgkantoor the cost of its policy, then the lists' sizes.
 pub(crate) fn text(run: &Run, k: &Contracting) -> String {
     let mut out = format!(
-        "Tariffs per zorgkantoor policy (model {}), referentiejaar {}\n",
-        run.config.model, run.config.referentiejaar
+        "Tariffs per zorgkantoor policy (model {}), referentiejaar {}, contractjaar {}\n",
+        run.config.model, run.config.referentiejaar, run.config.beleid.contractjaar
     );
     out += &super::table::text(&cost_table(k));
     let with_result = k.contracted.iter().filter(|c| c.outcome.is_some()).count();

@@ -485,6 +485,13 @@ fn tarieven_run(config: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
     )
 }
 
+/// The sample's configuration `config` reading the policies in `beleid/` instead of the
+/// shipped ones: under its own `[beleid]` table, which a second one may not repeat.
+fn with_policies(config: &str) -> String {
+    assert_eq!(config.matches("[beleid]\n").count(), 1, "{config}");
+    config.replace("[beleid]\n", "[beleid]\nbestanden = [\"beleid/*.toml\"]\n")
+}
+
 /// A scratch folder with the sample's data files (not its configuration or kenmerken) and an
 /// empty `beleid/`, for tarieven tests that write their own policies and kenmerken.
 fn sample_data(name: &str) -> PathBuf {
@@ -494,6 +501,7 @@ fn sample_data(name: &str) -> PathBuf {
         "declaraties.csv.gz",
         "tarieven.csv",
         "koppeltabel.csv",
+        "contracteerruimte.csv",
     ] {
         std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
     }
@@ -534,8 +542,7 @@ fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
         }
     }
     std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
-    let config = read(&root().join("data/voorbeeld/richttarief.toml"))
-        + "\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n";
+    let config = with_policies(&read(&root().join("data/voorbeeld/richttarief.toml")));
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
     let out = dir.join("uit");
     tarieven_run(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
@@ -724,6 +731,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
             "tarieven.csv",
             "koppeltabel.csv",
             "kenmerken.csv",
+            "contracteerruimte.csv",
             "richttarief.toml",
         ] {
             std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
@@ -791,8 +799,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
         "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron = \"x\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"glans\"\nbron = \"x\"\nplus = 1\nals = { gouden_rand = true }\n",
     )
     .unwrap();
-    let config =
-        read(&dir.join("richttarief.toml")) + "\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n";
+    let config = with_policies(&read(&dir.join("richttarief.toml")));
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
     let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
     run.expect_code(1);
@@ -829,10 +836,9 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
             kenmerken += &format!("{},VGZ\n", r["kvk"]);
         }
         std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
-        let config = with_tables(
+        let config = with_policies(
             &read(&root().join("data/voorbeeld/richttarief.toml"))
                 .replace("model = \"zn-2027\"", &format!("model = \"{model}\"")),
-            "[beleid]\nbestanden = [\"beleid/*.toml\"]\n",
         ) + appended;
         std::fs::write(dir.join("richttarief.toml"), &config).unwrap();
         let out = dir.join("uit");

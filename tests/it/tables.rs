@@ -77,6 +77,7 @@ const PERCENT: &[&str] = &[
     "marge_bij_tarief",
     "drempel",
     "verschil_pct",
+    "aandeel_contracteerruimte",
 ];
 
 /// Columns of words and identifiers: the workbook holds the same text, never a number

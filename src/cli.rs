@@ -30,6 +30,7 @@ enum Command {
     Brieven(cmd::brieven::Args),
     Digimv(cmd::digimv::Args),
     Verify(cmd::verify::Args),
+    Beleid(cmd::beleid::Args),
 }
 
 impl Cli {
@@ -47,6 +48,7 @@ impl Cli {
             Command::Brieven(args) => cmd::brieven::run(args, &ui),
             Command::Digimv(args) => cmd::digimv::run(args, &ui),
             Command::Verify(args) => cmd::verify::run(args, &ui),
+            Command::Beleid(args) => cmd::beleid::run(args, &ui),
         }
     }
 }

@@ -43,7 +43,7 @@ use crate::exact::Wide;
 use crate::model::kenmerken::KenmerkRow;
 use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff, Zorgkantoor};
 use crate::pipeline::{PolicyData, Run};
-use crate::policy::{Facts, Priced, Quotient};
+use crate::policy::{Facts, Policy, Priced, Quotient};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
@@ -359,12 +359,19 @@ pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
                 resultaatmarge: resultaatmarge.clone(),
                 intramuraal_aandeel: standing.intramuraal.clone(),
                 rtp,
+                sector: standing.sector,
+                resultaatmarge_bij_tarief: None,
             };
             for (code, sums) in &run.data.claims[&kvk].lines {
                 let t = &tariffs[code];
+                // The policy in force in the contract year; only when none is, another
+                // of the zorgkantoor and sector (a file of other years may sit beside it).
+                let theirs = |x: &&Policy| x.zorgkantoor == row.zorgkantoor && x.sector == t.sector;
                 let policy = policies
                     .iter()
-                    .find(|x| x.zorgkantoor == row.zorgkantoor && x.sector == t.sector);
+                    .filter(theirs)
+                    .find(|x| x.in_force)
+                    .or_else(|| policies.iter().find(theirs));
                 let (priced, q) = match policy {
                     Some(x) => match x.price(code, t, &facts) {
                         Ok(priced) => (priced, x.kapitaal),
@@ -376,14 +383,16 @@ pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
                     None => (baseline(t, rtp, stripped), base_q),
                 };
                 let parts = line_parts(sums, t);
-                let pct = priced.percentage;
+                // A prestatie paid no percentage (not contracted, or not known) adds
+                // nothing to the revenue or the cost.
+                let paid = priced.percentage();
                 let capital = Wide::from(q - Decimal::ONE).mul(&Wide::from(parts.kapitaal));
-                let line = match t.component {
-                    Component::Zorg => Wide::from(pct)
+                let line = match (t.component, paid) {
+                    (Component::Zorg, Some(pct)) => Wide::from(pct)
                         .mul(&Wide::from(parts.zorg_max))
                         .add(&capital),
-                    Component::Nhc | Component::Nic => capital,
-                    Component::Volledig => Wide::from(Decimal::ZERO),
+                    (Component::Nhc | Component::Nic, Some(_)) => capital,
+                    _ => Wide::from(Decimal::ZERO),
                 };
                 revenue = revenue.add(&Wide::from(row.aandeel).mul(&line));
                 let n = row.aandeel * sums.aantal;
@@ -392,7 +401,7 @@ pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
                     prestatiecode: code.clone(),
                     component: t.component,
                     aantal: n,
-                    kosten_beleid: cost(n, t, pct, q),
+                    kosten_beleid: paid.map_or(Decimal::ZERO, |pct| cost(n, t, pct, q)),
                     kosten_rtp: cost(n, t, paid_rtp, base_q),
                     beleid: policy.map(|x| x.bestand.clone()),
                     priced,
@@ -543,7 +552,10 @@ fn baseline(t: &Tariff, rtp: Decimal, stripped: bool) -> Priced {
         Component::Nhc | Component::Nic => from_rtp(),
         Component::Volledig => (Decimal::ONE, vec!["volledig 100%".to_string()]),
     };
-    Priced { percentage, steps }
+    Priced {
+        paid: crate::policy::Paid::Percentage(percentage),
+        steps,
+    }
 }
 
 #[cfg(test)]

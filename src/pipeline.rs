@@ -207,9 +207,10 @@ impl Run {
 pub(crate) struct PolicyData {
     pub policies: Vec<Policy>,
     pub kenmerken: Kenmerken,
-    /// The policy files and the kenmerken file, for the manifest.
+    /// The policy files, the kenmerken file and the vocabulary, for the manifest.
     pub policy_files: Vec<InputPath>,
     pub kenmerken_file: InputPath,
+    pub vocabulary_file: InputPath,
     /// `invoer.contracteerruimte` when configured: its file (for the manifest) and rows.
     pub contracteerruimte: Option<(InputPath, Contracteerruimte)>,
 }
@@ -228,8 +229,16 @@ pub(crate) fn read_policies(
     };
     data.needs_claims("applying the zorgkantoren's purchasing policies (invoer.kenmerken)")?;
     let files = config.beleid.files()?;
-    let policies = crate::policy::load(files, &data.tariffs.by_code)?;
-    let table = ingest::read_kenmerken(&kenmerken)?;
+    let vocabulary_file = config.beleid.vocabulary()?;
+    let vocabulary = ingest::vocabulary::read(vocabulary_file)?;
+    // The contract year is the reference year until the configuration names one.
+    let policies = crate::policy::load(
+        files,
+        &data.tariffs.by_code,
+        &vocabulary,
+        config.referentiejaar,
+    )?;
+    let table = ingest::read_kenmerken(&kenmerken, &vocabulary)?;
     let file = kenmerken.file();
     progress.stage(&format!(
         "read {} policies and {}: {} rows",
@@ -250,8 +259,65 @@ pub(crate) fn read_policies(
         kenmerken: table,
         policy_files: files.to_vec(),
         kenmerken_file: file.clone(),
+        vocabulary_file: vocabulary_file.clone(),
         contracteerruimte,
     }))
+}
+
+/// What `beleid controleer` found: each policy file read (or every problem of its
+/// content), and the tariff table its prestatiecodes were checked against.
+pub(crate) struct PolicyCheck {
+    pub(crate) files: Vec<(
+        String,
+        std::result::Result<Policy, crate::model::problems::Problems>,
+    )>,
+    /// None: the codes were not checked against a tariff table.
+    pub(crate) tarieven: Option<String>,
+}
+
+/// `beleid controleer`: every policy file read for `contractjaar`, or else for the first
+/// year of its own period, its prestatiecodes checked against the tariff table `tarieven`
+/// (its rows of that year) when one is given.
+pub(crate) fn check_policies(
+    files: &[InputPath],
+    vocabulary: &InputPath,
+    tarieven: Option<&InputPath>,
+    contractjaar: Option<i32>,
+) -> Result<PolicyCheck> {
+    let vocabulary = ingest::vocabulary::read(vocabulary)?;
+    let years: Vec<i32> = files
+        .iter()
+        .map(|f| {
+            contractjaar
+                .or_else(|| crate::policy::first_year(f))
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut tables = BTreeMap::new();
+    if let Some(t) = tarieven {
+        for &year in &years {
+            if let std::collections::btree_map::Entry::Vacant(e) = tables.entry(year) {
+                let spec = InputSpec {
+                    files: std::slice::from_ref(t),
+                    columns: crate::config::Mapping::none(Input::Tarieven),
+                    sign: crate::config::DecimalSign::Point,
+                    year,
+                    required: Vec::new(),
+                    amount: None,
+                };
+                e.insert(ingest::read_tariffs(&spec)?.by_code);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (file, year) in files.iter().zip(years) {
+        let read = crate::policy::read_one(file, tables.get(&year), &vocabulary, year)?;
+        out.push((file.shown.clone(), read));
+    }
+    Ok(PolicyCheck {
+        files: out,
+        tarieven: tarieven.map(|t| t.shown.clone()),
+    })
 }
 
 /// The solver's rules from the configuration, every percentage as a fraction.

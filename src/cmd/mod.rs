@@ -19,6 +19,7 @@ use crate::contracting::Contracting;
 use crate::pipeline::{self, Run};
 use crate::report::Recorded;
 
+pub(crate) mod beleid;
 pub(crate) mod brieven;
 pub(crate) mod check;
 pub(crate) mod digimv;
@@ -227,9 +228,9 @@ impl pipeline::Progress for Ui {
     }
 }
 
-/// Applies the purchasing policies `read` to `run`, and records the policy files and the
-/// kenmerken file (name and SHA-256) as the outputs name them: what `tarieven` and
-/// `brieven` both show.
+/// Applies the purchasing policies `read` to `run`, and records the policy files with the
+/// vocabulary of characteristics, and the kenmerken file (name and SHA-256) as the outputs
+/// name them: what `tarieven` and `brieven` both show.
 pub(crate) fn contract(
     run: &Run,
     read: &pipeline::PolicyData,
@@ -238,6 +239,7 @@ pub(crate) fn contract(
     let beleid = read
         .policy_files
         .iter()
+        .chain([&read.vocabulary_file])
         .map(recorded)
         .collect::<Result<Vec<_>>>()?;
     let kenmerken = recorded(&read.kenmerken_file)?;

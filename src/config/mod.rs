@@ -31,6 +31,7 @@ pub use crate::model::number::DecimalSign;
 pub use raw::{parse_text, FileConfig};
 pub use types::Config;
 
+pub(crate) use paths::{policies_in, shipped_policy_folder, shipped_vocabulary, VOCABULARY};
 pub(crate) use raw::{parse_file, Num};
 pub(crate) use types::{
     Calculation, ClaimAmount, Clustering, Columns, Criteria, Digimv, ExcludedKvk, Exclusions,

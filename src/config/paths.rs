@@ -11,27 +11,54 @@ use super::InputPath;
 /// The name of the vocabulary of characteristics in the shipped policies' folder.
 pub(crate) const VOCABULARY: &str = "kenmerken.toml";
 
-/// The shipped policies, `data/beleid/*.toml`: in the working folder (a clone's root) or,
-/// for a binary built from this repository, beside its sources. Each goes by
-/// `data/beleid/NAME` in messages and the manifest, wherever it was found. The vocabulary of
-/// characteristics (`VOCABULARY`) lives in the same folder and is not a policy.
+/// The shipped policies, `data/beleid/*.toml`, each going by `data/beleid/NAME` in messages
+/// and the manifest, wherever it was found. The vocabulary of characteristics
+/// (`VOCABULARY`) lives in the same folder and is not a policy.
 pub(super) fn shipped_policies() -> Result<Vec<InputPath>, String> {
+    policies_in(&shipped_policy_folder(), "data/beleid")
+        .map_err(|e| format!("beleid.bestanden: {e}"))
+}
+
+/// The shipped policies' folder, `data/beleid`: in the working folder (a clone's root) or,
+/// for a binary built from this repository, beside its sources.
+pub(crate) fn shipped_policy_folder() -> PathBuf {
     let local = Path::new("data/beleid");
-    let dir = if local.is_dir() {
+    if local.is_dir() {
         local.to_path_buf()
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
-    };
-    let found = expand(&dir, "*.toml").map_err(|e| format!("beleid.bestanden: {e}"))?;
+    }
+}
+
+/// The policy files of a folder, every `*.toml` but the vocabulary, each shown as
+/// `shown/NAME`.
+pub(crate) fn policies_in(dir: &Path, shown: &str) -> Result<Vec<InputPath>, String> {
+    let found = expand(dir, "*.toml")?;
     Ok(found
         .iter()
         .filter(|f| f.as_path() != Path::new(VOCABULARY))
         .map(|f| InputPath {
-            shown: format!("data/beleid/{}", crate::files::shown(f)),
+            shown: format!("{shown}/{}", crate::files::shown(f)),
             path: dir.join(f),
         })
         .collect())
 }
+
+/// The shipped vocabulary of characteristics, `data/beleid/kenmerken.toml`, found as the
+/// shipped policies are.
+pub(crate) fn shipped_vocabulary() -> Result<InputPath, String> {
+    let path = shipped_policy_folder().join(VOCABULARY);
+    match not_a_file(&path) {
+        Some(problem) => Err(format!(
+            "beleid.kenmerken: the shipped vocabulary {problem}"
+        )),
+        None => Ok(InputPath {
+            shown: format!("data/beleid/{VOCABULARY}"),
+            path,
+        }),
+    }
+}
+
 /// Why `full` cannot be read as an input file, if it cannot: it is missing, a folder, or not
 /// a regular file (a device or FIFO, which may never end or may block the run).
 pub(super) fn not_a_file(full: &Path) -> Option<String> {

@@ -200,6 +200,8 @@ pub(crate) struct FileBeleid {
     pub(crate) bestanden: Option<Vec<String>>,
     /// The year whose policies apply; default `referentiejaar`.
     pub(crate) contractjaar: Option<i32>,
+    /// The vocabulary of characteristics (default: the shipped `data/beleid/kenmerken.toml`).
+    pub(crate) kenmerken: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -13,7 +13,6 @@ use anyhow::{bail, Result};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::model::kenmerken::KENMERKEN;
 use crate::model::{Kvk, Leveringsvorm, AGGREGATEN_COLUMNS, JAARVERSLAGEN_COLUMNS};
 
 use super::DecimalSign;
@@ -154,12 +153,18 @@ pub(crate) struct Policies {
     /// shown without policy files, so that runs which price nothing keep their manifests.
     #[serde(skip)]
     pub(crate) contractjaar_gegeven: bool,
+    /// The vocabulary of characteristics as written (none: the shipped one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) kenmerken: Option<String>,
     /// The files they name, sorted, each once; without `bestanden`, the shipped policies in
     /// `data/beleid/` when `invoer.kenmerken` asks for policies. Why there are none when the
     /// shipped folder cannot be found: only the commands that apply policies need them, so
     /// only they fail for it (see `files`).
     #[serde(skip)]
     pub(super) resolved: Result<Vec<InputPath>, String>,
+    /// The vocabulary file, resolved; why it cannot be found, for the commands that need it.
+    #[serde(skip)]
+    pub(super) vocabulary: Result<InputPath, String>,
 }
 
 impl Policies {
@@ -171,6 +176,14 @@ impl Policies {
     pub(crate) fn set_contractjaar(&mut self, year: i32) {
         self.contractjaar = year;
         self.contractjaar_gegeven = true;
+    }
+
+    /// The vocabulary of characteristics the kenmerken input and the policies use.
+    pub(crate) fn vocabulary(&self) -> Result<&InputPath> {
+        match &self.vocabulary {
+            Ok(file) => Ok(file),
+            Err(e) => bail!("{e}"),
+        }
     }
 
     /// The policy files to apply, resolved.
@@ -497,11 +510,9 @@ impl Input {
             Input::Contracteerruimte => &["zorgkantoor", "jaar", "bedrag"],
             Input::Aggregaten => &AGGREGATEN_COLUMNS,
         };
-        let mut columns = fixed.to_vec();
-        if self == Input::Kenmerken {
-            columns.extend(KENMERKEN.iter().map(|k| k.0));
-        }
-        columns
+        // The kenmerken input's characteristics are the vocabulary's, which is data: its
+        // reader checks their names (`kolommen.kenmerken.NAME` included).
+        fixed.to_vec()
     }
 
     pub(super) fn has(self, column: &str) -> bool {
@@ -602,6 +613,13 @@ impl<'a> Mapping<'a> {
             Some(h) if self.input.has(column) => Rename::Flat(h),
             _ => Rename::None,
         }
+    }
+
+    /// The names this input's own `[kolommen.INPUT]` table renames.
+    pub(crate) fn own_names(&self) -> impl Iterator<Item = &'a str> {
+        self.own
+            .into_iter()
+            .flat_map(|t| t.keys().map(String::as_str))
     }
 
     /// Every header a mapping of this input names.

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::model::problems::{Problem, Problems};
 use crate::model::{Kvk, Leveringsvorm};
 
-use super::paths::{expand, not_a_file, shipped_policies};
+use super::paths::{expand, not_a_file, shipped_policies, shipped_vocabulary};
 use crate::model::digimv::{Kind, VariableMap, COLUMNS, REQUIRED};
 
 use super::raw::{
@@ -263,12 +263,23 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     let contracteerruimte = inputs
         .contracteerruimte
         .map(|p| required("contracteerruimte", Some(p), &mut problems));
-    let beleid_file = f.beleid.unwrap_or_default();
+    let file_beleid = f.beleid.unwrap_or_default();
+    let vocabulary_file = file_beleid.kenmerken.clone();
+    let vocabulary = match &vocabulary_file {
+        Some(p) => match not_a_file(&basis.join(p)) {
+            Some(problem) => {
+                problems.push(Problem::at("beleid.kenmerken").says(format!("{p:?}: {problem}")));
+                Err(format!("beleid.kenmerken: {p:?}: {problem}"))
+            }
+            None => Ok(InputPath::new(basis, Path::new(p))),
+        },
+        None => shipped_vocabulary(),
+    };
     // Contracts are priced for a year of their own: the accounts and claims are two or three
     // years older than the contracts whose tariffs the policies set. The same range as
     // referentiejaar, so that a mistyped year (20277) is caught here, not by finding no
     // policy in force.
-    let contractjaar = match beleid_file.contractjaar {
+    let contractjaar = match file_beleid.contractjaar {
         Some(year) => {
             if !(1900..=2100).contains(&year) {
                 problems.push(
@@ -281,7 +292,8 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
         }
         None => referentiejaar,
     };
-    let beleid = beleid_file.bestanden.unwrap_or_default();
+    let contractjaar_gegeven = file_beleid.contractjaar.is_some();
+    let beleid = file_beleid.bestanden.unwrap_or_default();
     let mut policies = Vec::new();
     for p in &beleid {
         match expand(basis, p) {
@@ -294,7 +306,9 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     } else {
         Ok(policies)
     };
+    // The vocabulary is never a policy, also when a glob such as `*.toml` matches it.
     let policies = policies.map(|mut p| {
+        p.retain(|f| vocabulary.as_ref().map_or(true, |v| f.path != v.path));
         p.sort();
         p.dedup();
         p
@@ -408,8 +422,10 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
         beleid: Policies {
             bestanden: beleid,
             contractjaar,
-            contractjaar_gegeven: beleid_file.contractjaar.is_some(),
+            contractjaar_gegeven,
+            kenmerken: vocabulary_file,
             resolved: policies,
+            vocabulary,
         },
         digimv,
     })
@@ -574,7 +590,7 @@ fn columns(file: FileColumns, problems: &mut Problems) -> Columns {
         let key = format!("kolommen.{name}");
         if !Input::ALL.iter().any(|i| i.has(&name)) {
             problems.push(Problem::at(&key).says(format!(
-                "not a column of the data contract; expected one of {}, or a column of kenmerken (or a table [kolommen.INPUT] for one input)",
+                "not a column of the data contract; expected one of {} (or a table [kolommen.INPUT] for one input, such as [kolommen.kenmerken] for a characteristic)",
                 CONTRACT_COLUMNS.join(", ")
             )));
         }
@@ -591,7 +607,13 @@ fn columns(file: FileColumns, problems: &mut Problems) -> Columns {
         };
         for (name, h) in &table {
             let key = format!("kolommen.{key}.{name}");
-            if !input.has(name) {
+            // A characteristic is checked against the vocabulary when the kenmerken are read.
+            let characteristic = input == Input::Kenmerken
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !input.has(name) && !characteristic {
                 problems.push(Problem::at(&key).says(format!(
                     "not a column of {}; expected one of {}",
                     input.key(),

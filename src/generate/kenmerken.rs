@@ -4,14 +4,47 @@
 //! file existed; it must never draw from the main stream.
 
 use super::providers::Provider;
-use crate::model::kenmerken::{Kind, KENMERKEN};
+use crate::model::kenmerken::Kind;
 use crate::model::Zorgkantoor;
 use crate::rng::Rng;
 use anyhow::Result;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Deserialize;
 
-/// How often each characteristic is set, by name. Keyed rather than listed in `KENMERKEN`'s
-/// order, so that reordering that list cannot hand one characteristic another's frequency;
-/// a test holds the names equal to `KENMERKEN`'s.
+/// The shipped vocabulary of characteristics, compiled in: the generator writes one column
+/// per characteristic it declares, so the sample always carries every one a shipped policy
+/// can name. Only the names, kinds and ranges are read here; the vocabulary's own reader
+/// (`ingest::vocabulary`) checks the file, and a test reads it through that reader too.
+const VOCABULARY: &str = include_str!("../../data/beleid/kenmerken.toml");
+
+#[derive(Deserialize)]
+struct Declared {
+    kenmerk: Vec<Characteristic>,
+}
+
+#[derive(Deserialize)]
+struct Characteristic {
+    naam: String,
+    soort: String,
+    minimaal: Option<Decimal>,
+    maximaal: Option<Decimal>,
+}
+
+fn declared() -> Vec<(String, Kind, Option<Decimal>, Option<Decimal>)> {
+    let d: Declared = toml::from_str(VOCABULARY).expect("the shipped vocabulary is TOML");
+    d.kenmerk
+        .into_iter()
+        .map(|k| {
+            let kind = Kind::parse(&k.soort).expect("the shipped vocabulary's kinds are known");
+            (k.naam, kind, k.minimaal, k.maximaal)
+        })
+        .collect()
+}
+
+/// How often each characteristic is set, by name. Keyed rather than listed in the
+/// vocabulary's order, so that reordering that file cannot hand one characteristic
+/// another's frequency; a test holds the names equal to the vocabulary's.
 const FREQUENCY: &[(&str, f64)] = &[
     ("nieuwe_aanbieder", 0.05),
     ("essentiele_functie", 0.15),
@@ -48,10 +81,11 @@ pub(super) fn characteristics(
 ) -> Result<Vec<u8>> {
     let mut rng = Rng::new(crate::rng::mix(&[seed, 0x6b65_6e6d]));
     let mut out = csv::Writer::from_writer(Vec::new());
+    let declared = declared();
     let mut header = vec!["kvk", "zorgkantoor", "aandeel"];
-    header.extend(KENMERKEN.iter().map(|k| k.0));
+    header.extend(declared.iter().map(|k| k.0.as_str()));
     out.write_record(&header)?;
-    let chance: Vec<f64> = KENMERKEN.iter().map(|k| frequency(k.0)).collect();
+    let chance: Vec<f64> = declared.iter().map(|k| frequency(&k.0)).collect();
     let kantoren = Zorgkantoor::ALL.len();
     for p in providers {
         let first = rng.below(kantoren as u64) as usize;
@@ -68,7 +102,7 @@ pub(super) fn characteristics(
                 Zorgkantoor::ALL[z].to_string(),
                 aandeel.to_string(),
             ];
-            for (&(name, kind, _), &c) in KENMERKEN.iter().zip(&chance) {
+            for ((name, kind, min, max), &c) in declared.iter().zip(&chance) {
                 let drawn = rng.chance(c);
                 if name == "nieuwe_aanbieder" && p.kvk == new_provider {
                     row.push("ja".to_string());
@@ -80,12 +114,17 @@ pub(super) fn characteristics(
                 }
                 row.push(match kind {
                     Kind::Flag => "ja".to_string(),
-                    Kind::Points { min, max, .. } => {
-                        // Whole points within the range.
-                        format!("{}", min + rng.below((max - min) as u64 + 1) as i64)
+                    Kind::Points | Kind::Count => {
+                        // Whole numbers within the range (0 to 20 for an open one).
+                        let whole = |b: &Option<Decimal>, or: i64| {
+                            b.and_then(|b| b.trunc().to_i64()).unwrap_or(or)
+                        };
+                        let (lo, hi) = (whole(min, 0), whole(max, 20));
+                        format!("{}", lo + rng.below((hi - lo) as u64 + 1) as i64)
                     }
                     Kind::Percent => format!("{:.1}", rng.uniform(93.0, 98.0)),
                     Kind::Fraction => format!("{:.3}", rng.uniform(-0.05, 0.10)),
+                    Kind::Amount => format!("{:.0}", rng.uniform(1000.0, 15000.0)),
                 });
             }
             out.write_record(&row)?;
@@ -101,7 +140,12 @@ mod tests {
 
     #[test]
     fn every_characteristic_has_one_frequency_and_no_other_name_has_one() {
-        let names: BTreeSet<&str> = KENMERKEN.iter().map(|k| k.0).collect();
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/beleid/kenmerken.toml"),
+        )
+        .unwrap();
+        let vocabulary = crate::ingest::vocabulary::parse("kenmerken.toml", &text).unwrap();
+        let names: BTreeSet<&str> = vocabulary.kenmerken.iter().map(|k| k.naam).collect();
         let keyed: BTreeSet<&str> = FREQUENCY.iter().map(|f| f.0).collect();
         assert_eq!(keyed.len(), FREQUENCY.len(), "a name twice in FREQUENCY");
         assert_eq!(names, keyed);

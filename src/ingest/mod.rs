@@ -20,6 +20,7 @@ pub mod fuzzing;
 pub mod number;
 mod parquet;
 mod table;
+pub(crate) mod vocabulary;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -29,7 +30,7 @@ use rust_decimal::Decimal;
 pub(crate) use contracteerruimte::read_contracteerruimte;
 
 use crate::config::{InputSpec, Mapping};
-use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, KENMERKEN};
+use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, Vocabulary};
 use crate::model::number::DecimalSign;
 use crate::model::{
     Accounts, Agb, Component, Eenheid, Kvk, Leveringsvorm, Sector, Tariff, TariffTable, Zorgkantoor,
@@ -543,10 +544,11 @@ fn parse_flag(text: &str) -> Result<bool, String> {
 }
 
 /// Reads the provider characteristics per zorgkantoor (CSV, XLSX or ODS): `kvk`,
-/// `zorgkantoor`, optional `aandeel` and `naam`, and any of `model::kenmerken::KENMERKEN`. Unknown
-/// columns, values of the wrong kind, an unknown zorgkantoor, a KvK twice under one
-/// zorgkantoor and shares that do not add up to 1 are errors naming file, row and column.
-pub(crate) fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
+/// `zorgkantoor`, optional `aandeel` and `naam`, and any characteristic of the vocabulary.
+/// Unknown columns, values of the wrong kind or outside the vocabulary's range, an unknown
+/// zorgkantoor, a KvK twice under one zorgkantoor and shares that do not add up to 1 are
+/// errors naming file, row and column.
+pub(crate) fn read_kenmerken(spec: &InputSpec, vocabulary: &Vocabulary) -> Result<Kenmerken> {
     let shown = spec.file().shown.as_str();
     let table = read_table(&spec.file().path, shown)?;
     let fixed = ["kvk", "zorgkantoor", "aandeel", "naam"];
@@ -556,20 +558,37 @@ pub(crate) fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
         .iter()
         .filter(|h| {
             !fixed.iter().any(|f| f.eq_ignore_ascii_case(h))
-                && !KENMERKEN.iter().any(|k| k.0.eq_ignore_ascii_case(h))
+                && !vocabulary
+                    .kenmerken
+                    .iter()
+                    .any(|k| k.naam.eq_ignore_ascii_case(h))
                 && !mapped.iter().any(|r| r.trim().eq_ignore_ascii_case(h))
         })
         .collect();
     if !unknown.is_empty() {
         anyhow::bail!(
-            "{shown}: unknown column{} {}; a characteristic must be one of {}",
+            "{shown}: unknown column{} {}; a characteristic must be one of {} (the vocabulary {})",
             if unknown.len() == 1 { "" } else { "s" },
             unknown
                 .iter()
                 .map(|h| format!("{h:?}"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            KENMERKEN.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+            vocabulary.names(),
+            vocabulary.bestand
+        );
+    }
+    // `[kolommen.kenmerken]` may only rename a column the input can have: the configuration
+    // cannot tell, since the vocabulary is data, so it is told here.
+    if let Some(name) = spec
+        .columns
+        .own_names()
+        .find(|n| !fixed.contains(n) && vocabulary.get(n).is_none())
+    {
+        anyhow::bail!(
+            "kolommen.kenmerken.{name}: not a column of the kenmerken input; a characteristic must be one of {} (the vocabulary {})",
+            vocabulary.names(),
+            vocabulary.bestand
         );
     }
     let mut wants = vec![
@@ -577,7 +596,7 @@ pub(crate) fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
         required("zorgkantoor"),
         optional("aandeel"),
     ];
-    wants.extend(KENMERKEN.iter().map(|k| optional(k.0)));
+    wants.extend(vocabulary.kenmerken.iter().map(|k| optional(k.naam)));
     let columns = table_columns(&table, &wants, &spec.columns)?;
     let sign = spec.sign;
     let mut errors = RowErrors::new(shown);
@@ -595,38 +614,23 @@ pub(crate) fn read_kenmerken(spec: &InputSpec) -> Result<Kenmerken> {
             None => Ok(None),
         });
         let mut values = BTreeMap::new();
-        for (j, &(name, kind, _)) in KENMERKEN.iter().enumerate() {
+        for (j, k) in vocabulary.kenmerken.iter().enumerate() {
             let i = 3 + j;
-            let value = match kind {
+            let value = match k.kind {
                 Kind::Flag => f
                     .value(i, false, |c| {
                         cell_text(c).map(|t| parse_flag(&t)).transpose()
                     })
                     .map(Value::Flag),
                 _ => f
-                    .value(i, false, |c| {
-                        let v = cell_decimal(c, sign)?;
-                        match (kind, v) {
-                            (Kind::Points { min, max, .. }, Some(v))
-                                if v < Decimal::from(min) || v > Decimal::from(max) =>
-                            {
-                                Err(format!("{v} points is outside {min} to {max}"))
-                            }
-                            (Kind::Points { whole: true, .. }, Some(v)) if !v.fract().is_zero() => {
-                                Err(format!("{v}: whole points only"))
-                            }
-                            (Kind::Percent, Some(v))
-                                if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED =>
-                            {
-                                Err(format!("{v} is outside 0 to 100 percent"))
-                            }
-                            _ => Ok(v),
-                        }
+                    .value(i, false, |c| match cell_decimal(c, sign)? {
+                        Some(v) => k.check(v).map(|()| Some(v)),
+                        None => Ok(None),
                     })
                     .map(Value::Number),
             };
             if let Some(v) = value {
-                values.insert(name, v);
+                values.insert(k.naam, v);
             }
         }
         let (Some(kvk), Some(zorgkantoor)) = (kvk, zorgkantoor) else {

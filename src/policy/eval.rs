@@ -1,5 +1,6 @@
-//! Evaluation: the percentage a policy pays one provider for one prestatie, with the steps
-//! that made it, from the provider's `Facts`. A figure a condition names is compared by its
+//! Evaluation: the percentage a policy pays one provider for one prestatie (or that it does
+//! not contract it, or that the percentage is not known), with the steps that made it, from
+//! the provider's `Facts`; and whether conditions hold. A figure a condition names is compared by its
 //! exact parts (`Quotient`), never as a rounded quotient.
 //!
 //! Pure: it reads nothing and validates nothing (`parse` has).
@@ -11,9 +12,11 @@ use rust_decimal::Decimal;
 
 use crate::exact::{Fraction, Wide};
 use crate::model::kenmerken::Value;
-use crate::model::{Component, Tariff};
+use crate::model::{Component, Sector, Tariff};
 
-use super::{Action, Base, Cmp, Condition, Policy, Rule, Scope, Subject};
+use super::{
+    Action, Base, Cmp, Condition, Conditions, Fallback, Level, Policy, Rule, Scope, Status, Subject,
+};
 
 /// A figure n ÷ d with d > 0, kept exact so that comparing it with a threshold never
 /// rests on a rounded quotient: a quotient rounded to 28 digits can equal a threshold it is
@@ -50,10 +53,16 @@ pub(crate) struct Facts<'a> {
     pub intramuraal_aandeel: Option<Quotient>,
     /// The RTP of the provider's group, a fraction.
     pub rtp: Decimal,
+    /// The provider's own sector (its group's; outside the population, the one the
+    /// classification gives): `sectorvreemd` compares it with the policy's.
+    pub sector: Sector,
+    /// R_t ÷ O at the provider's tariffs: known only after pricing, so none while pricing;
+    /// a conversation's condition may name it.
+    pub resultaatmarge_bij_tarief: Option<Quotient>,
 }
 
 impl Facts<'_> {
-    fn number(&self, name: &str) -> Option<Decimal> {
+    pub(super) fn number(&self, name: &str) -> Option<Decimal> {
         match self.kenmerken.get(name) {
             Some(Value::Number(n)) => Some(*n),
             _ => None,
@@ -64,27 +73,33 @@ impl Facts<'_> {
         matches!(self.kenmerken.get(name), Some(Value::Flag(true)))
     }
 
-    pub(super) fn holds(&self, c: &Condition) -> bool {
+    /// Whether `als` holds (every condition) and `als_een_van` holds (at least one of its
+    /// tables, each in full), for a policy of `sector`.
+    pub(super) fn meets(&self, c: &Conditions, sector: Sector) -> bool {
+        c.all.iter().all(|x| self.holds(x, sector))
+            && (c.any_of.is_empty()
+                || c.any_of
+                    .iter()
+                    .any(|t| t.iter().all(|x| self.holds(x, sector))))
+    }
+
+    /// Whether one condition holds, for a policy of `sector`.
+    pub(super) fn holds(&self, c: &Condition, sector: Sector) -> bool {
         match c {
             Condition::Flag(name, want) => self.flag(name) == *want,
+            Condition::Sectorvreemd(want) => (self.sector != sector) == *want,
             Condition::Compare(subject, cmp, v) => {
                 // Fractions and percentages compare in the unit the policy wrote: a
                 // fraction kenmerk or figure against a fraction. A figure is compared by
                 // its exact parts; an unknown one satisfies nothing.
+                let figure = |q: &Option<Quotient>| q.as_ref().map(|q| q.cmp_to(*v));
                 let order = match subject {
-                    Subject::Kenmerk(n) => match self.number(n) {
-                        Some(x) => x.cmp(v),
-                        None => return false,
-                    },
-                    Subject::Resultaatmarge => match &self.resultaatmarge {
-                        Some(q) => q.cmp_to(*v),
-                        None => return false,
-                    },
-                    Subject::IntramuraalAandeel => match &self.intramuraal_aandeel {
-                        Some(q) => q.cmp_to(*v),
-                        None => return false,
-                    },
+                    Subject::Kenmerk(n) => self.number(n).map(|x| x.cmp(v)),
+                    Subject::Resultaatmarge => figure(&self.resultaatmarge),
+                    Subject::IntramuraalAandeel => figure(&self.intramuraal_aandeel),
+                    Subject::ResultaatmargeBijTarief => figure(&self.resultaatmarge_bij_tarief),
                 };
+                let Some(order) = order else { return false };
                 match cmp {
                     Cmp::AtLeast => order != Ordering::Less,
                     Cmp::AtMost => order != Ordering::Greater,
@@ -96,12 +111,32 @@ impl Facts<'_> {
     }
 }
 
-/// A percentage and the steps that made it, in order.
+/// What a prestatie is paid under a policy.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Paid {
+    /// A fraction of the maximum tariff.
+    Percentage(Decimal),
+    /// The zorgkantoor does not contract it for this provider (the rule that says so).
+    NotContracted { rule: String },
+    /// No percentage is known (the reason, e.g. `geen bestaande_afspraak`).
+    Unknown(String),
+}
+
+/// What a prestatie is paid and the steps that made it, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Priced {
-    /// A fraction of the maximum tariff.
-    pub percentage: Decimal,
+    pub paid: Paid,
     pub steps: Vec<String>,
+}
+
+impl Priced {
+    /// The percentage, a fraction, when one is paid.
+    pub(crate) fn percentage(&self) -> Option<Decimal> {
+        match self.paid {
+            Paid::Percentage(p) => Some(p),
+            _ => None,
+        }
+    }
 }
 
 /// A fraction as the percentage a step shows: 0.955 → `95.5`.
@@ -119,70 +154,145 @@ impl Rule {
     }
 }
 
+impl Level {
+    /// The percentage for this provider; none for a characteristic it lacks.
+    fn value(&self, facts: &Facts) -> Option<Decimal> {
+        match self {
+            Level::Fixed(v) => Some(*v),
+            Level::Rtp(points) => Some(facts.rtp + points),
+            Level::Kenmerk(k, points) => facts.number(k).map(|v| v / Decimal::ONE_HUNDRED + points),
+        }
+    }
+
+    /// What a step names it by when it cannot be computed.
+    fn missing(&self) -> String {
+        match self {
+            Level::Kenmerk(k, _) => format!("geen {k}"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// A step with the remark on a setting taken by default: `kapitaal 100% (standaard; …)`.
+fn noted(step: String, note: Option<&String>) -> String {
+    match note {
+        Some(n) => format!("{step} ({n})"),
+        None => step,
+    }
+}
+
 impl Policy {
-    /// The percentage this policy pays one provider for one prestatie of its sector. A
-    /// result outside 0-100% after the bounds is an error naming the file and the rule
-    /// that made it (bovengrens ≤ 100% is checked when the file is read).
+    /// What this policy pays one provider for one prestatie of its sector. A result
+    /// outside 0-100% after the bounds is an error naming the file and the rule that made
+    /// it (bovengrens ≤ 100% is checked when the file is read).
     pub(crate) fn price(
         &self,
         code: &str,
         tariff: &Tariff,
         facts: &Facts,
     ) -> Result<Priced, String> {
+        let note = |naam: &str| self.setting(naam).and_then(|s| s.note.as_ref());
+        let percentage = |p: Decimal, steps: Vec<String>| Priced {
+            paid: Paid::Percentage(p),
+            steps,
+        };
         match tariff.component {
             Component::Nhc | Component::Nic => {
-                return Ok(Priced {
-                    percentage: self.kapitaal,
-                    steps: vec![format!("kapitaal {}%", pct(self.kapitaal))],
-                })
+                return Ok(percentage(
+                    self.kapitaal,
+                    vec![noted(
+                        format!("kapitaal {}%", pct(self.kapitaal)),
+                        note("kapitaal"),
+                    )],
+                ))
             }
             Component::Volledig => {
-                return Ok(Priced {
-                    percentage: Decimal::ONE,
-                    steps: vec!["volledig 100%".into()],
-                })
+                return Ok(percentage(Decimal::ONE, vec!["volledig 100%".into()]));
             }
             Component::Zorg => {}
         }
+        let covering: Vec<&Rule> = self
+            .rules
+            .iter()
+            .filter(|r| r.covers(code, tariff) && facts.meets(&r.conditions, self.sector))
+            .collect();
+        // A rule whose action rests on a characteristic the provider lacks does not apply,
+        // its bounds included: a cap that belongs to a voluntary lower percentage does not
+        // cap a provider that proposed none.
+        let applicable: Vec<&Rule> = covering
+            .iter()
+            .copied()
+            .filter(|r| r.status.is_active())
+            .filter(|r| match &r.action {
+                Some(Action::AddKenmerk(k)) | Some(Action::Set(Level::Kenmerk(k, _))) => {
+                    facts.number(k).is_some()
+                }
+                _ => true,
+            })
+            .collect();
+        // Not contracted wins over every other rule: no set re-contracts the prestatie.
+        if let Some(r) = applicable
+            .iter()
+            .find(|r| r.action == Some(Action::NotContracted))
+        {
+            return Ok(Priced {
+                paid: Paid::NotContracted {
+                    rule: r.naam.clone(),
+                },
+                steps: vec![format!("{}: niet gecontracteerd", r.naam)],
+            });
+        }
         let mut last_rule: Option<&str> = None;
         let mut steps = Vec::new();
-        let mut p = match self.base {
+        let basis_note = note("basis");
+        // None: no base (`anders = "geen"` for a provider without the characteristic); only
+        // a rule that sets the percentage can then give one.
+        let base: Option<Decimal> = match &self.base {
             Base::Rtp => {
-                steps.push(format!("basis rtp {}%", pct(facts.rtp)));
-                facts.rtp
+                steps.push(noted(format!("basis rtp {}%", pct(facts.rtp)), basis_note));
+                Some(facts.rtp)
             }
             Base::Fixed(v) => {
-                steps.push(format!("basis {}%", pct(v)));
-                v
+                steps.push(format!("basis {}%", pct(*v)));
+                Some(*v)
             }
             Base::Kenmerk(k, anders) => match (facts.number(k), anders) {
                 (Some(v), _) => {
                     let v = v / Decimal::ONE_HUNDRED;
                     steps.push(format!("basis {k} {}%", pct(v)));
-                    v
+                    Some(v)
                 }
-                (None, Some(v)) => {
-                    steps.push(format!("basis {}% (geen {k})", pct(v)));
-                    v
+                (None, Fallback::Fixed(v)) => {
+                    steps.push(format!("basis {}% (geen {k})", pct(*v)));
+                    Some(*v)
                 }
-                (None, None) => {
-                    steps.push(format!("basis rtp {}% (geen {k})", pct(facts.rtp)));
-                    facts.rtp
+                (None, Fallback::Rtp) => {
+                    steps.push(noted(
+                        format!("basis rtp {}% (geen {k})", pct(facts.rtp)),
+                        basis_note,
+                    ));
+                    Some(facts.rtp)
+                }
+                (None, Fallback::Geen) => {
+                    steps.push(format!("basis: geen {k}"));
+                    None
                 }
             },
         };
-        let applicable: Vec<&Rule> = self
-            .rules
-            .iter()
-            .filter(|r| r.covers(code, tariff) && r.conditions.iter().all(|c| facts.holds(c)))
-            .collect();
+        // Points are added to a base; without one they have nothing to add to.
+        let mut p = base.unwrap_or(Decimal::ZERO);
+        for r in covering.iter().filter(|r| !r.status.is_active()) {
+            if let Status::NotPublished(_) = r.status {
+                steps.push(format!("{}: {}", r.naam, r.status));
+            }
+        }
         for r in &applicable {
-            let add = match r.action {
-                Action::Add(v) => Some(v),
-                Action::AddKenmerk(k) => facts.number(k).map(|v| v / Decimal::ONE_HUNDRED),
+            let add = match &r.action {
+                Some(Action::Add(v)) => Some(*v),
+                Some(Action::AddKenmerk(k)) => facts.number(k).map(|v| v / Decimal::ONE_HUNDRED),
                 _ => None,
             };
-            if let Some(v) = add {
+            if let (Some(v), Some(_)) = (add, base) {
                 p += v;
                 last_rule = Some(&r.naam);
                 steps.push(format!(
@@ -194,30 +304,56 @@ impl Policy {
         }
         let set = applicable
             .iter()
-            .filter_map(|r| match r.action {
-                Action::Set(v) => Some((r.voorrang, v, *r)),
-                Action::SetKenmerk(k) => facts
-                    .number(k)
-                    .map(|v| (r.voorrang, v / Decimal::ONE_HUNDRED, *r)),
+            .filter_map(|r| match &r.action {
+                Some(Action::Set(level)) => level.value(facts).map(|v| (r.voorrang, v, *r)),
                 _ => None,
             })
             .max_by_key(|(voorrang, _, _)| *voorrang);
-        if let Some((_, v, r)) = set {
-            p = v;
-            last_rule = Some(&r.naam);
-            steps.push(format!("{} = {}%", r.naam, pct(v)));
+        match set {
+            Some((_, v, r)) => {
+                p = v;
+                last_rule = Some(&r.naam);
+                steps.push(format!("{} = {}%", r.naam, pct(v)));
+            }
+            None if base.is_none() => {
+                let Base::Kenmerk(k, _) = &self.base else {
+                    unreachable!("only a characteristic's base can be missing")
+                };
+                steps.push("geen percentage".into());
+                return Ok(Priced {
+                    paid: Paid::Unknown(format!("geen {k}")),
+                    steps,
+                });
+            }
+            None => {}
         }
+        // Caps before floors: a transition floor (at least the provider's own earlier
+        // percentage less a little) holds against a cap at the RTP.
         for r in &applicable {
-            if let Some(m) = r.maximum {
-                if p > m {
+            match r.maximum.as_ref().map(|m| (m, m.value(facts))) {
+                Some((_, Some(m))) if p > m => {
                     p = m;
+                    last_rule = Some(&r.naam);
                     steps.push(format!("{} maximum {}%", r.naam, pct(m)));
                 }
+                Some((m, None)) => steps.push(format!("{} maximum: {}", r.naam, m.missing())),
+                _ => {}
+            }
+        }
+        for r in &applicable {
+            match r.minimum.as_ref().map(|m| (m, m.value(facts))) {
+                Some((_, Some(m))) if p < m => {
+                    p = m;
+                    last_rule = Some(&r.naam);
+                    steps.push(format!("{} minimum {}%", r.naam, pct(m)));
+                }
+                Some((m, None)) => steps.push(format!("{} minimum: {}", r.naam, m.missing())),
+                _ => {}
             }
         }
         if p > self.bovengrens {
             p = self.bovengrens;
-            steps.push(format!("bovengrens {}%", pct(p)));
+            steps.push(noted(format!("bovengrens {}%", pct(p)), note("bovengrens")));
         }
         if let Some(floor) = self.ondergrens.filter(|&f| p < f) {
             p = floor;
@@ -232,9 +368,6 @@ impl Policy {
                 steps.join("; ")
             ));
         }
-        Ok(Priced {
-            percentage: p.normalize(),
-            steps,
-        })
+        Ok(percentage(p.normalize(), steps))
     }
 }

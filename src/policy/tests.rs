@@ -26,10 +26,20 @@ fn tariffs() -> BTreeMap<String, Tariff> {
     crate::ingest::read_tariffs(&spec).unwrap().by_code
 }
 
+/// The shipped vocabulary of characteristics.
+fn vocabulary() -> crate::model::kenmerken::Vocabulary {
+    let path = root().join("data/beleid/kenmerken.toml");
+    crate::ingest::vocabulary::parse(
+        "data/beleid/kenmerken.toml",
+        &std::fs::read_to_string(path).unwrap(),
+    )
+    .unwrap()
+}
+
 fn shipped(name: &str) -> Policy {
     let path = root().join("data/beleid").join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    parse(name, &text, &tariffs()).unwrap_or_else(|e| panic!("{e:?}"))
+    parse(name, &text, &tariffs(), &vocabulary(), 2024).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// A provider's characteristics, written as the kenmerken file would hold them.
@@ -67,9 +77,11 @@ fn pays_for(
         resultaatmarge: None,
         intramuraal_aandeel: None,
         rtp: d(rtp) / Decimal::ONE_HUNDRED,
+        sector: t.sector,
+        resultaatmarge_bij_tarief: None,
     };
     let priced = p.price(code, t, &f).unwrap_or_else(|e| panic!("{e}"));
-    (priced.percentage * Decimal::ONE_HUNDRED).normalize()
+    (priced.percentage().expect("a percentage") * Decimal::ONE_HUNDRED).normalize()
 }
 
 #[test]
@@ -78,7 +90,7 @@ fn every_shipped_policy_loads_and_each_organisation_has_one() {
     let config = sample();
     let files = config.beleid.files().unwrap();
     assert_eq!(files.len(), 14);
-    let policies = load(files, &tariffs()).unwrap();
+    let policies = load(files, &tariffs(), &vocabulary(), 2024).unwrap();
     for z in Zorgkantoor::ALL {
         assert!(
             policies.iter().any(|p| p.zorgkantoor == *z),
@@ -93,11 +105,12 @@ fn every_shipped_policy_loads_and_each_organisation_has_one() {
         );
         for r in &p.rules {
             assert!(
-                r.bron.contains(p.zorgkantoor.as_str()) || r.bron.contains("Inkoopoverzicht"),
+                r.bron.cite().contains(p.zorgkantoor.as_str())
+                    || r.bron.cite().contains("Inkoopoverzicht"),
                 "{}: {} cites {}",
                 p.bestand,
                 r.naam,
-                r.bron
+                r.bron.cite()
             );
         }
     }
@@ -394,54 +407,66 @@ fn zorg_en_zekerheid_vv() {
     );
 }
 
-const HEAD: &str = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron = \"test\"\n[basis]\nrtp = true\n";
+const HEAD: &str = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"b\"\nbron.sectie = \"geheel\"\n[bronnen.b]\ndocument = \"Inkoopbeleid\"\nuitgever = \"CZ\"\ndatum = \"2023\"\n[basis]\nrtp = true\n";
 
 fn problems(rules: &str) -> String {
-    parse("test.toml", &format!("{HEAD}{rules}"), &tariffs())
-        .unwrap_err()
-        .to_string()
+    parse(
+        "test.toml",
+        &format!("{HEAD}{rules}"),
+        &tariffs(),
+        &vocabulary(),
+        2024,
+    )
+    .unwrap_err()
+    .to_string()
 }
 
 #[test]
 fn bad_rules_are_named_by_file_and_rule() {
     let e =
-        problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = { gouden_rand = true }\n");
+        problems("[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { gouden_rand = true }\n");
     assert!(
         e.contains("test.toml: regel \"a\": als.gouden_rand: unknown characteristic"),
         "{e}"
     );
-    let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nzet = 100\nprestaties = [\"V9VV\"]\n");
+    let e = problems("[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 100\nprestaties = [\"V9VV\"]\n");
     assert!(
         e.contains("regel \"b\": prestatiecode \"V9VV\" is not in the tariff table"),
         "{e}"
     );
     let e =
-        problems("[[regel]]\nnaam = \"c\"\nbron = \"x\"\nplus = 1\nleveringsvorm = [\"thuis\"]\n");
+        problems("[[regel]]\nnaam = \"c\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nleveringsvorm = [\"thuis\"]\n");
     assert!(
         e.contains("regel \"c\": unknown leveringsvorm \"thuis\""),
         "{e}"
     );
-    let e = problems("[[regel]]\nnaam = \"d\"\nbron = \"x\"\nzet = 101\n");
+    let e = problems(
+        "[[regel]]\nnaam = \"d\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 101\n",
+    );
     assert!(
         e.contains("regel \"d\": zet = 101: outside 0 to 100 percent"),
         "{e}"
     );
     let e =
-        problems("[[regel]]\nnaam = \"e\"\nbron = \"x\"\nplus_kenmerk = \"nieuwe_aanbieder\"\n");
+        problems("[[regel]]\nnaam = \"e\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus_kenmerk = \"nieuwe_aanbieder\"\n");
     assert!(
         e.contains("regel \"e\": the characteristic \"nieuwe_aanbieder\" has the wrong kind"),
         "{e}"
     );
-    let e = problems("[[regel]]\nnaam = \"f\"\nbron = \"x\"\nplus = 1\nmin = 1\n");
+    let e = problems(
+        "[[regel]]\nnaam = \"f\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nmin = 1\n",
+    );
     assert!(e.contains("regel \"f\": give exactly one of"), "{e}");
-    let e = problems("[[regel]]\nnaam = \"g\"\nbron = \"x\"\nplus = 1\nvoorwaarde = 3\n");
+    let e = problems("[[regel]]\nnaam = \"g\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nvoorwaarde = 3\n");
     assert!(e.contains("voorwaarde"), "an unknown key: {e}");
     let e = parse(
         "test.toml",
         &HEAD
             .replace("rtp = true", "rtp = true\n")
-            .replace("bron = \"test\"", "bron = \"test\"\nbovengrens = 120"),
+            .replace("periode = \"2024\"", "periode = \"2024\"\nbovengrens = 120"),
         &tariffs(),
+        &vocabulary(),
+        2024,
     )
     .unwrap_err()
     .to_string();
@@ -453,7 +478,7 @@ fn bad_rules_are_named_by_file_and_rule() {
 
 #[test]
 fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
-    let two = "[[regel]]\nnaam = \"a\"\nbron = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"b\"\nbron = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
+    let two = "[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
     let e = problems(two);
     assert!(
         e.contains(
@@ -463,7 +488,14 @@ fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
     );
     // A stated order resolves it, and the higher voorrang wins where both apply.
     let ordered = two.replace("zet = 100\n", "zet = 100\nvoorrang = 1\n");
-    let p = parse("test.toml", &format!("{HEAD}{ordered}"), &tariffs()).unwrap();
+    let p = parse(
+        "test.toml",
+        &format!("{HEAD}{ordered}"),
+        &tariffs(),
+        &vocabulary(),
+        2024,
+    )
+    .unwrap();
     assert_eq!(
         pays(&p, "H126", "96", &[("nieuwe_aanbieder", "ja")]),
         d("100")
@@ -473,8 +505,15 @@ fn two_rules_setting_the_same_prestatie_need_a_stated_order() {
         d("93.5")
     );
     // Scopes that cannot meet (intramural codes, MPT) do not conflict.
-    let apart = "[[regel]]\nnaam = \"a\"\nbron = \"x\"\nzet = 93.5\nleveringsvorm = [\"intramuraal\"]\n[[regel]]\nnaam = \"b\"\nbron = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
-    assert!(parse("test.toml", &format!("{HEAD}{apart}"), &tariffs()).is_ok());
+    let apart = "[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 93.5\nleveringsvorm = [\"intramuraal\"]\n[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 100\nleveringsvorm = [\"mpt\"]\n";
+    assert!(parse(
+        "test.toml",
+        &format!("{HEAD}{apart}"),
+        &tariffs(),
+        &vocabulary(),
+        2024
+    )
+    .is_ok());
 }
 
 #[test]
@@ -483,7 +522,7 @@ fn every_problem_of_every_file_at_once() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("a.toml"),
-        format!("{HEAD}[[regel]]\nnaam = \"x\"\nbron = \"y\"\nzet = 200\n"),
+        format!("{HEAD}[[regel]]\nnaam = \"x\"\nbron.document = \"b\"\nbron.sectie = \"y\"\nzet = 200\n"),
     )
     .unwrap();
     std::fs::write(dir.join("b.toml"), HEAD.replace("\"CZ\"", "\"Achmea\"")).unwrap();
@@ -494,7 +533,9 @@ fn every_problem_of_every_file_at_once() {
             path: dir.join(name),
         })
         .into();
-    let e = load(&files, &tariffs()).unwrap_err().to_string();
+    let e = load(&files, &tariffs(), &vocabulary(), 2024)
+        .unwrap_err()
+        .to_string();
     assert!(e.starts_with("2 problems"), "{e}");
     assert!(e.contains("a.toml: regel \"x\": zet = 200"), "{e}");
     assert!(
@@ -504,9 +545,11 @@ fn every_problem_of_every_file_at_once() {
     // Two policies of one zorgkantoor for one sector.
     std::fs::write(dir.join("a.toml"), HEAD).unwrap();
     std::fs::write(dir.join("b.toml"), HEAD).unwrap();
-    let e = load(&files, &tariffs()).unwrap_err().to_string();
+    let e = load(&files, &tariffs(), &vocabulary(), 2024)
+        .unwrap_err()
+        .to_string();
     assert!(
-        e.contains("b.toml: a second policy of CZ for VV (the first is a.toml)"),
+        e.contains("b.toml: a second policy of CZ for VV in force in 2024 (the first is a.toml)"),
         "{e}"
     );
 }
@@ -514,19 +557,23 @@ fn every_problem_of_every_file_at_once() {
 #[test]
 fn a_result_outside_0_to_100_is_refused_not_clamped() {
     // Statically: more than 100 points.
-    let e = problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nmin = 120\n");
+    let e = problems(
+        "[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nmin = 120\n",
+    );
     assert!(e.contains("regel \"a\": 120 points: give 0 to 100"), "{e}");
     // At run time: points that are fine alone but take a provider below 0%.
     let text = format!(
-        "{HEAD}[[regel]]\nnaam = \"korting\"\nbron = \"x\"\nmin = 60\n[[regel]]\nnaam = \"nog-een\"\nbron = \"x\"\nmin = 50\nals = {{ nieuwe_aanbieder = true }}\n"
+        "{HEAD}[[regel]]\nnaam = \"korting\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nmin = 60\n[[regel]]\nnaam = \"nog-een\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nmin = 50\nals = {{ nieuwe_aanbieder = true }}\n"
     );
-    let p = parse("test.toml", &text, &tariffs()).unwrap();
+    let p = parse("test.toml", &text, &tariffs(), &vocabulary(), 2024).unwrap();
     let kenmerken = facts(&[("nieuwe_aanbieder", "ja")]);
     let f = Facts {
         kenmerken: &kenmerken,
         resultaatmarge: None,
         intramuraal_aandeel: None,
         rtp: d("0.96"),
+        sector: Sector::Vv,
+        resultaatmarge_bij_tarief: None,
     };
     let e = p.price("Z053", &tariffs()["Z053"], &f).unwrap_err();
     assert!(
@@ -536,46 +583,52 @@ fn a_result_outside_0_to_100_is_refused_not_clamped() {
     // With a floor the policy states, the floor holds.
     let floored = parse(
         "test.toml",
-        &text.replace("[basis]", "ondergrens = 80\n[basis]"),
+        &text.replace("periode = \"2024\"", "periode = \"2024\"\nondergrens = 80"),
         &tariffs(),
+        &vocabulary(),
+        2024,
     )
     .unwrap();
     assert_eq!(
         floored
             .price("Z053", &tariffs()["Z053"], &f)
             .unwrap()
-            .percentage,
-        d("0.8")
+            .percentage(),
+        Some(d("0.8"))
     );
 }
 
 #[test]
 fn conditions_are_checked_in_their_own_unit() {
     // (percentage_2023 = { minimaal = 0.95 } cannot be told from a real 0.95%: it loads.)
-    let e = problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = { percentage_2023 = { minimaal = 101 } }\n");
+    let e = problems("[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { percentage_2023 = { minimaal = 101 } }\n");
     assert!(
-        e.contains("als.percentage_2023: 101 is outside 0 to 100: write a percentage"),
+        e.contains("als.percentage_2023: 101 is outside 0 to 100: write it in procent van het NZa-maximumtarief"),
         "{e}"
     );
-    let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nals = { monitor_uitkomst = { boven = 50 } }\n");
+    let e = problems("[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { monitor_uitkomst = { boven = 50 } }\n");
     assert!(
-        e.contains("regel \"b\": als.monitor_uitkomst: 50 is outside -1 to 1: write points"),
+        e.contains(
+            "regel \"b\": als.monitor_uitkomst: 50 is outside -1 to 1: write it in procentpunt"
+        ),
         "{e}"
     );
     let e = problems(
-        "[[regel]]\nnaam = \"c\"\nbron = \"x\"\nplus = 1\nals = { mpt_groei = { minimaal = 2 } }\n",
+        "[[regel]]\nnaam = \"c\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { mpt_groei = { minimaal = 2 } }\n",
     );
     assert!(
-        e.contains("als.mpt_groei: 2 is outside -1 to 1: write a fraction"),
+        e.contains("als.mpt_groei: 2 is outside -1 to 1: write it in fractie (0,02 = 2%)"),
         "{e}"
     );
     let e = parse(
         "test.toml",
         &HEAD.replace(
-            "bron = \"test\"",
-            "bron = \"test\"\ngesprek_resultaat_boven = 5",
+            "periode = \"2024\"",
+            "periode = \"2024\"\ngesprek_resultaat_boven = 5",
         ),
         &tariffs(),
+        &vocabulary(),
+        2024,
     )
     .unwrap_err()
     .to_string();
@@ -587,19 +640,19 @@ fn conditions_are_checked_in_their_own_unit() {
 
 #[test]
 fn rules_that_could_never_apply_or_misuse_voorrang_are_refused() {
-    let e = problems("[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nprestaties = []\n");
+    let e = problems("[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nprestaties = []\n");
     assert!(
         e.contains("regel \"a\": prestaties = []: the rule would never apply"),
         "{e}"
     );
-    let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nvoorrang = 3\n");
+    let e = problems("[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nvoorrang = 3\n");
     assert!(
         e.contains("regel \"b\": voorrang orders rules that set a percentage"),
         "{e}"
     );
     // VV has no care prestatie delivered "overig" in the sample's table (T101 is volledig).
     let e =
-        problems("[[regel]]\nnaam = \"c\"\nbron = \"x\"\nplus = 1\nleveringsvorm = [\"overig\"]\n");
+        problems("[[regel]]\nnaam = \"c\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nleveringsvorm = [\"overig\"]\n");
     assert!(
         e.contains(
             "regel \"c\": no VV care prestatie of the tariff table has leveringsvorm overig"
@@ -610,8 +663,15 @@ fn rules_that_could_never_apply_or_misuse_voorrang_are_refused() {
 
 #[test]
 fn set_rules_whose_conditions_exclude_each_other_do_not_conflict() {
-    let text = "[[regel]]\nnaam = \"nieuw\"\nbron = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"bestaand\"\nbron = \"x\"\nzet = 96\nals = { nieuwe_aanbieder = false }\n";
-    let p = parse("test.toml", &format!("{HEAD}{text}"), &tariffs()).unwrap();
+    let text = "[[regel]]\nnaam = \"nieuw\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 93.5\nals = { nieuwe_aanbieder = true }\n[[regel]]\nnaam = \"bestaand\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 96\nals = { nieuwe_aanbieder = false }\n";
+    let p = parse(
+        "test.toml",
+        &format!("{HEAD}{text}"),
+        &tariffs(),
+        &vocabulary(),
+        2024,
+    )
+    .unwrap();
     assert_eq!(
         pays(&p, "Z053", "95", &[("nieuwe_aanbieder", "ja")]),
         d("93.5")
@@ -725,6 +785,8 @@ fn conditions_on_figures_are_exact_and_an_unknown_figure_satisfies_none() {
         resultaatmarge: marge,
         intramuraal_aandeel: aandeel,
         rtp: d("0.96"),
+        sector: Sector::Vv,
+        resultaatmarge_bij_tarief: None,
     };
     let above = |s, v: &str| Condition::Compare(s, Cmp::Above, d(v));
     let below = |s, v: &str| Condition::Compare(s, Cmp::Below, d(v));
@@ -735,10 +797,10 @@ fn conditions_on_figures_are_exact_and_an_unknown_figure_satisfies_none() {
     );
     let m = Subject::Resultaatmarge;
     let a = Subject::IntramuraalAandeel;
-    assert!(f.holds(&above(m, "0.0333333333333333333333333333")));
-    assert!(!f.holds(&at_most(m, "0.0333333333333333333333333333")));
-    assert!(f.holds(&above(a, "0.3333333333333333333333333333")));
-    assert!(f.holds(&below(a, "0.3333333333333333333333333334")));
+    assert!(f.holds(&above(m, "0.0333333333333333333333333333"), Sector::Vv));
+    assert!(!f.holds(&at_most(m, "0.0333333333333333333333333333"), Sector::Vv));
+    assert!(f.holds(&above(a, "0.3333333333333333333333333333"), Sector::Vv));
+    assert!(f.holds(&below(a, "0.3333333333333333333333333334"), Sector::Vv));
     // Unknown: neither above nor below anything, not even a margin of 0.
     let unknown = with(None, None);
     for c in [
@@ -748,7 +810,7 @@ fn conditions_on_figures_are_exact_and_an_unknown_figure_satisfies_none() {
         above(a, "0"),
         below(a, "1"),
     ] {
-        assert!(!unknown.holds(&c), "{c:?}");
+        assert!(!unknown.holds(&c, Sector::Vv), "{c:?}");
     }
 }
 
@@ -759,12 +821,14 @@ fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
     let p = parse(
         "test.toml",
         &format!(
-            "{HEAD}[[regel]]\nnaam = \"a\"\nbron = \"x\"\nplus = 1\nals = {{ resultaatmarge = {{ onder = -0.02 }}, intramuraal_aandeel = {{ minimaal = 0.01 }}, mpt_groei = {{ minimaal = -0.5 }} }}\n"
+            "{HEAD}[[regel]]\nnaam = \"a\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = {{ resultaatmarge = {{ onder = -0.02 }}, intramuraal_aandeel = {{ minimaal = 0.01 }}, mpt_groei = {{ minimaal = -0.5 }} }}\n"
         ),
         &tariffs(),
+        &vocabulary(),
+        2024,
     )
     .unwrap();
-    let mut got = p.rules[0].conditions.clone();
+    let mut got = p.rules[0].conditions.all.clone();
     got.sort_by_key(|c| format!("{c:?}"));
     let mut want = vec![
         Condition::Compare(Subject::Resultaatmarge, Cmp::Below, d("-0.02")),
@@ -773,9 +837,13 @@ fn conditions_on_the_figures_and_negative_fractions_are_read_in_their_unit() {
     ];
     want.sort_by_key(|c| format!("{c:?}"));
     assert_eq!(got, want);
-    let e = problems("[[regel]]\nnaam = \"b\"\nbron = \"x\"\nplus = 1\nals = { resultaatmarge = { boven = -1.5 } }\n");
+    let e = problems("[[regel]]\nnaam = \"b\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nals = { resultaatmarge = { boven = -1.5 } }\n");
     assert!(
-        e.contains("als.resultaatmarge: -1.5 is outside -1 to 1: write a fraction (0.05 = 5%)"),
+        e.contains("als.resultaatmarge: -1.5 is outside -1 to 1: write it in fractie (0.05 = 5%)"),
         "{e}"
     );
 }
+
+/// The constructs of contract version 6.
+#[cfg(test)]
+mod format;

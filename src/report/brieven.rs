@@ -548,7 +548,9 @@ fn tariffs(o: &mut String, run: &Run, k: &Contracting, kvk: Kvk) {
                 vec![
                     Value::Id(l.prestatiecode.clone()),
                     l.component.to_string().into(),
-                    Value::Percent(l.priced.percentage, 2),
+                    l.priced
+                        .percentage()
+                        .map_or(Value::Empty, |p| Value::Percent(p, 2)),
                     l.priced.steps.join("; ").into(),
                     l.beleid.clone().map_or(Value::Empty, Value::Text),
                 ]

@@ -50,7 +50,9 @@ fn tariff_table(k: &Contracting) -> Table {
             Value::Id(l.prestatiecode.clone()),
             l.component.as_str().into(),
             Value::Quantity(l.aantal),
-            Value::Percent(l.priced.percentage, 2),
+            l.priced
+                .percentage()
+                .map_or(Value::Empty, |p| Value::Percent(p, 2)),
             Value::Money(l.kosten_beleid),
             Value::Money(l.kosten_rtp),
             l.beleid.clone().map_or(Value::Empty, Value::Text),
@@ -291,7 +293,9 @@ pub(crate) fn explain(run: &Run, k: &Contracting, kvk: crate::model::Kvk) -> Str
                 "    {:<12} {:<9} {:>7}%  {}\n",
                 l.prestatiecode,
                 l.component.to_string(),
-                Value::Percent(l.priced.percentage, 2),
+                l.priced
+                    .percentage()
+                    .map_or(Value::Empty, |p| Value::Percent(p, 2)),
                 l.priced.steps.join("; ")
             );
         }

@@ -91,3 +91,6 @@ mod correcties;
 
 /// Vektis AW319/AW320 claims files: nothing personal leaks, the same as CSV, bad files named.
 mod aw319;
+
+/// `beleid controleer`: policy folders listed entry by entry, and the ones it refuses.
+mod beleid;

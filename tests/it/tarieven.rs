@@ -28,7 +28,7 @@ const DECLARATIES_HEADER: &str = "kvk,jaar,prestatiecode,aantal,bedrag\n";
 
 /// A policy that changes nothing for the providers of these tests, for runs whose point is
 /// what happens without a policy (the policy list may not be empty).
-const DSW_GGZ: &str = "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 90\n";
+const DSW_GGZ: &str = "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\npercentage = 90\n";
 
 /// A scratch folder with a data set: `model`, the extra configuration tables (before
 /// `[beleid]`), jaarverslagen rows, claims rows, kenmerken (with header), the policies by
@@ -233,7 +233,7 @@ fn resultaatmarge_of_a_provider_outside_the_population_is_r_over_o_as_classify_c
         ),
     ] {
         let policy = format!(
-            "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"hoog-resultaat\"\nbron = \"VGZ, test\"\nmin = 1\nals = {{ resultaatmarge = {{ minimaal = {threshold} }} }}\n"
+            "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"hoog-resultaat\"\nbron.document = \"t\"\nbron.sectie = \"VGZ, test\"\nmin = 1\nals = {{ resultaatmarge = {{ minimaal = {threshold} }} }}\n"
         );
         let dir = Set {
             model: "zn-2027",
@@ -274,8 +274,8 @@ fn the_conversation_list_is_decided_exactly_not_on_a_rounded_margin() {
     //   above; where exactness decides is equality, Q2 and Q3.)
     // - Q2 (CZ, threshold 0.05): R = 150.00 = 0.05 × 3000 exactly: not listed.
     // - Q3 (CZ, threshold 0.05): R = 150.01, one cent more: listed.
-    let vgz = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.033333\n[basis]\npercentage = 100\n";
-    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
+    let vgz = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\ngesprek_resultaat_boven = 0.033333\n[basis]\npercentage = 100\n";
+    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
     let dir = Set {
         model: "zn-2027",
         tables: "",
@@ -315,7 +315,7 @@ fn the_conversation_threshold_with_rho_weighs_the_result_at_the_tariffs() {
     // - S2: L 3049.99, R = −49.99, R_t = 150.01: listed.
     // (R alone, −50 ÷ 3000, lists neither; R_t·D ÷ O, without D in the denominator,
     // lists both.)
-    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
+    let cz = "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\ngesprek_resultaat_boven = 0.05\n[basis]\npercentage = 100\n";
     let dir = Set {
         model: "zn-2027",
         tables: "[berekening]\nschaling = \"jaarverslag\"\n",
@@ -351,9 +351,9 @@ fn conditions_on_the_run_s_figures_are_decided_exactly() {
     // 100 > 0.333333 × 300 = 99.9999, and 100 > 0.033333 × 3000 = 99.999, so both rules
     // apply: 95 + 1 + 0.5 = 96.5%. (Equality, where exactness decides, is tested on the
     // conversation list above.)
-    let policy = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 95\n\
-[[regel]]\nnaam = \"marge\"\nbron = \"VGZ, test\"\nplus = 1\nals = { resultaatmarge = { boven = 0.033333 } }\n\
-[[regel]]\nnaam = \"intramuraal\"\nbron = \"VGZ, test\"\nplus = 0.5\nals = { intramuraal_aandeel = { boven = 0.333333 } }\n";
+    let policy = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\npercentage = 95\n\
+[[regel]]\nnaam = \"marge\"\nbron.document = \"t\"\nbron.sectie = \"VGZ, test\"\nplus = 1\nals = { resultaatmarge = { boven = 0.033333 } }\n\
+[[regel]]\nnaam = \"intramuraal\"\nbron.document = \"t\"\nbron.sectie = \"VGZ, test\"\nplus = 0.5\nals = { intramuraal_aandeel = { boven = 0.333333 } }\n";
     let dir = Set {
         model: "zn-2027",
         tables: "",
@@ -517,7 +517,7 @@ fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
     for sector in ["VV", "GZ", "GGZ"] {
         std::fs::write(
             dir.join("beleid").join(format!("{sector}.toml")),
-            format!("zorgkantoor = \"VGZ\"\nsector = \"{sector}\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\nrtp = true\n"),
+            format!("zorgkantoor = \"VGZ\"\nsector = \"{sector}\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\nrtp = true\n"),
         )
         .unwrap();
     }
@@ -529,7 +529,7 @@ fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
     for sector in ["VV", "GZ", "GGZ"] {
         std::fs::write(
             dir.join("beleid").join(format!("cz-{sector}.toml")),
-            format!("zorgkantoor = \"CZ\"\nsector = \"{sector}\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 100\n"),
+            format!("zorgkantoor = \"CZ\"\nsector = \"{sector}\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\npercentage = 100\n"),
         )
         .unwrap();
     }
@@ -788,7 +788,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
         "{err}"
     );
     assert!(
-        err.contains("row 4, column \"monitor_uitkomst\": 3 points is outside -1 to 1"),
+        err.contains("row 4, column \"monitor_uitkomst\": 3 is above 1 (procentpunt)"),
         "{err}"
     );
     // A policy that names an unknown characteristic.
@@ -796,7 +796,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
     std::fs::create_dir_all(dir.join("beleid")).unwrap();
     std::fs::write(
         dir.join("beleid/cz.toml"),
-        "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron = \"x\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"glans\"\nbron = \"x\"\nplus = 1\nals = { gouden_rand = true }\n",
+        "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"glans\"\nbron.document = \"t\"\nbron.sectie = \"x\"\nplus = 1\nals = { gouden_rand = true }\n",
     )
     .unwrap();
     let config = with_policies(&read(&dir.join("richttarief.toml")));
@@ -828,7 +828,7 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
         let dir = sample_data(&format!("no-policy-{name}"));
         std::fs::write(
             dir.join("beleid/dsw.toml"),
-            "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"test\"\nbron = \"test\"\n[basis]\npercentage = 90\n",
+            "zorgkantoor = \"DSW\"\nsector = \"GGZ\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\npercentage = 90\n",
         )
         .unwrap();
         let mut kenmerken = String::from("kvk,zorgkantoor\n");
@@ -861,4 +861,89 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
             "{name}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. The characteristics are data: a vocabulary of one's own, without a code change.
+
+/// A vocabulary with one characteristic of its own, and the same file inside the policy
+/// glob, where it must not be taken for a policy.
+const EIGEN_VOCABULARY: &str = "[[kenmerk]]\nnaam = \"proef_opslag\"\nsoort = \"punten\"\neenheid = \"procentpunt\"\nminimaal = 0\nmaximaal = 2\nomschrijving = \"een opslag die alleen deze test kent\"\n";
+
+#[test]
+fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_without_code() {
+    // One VV provider with V1 100 days × €100. Its VGZ policy pays 90% plus the points the
+    // characteristic holds: 1.5 → 91.5%, so V1 costs 100 × €100 × 91.5% = €9,150.00.
+    let policy = "zorgkantoor = \"VGZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\npercentage = 90\n[[regel]]\nnaam = \"proef\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nplus_kenmerk = \"proef_opslag\"\n";
+    let set = |kenmerken: &'static str, name: &str| {
+        let dir = Set {
+            model: "zn-2027",
+            tables: "",
+            jaarverslagen: "10000001,Proef BV,2024,10000.00,10000.00,9000.00,0.00,0.00,VV\n",
+            declaraties: "10000001,2024,V1,100,10000.00\n",
+            kenmerken,
+            policies: &[("vgz.toml", policy), ("eigen.toml", EIGEN_VOCABULARY)],
+            new_providers: &[],
+        }
+        .write(name);
+        let config = read(&dir.join("richttarief.toml")).replace(
+            "[beleid]\n",
+            "[beleid]\nkenmerken = \"beleid/eigen.toml\"\n",
+        );
+        std::fs::write(dir.join("richttarief.toml"), config).unwrap();
+        dir
+    };
+    let dir = set(
+        "kvk,zorgkantoor,proef_opslag\n10000001,VGZ,1.5\n",
+        "eigen-kenmerk",
+    );
+    let out = tarieven(&dir);
+    let v1 = csv_records(&out.join("tarieven.csv"));
+    let v1 = row(&v1, "10000001", Some("V1"));
+    assert_eq!(v1["percentage"], "91.50", "{v1:?}");
+    assert_eq!(v1["regels"], "basis 90%; proef +1.5");
+    assert_eq!(v1["kosten_beleid"], "9150.00");
+    // The vocabulary is named in the manifest with the policies, by its hash.
+    let manifest = read(&out.join("manifest.json"));
+    assert!(manifest.contains("beleid/eigen.toml"), "{manifest}");
+
+    // Its range is the vocabulary's, with its unit; a shipped characteristic is unknown
+    // under this vocabulary.
+    let dir = set(
+        "kvk,zorgkantoor,proef_opslag\n10000001,VGZ,2.5\n",
+        "eigen-kenmerk-bereik",
+    );
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("row 2, column \"proef_opslag\": 2.5 is above 2 (procentpunt)"),
+        "{}",
+        run.stderr()
+    );
+    let dir = set(
+        "kvk,zorgkantoor,nieuwe_aanbieder\n10000001,VGZ,ja\n",
+        "eigen-kenmerk-onbekend",
+    );
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("unknown column \"nieuwe_aanbieder\"; a characteristic must be one of proef_opslag (the vocabulary beleid/eigen.toml)"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!dir.join("uit").exists());
+
+    // A vocabulary that is not there is named by its key.
+    let config =
+        read(&dir.join("richttarief.toml")).replace("beleid/eigen.toml", "beleid/weg.toml");
+    std::fs::write(dir.join("richttarief.toml"), config).unwrap();
+    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("beleid.kenmerken: \"beleid/weg.toml\": no such file"),
+        "{}",
+        run.stderr()
+    );
 }

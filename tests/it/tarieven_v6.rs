@@ -27,7 +27,7 @@ const KENMERKEN: &str = "kvk,zorgkantoor\n30000001,VGZ\n";
 
 /// A policy for a sector and zorgkantoor none of these providers has: the policy list may
 /// not be empty.
-const DSW_VV: &str = "zorgkantoor = \"DSW\"\nsector = \"VV\"\nperiode = \"2024-2026\"\nbron = \"test\"\n[basis]\npercentage = 90\n";
+const DSW_VV: &str = "zorgkantoor = \"DSW\"\nsector = \"VV\"\nperiode = \"2024-2026\"\nbron = { document = \"test\", sectie = \"geheel\" }\n[bronnen.test]\ndocument = \"Inkoopbeleid (test)\"\nuitgever = \"DSW\"\ndatum = \"2023\"\n[basis]\npercentage = 90\n";
 
 /// VGZ's contracteerruimte: €30,000 in 2024, €36,000 in 2025; CZ's only for 2024.
 const RUIMTE: &str = "zorgkantoor,jaar,bedrag\nVGZ,2024,30000\nVGZ,2025,36000.00\nCZ,2024,99000\n";

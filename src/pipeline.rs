@@ -231,12 +231,13 @@ pub(crate) fn read_policies(
     let files = config.beleid.files()?;
     let vocabulary_file = config.beleid.vocabulary()?;
     let vocabulary = ingest::vocabulary::read(vocabulary_file)?;
-    // The contract year is the reference year until the configuration names one.
+    // Each policy is read for the contract year: its per-year values, and whether it is in
+    // force at all.
     let policies = crate::policy::load(
         files,
         &data.tariffs.by_code,
         &vocabulary,
-        config.referentiejaar,
+        config.beleid.contractjaar,
     )?;
     let table = ingest::read_kenmerken(&kenmerken, &vocabulary)?;
     let file = kenmerken.file();

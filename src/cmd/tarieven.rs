@@ -7,10 +7,12 @@ use anyhow::Result;
 use super::{compute, contract, out_default, ConfigArg, Exit, OutArg, Ui};
 use crate::report;
 
-/// Apply the zorgkantoren's policies ([beleid] bestanden) to the providers of the
-/// kenmerken input: per provider, zorgkantoor and prestatiecode the tariff percentage and
-/// its rules, each provider's result at its tariffs, each zorgkantoor's cost against the
-/// RTP, and the hardship and high-result lists.
+/// Apply the zorgkantoren's policies in force in the contract year ([beleid] bestanden,
+/// [beleid] contractjaar) to the providers of the kenmerken input: per provider,
+/// zorgkantoor and prestatiecode the tariff percentage (or that it is not contracted) and
+/// its rules, the amounts besides the tariffs, each provider's result at its tariffs, each
+/// zorgkantoor's cost against the RTP and its contracteerruimte, and the hardship and
+/// conversation lists.
 #[derive(Debug, clap::Args)]
 #[command(mut_arg("out", out_default("uitvoer-tarieven")))]
 pub(crate) struct Args {
@@ -38,6 +40,14 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
         );
     };
     let (contracting, beleid, kenmerken) = contract(&run, &read)?;
+    // Read and checked, but not applied: said, so that a file of the wrong period is not
+    // taken for one that paid.
+    for (file, periode) in &contracting.niet_van_kracht {
+        ui.stage(&format!(
+            "{file}: periode {periode}, not in force in {}: not applied",
+            config.beleid.contractjaar
+        ));
+    }
     let contracteerruimte = read
         .contracteerruimte
         .as_ref()

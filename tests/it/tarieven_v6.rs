@@ -5,6 +5,7 @@
 #[allow(unused_imports)]
 use crate::common::*;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One GGZ prestatie at €100 a unit, without embedded capital.
@@ -268,4 +269,390 @@ fn the_contracteerruimte_may_be_a_workbook_with_renamed_columns() {
     let vgz = &csv_records(&dir.join("uit/kosten.csv"))[0];
     assert_eq!(vgz["contracteerruimte"], "30000.00");
     assert_eq!(vgz["aandeel_contracteerruimte"], "30.00");
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Policy format 6 on the `tarieven_v6` fixture: five hand-made providers, each with R =
+//    4% of its claims and every tariff €100 a unit, so both groups' RTP is 96.0% (at 96%
+//    every R(r) = 0.04·S + 0.96·S − S = 0, below it every one is negative). Contract year
+//    2025. The policies are written here:
+//    - CZ V&V 2024-2026: 95%; the mpt of a new provider not contracted; a hardship clause.
+//    - DSW V&V 2024-2026: 95%; no hardship clause (`geen = true`).
+//    - VGZ V&V 2024-2026: the RTP; €500 per client moving out; a budget of 1% of the
+//      contracteerruimte. VGZ V&V 2022: 90%, out of force in 2025.
+//    - Menzis GZ 2024-2026: the RTP; a conversation with a provider above 5% margin at its
+//      tariffs or with at least 10% mpt growth.
+
+/// A policy file's head: zorgkantoor, sector, periode, its source and `[bronnen.test]`.
+fn head(zorgkantoor: &str, sector: &str, periode: &str) -> String {
+    format!(
+        "zorgkantoor = \"{zorgkantoor}\"\nsector = \"{sector}\"\nperiode = \"{periode}\"\nbron = {{ document = \"test\", sectie = \"geheel\" }}\n\n[bronnen.test]\ndocument = \"Inkoopbeleid Wlz (test)\"\nuitgever = \"{zorgkantoor}\"\ndatum = \"2023\"\n\n"
+    )
+}
+
+fn policies() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "cz-vv.toml",
+            head("CZ", "VV", "2024-2026")
+                + "[basis]\npercentage = 95\n\n\
+                   [[regel]]\nnaam = \"nieuwe-aanbieder-mpt\"\nbron = { document = \"test\", sectie = \"§3\" }\nniet_gecontracteerd = true\nleveringsvorm = [\"mpt\"]\nals = { nieuwe_aanbieder = true }\n\n\
+                   [hardheidsclausule]\ncriteria = [\"onverwacht effect van de tariefsystematiek\", \"financiële positie\"]\nuiterlijk = \"2025-09-01\"\nbron = { document = \"test\", sectie = \"§9\" }\n",
+        ),
+        (
+            "dsw-vv.toml",
+            head("DSW", "VV", "2024-2026")
+                + "[basis]\npercentage = 95\n\n\
+                   [hardheidsclausule]\ngeen = true\nbron = { document = \"test\", sectie = \"§9\" }\n",
+        ),
+        (
+            "vgz-vv.toml",
+            head("VGZ", "VV", "2024-2026")
+                + "[basis]\nrtp = true\n\n\
+                   [[bedrag]]\nnaam = \"extramuralisering\"\nsoort = \"per_client\"\nbedrag = 500\naantal_kenmerk = \"clienten_extramuraal\"\nbron = { document = \"test\", sectie = \"§5\" }\n\n\
+                   [[bedrag]]\nnaam = \"innovatie\"\nsoort = \"budget\"\naandeel_contracteerruimte = 0.01\nbron = { document = \"test\", sectie = \"§6\" }\n",
+        ),
+        (
+            "vgz-vv-2022.toml",
+            head("VGZ", "VV", "2022") + "[basis]\npercentage = 90\n",
+        ),
+        (
+            "menzis-gz.toml",
+            head("Menzis", "GZ", "2024-2026")
+                + "[basis]\nrtp = true\n\n\
+                   [[gesprek]]\nnaam = \"hoog-resultaat-of-groei\"\nals_een_van = [ { resultaatmarge_bij_tarief = { boven = 0.05 } }, { mpt_groei = { minimaal = 0.10 } } ]\nbron = { document = \"test\", sectie = \"§8\" }\n",
+        ),
+    ]
+}
+
+/// A copy of the fixture with the policies above, and `tarieven` run on it (with `extra`
+/// arguments); exits 0.
+fn v6(extra: &[&str]) -> (PathBuf, Run) {
+    let dir = copy_fixture("tarieven_v6");
+    std::fs::create_dir_all(dir.join("beleid")).unwrap();
+    for (file, text) in policies() {
+        std::fs::write(dir.join("beleid").join(file), text).unwrap();
+    }
+    let run = tarieven(&dir, extra);
+    run.expect_code(0);
+    (dir, run)
+}
+
+/// The rows of `file` in the output whose `column` is `value`.
+fn rows_where(dir: &Path, file: &str, column: &str, value: &str) -> Vec<BTreeMap<String, String>> {
+    csv_records(&dir.join("uit").join(file))
+        .into_iter()
+        .filter(|r| r[column] == value)
+        .collect()
+}
+
+fn only(mut rows: Vec<BTreeMap<String, String>>) -> BTreeMap<String, String> {
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    rows.remove(0)
+}
+
+#[test]
+fn a_prestatie_not_contracted_shows_no_percentage_keeps_its_cost_apart_and_gives_no_result() {
+    let (dir, _) = v6(&[]);
+    let lines = rows_where(&dir, "tarieven.csv", "kvk", "10000001");
+    // V1 at CZ's 95%: 100 days × €100 × 0.95 = €9,500; at the RTP 96%: €9,600.
+    let v1 = only(
+        lines
+            .iter()
+            .filter(|l| l["prestatiecode"] == "V1")
+            .cloned()
+            .collect(),
+    );
+    assert_eq!(
+        (
+            v1["percentage"].as_str(),
+            v1["status"].as_str(),
+            v1["kosten_beleid"].as_str(),
+            v1["kosten_rtp"].as_str()
+        ),
+        ("95.00", "gecontracteerd", "9500.00", "9600.00")
+    );
+    // H1, the mpt of a new provider: not contracted. No percentage (never 0%), nothing
+    // paid, and its cost at the RTP kept: 20 hours × €100 × 0.96 = €1,920.
+    let h1 = only(
+        lines
+            .iter()
+            .filter(|l| l["prestatiecode"] == "H1")
+            .cloned()
+            .collect(),
+    );
+    assert_eq!(
+        (
+            h1["percentage"].as_str(),
+            h1["status"].as_str(),
+            h1["kosten_beleid"].as_str(),
+            h1["kosten_rtp"].as_str()
+        ),
+        ("", "niet gecontracteerd", "0.00", "1920.00")
+    );
+    assert_eq!(h1["regels"], "nieuwe-aanbieder-mpt: niet gecontracteerd");
+    // No result at its tariffs: R = 480 and R(RTP) = 480 + 0.96·12000 − 12000 = 0 are
+    // known, the result at the tariffs is not, and the toelichting says why.
+    let r = only(rows_where(&dir, "resultaten.csv", "kvk", "10000001"));
+    assert_eq!(
+        (
+            r["resultaat"].as_str(),
+            r["resultaat_bij_rtp"].as_str(),
+            r["resultaat_bij_tarief"].as_str(),
+            r["hardheidsclausule"].as_str()
+        ),
+        ("480.00", "0.00", "", "")
+    );
+    assert!(
+        r["toelichting"].contains("CZ H1 niet gecontracteerd (nieuwe-aanbieder-mpt)"),
+        "{r:?}"
+    );
+    assert!(rows_where(&dir, "hardheidsclausule.csv", "kvk", "10000001").is_empty());
+    assert!(rows_where(&dir, "gesprek.csv", "kvk", "10000001").is_empty());
+    // CZ pays A's V1 €9,500 and C's 60% of V1 (60 days × €100 × 0.95 = €5,700): €15,200.
+    // At the RTP: 9,600 + 1,920 + 5,760 = €17,280, of which €1,920 not contracted. The
+    // difference is on what CZ pays: 15,200 − (17,280 − 1,920) = −160, −160 ÷ 15,360 =
+    // −1.04%; not the −2,080 a comparison with every prestatie would show.
+    let cz = only(rows_where(&dir, "kosten.csv", "zorgkantoor", "CZ"));
+    assert_eq!(
+        [
+            &cz["aanbieders"],
+            &cz["kosten_beleid"],
+            &cz["kosten_rtp"],
+            &cz["niet_gecontracteerd_rtp"],
+            &cz["verschil"],
+            &cz["verschil_pct"],
+        ],
+        ["2", "15200.00", "17280.00", "1920.00", "-160.00", "-1.04"]
+    );
+    let explained = richttarief(
+        &[
+            "explain",
+            "--config",
+            dir.join("richttarief.toml").to_str().unwrap(),
+            "--kvk",
+            "10000001",
+        ],
+        &[],
+        &root(),
+    );
+    explained.expect_code(0);
+    let text = explained.stdout();
+    assert!(
+        text.contains("nieuwe-aanbieder-mpt: niet gecontracteerd"),
+        "{text}"
+    );
+    assert!(text.contains("no result at these tariffs"), "{text}");
+    assert!(!text.contains("0.00%  nieuwe-aanbieder-mpt"), "{text}");
+}
+
+#[test]
+fn an_amount_per_client_enters_the_result_and_the_cost_at_face_value() {
+    let (dir, _) = v6(&[]);
+    // 3 clients × €500 = €1,500, for B (VGZ).
+    let a = only(rows_where(&dir, "bedragen.csv", "kvk", "10000002"));
+    assert_eq!(
+        [
+            &a["zorgkantoor"],
+            &a["beleid"],
+            &a["naam"],
+            &a["bedrag_naam"],
+            &a["soort"],
+            &a["bedrag"]
+        ],
+        [
+            "VGZ",
+            "beleid/vgz-vv.toml",
+            "Buitenhof",
+            "extramuralisering",
+            "per_client",
+            "1500.00"
+        ]
+    );
+    assert_eq!(a["berekening"], "3 × € 500 = € 1.500");
+    assert_eq!(a["bron"], "VGZ, Inkoopbeleid Wlz (test) (2023), §5");
+    // B: V1 200 days at VGZ's RTP 96%: R_t = 800 + 0.96·20000 − 20000 = 0, plus the
+    // €1,500 at face value: 1,500; margin 1500 ÷ O 20000 = 7.50%.
+    let r = only(rows_where(&dir, "resultaten.csv", "kvk", "10000002"));
+    assert_eq!(
+        [
+            &r["resultaat"],
+            &r["resultaat_bij_rtp"],
+            &r["bedragen"],
+            &r["resultaat_bij_tarief"],
+            &r["marge_bij_tarief"],
+            &r["hardheidsclausule"],
+            &r["toelichting"]
+        ],
+        ["800.00", "0.00", "1500.00", "1500.00", "7.50", "nee", ""]
+    );
+}
+
+#[test]
+fn a_budget_is_its_share_of_the_contracteerruimte_of_the_contract_year() {
+    let (dir, run) = v6(&[]);
+    // VGZ's budget: 1% of its contracteerruimte of 2025, €1,000,000: €10,000, no provider.
+    let b = only(rows_where(&dir, "bedragen.csv", "bedrag_naam", "innovatie"));
+    assert_eq!(
+        [
+            &b["zorgkantoor"],
+            &b["kvk"],
+            &b["naam"],
+            &b["soort"],
+            &b["bedrag"]
+        ],
+        ["VGZ", "", "", "budget", "10000.00"]
+    );
+    // VGZ's total: tariffs €19,200 + amounts €1,500 + budget €10,000 = €30,700, which is
+    // 3.07% of €1,000,000. CZ's €15,200 is 3.04% of its €500,000; DSW has no row.
+    let vgz = only(rows_where(&dir, "kosten.csv", "zorgkantoor", "VGZ"));
+    assert_eq!(
+        [
+            &vgz["kosten_beleid"],
+            &vgz["kosten_rtp"],
+            &vgz["verschil"],
+            &vgz["bedragen"],
+            &vgz["budgetten"],
+            &vgz["totaal_beleid"],
+            &vgz["contracteerruimte"],
+            &vgz["aandeel_contracteerruimte"]
+        ],
+        [
+            "19200.00",
+            "19200.00",
+            "0.00",
+            "1500.00",
+            "10000.00",
+            "30700.00",
+            "1000000.00",
+            "3.07"
+        ]
+    );
+    let cz = only(rows_where(&dir, "kosten.csv", "zorgkantoor", "CZ"));
+    assert_eq!(
+        (
+            cz["totaal_beleid"].as_str(),
+            cz["aandeel_contracteerruimte"].as_str()
+        ),
+        ("15200.00", "3.04")
+    );
+    let dsw = only(rows_where(&dir, "kosten.csv", "zorgkantoor", "DSW"));
+    assert_eq!(
+        (
+            dsw["contracteerruimte"].as_str(),
+            dsw["aandeel_contracteerruimte"].as_str()
+        ),
+        ("", "")
+    );
+    assert!(run.stdout().contains("totaal_beleid"), "{}", run.stdout());
+    // For 2024: 1% of €900,000 = €9,000.
+    let (dir, _) = v6(&["--contractjaar", "2024"]);
+    let b = only(rows_where(&dir, "bedragen.csv", "bedrag_naam", "innovatie"));
+    assert_eq!(b["bedrag"], "9000.00");
+}
+
+#[test]
+fn hardship_is_listed_under_a_zorgkantoor_with_a_clause_and_not_under_one_without() {
+    let (dir, run) = v6(&[]);
+    // C: V1 100 days, 60% at CZ and 40% at DSW, both at 95%: R_t = 400 + 0.95·10000 −
+    // 10000 = −100, below 0. CZ has a hardship clause, DSW says it has none.
+    let rows = rows_where(&dir, "hardheidsclausule.csv", "kvk", "10000003");
+    let h = only(rows);
+    assert_eq!(
+        [
+            &h["zorgkantoor"],
+            &h["naam"],
+            &h["sector"],
+            &h["cluster"],
+            &h["resultaat_bij_tarief"],
+            &h["criteria"],
+            &h["uiterlijk"],
+            &h["bron"]
+        ],
+        [
+            "CZ",
+            "Krappe Marge",
+            "VV",
+            "intramuraal",
+            "-100.00",
+            "onverwacht effect van de tariefsystematiek; financiële positie",
+            "2025-09-01",
+            "CZ, Inkoopbeleid Wlz (test) (2023), §9"
+        ]
+    );
+    assert_eq!(csv_records(&dir.join("uit/hardheidsclausule.csv")).len(), 1);
+    let r = only(rows_where(&dir, "resultaten.csv", "kvk", "10000003"));
+    assert_eq!(
+        (
+            r["resultaat_bij_tarief"].as_str(),
+            r["hardheidsclausule"].as_str()
+        ),
+        ("-100.00", "ja")
+    );
+    let out = run.stdout();
+    assert!(out.contains("CZ 1"), "{out}");
+    assert!(out.contains("DSW 0"), "{out}");
+}
+
+#[test]
+fn a_conversation_lists_a_provider_meeting_one_of_its_alternatives() {
+    let (dir, _) = v6(&[]);
+    // D and E: G1 100 hours at Menzis' RTP 96%: R_t = 400 + 9600 − 10000 = 0, a margin of
+    // 0, not above 5%. D's mpt growth 0.12 ≥ 0.10 meets the second table; E has none.
+    let rows = csv_records(&dir.join("uit/gesprek.csv"));
+    let g = only(rows);
+    assert_eq!(
+        [
+            &g["zorgkantoor"],
+            &g["beleid"],
+            &g["gesprek"],
+            &g["kvk"],
+            &g["naam"],
+            &g["marge"],
+            &g["bron"]
+        ],
+        [
+            "Menzis",
+            "beleid/menzis-gz.toml",
+            "hoog-resultaat-of-groei",
+            "10000004",
+            "Groeiend Dal",
+            "0.00",
+            "Menzis, Inkoopbeleid Wlz (test) (2023), §8"
+        ]
+    );
+}
+
+#[test]
+fn a_policy_out_of_force_is_named_and_not_applied() {
+    let (dir, run) = v6(&[]);
+    // VGZ's 2022 file (90%) is read and named, on stderr and in the manifest; B is paid
+    // the 2024-2026 file's RTP, 96%.
+    assert!(
+        run.stderr().contains("beleid/vgz-vv-2022.toml") && run.stderr().contains("2022"),
+        "{}",
+        run.stderr()
+    );
+    let m = manifest(&dir);
+    assert_eq!(
+        m["tarieven"]["beleid_niet_van_kracht"],
+        serde_json::json!([{ "pad": "beleid/vgz-vv-2022.toml", "periode": "2022" }])
+    );
+    let v1 = only(rows_where(&dir, "tarieven.csv", "kvk", "10000002"));
+    assert_eq!(
+        (v1["percentage"].as_str(), v1["beleid"].as_str()),
+        ("96.00", "beleid/vgz-vv.toml")
+    );
+    // In 2022 it is the one in force: 90%, and the others are out of force.
+    let (dir, _) = v6(&["--contractjaar", "2022"]);
+    let v1 = only(rows_where(&dir, "tarieven.csv", "kvk", "10000002"));
+    assert_eq!(
+        (v1["percentage"].as_str(), v1["beleid"].as_str()),
+        ("90.00", "beleid/vgz-vv-2022.toml")
+    );
+    let out = manifest(&dir)["tarieven"]["beleid_niet_van_kracht"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(out, 4);
 }

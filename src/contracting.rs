@@ -583,7 +583,7 @@ pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
             Some("buiten de populatie: geen positie om een resultaat van te berekenen".to_string())
         } else if !unpaid.is_empty() {
             Some(format!(
-                "geen resultaat bij tarief: het hangt af van zorg die niet betaald wordt: {}",
+                "hangt af van zorg die niet betaald wordt: {}",
                 unpaid.join("; ")
             ))
         } else {

@@ -656,3 +656,43 @@ fn a_policy_out_of_force_is_named_and_not_applied() {
         .len();
     assert_eq!(out, 4);
 }
+
+#[test]
+fn statements_show_care_not_paid_the_amounts_and_the_clause_a_provider_falls_under() {
+    let (dir, _) = v6(&[]);
+    let out = dir.join("brieven");
+    richttarief(
+        &[
+            "brieven",
+            "--config",
+            dir.join("richttarief.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+        &root(),
+    )
+    .expect_code(0);
+    // A: H1 not contracted, so no result at the tariffs, and why.
+    let a = read(&out.join("10000001.html"));
+    assert!(a.contains("<td>niet gecontracteerd</td>"), "{a}");
+    assert!(
+        a.contains("Geen resultaat bij deze tarieven: hangt af van zorg die niet betaald wordt: CZ H1 niet gecontracteerd (nieuwe-aanbieder-mpt)."),
+        "{a}"
+    );
+    assert!(!a.contains("resultaat-bij-tarief"), "{a}");
+    // B: R_t 0 and €1,500 in amounts (as computed above), the amount itself listed.
+    let b = read(&out.join("10000002.html"));
+    assert!(b.contains("extramuralisering"), "{b}");
+    assert!(
+        b.contains("met € 1.500,00 aan bedragen ernaast")
+            && b.contains("<strong id=\"resultaat-bij-tarief\">€ 1.500,00</strong>"),
+        "{b}"
+    );
+    // C: −100 at its tariffs, a case for CZ's clause; DSW has none.
+    let c = read(&out.join("10000003.html"));
+    assert!(
+        c.contains("Dit is onder nul: een geval voor de hardheidsclausule van CZ."),
+        "{c}"
+    );
+}

@@ -206,7 +206,7 @@ pub(crate) struct Conversation {
     pub gesprek: String,
     pub kvk: Kvk,
     pub naam: String,
-    /// (R_t + Σ bedragen) ÷ O; none when not known.
+    /// (R_t + Σ bedragen) ÷ O; none when O ≤ 0.
     pub marge: Option<Decimal>,
     pub bron: String,
 }
@@ -566,17 +566,16 @@ pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
         // known, and a result without it would look like a loss (or hide one).
         let unpaid: Vec<String> = lines
             .iter()
-            .filter(|l| !l.paid())
-            .map(|l| match &l.priced.paid {
-                Paid::NotContracted { rule } => format!(
+            .filter_map(|l| match &l.priced.paid {
+                Paid::Percentage(_) => None,
+                Paid::NotContracted { rule } => Some(format!(
                     "{} {} niet gecontracteerd ({rule})",
                     l.zorgkantoor, l.prestatiecode
-                ),
-                Paid::Unknown(reden) => format!(
+                )),
+                Paid::Unknown(reden) => Some(format!(
                     "{} {} zonder percentage ({reden})",
                     l.zorgkantoor, l.prestatiecode
-                ),
-                Paid::Percentage(_) => unreachable!("filtered on paid lines"),
+                )),
             })
             .collect();
         let toelichting = if standing.provider.is_none() {
@@ -626,22 +625,26 @@ pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
             }
         });
         // The conversations: each policy pricing the provider's prestaties lists it when a
-        // `[[gesprek]]`'s conditions hold, the margin at the tariffs among them.
-        for (row, facts) in rows.iter().zip(&facts) {
-            let zk = row.zorgkantoor;
-            let mut facts = facts.clone();
-            facts.resultaatmarge_bij_tarief = outcome.as_ref().and_then(|o| o.marge_exact.clone());
-            for x in pricing(zk) {
-                for talk in x.talks_for(&facts) {
-                    conversations.push(Conversation {
-                        zorgkantoor: zk,
-                        bestand: x.bestand.clone(),
-                        gesprek: talk.naam.clone(),
-                        kvk,
-                        naam: standing.naam.clone(),
-                        marge: outcome.as_ref().and_then(|o| o.marge),
-                        bron: talk.bron.cite(),
-                    });
+        // `[[gesprek]]`'s conditions hold, the margin at the tariffs among them. Only with a
+        // result: a conversation about a provider's position needs that position, as the
+        // hardship clause does.
+        if let Some(o) = &outcome {
+            for (row, facts) in rows.iter().zip(&facts) {
+                let zk = row.zorgkantoor;
+                let mut facts = facts.clone();
+                facts.resultaatmarge_bij_tarief = o.marge_exact.clone();
+                for x in pricing(zk) {
+                    for talk in x.talks_for(&facts) {
+                        conversations.push(Conversation {
+                            zorgkantoor: zk,
+                            bestand: x.bestand.clone(),
+                            gesprek: talk.naam.clone(),
+                            kvk,
+                            naam: standing.naam.clone(),
+                            marge: o.marge,
+                            bron: talk.bron.cite(),
+                        });
+                    }
                 }
             }
         }

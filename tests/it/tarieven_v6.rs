@@ -696,3 +696,51 @@ fn statements_show_care_not_paid_the_amounts_and_the_clause_a_provider_falls_und
         "{c}"
     );
 }
+
+#[test]
+fn a_prestatie_without_a_known_percentage_is_onbekend_and_keeps_the_provider_off_the_lists() {
+    // Menzis GZ from each provider's own 2023 percentage and none without one: D and E have
+    // none, so G1 has no percentage at all ("onbekend"), not the RTP.
+    let (dir, _) = v6(&[]);
+    std::fs::write(
+        dir.join("beleid/menzis-gz.toml"),
+        head("Menzis", "GZ", "2024-2026")
+            + "[basis]\nkenmerk = \"percentage_2023\"\nanders = \"geen\"\n\n\
+               [[gesprek]]\nnaam = \"groei\"\nals = { mpt_groei = { minimaal = 0.10 } }\nbron = { document = \"test\", sectie = \"§8\" }\n",
+    )
+    .unwrap();
+    tarieven(&dir, &[]).expect_code(0);
+    let g1 = only(rows_where(&dir, "tarieven.csv", "kvk", "10000004"));
+    // Nothing paid; at the RTP 100 hours × €100 × 0.96 = €9,600.
+    assert_eq!(
+        [
+            &g1["percentage"],
+            &g1["status"],
+            &g1["kosten_beleid"],
+            &g1["kosten_rtp"]
+        ],
+        ["", "onbekend: geen percentage_2023", "0.00", "9600.00"]
+    );
+    let r = only(rows_where(&dir, "resultaten.csv", "kvk", "10000004"));
+    assert_eq!(r["resultaat_bij_tarief"], "");
+    assert!(
+        r["toelichting"].contains("Menzis G1 zonder percentage (geen percentage_2023)"),
+        "{r:?}"
+    );
+    // D's mpt growth meets the conversation's condition, but without a result it is on no
+    // list.
+    assert!(csv_records(&dir.join("uit/gesprek.csv")).is_empty());
+    // Menzis pays nothing: its €19,200 at the RTP is all care it does not pay, so there is
+    // no difference to show rather than a saving of 100%.
+    let menzis = only(rows_where(&dir, "kosten.csv", "zorgkantoor", "Menzis"));
+    assert_eq!(
+        [
+            &menzis["kosten_beleid"],
+            &menzis["kosten_rtp"],
+            &menzis["niet_gecontracteerd_rtp"],
+            &menzis["verschil"],
+            &menzis["verschil_pct"]
+        ],
+        ["0.00", "19200.00", "19200.00", "0.00", ""]
+    );
+}

@@ -19,17 +19,46 @@ pub(crate) fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
 }
 
-/// A fresh, empty folder for one test.
+/// A fresh, empty folder for one test, inside this test process's own folder
+/// (`richttarief-test-PID` in the temporary folder). The first call also removes the
+/// folders of earlier test processes that have ended, so repeated `cargo test` runs do not
+/// pile up gigabytes of generated data sets; a folder of a process still running (another
+/// `cargo test` at the same time) is left alone.
 pub(crate) fn scratch(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "richttarief-test-{}-{}-{name}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(sweep_ended_processes);
+    let dir = std::env::temp_dir()
+        .join(format!("richttarief-test-{}", std::process::id()))
+        .join(format!("{}-{name}", N.fetch_add(1, Ordering::SeqCst)));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Removes `richttarief-test-PID` folders whose process has ended. Whether a process runs
+/// is asked of `/proc`; where there is none (not Linux), nothing is removed.
+fn sweep_ended_processes() {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("richttarief-test-"))
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if !proc.join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// A copy of a fixture folder's files in a scratch folder, to change.

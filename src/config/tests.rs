@@ -50,12 +50,13 @@ fn policy_files_are_resolved_once_sorted_and_each_once() {
     assert_eq!(shown(&named), ["p1.toml", "p2.toml"]);
     assert_eq!(named.beleid.files().unwrap()[0].path, dir.join("p1.toml"));
     // Without beleid.bestanden: none, unless the kenmerken ask for policies; then the
-    // 14 shipped ones, named as in the repository.
+    // 15 shipped ones (seven zorgkantoren, two sectors, and Zorg en Zekerheid's 2022 V&V),
+    // named as in the repository.
     assert!(shown(&c).is_empty());
     let shipped =
         resolve_text(&INPUTS.replace("[invoer]\n", "[invoer]\nkenmerken = \"k.csv\"\n")).unwrap();
     let names = shown(&shipped);
-    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names.len(), 15, "{names:?}");
     assert!(names.iter().all(|n| n.starts_with("data/beleid/")));
     assert!(names.contains(&"data/beleid/cz-vv-2024-2026.toml".to_string()));
     // Resolved, not only named: every one is there to read.

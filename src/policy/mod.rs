@@ -340,4 +340,6 @@ pub(crate) fn read_one(
 }
 
 #[cfg(test)]
+mod shipped;
+#[cfg(test)]
 mod tests;

@@ -600,29 +600,75 @@ fn tarieven_on_the_sample_traces_every_percentage_and_sums_the_costs() {
     let run = tarieven_run(&config, &out, &[]);
     run.expect_code(0);
     let lines = csv_records(&out.join("tarieven.csv"));
-    // One line per provider, zorgkantoor and code: 422 on the sample, whose stays are one
+    // One line per provider, zorgkantoor and code: 394 on the sample, whose stays are one
     // integral zzp code each (NHC and NIC inside the tariff, not on lines of their own).
-    assert!(lines.len() > 400, "{}", lines.len());
+    assert!(lines.len() > 380, "{}", lines.len());
     // Every line names its policy (or none) and the steps that made its percentage.
     for l in &lines {
         assert!(!l["regels"].is_empty(), "{l:?}");
+        // A prestatie the zorgkantoor does not contract (Zilveren Kruis V&V's intramural care
+        // for a new provider) or one without a known percentage (DSW GZ without a monitor
+        // percentage) shows none, never 0%, and its rules say why.
+        if l["percentage"].is_empty() {
+            assert!(
+                l["regels"].ends_with("niet gecontracteerd")
+                    || l["regels"].ends_with("geen percentage"),
+                "{l:?}"
+            );
+            continue;
+        }
         let pct: f64 = l["percentage"].parse().unwrap();
         assert!((0.0..=100.0).contains(&pct), "{l:?}");
     }
-    // A provider with an essential role at Zilveren Kruis, V&V: 95.5 + 0.5.
-    let kenmerken = csv_records(&root().join("data/voorbeeld/kenmerken.csv"));
-    let essential = kenmerken
-        .iter()
-        .find(|k| {
-            k["zorgkantoor"] == "Zilveren Kruis"
-                && k["essentiele_functie"] == "ja"
-                && k["nieuwe_aanbieder"].is_empty()
+    // A provider with an essential role at Zilveren Kruis, V&V: 95.5 + 0.5. The sample's
+    // drawn characteristics need not hold one, so the role is given to the first provider
+    // Zilveren Kruis pays under its V&V policy (not a new one), in a copy of the sample.
+    let kenmerken = read(&root().join("data/voorbeeld/kenmerken.csv"));
+    let header: Vec<&str> = kenmerken.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (zk, essential_col, new_col) = (
+        column("zorgkantoor"),
+        column("essentiele_functie"),
+        column("nieuwe_aanbieder"),
+    );
+    let chosen = kenmerken
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|cells| {
+            cells[zk] == "Zilveren Kruis"
+                && cells[new_col].is_empty()
                 && lines.iter().any(|l| {
-                    l["kvk"] == k["kvk"]
+                    l["kvk"] == cells[0]
+                        && l["zorgkantoor"] == "Zilveren Kruis"
                         && l["beleid"].ends_with("zilveren-kruis-vv-2024-2026.toml")
                 })
         })
-        .expect("the sample has an essential V&V provider at Zilveren Kruis");
+        .expect("Zilveren Kruis buys V&V care in the sample")[0]
+        .to_string();
+    let copy = scratch("tarieven-essentieel");
+    for f in std::fs::read_dir(root().join("data/voorbeeld")).unwrap() {
+        let f = f.unwrap();
+        if f.file_type().unwrap().is_file() {
+            std::fs::copy(f.path(), copy.join(f.file_name())).unwrap();
+        }
+    }
+    let changed: Vec<String> = kenmerken
+        .lines()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            if cells[0] == chosen && cells[zk] == "Zilveren Kruis" {
+                cells[essential_col] = "ja";
+            }
+            cells.join(",")
+        })
+        .collect();
+    std::fs::write(copy.join("kenmerken.csv"), changed.join("\n") + "\n").unwrap();
+    let config = copy.join("richttarief.toml");
+    let out = copy.join("uit");
+    tarieven_run(&config, &out, &[]).expect_code(0);
+    let lines = csv_records(&out.join("tarieven.csv"));
+    let essential = BTreeMap::from([("kvk".to_string(), chosen)]);
     let line = lines
         .iter()
         .find(|l| {

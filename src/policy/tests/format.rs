@@ -49,17 +49,7 @@ fn priced(
     sector: Sector,
     pairs: &[(&'static str, &str)],
 ) -> Priced {
-    let kenmerken = facts(pairs);
-    let f = Facts {
-        kenmerken: &kenmerken,
-        resultaatmarge: None,
-        intramuraal_aandeel: None,
-        rtp: d(rtp) / Decimal::ONE_HUNDRED,
-        sector,
-        resultaatmarge_bij_tarief: None,
-    };
-    p.price(code, &tariffs()[code], &f)
-        .unwrap_or_else(|e| panic!("{e}"))
+    priced_as(p, code, &tariffs()[code], sector, rtp, pairs)
 }
 
 #[test]

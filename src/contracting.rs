@@ -1,7 +1,10 @@
-//! From the RTP to each provider's tariff: every zorgkantoor's policy applied to the
-//! providers it buys from (the `kenmerken` input), per prestatiecode the provider claimed;
-//! each provider's result at those tariffs; each zorgkantoor's cost against paying
-//! everyone the RTP; and the lists for the hardship clause and the high-result conversation.
+//! From the RTP to each provider's tariff: every zorgkantoor's policy in force in the
+//! contract year applied to the providers it buys from (the `kenmerken` input), per
+//! prestatiecode the provider claimed (or that it does not contract it); the amounts the
+//! policies pay besides the tariffs and the zorgkantoren's budgets; each provider's result
+//! at those tariffs; each zorgkantoor's cost against paying everyone the RTP and against
+//! its contracteerruimte; and per zorgkantoor the lists for its hardship clause and its
+//! conversations.
 //!
 //! The result at the tariffs follows the core (methodology section 4), per prestatie:
 //! R_t = R + ρ·(Σ_zk a_zk·Σ_c (p_c·s_max,c + (q_zk − 1)·k_c) − S), with a_zk the share of
@@ -18,6 +21,13 @@
 //! baseline the costs are compared with) it is bounded to 0-100%, like every policy
 //! percentage, even where `bovengrens` lets the RTP itself go up to 200%.
 //!
+//! The policies' amounts per provider are revenue at face value: R_t + Σ bedragen, not
+//! scaled by ρ (the zorgkantoor pays them as agreed; they are not claims). A provider with
+//! a prestatie that is not paid (not contracted, or no percentage known) has no result at
+//! its tariffs: its revenue for that care is not known, and a result without it would
+//! show a loss that is not one (or hide one). It is in no hardship or conversation list
+//! that needs the result.
+//!
 //! Providers outside the population but with claims (new providers are usually excluded
 //! from the RTP's population) get tariffs too: from the RTP of the group `classify` would
 //! put them in (the sector as `sector_bron` says, the cluster by the threshold). Their
@@ -26,7 +36,8 @@
 //! `resultaatmarge`, which rules may name, is R ÷ O for every provider: R as the
 //! configuration defines it and O as the omzet criterion weighs it (`omzet_as_classified`),
 //! and unknown, so that no condition on it holds, without an O > 0. Every decision on a
-//! quotient (a condition, the conversation threshold) is made by multiplication.
+//! quotient (a condition, a conversation's margin at the tariffs) is made by
+//! multiplication.
 //!
 //! Pure: no IO, nothing printed.
 
@@ -40,10 +51,10 @@ use crate::aggregate::{line_parts, main_sector, provider_figures};
 use crate::classify::is_intramural;
 use crate::config::{Config, OmzetBasis, Scaling, SectorSource};
 use crate::exact::Wide;
-use crate::model::kenmerken::{KenmerkRow, Kenmerken};
+use crate::model::kenmerken::KenmerkRow;
 use crate::model::{Accounts, ClaimFigures, Cluster, Component, Kvk, Sector, Tariff, Zorgkantoor};
-use crate::pipeline::Run;
-use crate::policy::{Facts, Policy, Priced, Quotient};
+use crate::pipeline::{PolicyData, Run};
+use crate::policy::{Facts, Paid, Policy, Priced, Quotient};
 use crate::solve::Rho;
 
 /// One prestatie of one provider under one zorgkantoor.
@@ -57,23 +68,62 @@ pub(crate) struct TariffLine {
     pub priced: Priced,
     /// The policy file, or none when the zorgkantoor has no policy for the code's sector.
     pub beleid: Option<String>,
+    /// 0 for a prestatie the policy pays no percentage for: nothing is paid for it.
     pub kosten_beleid: Decimal,
+    /// What it would cost at the RTP, paid or not.
     pub kosten_rtp: Decimal,
 }
 
+impl TariffLine {
+    /// Whether the zorgkantoor pays a percentage for it (not when it does not contract it,
+    /// nor when the percentage is not known).
+    pub(crate) fn paid(&self) -> bool {
+        self.priced.percentage().is_some()
+    }
+
+    /// `gecontracteerd`, `niet gecontracteerd` or `onbekend: REDEN`, as tarieven.csv shows it.
+    pub(crate) fn status(&self) -> String {
+        match &self.priced.paid {
+            Paid::Percentage(_) => "gecontracteerd".to_string(),
+            Paid::NotContracted { .. } => "niet gecontracteerd".to_string(),
+            Paid::Unknown(reden) => format!("onbekend: {reden}"),
+        }
+    }
+}
+
+/// An amount a policy pays besides the tariffs: to one provider (`[[bedrag]]`), or a budget
+/// of the zorgkantoor (soort `budget`, no provider).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AmountLine {
+    pub zorgkantoor: Zorgkantoor,
+    /// The policy file.
+    pub beleid: String,
+    pub naam: String,
+    pub soort: String,
+    /// Euros, exact; none for a budget that needs a contracteerruimte the input lacks.
+    pub bedrag: Option<Decimal>,
+    /// How it was computed, e.g. `12 × € 5.000 = € 60.000`.
+    pub berekening: String,
+    /// The source, cited in full.
+    pub bron: String,
+}
+
 /// What is known of a contracted provider's result: only for providers in the population,
-/// which have a position (R, ρ, O) the core computed.
+/// which have a position (R, ρ, O) the core computed, and whose every prestatie is paid.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Outcome {
     /// Index into `Run::providers`.
     pub provider: usize,
-    /// R_t: the result at its own tariffs.
+    /// The policies' amounts for the provider at all its zorgkantoren, at face value.
+    pub bedragen: Decimal,
+    /// R_t + Σ bedragen: the result at its own tariffs with the amounts besides them.
     pub resultaat: Decimal,
-    /// R_t < 0, decided exactly.
+    /// R_t + Σ bedragen < 0, decided exactly.
     pub hardheid: bool,
-    /// R_t ÷ O as shown; none when O ≤ 0.
+    /// (R_t + Σ bedragen) ÷ O as shown; none when O ≤ 0.
     pub marge: Option<Decimal>,
-    /// R_t ÷ O as its exact parts, for decisions: (R·D + W·effect) ÷ (O·D) when ρ = W/D.
+    /// The same as its exact parts, for decisions: (R·D + W·effect + A·D) ÷ (O·D) when
+    /// ρ = W/D.
     pub marge_exact: Option<Quotient>,
 }
 
@@ -85,14 +135,21 @@ pub(crate) struct Contracted {
     pub sector: Sector,
     pub cluster: Cluster,
     pub rtp: Decimal,
+    /// Index into `Run::providers`; none outside the population.
+    pub provider: Option<usize>,
     /// (R, O) of the reference year with O > 0, the `resultaatmarge` the rules saw; or
     /// why it is not known.
     pub resultaatmarge: Result<(Decimal, Decimal), String>,
     /// (zorgkantoor, aandeel), in the order of `Zorgkantoor::ALL`.
     pub zorgkantoren: Vec<(Zorgkantoor, Decimal)>,
     pub lines: Vec<TariffLine>,
-    /// None for a provider outside the population (its tariff is known, its result not).
+    /// The amounts its zorgkantoren's policies pay it, per zorgkantoor in order.
+    pub amounts: Vec<AmountLine>,
+    /// None for a provider outside the population (its tariff is known, its result not)
+    /// and for one with a prestatie that is not paid (`toelichting` says why).
     pub outcome: Option<Outcome>,
+    /// Why there is no result at the tariffs; none when there is one.
+    pub toelichting: Option<String>,
 }
 
 /// Per zorgkantoor: its providers and the cost of its policy against the RTP.
@@ -100,28 +157,72 @@ pub(crate) struct Contracted {
 pub(crate) struct Cost {
     pub zorgkantoor: Zorgkantoor,
     pub aanbieders: usize,
+    /// The tariffs the policy pays.
     pub beleid: Decimal,
+    /// Every prestatie at the RTP, paid by the policy or not.
     pub rtp: Decimal,
+    /// The part of `rtp` of prestaties the policy does not pay (not contracted, or no
+    /// percentage known): care that is bought elsewhere or not at all, not a saving.
+    pub niet_gecontracteerd_rtp: Decimal,
+    /// The amounts the policies pay the providers besides the tariffs.
+    pub bedragen: Decimal,
+    /// The zorgkantoor's budgets that could be computed.
+    pub budgetten: Decimal,
+    /// Its contracteerruimte in the contract year, when the input names one.
+    pub contracteerruimte: Option<Decimal>,
 }
 
-/// A provider a policy lists for a conversation about a lower percentage.
+impl Cost {
+    /// What the policy costs in all: tariffs, amounts and budgets.
+    pub(crate) fn totaal(&self) -> Decimal {
+        self.beleid + self.bedragen + self.budgetten
+    }
+
+    /// The RTP cost of the prestaties the policy pays: what its tariffs compare with.
+    pub(crate) fn rtp_gecontracteerd(&self) -> Decimal {
+        self.rtp - self.niet_gecontracteerd_rtp
+    }
+}
+
+/// A provider below 0 at its tariffs, under a zorgkantoor whose policy has a hardship
+/// clause.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HardshipCase {
+    pub zorgkantoor: Zorgkantoor,
+    /// Index into `Contracting::contracted`.
+    pub contracted: usize,
+    /// The policy file whose clause it is.
+    pub beleid: String,
+    pub criteria: Vec<String>,
+    pub uiterlijk: Option<String>,
+    pub bron: String,
+}
+
+/// A provider a policy's `[[gesprek]]` lists.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Conversation {
     pub zorgkantoor: Zorgkantoor,
     pub bestand: String,
+    pub gesprek: String,
     pub kvk: Kvk,
     pub naam: String,
-    pub marge: Decimal,
-    pub drempel: Decimal,
+    /// (R_t + Σ bedragen) ÷ O; none when O ≤ 0.
+    pub marge: Option<Decimal>,
+    pub bron: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Contracting {
     pub contracted: Vec<Contracted>,
     pub costs: Vec<Cost>,
+    /// The zorgkantoren's budgets, per zorgkantoor in order.
+    pub budgets: Vec<AmountLine>,
+    pub hardship: Vec<HardshipCase>,
     pub conversations: Vec<Conversation>,
     /// KvK numbers that get no tariff, with the reason (sorted by KvK).
     pub without: Vec<(Kvk, String, String)>,
+    /// Policy files read but not in force in the contract year, with their periode.
+    pub niet_van_kracht: Vec<(String, String)>,
 }
 
 /// What one prestatie costs at percentage `p` on the care part and `q` on capital.
@@ -276,11 +377,25 @@ fn outside_standing(run: &Run, kvk: Kvk) -> Result<Standing, String> {
     })
 }
 
-pub(crate) fn contract(
-    run: &Run,
-    policies: &[Policy],
-    kenmerken: &Kenmerken,
-) -> Result<Contracting> {
+/// The policies of `read` in force in the contract year applied to the providers of its
+/// kenmerken: the tariffs, the amounts besides them, each provider's result, the
+/// zorgkantoren's costs against the RTP and their contracteerruimte, and the lists for the
+/// hardship clause and the conversations.
+pub(crate) fn contract(run: &Run, read: &PolicyData) -> Result<Contracting> {
+    let kenmerken = &read.kenmerken;
+    // A policy out of force is read and checked, never applied.
+    let policies: Vec<&Policy> = read.policies.iter().filter(|p| p.in_force).collect();
+    let niet_van_kracht = read
+        .policies
+        .iter()
+        .filter(|p| !p.in_force)
+        .map(|p| (p.bestand.clone(), p.periode.clone()))
+        .collect();
+    let ruimte = read
+        .contracteerruimte
+        .as_ref()
+        .map(|(_, c)| c.of_year(run.config.beleid.contractjaar))
+        .unwrap_or_default();
     let index: BTreeMap<Kvk, usize> = run
         .providers
         .iter()
@@ -310,6 +425,7 @@ pub(crate) fn contract(
     let tariffs = &run.data.tariffs.by_code;
 
     let mut contracted = Vec::new();
+    let mut conversations = Vec::new();
     let mut problems = std::collections::BTreeSet::new();
     for (&kvk, rows) in &by_kvk {
         let standing = match index.get(&kvk) {
@@ -346,33 +462,33 @@ pub(crate) fn contract(
             .as_ref()
             .ok()
             .and_then(|&(r, o)| Quotient::of(r, o));
-        let mut lines = Vec::new();
-        // Σ_zk a·Σ_c (p·s_max + (q − 1)·k): the care and capital revenue at the tariffs,
-        // against what the core's S (and K) hold. Exact (`Wide`): a product of a share, a
-        // percentage and a 12-decimal s_max can need more digits than Decimal holds, and
-        // Decimal would round it silently; the hardship decision below rests on it.
-        let mut revenue = Wide::from(Decimal::ZERO);
-        for row in rows {
-            let facts = Facts {
+        // What the rules see under each zorgkantoor: its row's characteristics and the
+        // run's figures; the margin at the tariffs is not known while pricing.
+        let facts: Vec<Facts> = rows
+            .iter()
+            .map(|row| Facts {
                 kenmerken: &row.values,
                 resultaatmarge: resultaatmarge.clone(),
                 intramuraal_aandeel: standing.intramuraal.clone(),
                 rtp,
                 sector: standing.sector,
                 resultaatmarge_bij_tarief: None,
-            };
+            })
+            .collect();
+        let mut lines = Vec::new();
+        // Σ_zk a·Σ_c (p·s_max + (q − 1)·k): the care and capital revenue at the tariffs,
+        // against what the core's S (and K) hold. Exact (`Wide`): a product of a share, a
+        // percentage and a 12-decimal s_max can need more digits than Decimal holds, and
+        // Decimal would round it silently; the hardship decision below rests on it.
+        let mut revenue = Wide::from(Decimal::ZERO);
+        for (row, facts) in rows.iter().zip(&facts) {
             for (code, sums) in &run.data.claims[&kvk].lines {
                 let t = &tariffs[code];
-                // The policy in force in the contract year; only when none is, another
-                // of the zorgkantoor and sector (a file of other years may sit beside it).
-                let theirs = |x: &&Policy| x.zorgkantoor == row.zorgkantoor && x.sector == t.sector;
                 let policy = policies
                     .iter()
-                    .filter(theirs)
-                    .find(|x| x.in_force)
-                    .or_else(|| policies.iter().find(theirs));
+                    .find(|x| x.zorgkantoor == row.zorgkantoor && x.sector == t.sector);
                 let (priced, q) = match policy {
-                    Some(x) => match x.price(code, t, &facts) {
+                    Some(x) => match x.price(code, t, facts) {
                         Ok(priced) => (priced, x.kapitaal),
                         Err(e) => {
                             problems.insert(format!("KvK {kvk}: {e}"));
@@ -407,47 +523,144 @@ pub(crate) fn contract(
                 });
             }
         }
-        let outcome = standing.provider.map(|i| {
+        // The policies that price the provider's prestaties under each zorgkantoor: theirs
+        // are its amounts, its conversations and its hardship clause.
+        let pricing = |zk: Zorgkantoor| -> Vec<&Policy> {
+            policies
+                .iter()
+                .copied()
+                .filter(|x| {
+                    x.zorgkantoor == zk
+                        && lines
+                            .iter()
+                            .any(|l| l.zorgkantoor == zk && l.beleid.as_deref() == Some(&x.bestand))
+                })
+                .collect()
+        };
+        let mut amounts = Vec::new();
+        for (row, facts) in rows.iter().zip(&facts) {
+            let zk = row.zorgkantoor;
+            // A share of the provider's cost is of what the policies pay it here.
+            let kosten: Decimal = lines
+                .iter()
+                .filter(|l| l.zorgkantoor == zk)
+                .map(|l| l.kosten_beleid)
+                .sum();
+            for x in pricing(zk) {
+                for (a, bedrag, how) in x.amounts_for(facts, kosten) {
+                    amounts.push(AmountLine {
+                        zorgkantoor: zk,
+                        beleid: x.bestand.clone(),
+                        naam: a.naam.clone(),
+                        soort: a.soort.clone(),
+                        bedrag: Some(bedrag),
+                        berekening: how,
+                        bron: a.bron.cite(),
+                    });
+                }
+            }
+        }
+        let bedragen: Decimal = amounts.iter().filter_map(|a| a.bedrag).sum();
+        // A result at the tariffs needs every prestatie paid: with care the zorgkantoor
+        // does not buy, or buys at a percentage not known, the provider's revenue is not
+        // known, and a result without it would look like a loss (or hide one).
+        let unpaid: Vec<String> = lines
+            .iter()
+            .filter_map(|l| match &l.priced.paid {
+                Paid::Percentage(_) => None,
+                Paid::NotContracted { rule } => Some(format!(
+                    "{} {} niet gecontracteerd ({rule})",
+                    l.zorgkantoor, l.prestatiecode
+                )),
+                Paid::Unknown(reden) => Some(format!(
+                    "{} {} zonder percentage ({reden})",
+                    l.zorgkantoor, l.prestatiecode
+                )),
+            })
+            .collect();
+        let toelichting = if standing.provider.is_none() {
+            Some("buiten de populatie: geen positie om een resultaat van te berekenen".to_string())
+        } else if !unpaid.is_empty() {
+            Some(format!(
+                "hangt af van zorg die niet betaald wordt: {}",
+                unpaid.join("; ")
+            ))
+        } else {
+            None
+        };
+        let outcome = standing.provider.filter(|_| unpaid.is_empty()).map(|i| {
             let p = &run.providers[i];
             let effect = revenue.sub(&Wide::from(p.claims.zorg));
             let r = Wide::from(p.position.resultaat);
-            // R_t·D (D = 1 when ρ = 1): R + effect, or R·D + W·effect; its sign is R_t's.
+            // (R_t + A)·D (D = 1 when ρ = 1): R + effect + A, or R·D + W·effect + A·D; its
+            // sign is the result's. The amounts are revenue at face value: the zorgkantoor
+            // pays them as agreed, they are not claims ρ scales.
+            let a = Wide::from(bedragen);
             let (scaled, declared) = match p.position.rho {
-                Rho::One => (r.add(&effect), Decimal::ONE),
+                Rho::One => (r.add(&effect).add(&a), Decimal::ONE),
                 Rho::Ratio { wlz, declared } => (
                     r.mul(&Wide::from(declared))
-                        .add(&Wide::from(wlz).mul(&effect)),
+                        .add(&Wide::from(wlz).mul(&effect))
+                        .add(&a.mul(&Wide::from(declared))),
                     declared,
                 ),
             };
-            // For display: R_t to Decimal's precision (exact when it fits).
+            // For display: to Decimal's precision (exact when it fits).
             let resultaat = scaled
                 .over(&Wide::from(declared))
                 .expect("D > 0 in the population")
                 .rounded(28);
             let omzet = p.position.omzet;
-            // R_t ÷ O exactly: R_t·D over O·D (D = 1 when ρ = 1), in exact integers, since
-            // R_t·D is a product of three amounts.
+            // The margin exactly: (R_t + A)·D over O·D (D = 1 when ρ = 1), in exact
+            // integers, since (R_t + A)·D is a product of three amounts.
             let marge_exact =
                 Quotient::new(scaled.clone(), Wide::from(omzet).mul(&Wide::from(declared)));
             Outcome {
                 provider: i,
+                bedragen,
                 resultaat,
-                hardheid: scaled.sign() == std::cmp::Ordering::Less,
+                hardheid: scaled.sign() == Ordering::Less,
                 marge: marge_exact.as_ref().map(|_| resultaat / omzet),
                 marge_exact,
             }
         });
+        // The conversations: each policy pricing the provider's prestaties lists it when a
+        // `[[gesprek]]`'s conditions hold, the margin at the tariffs among them. Only with a
+        // result: a conversation about a provider's position needs that position, as the
+        // hardship clause does.
+        if let Some(o) = &outcome {
+            for (row, facts) in rows.iter().zip(&facts) {
+                let zk = row.zorgkantoor;
+                let mut facts = facts.clone();
+                facts.resultaatmarge_bij_tarief = o.marge_exact.clone();
+                for x in pricing(zk) {
+                    for talk in x.talks_for(&facts) {
+                        conversations.push(Conversation {
+                            zorgkantoor: zk,
+                            bestand: x.bestand.clone(),
+                            gesprek: talk.naam.clone(),
+                            kvk,
+                            naam: standing.naam.clone(),
+                            marge: o.marge,
+                            bron: talk.bron.cite(),
+                        });
+                    }
+                }
+            }
+        }
         contracted.push(Contracted {
             kvk,
             naam: standing.naam,
             sector: standing.sector,
             cluster: standing.cluster,
             rtp,
+            provider: standing.provider,
             resultaatmarge: standing.marge,
             zorgkantoren: rows.iter().map(|r| (r.zorgkantoor, r.aandeel)).collect(),
             lines,
+            amounts,
             outcome,
+            toelichting,
         });
     }
     if !problems.is_empty() {
@@ -473,10 +686,14 @@ pub(crate) fn contract(
             aanbieders: 0,
             beleid: Decimal::ZERO,
             rtp: Decimal::ZERO,
+            niet_gecontracteerd_rtp: Decimal::ZERO,
+            bedragen: Decimal::ZERO,
+            budgetten: Decimal::ZERO,
+            contracteerruimte: ruimte.get(&z).copied(),
         })
         .collect();
-    let mut conversations = Vec::new();
-    for c in &contracted {
+    let mut hardship = Vec::new();
+    for (ci, c) in contracted.iter().enumerate() {
         for (zk, _) in &c.zorgkantoren {
             let cost = costs
                 .iter_mut()
@@ -486,40 +703,81 @@ pub(crate) fn contract(
             for l in c.lines.iter().filter(|l| l.zorgkantoor == *zk) {
                 cost.beleid += l.kosten_beleid;
                 cost.rtp += l.kosten_rtp;
-            }
-            // A policy lists the provider when it pays one of its prestaties and the
-            // provider's margin at its tariffs is above the policy's threshold: R_t > g·O,
-            // decided on the margin's exact parts, not on a rounded R_t ÷ O.
-            let Some(outcome) = &c.outcome else { continue };
-            let Some(exact) = &outcome.marge_exact else {
-                continue;
-            };
-            for x in policies.iter().filter(|x| x.zorgkantoor == *zk) {
-                let pays = c
-                    .lines
-                    .iter()
-                    .any(|l| l.zorgkantoor == *zk && l.beleid.as_deref() == Some(&x.bestand));
-                if let (Some(drempel), Some(marge)) = (x.gesprek_boven, outcome.marge) {
-                    if pays && exact.cmp_to(drempel) == Ordering::Greater {
-                        conversations.push(Conversation {
-                            zorgkantoor: *zk,
-                            bestand: x.bestand.clone(),
-                            kvk: c.kvk,
-                            naam: c.naam.clone(),
-                            marge,
-                            drempel,
-                        });
-                    }
+                if !l.paid() {
+                    cost.niet_gecontracteerd_rtp += l.kosten_rtp;
                 }
+            }
+            for a in c.amounts.iter().filter(|a| a.zorgkantoor == *zk) {
+                cost.bedragen += a.bedrag.unwrap_or_default();
+            }
+            // Below 0 at its tariffs: listed under this zorgkantoor when a policy pricing
+            // its prestaties here has a hardship clause (the one of its own sector first).
+            if !c.outcome.as_ref().is_some_and(|o| o.hardheid) {
+                continue;
+            }
+            let mut clauses: Vec<(&Policy, &crate::policy::Hardship)> = policies
+                .iter()
+                .copied()
+                .filter(|x| {
+                    x.zorgkantoor == *zk
+                        && c.lines.iter().any(|l| {
+                            l.zorgkantoor == *zk && l.beleid.as_deref() == Some(&x.bestand)
+                        })
+                })
+                .filter_map(|x| Some((x, x.hardship()?)))
+                .collect();
+            clauses.sort_by_key(|(x, _)| x.sector != c.sector);
+            if let Some((x, h)) = clauses.first() {
+                hardship.push(HardshipCase {
+                    zorgkantoor: *zk,
+                    contracted: ci,
+                    beleid: x.bestand.clone(),
+                    criteria: h.criteria.clone(),
+                    uiterlijk: h.uiterlijk.clone(),
+                    bron: h.bron.cite(),
+                });
             }
         }
     }
     costs.retain(|c| c.aanbieders > 0);
+    // The budgets of every policy in force of a zorgkantoor that buys from these providers.
+    let mut budgets = Vec::new();
+    for cost in &mut costs {
+        for x in policies
+            .iter()
+            .filter(|x| x.zorgkantoor == cost.zorgkantoor)
+        {
+            for (a, bedrag, how) in x.budgets(cost.contracteerruimte) {
+                cost.budgetten += bedrag.unwrap_or_default();
+                budgets.push(AmountLine {
+                    zorgkantoor: cost.zorgkantoor,
+                    beleid: x.bestand.clone(),
+                    naam: a.naam.clone(),
+                    soort: a.soort.clone(),
+                    bedrag,
+                    berekening: how,
+                    bron: a.bron.cite(),
+                });
+            }
+        }
+    }
+    hardship.sort_by_key(|h| (h.zorgkantoor, contracted[h.contracted].kvk));
+    conversations.sort_by(|a, b| {
+        (a.zorgkantoor, &a.bestand, &a.gesprek, a.kvk).cmp(&(
+            b.zorgkantoor,
+            &b.bestand,
+            &b.gesprek,
+            b.kvk,
+        ))
+    });
     Ok(Contracting {
         contracted,
         costs,
+        budgets,
+        hardship,
         conversations,
         without,
+        niet_van_kracht,
     })
 }
 

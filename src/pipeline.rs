@@ -1,8 +1,8 @@
 //! The one orchestrator: ingest → aggregate → classify → solve. Returns a `Run` holding
 //! everything the reports, `check` and `explain` need; it writes nothing. It also reads
-//! the inputs only `tarieven` and `explain` use, the policies and the kenmerken
-//! (`read_policies`), so that every input file is read here, and it hands `check` its
-//! verdict per group (`Run::verdict`).
+//! the inputs only `tarieven` and `explain` use, the policies, the kenmerken and the
+//! contracteerruimte (`read_policies`), so that every input file is read here, and it
+//! hands `check` its verdict per group (`Run::verdict`).
 //!
 //! Progress goes to the caller's `Progress` (the binary draws it on stderr), so this module
 //! prints nothing itself.
@@ -22,6 +22,7 @@ use crate::ingest::claims::{join, RawClaims};
 /// Where a DigiMV figure was read, and how the flags gave the sector: for the reports.
 pub(crate) use crate::ingest::digimv::{Origin, SectorChoice};
 use crate::model::kenmerken::Kenmerken;
+use crate::model::Contracteerruimte;
 use crate::model::{
     Accounts, ClaimFigures, ClaimTotals, Cluster, InputFile, Kvk, ProviderClaims, Sector,
     TariffTable,
@@ -112,7 +113,7 @@ impl Data {
 /// equal keys can share one `Data`; everything else in them only changes `compute`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ReadKey {
-    /// The files of every input `read` reads (all but `kenmerken`).
+    /// The files of every input `read` reads (all but `kenmerken` and `contracteerruimte`).
     files: Vec<(Input, Vec<InputPath>)>,
     /// Flat and per-input `[kolommen]`: either changes which header a column is read from.
     kolommen: crate::config::Columns,
@@ -133,7 +134,7 @@ impl ReadKey {
                 .invoer
                 .files
                 .iter()
-                .filter(|(input, _)| **input != Input::Kenmerken)
+                .filter(|(input, _)| !matches!(input, Input::Kenmerken | Input::Contracteerruimte))
                 .map(|(input, files)| (*input, files.clone()))
                 .collect(),
             kolommen: config.kolommen.clone(),
@@ -210,6 +211,8 @@ pub(crate) struct PolicyData {
     pub policy_files: Vec<InputPath>,
     pub kenmerken_file: InputPath,
     pub vocabulary_file: InputPath,
+    /// `invoer.contracteerruimte` when configured: its file (for the manifest) and rows.
+    pub contracteerruimte: Option<(InputPath, Contracteerruimte)>,
 }
 
 /// Reads the policies and the characteristics: `None` when the configuration names no
@@ -228,12 +231,13 @@ pub(crate) fn read_policies(
     let files = config.beleid.files()?;
     let vocabulary_file = config.beleid.vocabulary()?;
     let vocabulary = ingest::vocabulary::read(vocabulary_file)?;
-    // The contract year is the reference year until the configuration names one.
+    // Each policy is read for the contract year: its per-year values, and whether it is in
+    // force at all.
     let policies = crate::policy::load(
         files,
         &data.tariffs.by_code,
         &vocabulary,
-        config.referentiejaar,
+        config.beleid.contractjaar,
     )?;
     let table = ingest::read_kenmerken(&kenmerken, &vocabulary)?;
     let file = kenmerken.file();
@@ -243,12 +247,21 @@ pub(crate) fn read_policies(
         file.shown,
         table.count
     ));
+    let contracteerruimte = match config.input(Input::Contracteerruimte) {
+        None => None,
+        Some(spec) => {
+            let read = ingest::read_contracteerruimte(&spec)?;
+            progress.stage(&format!("read {}: {} rows", spec.file().shown, read.rows));
+            Some((spec.file().clone(), read))
+        }
+    };
     Ok(Some(PolicyData {
         policies,
         kenmerken: table,
         policy_files: files.to_vec(),
         kenmerken_file: file.clone(),
         vocabulary_file: vocabulary_file.clone(),
+        contracteerruimte,
     }))
 }
 

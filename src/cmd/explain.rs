@@ -36,7 +36,7 @@ pub(crate) fn run(args: Args, ui: &Ui) -> Result<Exit> {
         )
     })?;
     if let Some(read) = crate::pipeline::read_policies(&config, &run.data, ui)? {
-        let contracting = crate::contracting::contract(&run, &read.policies, &read.kenmerken)?;
+        let contracting = crate::contracting::contract(&run, &read)?;
         text += &report::contracting::explain(&run, &contracting, kvk);
     }
     ui.print(&text)?;

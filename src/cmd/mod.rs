@@ -243,7 +243,7 @@ pub(crate) fn contract(
         .map(recorded)
         .collect::<Result<Vec<_>>>()?;
     let kenmerken = recorded(&read.kenmerken_file)?;
-    let contracting = crate::contracting::contract(run, &read.policies, &read.kenmerken)?;
+    let contracting = crate::contracting::contract(run, read)?;
     Ok((contracting, beleid, kenmerken))
 }
 

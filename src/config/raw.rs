@@ -198,6 +198,8 @@ pub(crate) enum FileDigimvVariables {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileBeleid {
     pub(crate) bestanden: Option<Vec<String>>,
+    /// The year whose policies apply; default `referentiejaar`.
+    pub(crate) contractjaar: Option<i32>,
     /// The vocabulary of characteristics (default: the shipped `data/beleid/kenmerken.toml`).
     pub(crate) kenmerken: Option<String>,
 }
@@ -214,6 +216,8 @@ pub(crate) struct FileInputs {
     pub(crate) tarieven: Option<String>,
     pub(crate) koppeltabel: Option<String>,
     pub(crate) kenmerken: Option<String>,
+    /// The zorgkantoren's contracteerruimte per year, for `tarieven`.
+    pub(crate) contracteerruimte: Option<String>,
     /// A verification bundle's `aggregaten.csv`, in place of the other inputs but kenmerken.
     pub(crate) aggregaten: Option<String>,
 }

@@ -190,7 +190,7 @@ fn kolommen_mistakes_are_named_by_key_all_at_once() {
         "kolommen.agb = \"id\" and kolommen.kvk = \"ID\": two columns of declaraties and koppeltabel read from one header",
         "kolommen.naam = \"BSN\": a column named bsn is never read",
         "kolommen.koppeltabel.naam: not a column of koppeltabel; expected one of agb, kvk",
-        "kolommen.jaarverslag: not an input; a table under [kolommen] is one of jaarverslagen, declaraties, tarieven, koppeltabel, kenmerken",
+        "kolommen.jaarverslag: not an input; a table under [kolommen] is one of jaarverslagen, declaraties, tarieven, koppeltabel, kenmerken, contracteerruimte",
         "kolommen.tarieven.component = \"Sector\": that is the header of the contract column sector of tarieven",
     ] {
         assert!(err.contains(expected), "lacks {expected:?}:\n{err}");
@@ -354,4 +354,55 @@ fn digimv_reads_a_map_file_of_the_users() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("is for boekjaar 2023"), "{e}");
+}
+
+#[test]
+fn contractjaar_defaults_to_referentiejaar_and_is_shown_only_when_given() {
+    // Not given: the reference year, and no [beleid] in the manifest's configuration (a run
+    // without policies keeps its manifest).
+    let c = resolve_text(INPUTS).unwrap();
+    assert_eq!(c.beleid.contractjaar, 2024);
+    let keys = c.keys().unwrap();
+    assert!(
+        !keys.iter().any(|(k, _)| k.starts_with("beleid")),
+        "{keys:?}"
+    );
+    // Given: that year, shown as written, without an empty list of policy files.
+    let c = resolve_text(&format!("{INPUTS}[beleid]\ncontractjaar = 2027\n")).unwrap();
+    assert_eq!(c.beleid.contractjaar, 2027);
+    let keys = c.keys().unwrap();
+    let beleid: Vec<_> = keys
+        .iter()
+        .filter(|(k, _)| k.starts_with("beleid"))
+        .collect();
+    assert_eq!(
+        beleid,
+        [&("beleid.contractjaar".to_string(), "2027".to_string())]
+    );
+    // The command line's year over the file's.
+    let mut c = c;
+    c.beleid.set_contractjaar(2029);
+    assert_eq!(c.beleid.contractjaar, 2029);
+}
+
+#[test]
+fn an_implausible_contractjaar_or_a_missing_contracteerruimte_is_refused_by_key() {
+    let err = resolve_text(&format!(
+        "{}contracteerruimte = \"weg.csv\"\n[beleid]\ncontractjaar = 202\n",
+        INPUTS
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("2 problems"), "{err}");
+    assert!(
+        err.contains("beleid.contractjaar = 202: not a plausible year"),
+        "{err}"
+    );
+    assert!(
+        err.contains("invoer.contracteerruimte = \"weg.csv\": no such file"),
+        "{err}"
+    );
+    // A year given as text is a type error, with the line the parser reports.
+    let err = resolve_text(&format!("{INPUTS}[beleid]\ncontractjaar = \"2027\"\n")).unwrap_err();
+    assert!(format!("{err:#}").contains("contractjaar"), "{err:#}");
 }

@@ -144,7 +144,15 @@ pub(crate) struct Digimv {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct Policies {
     /// Policy files and globs, relative to the configuration's folder.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) bestanden: Vec<String>,
+    /// The year of the contracts priced: a policy applies when its period holds it. Default
+    /// `referentiejaar` (the figures' year); `tarieven --contractjaar` overrides it.
+    pub(crate) contractjaar: i32,
+    /// Whether the configuration or the command line gave `contractjaar`: only then is it
+    /// shown without policy files, so that runs which price nothing keep their manifests.
+    #[serde(skip)]
+    pub(crate) contractjaar_gegeven: bool,
     /// The vocabulary of characteristics as written (none: the shipped one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) kenmerken: Option<String>,
@@ -161,7 +169,13 @@ pub(crate) struct Policies {
 
 impl Policies {
     pub(crate) fn is_empty(&self) -> bool {
-        self.bestanden.is_empty()
+        self.bestanden.is_empty() && !self.contractjaar_gegeven
+    }
+
+    /// `tarieven --contractjaar`: the year given on the command line, over the file's.
+    pub(crate) fn set_contractjaar(&mut self, year: i32) {
+        self.contractjaar = year;
+        self.contractjaar_gegeven = true;
     }
 
     /// The vocabulary of characteristics the kenmerken input and the policies use.
@@ -278,6 +292,9 @@ pub(crate) struct Inputs {
     /// Provider characteristics per zorgkantoor, for `tarieven`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) kenmerken: Option<PathBuf>,
+    /// The zorgkantoren's contracteerruimte per year, for `tarieven`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) contracteerruimte: Option<PathBuf>,
     /// A verification bundle's `aggregaten.csv`, read in place of the four inputs above,
     /// which are then empty and left out of the manifest.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -429,6 +446,8 @@ pub(crate) enum Input {
     Tarieven,
     Koppeltabel,
     Kenmerken,
+    /// The zorgkantoren's budget per year (`zorgkantoor`, `jaar`, `bedrag`), for `tarieven`.
+    Contracteerruimte,
     /// A verification bundle's per-provider figures, in place of the jaarverslagen, the
     /// declaraties, the tarieven and the koppeltabel. Not in `ALL`: its columns are the
     /// bundle's own and `[kolommen]` does not rename them.
@@ -436,12 +455,13 @@ pub(crate) enum Input {
 }
 
 impl Input {
-    pub(crate) const ALL: [Input; 5] = [
+    pub(crate) const ALL: [Input; 6] = [
         Input::Jaarverslagen,
         Input::Declaraties,
         Input::Tarieven,
         Input::Koppeltabel,
         Input::Kenmerken,
+        Input::Contracteerruimte,
     ];
 
     /// The key of its table under `[kolommen]`, and its role in the manifest.
@@ -452,6 +472,7 @@ impl Input {
             Input::Tarieven => "tarieven",
             Input::Koppeltabel => "koppeltabel",
             Input::Kenmerken => "kenmerken",
+            Input::Contracteerruimte => "contracteerruimte",
             Input::Aggregaten => "aggregaten",
         }
     }
@@ -486,6 +507,7 @@ impl Input {
             ],
             Input::Koppeltabel => &["agb", "kvk"],
             Input::Kenmerken => &["kvk", "zorgkantoor", "aandeel", "naam"],
+            Input::Contracteerruimte => &["zorgkantoor", "jaar", "bedrag"],
             Input::Aggregaten => &AGGREGATEN_COLUMNS,
         };
         // The kenmerken input's characteristics are the vocabulary's, which is data: its

@@ -260,6 +260,9 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     let kenmerken = inputs
         .kenmerken
         .map(|p| required("kenmerken", Some(p), &mut problems));
+    let contracteerruimte = inputs
+        .contracteerruimte
+        .map(|p| required("contracteerruimte", Some(p), &mut problems));
     let file_beleid = f.beleid.unwrap_or_default();
     let vocabulary_file = file_beleid.kenmerken.clone();
     let vocabulary = match &vocabulary_file {
@@ -272,6 +275,24 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
         },
         None => shipped_vocabulary(),
     };
+    // Contracts are priced for a year of their own: the accounts and claims are two or three
+    // years older than the contracts whose tariffs the policies set. The same range as
+    // referentiejaar, so that a mistyped year (20277) is caught here, not by finding no
+    // policy in force.
+    let contractjaar = match file_beleid.contractjaar {
+        Some(year) => {
+            if !(1900..=2100).contains(&year) {
+                problems.push(
+                    Problem::at("beleid.contractjaar")
+                        .value(year)
+                        .says("not a plausible year"),
+                );
+            }
+            year
+        }
+        None => referentiejaar,
+    };
+    let contractjaar_gegeven = file_beleid.contractjaar.is_some();
     let beleid = file_beleid.bestanden.unwrap_or_default();
     let mut policies = Vec::new();
     for p in &beleid {
@@ -344,6 +365,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
     for (input, p) in [
         (Input::Koppeltabel, &koppeltabel),
         (Input::Kenmerken, &kenmerken),
+        (Input::Contracteerruimte, &contracteerruimte),
     ] {
         if let Some(p) = p {
             files.insert(input, vec![InputPath::new(basis, p)]);
@@ -364,6 +386,7 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
             tarieven,
             koppeltabel,
             kenmerken,
+            contracteerruimte,
             aggregaten,
             files,
         },
@@ -398,6 +421,8 @@ pub(super) fn validate(f: Shape<Exact>, model: Model, basis: &Path) -> Result<Co
         },
         beleid: Policies {
             bestanden: beleid,
+            contractjaar,
+            contractjaar_gegeven,
             kenmerken: vocabulary_file,
             resolved: policies,
             vocabulary,

@@ -1,7 +1,7 @@
 //! `richttarief generate`: a complete, consistent synthetic data set (jaarverslagen,
-//! declaraties, tarieven, koppeltabel, kenmerken and a configuration that runs on them) of
-//! any size, deterministic for a seed, written as it is generated so that 10^8 claim lines
-//! need no more memory than 10^4.
+//! declaraties, tarieven, koppeltabel, kenmerken, contracteerruimte and a configuration that
+//! runs on them) of any size, deterministic for a seed, written as it is generated so that
+//! 10^8 claim lines need no more memory than 10^4.
 //!
 //! The distributions (README, "Synthetic data") are chosen so that the data behave like
 //! the real thing where the RTP is sensitive: provider sizes, realised percentages, result
@@ -14,8 +14,8 @@
 //! This file is the façade and the order of the work: the options, and `generate`, which
 //! draws the providers (`providers`), streams their claims (`claims`) into a writer of the
 //! chosen format (`sinks`), and then writes the small tables (`tables`), the kenmerken
-//! (`kenmerken`) and the configuration, in that order, because every file after the claims
-//! depends on what was drawn before it. The illustrative tariff table is data
+//! (`kenmerken`), the contracteerruimte (`contracteerruimte`) and the configuration, in that
+//! order, because every file after the claims depends on what was drawn before it. The illustrative tariff table is data
 //! (`tarieven.csv`, read by `tariffs`); `placement` decides how the set goes in place.
 //!
 //! This is a file edge like `ingest` and `report`: it writes files (Parquet through
@@ -28,6 +28,7 @@
 
 mod aw319;
 mod claims;
+mod contracteerruimte;
 pub mod digimv;
 mod kenmerken;
 mod placement;
@@ -158,6 +159,7 @@ impl Options {
             "tarieven.csv",
             "koppeltabel.csv",
             "kenmerken.csv",
+            "contracteerruimte.csv",
         ];
         if self.digimv {
             files.extend([DIGIMV_WORKBOOK, published::CONFIG]);
@@ -240,9 +242,11 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
         &dir.join("koppeltabel.csv"),
         &tables::koppeltabel(&providers)?,
     )?;
+    let characteristics = kenmerken::characteristics(&providers, opts.seed, new_provider)?;
+    write_file(&dir.join("kenmerken.csv"), &characteristics)?;
     write_file(
-        &dir.join("kenmerken.csv"),
-        &kenmerken::characteristics(&providers, opts.seed, new_provider)?,
+        &dir.join("contracteerruimte.csv"),
+        &contracteerruimte::contracteerruimte(&providers, &characteristics, year)?,
     )?;
 
     let config = format!(
@@ -255,7 +259,10 @@ pub(crate) fn generate(opts: &Options, progress: &mut dyn FnMut(u64, u64)) -> Re
          declaraties = [\"{}\"]\n\
          tarieven = \"tarieven.csv\"\n\
          koppeltabel = \"koppeltabel.csv\"\n\
-         kenmerken = \"kenmerken.csv\"\n\n\
+         kenmerken = \"kenmerken.csv\"\n\
+         contracteerruimte = \"contracteerruimte.csv\"\n\n\
+         [beleid]\n\
+         contractjaar = {year}\n\n\
          [uitsluiting]\n\
          kvk = [{{ kvk = \"{new_provider}\", reden = \"nieuwe aanbieder\" }}]\n",
         opts.providers,

@@ -16,7 +16,7 @@ pub(super) const MARKER: &str = ".richttarief-generate";
 const MARKER_HEADER: &str = "# Written by richttarief generate: the files of this data set.";
 
 /// Every name `generate` writes in any format: all a marker may list.
-const ALL_FILES: [&str; 10] = [
+const ALL_FILES: [&str; 11] = [
     "declaraties.csv",
     "declaraties.csv.gz",
     "declaraties.parquet",
@@ -26,6 +26,7 @@ const ALL_FILES: [&str; 10] = [
     "tarieven.csv",
     "koppeltabel.csv",
     "kenmerken.csv",
+    "contracteerruimte.csv",
     "richttarief.toml",
 ];
 

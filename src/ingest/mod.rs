@@ -11,6 +11,7 @@ pub(crate) mod aggregaten;
 mod aw319;
 pub mod claims;
 mod claims_csv;
+mod contracteerruimte;
 pub(crate) mod correcties;
 /// The DigiMV open dataset as published (for the benchmark and the tests).
 pub mod digimv;
@@ -25,6 +26,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use rust_decimal::Decimal;
+
+pub(crate) use contracteerruimte::read_contracteerruimte;
 
 use crate::config::{InputSpec, Mapping};
 use crate::model::kenmerken::{KenmerkRow, Kenmerken, Kind, Value, Vocabulary};

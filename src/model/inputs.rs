@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::{Agb, ClaimSums, Eenheid, Kvk, Tariff};
+use super::{Agb, ClaimSums, Eenheid, Kvk, Tariff, Zorgkantoor};
 
 /// The jaarverslagen table's columns, in the data contract's order: what `generate` and
 /// `digimv uittreksel` write, and what the reader maps.
@@ -100,4 +100,25 @@ pub(crate) struct UnitCounts {
     pub claimed: Vec<(Option<Eenheid>, Decimal)>,
     /// The tariff's unit: what the converted Σ aantal counts.
     pub into: Eenheid,
+}
+
+/// The zorgkantoren's contracteerruimte (the budget each may contract Wlz care for) per
+/// year, as read: euros, exact, at most one amount per zorgkantoor and year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Contracteerruimte {
+    pub(crate) by_year: BTreeMap<(Zorgkantoor, i32), Decimal>,
+    /// Rows read.
+    pub(crate) rows: u64,
+}
+
+impl Contracteerruimte {
+    /// Each zorgkantoor's contracteerruimte in `year`; a zorgkantoor without a row for it
+    /// has none (not 0: an unknown budget is not an empty one).
+    pub(crate) fn of_year(&self, year: i32) -> BTreeMap<Zorgkantoor, Decimal> {
+        self.by_year
+            .iter()
+            .filter(|((_, y), _)| *y == year)
+            .map(|((z, _), b)| (*z, *b))
+            .collect()
+    }
 }

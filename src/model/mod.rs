@@ -17,7 +17,8 @@ pub(crate) mod problems;
 pub(crate) use eenheid::Eenheid;
 pub use inputs::Claimant;
 pub(crate) use inputs::{
-    InputFile, ProviderClaims, TariffTable, UnitCounts, AGGREGATEN_COLUMNS, JAARVERSLAGEN_COLUMNS,
+    Contracteerruimte, InputFile, ProviderClaims, TariffTable, UnitCounts, AGGREGATEN_COLUMNS,
+    JAARVERSLAGEN_COLUMNS,
 };
 
 use std::fmt;

@@ -551,6 +551,7 @@ fn tariffs(o: &mut String, run: &Run, k: &Contracting, kvk: Kvk) {
                     l.priced
                         .percentage()
                         .map_or(Value::Empty, |p| Value::Percent(p, 2)),
+                    l.status().into(),
                     l.priced.steps.join("; ").into(),
                     l.beleid.clone().map_or(Value::Empty, Value::Text),
                 ]
@@ -560,29 +561,70 @@ fn tariffs(o: &mut String, run: &Run, k: &Contracting, kvk: Kvk) {
             o,
             &Table::new(
                 "Tarieven",
-                "prestatiecode,component,percentage,regels,beleid",
+                "prestatiecode,component,percentage,status,regels,beleid",
                 rows,
             ),
         );
+        // The amounts the zorgkantoor's policies pay besides the tariffs.
+        let amounts: Vec<Vec<Value>> = c
+            .amounts
+            .iter()
+            .filter(|a| a.zorgkantoor == *zk)
+            .map(|a| {
+                vec![
+                    a.naam.as_str().into(),
+                    a.soort.as_str().into(),
+                    a.bedrag.map_or(Value::Empty, Value::Money),
+                    a.berekening.as_str().into(),
+                ]
+            })
+            .collect();
+        if !amounts.is_empty() {
+            table(
+                o,
+                &Table::new("Bedragen", "bedrag_naam,soort,bedrag,berekening", amounts),
+            );
+        }
     }
     if let Some(out) = &c.outcome {
         let p = &run.providers[out.provider];
+        // Below 0: a case for the hardship clause of each zorgkantoor that has one.
+        let clauses: Vec<&str> = k
+            .hardship
+            .iter()
+            .filter(|h| k.contracted[h.contracted].kvk == kvk)
+            .map(|h| h.zorgkantoor.as_str())
+            .collect();
+        let below = match (out.hardheid, clauses.is_empty()) {
+            (false, _) => String::new(),
+            (true, true) => {
+                " Dit is onder nul; uw zorgkantoren hebben hiervoor geen hardheidsclausule."
+                    .to_string()
+            }
+            (true, false) => format!(
+                " Dit is onder nul: een geval voor de hardheidsclausule van {}.",
+                clauses.join(" en ")
+            ),
+        };
         let _ = writeln!(
             o,
-            "<p>Uw resultaat bij deze tarieven, over al uw zorgkantoren naar hun aandeel: <strong id=\"resultaat-bij-tarief\">{}</strong> \
+            "<p>Uw resultaat bij deze tarieven{}, over al uw zorgkantoren naar hun aandeel: <strong id=\"resultaat-bij-tarief\">{}</strong> \
              (bij het RTP: {}){}.{}</p>",
+            if out.bedragen.is_zero() {
+                String::new()
+            } else {
+                format!(" en met {} aan bedragen ernaast", money(out.bedragen))
+            },
             money(out.resultaat),
             money(p.position.result_at(c.rtp)),
             out.marge.map_or(String::new(), |m| format!(
                 ", een marge van {} van uw omzet",
                 cell(&Value::Percent(m, 2))
             )),
-            if out.hardheid {
-                " Dit is onder nul: een geval voor de hardheidsclausule."
-            } else {
-                ""
-            }
+            esc(&below)
         );
+    } else if let Some(why) = &c.toelichting {
+        let _ = writeln!(o, "<p>Geen resultaat bij deze tarieven: {}.</p>", esc(why));
     }
 }
 

@@ -306,6 +306,13 @@ fn configuration(run: &Run, names: &Names) -> Result<String> {
         }
         line("]".into());
     }
+    // The contract year prices nothing in the RTP, but a configuration that gave it keeps
+    // it, so that `tarieven` on the bundle's configuration means the same year.
+    if c.beleid.contractjaar_gegeven {
+        line(String::new());
+        line("[beleid]".into());
+        line(format!("contractjaar = {}", c.beleid.contractjaar));
+    }
     Ok(t)
 }
 

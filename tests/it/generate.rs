@@ -116,6 +116,7 @@ fn generate_remakes_the_sample_data_byte_for_byte() {
         "tarieven.csv",
         "koppeltabel.csv",
         "kenmerken.csv",
+        "contracteerruimte.csv",
         "richttarief.toml",
     ] {
         assert!(

@@ -44,6 +44,9 @@ mod config;
 /// `tarieven`: hand-made providers (bounds, margins, thresholds) and the sample's policies.
 mod tarieven;
 
+/// `tarieven` under policy format 6: the contract year and the contracteerruimte input.
+mod tarieven_v6;
+
 /// Output folders replaced whole or not at all, and `generate`'s folder.
 mod folders;
 

@@ -77,6 +77,8 @@ const PERCENT: &[&str] = &[
     "marge_bij_tarief",
     "drempel",
     "verschil_pct",
+    "aandeel_contracteerruimte",
+    "marge",
 ];
 
 /// Columns of words and identifiers: the workbook holds the same text, never a number
@@ -99,6 +101,15 @@ const TEXT: &[&str] = &[
     "regels",
     "zorgkantoren",
     "hardheidsclausule",
+    "status",
+    "toelichting",
+    "bedrag_naam",
+    "soort",
+    "berekening",
+    "bron",
+    "gesprek",
+    "criteria",
+    "uiterlijk",
     "sleutel",
     "basis",
     "waarde",

@@ -181,8 +181,9 @@ fn a_prestatie_without_a_policy_is_paid_at_most_100_percent_when_the_rtp_is_abov
         assert_eq!(r["resultaat"], "-1000.00", "{model}");
         assert_eq!(r["resultaat_bij_tarief"], "-1000.00", "{model}: {r:?}");
         assert_eq!(r["hardheidsclausule"], "ja", "{model}");
+        // Below 0, but VGZ has no policy here and so no hardship clause to list it under.
         let hardship = csv_records(&out.join("hardheidsclausule.csv"));
-        assert_eq!(hardship.len(), 1, "{model}");
+        assert_eq!(hardship.len(), 0, "{model}");
         let costs = csv_records(&out.join("kosten.csv"));
         assert_eq!(costs.len(), 1, "{model}");
         assert_eq!(
@@ -485,6 +486,13 @@ fn tarieven_run(config: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
     )
 }
 
+/// The sample's configuration `config` reading the policies in `beleid/` instead of the
+/// shipped ones: under its own `[beleid]` table, which a second one may not repeat.
+fn with_policies(config: &str) -> String {
+    assert_eq!(config.matches("[beleid]\n").count(), 1, "{config}");
+    config.replace("[beleid]\n", "[beleid]\nbestanden = [\"beleid/*.toml\"]\n")
+}
+
 /// A scratch folder with the sample's data files (not its configuration or kenmerken) and an
 /// empty `beleid/`, for tarieven tests that write their own policies and kenmerken.
 fn sample_data(name: &str) -> PathBuf {
@@ -494,6 +502,7 @@ fn sample_data(name: &str) -> PathBuf {
         "declaraties.csv.gz",
         "tarieven.csv",
         "koppeltabel.csv",
+        "contracteerruimte.csv",
     ] {
         std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
     }
@@ -534,8 +543,7 @@ fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
         }
     }
     std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
-    let config = read(&root().join("data/voorbeeld/richttarief.toml"))
-        + "\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n";
+    let config = with_policies(&read(&root().join("data/voorbeeld/richttarief.toml")));
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
     let out = dir.join("uit");
     tarieven_run(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
@@ -693,19 +701,23 @@ fn tarieven_on_the_sample_traces_every_percentage_and_sums_the_costs() {
             c["kosten_beleid"]
         );
     }
-    // The hardship list is the providers below 0 at their tariffs.
+    // The hardship list holds providers below 0 at their tariffs, each under one of its own
+    // zorgkantoren (the one whose policy has the clause), with that clause's source.
     let results = csv_records(&out.join("resultaten.csv"));
-    let below: Vec<&String> = results
+    let below: Vec<&BTreeMap<String, String>> = results
         .iter()
         .filter(|r| r["resultaat_bij_tarief"].starts_with('-'))
-        .map(|r| &r["kvk"])
         .collect();
-    let hardship: Vec<String> = csv_records(&out.join("hardheidsclausule.csv"))
-        .into_iter()
-        .map(|r| r["kvk"].clone())
-        .collect();
-    assert_eq!(below, hardship.iter().collect::<Vec<_>>());
-    assert!(!hardship.is_empty());
+    assert!(!below.is_empty());
+    for h in csv_records(&out.join("hardheidsclausule.csv")) {
+        let r = below
+            .iter()
+            .find(|r| r["kvk"] == h["kvk"])
+            .unwrap_or_else(|| panic!("{h:?} is not below 0"));
+        assert!(r["zorgkantoren"].contains(&h["zorgkantoor"]), "{h:?}");
+        assert_eq!(h["resultaat_bij_tarief"], r["resultaat_bij_tarief"]);
+        assert!(!h["bron"].is_empty(), "{h:?}");
+    }
     let manifest = read(&out.join("manifest.json"));
     assert!(
         manifest.contains("data/beleid/cz-vv-2024-2026.toml"),
@@ -770,6 +782,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
             "tarieven.csv",
             "koppeltabel.csv",
             "kenmerken.csv",
+            "contracteerruimte.csv",
             "richttarief.toml",
         ] {
             std::fs::copy(root().join("data/voorbeeld").join(f), dir.join(f)).unwrap();
@@ -837,8 +850,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
         "zorgkantoor = \"CZ\"\nsector = \"VV\"\nperiode = \"2024\"\nbron.document = \"t\"\nbron.sectie = \"test\"\nbronnen.t.document = \"test\"\nbronnen.t.uitgever = \"test\"\nbronnen.t.datum = \"2024\"\n[basis]\nrtp = true\n[[regel]]\nnaam = \"glans\"\nbron.document = \"t\"\nbron.sectie = \"x\"\nplus = 1\nals = { gouden_rand = true }\n",
     )
     .unwrap();
-    let config =
-        read(&dir.join("richttarief.toml")) + "\n[beleid]\nbestanden = [\"beleid/*.toml\"]\n";
+    let config = with_policies(&read(&dir.join("richttarief.toml")));
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
     let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
     run.expect_code(1);
@@ -875,10 +887,9 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
             kenmerken += &format!("{},VGZ\n", r["kvk"]);
         }
         std::fs::write(dir.join("kenmerken.csv"), kenmerken).unwrap();
-        let config = with_tables(
+        let config = with_policies(
             &read(&root().join("data/voorbeeld/richttarief.toml"))
                 .replace("model = \"zn-2027\"", &format!("model = \"{model}\"")),
-            "[beleid]\nbestanden = [\"beleid/*.toml\"]\n",
         ) + appended;
         std::fs::write(dir.join("richttarief.toml"), &config).unwrap();
         let out = dir.join("uit");

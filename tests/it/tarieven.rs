@@ -600,9 +600,24 @@ fn tarieven_on_the_sample_traces_every_percentage_and_sums_the_costs() {
     let run = tarieven_run(&config, &out, &[]);
     run.expect_code(0);
     let lines = csv_records(&out.join("tarieven.csv"));
-    // One line per provider, zorgkantoor and code: 394 on the sample, whose stays are one
-    // integral zzp code each (NHC and NIC inside the tariff, not on lines of their own).
-    assert!(lines.len() > 380, "{}", lines.len());
+    // One line per provider, zorgkantoor and code: every provider under each zorgkantoor its
+    // kenmerken row names has lines there, unless it is listed without a tariff.
+    let without: Vec<String> = csv_records(&out.join("zonder_tarief.csv"))
+        .into_iter()
+        .map(|r| r["kvk"].clone())
+        .collect();
+    let rows = csv_records(&root().join("data/voorbeeld/kenmerken.csv"));
+    for k in rows.iter().filter(|k| !without.contains(&k["kvk"])) {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["kvk"] == k["kvk"] && l["zorgkantoor"] == k["zorgkantoor"]),
+            "no line for {} under {}",
+            k["kvk"],
+            k["zorgkantoor"]
+        );
+    }
+    assert!(lines.len() > rows.len(), "{}", lines.len());
     // Every line names its policy (or none) and the steps that made its percentage.
     for l in &lines {
         assert!(!l["regels"].is_empty(), "{l:?}");

@@ -774,10 +774,26 @@ pub(super) fn conditions(
     Conditions { all, any_of }
 }
 
+/// The Wlz prestatiecodes of Vektis code list 055 the repository ships
+/// (`data/prestatiecodes/`), compiled in: a rule may name one of them that the run's tariff
+/// table lacks (a real code this table does not price; the rule then prices nothing of it
+/// in this run), while a code in neither is a mistake.
+const VEKTIS_CODES: &str = include_str!("../../data/prestatiecodes/prestatiecodes.csv");
+
+/// The list's sector for `code` (empty where the list names none), if the code is in it.
+fn vektis_sector(code: &str) -> Option<&'static str> {
+    // The code is the first column and the sector the third from the end; only a
+    // description (between them) is ever quoted with commas inside, so counting from both
+    // ends needs no CSV reader.
+    VEKTIS_CODES.lines().skip(1).find_map(|line| {
+        (line.split(',').next() == Some(code)).then(|| line.rsplit(',').nth(2).unwrap_or(""))
+    })
+}
+
 /// The prestaties a rule applies to: all of the sector's care prestaties, the codes it
-/// lists (each a care prestatie of the sector in the tariff table), or those of the
-/// leveringsvormen it lists (at least one such prestatie). Without a tariff table the
-/// codes and forms are taken as written.
+/// lists (each a care prestatie of the sector in the tariff table, or a Wlz prestatiecode
+/// of Vektis list 055 the table lacks), or those of the leveringsvormen it lists (at least
+/// one such prestatie). Without a tariff table the codes and forms are taken as written.
 fn scope(
     prestaties: Option<Vec<String>>,
     leveringsvorm: Option<Vec<String>>,
@@ -794,9 +810,15 @@ fn scope(
         (Some(codes), None) => {
             for c in codes.iter().filter(|_| ctx.tariffs.is_some()) {
                 match ctx.tariffs.and_then(|t| t.get(c)) {
-                    None => rule_problem(format!(
-                        "prestatiecode {c:?} is not in the tariff table"
-                    )),
+                    None => match vektis_sector(c) {
+                        Some(s) if s.is_empty() || s == sector.as_str() => {}
+                        Some(s) => rule_problem(format!(
+                            "prestatiecode {c:?} is {s} in Vektis list 055, not {sector}"
+                        )),
+                        None => rule_problem(format!(
+                            "prestatiecode {c:?} is not in the tariff table, nor a Wlz prestatiecode of Vektis list 055 (data/prestatiecodes/)"
+                        )),
+                    },
                     Some(t) if t.component != Component::Zorg => rule_problem(format!(
                         "prestatiecode {c:?} is a {} component; percentages apply to zorg prestaties",
                         t.component

@@ -207,12 +207,23 @@ fn zilveren_kruis_gz_essential_care_at_100() {
     let p = shipped("zilveren-kruis-gz-2027-2029.toml", 2027);
     // Logeren (Z999 VG, Z1001 LVG), observatie (Z912) and crisis (Z490, Z560) at 100 for a
     // new provider, RTP − 2 = 94 elsewhere. COT has no code of its own in Vektis list 055
-    // (2019), and the sample's table holds no SGLVG care, so neither can be priced here.
+    // (2019), so it cannot be priced here.
     let new = [("nieuwe_aanbieder", "ja")];
     for code in ["Z999", "Z1001", "Z912", "Z490", "Z560"] {
         assert_eq!(pays(&p, code, "96", &new), d("100"), "{code}");
     }
     assert_eq!(pays(&p, "Z433", "96", &new), d("94"));
+    // SGLVG's day codes are in list 055 but not in the sample's table: the file still names
+    // them, and a table that holds them (a row made here as the list describes Z573: GZ,
+    // intramural, per day) pays them at 100 for a new provider too.
+    let z573 = Tariff {
+        sector: Sector::Gz,
+        leveringsvorm: crate::model::Leveringsvorm::Intramuraal,
+        component: Component::Zorg,
+        ..tariffs()["Z433"].clone()
+    };
+    let priced = priced_as(&p, "Z573", &z573, Sector::Gz, "96", &new);
+    assert_eq!(priced.percentage(), Some(Decimal::ONE), "{priced:?}");
     // The levensloopfunctie's rule is switched off: the role alone changes nothing.
     assert_eq!(
         pays(&p, "Z433", "96", &[("levensloopfunctie", "ja")]),

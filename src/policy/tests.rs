@@ -249,6 +249,22 @@ fn bad_rules_are_named_by_file_and_rule() {
         e.contains("regel \"b\": prestatiecode \"V9VV\" is not in the tariff table"),
         "{e}"
     );
+    // A Wlz prestatiecode of Vektis list 055 that the run's table lacks (SGLVG's Z573) is a
+    // real code this table does not price: the rule loads and prices nothing of it here.
+    let text = format!(
+        "{HEAD}[[regel]]\nnaam = \"sglvg\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nzet = 100\nprestaties = [\"Z573\"]\n"
+    );
+    assert!(!tariffs().contains_key("Z573"));
+    let gz = text.replace("sector = \"VV\"", "sector = \"GZ\"");
+    parse("test.toml", &gz, &tariffs(), &vocabulary(), 2024).unwrap_or_else(|e| panic!("{e}"));
+    // The list's sector still holds: Z573 is GZ care, not VV.
+    let e = parse("test.toml", &text, &tariffs(), &vocabulary(), 2024)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("prestatiecode \"Z573\" is GZ in Vektis list 055, not VV"),
+        "{e}"
+    );
     let e =
         problems("[[regel]]\nnaam = \"c\"\nbron.document = \"b\"\nbron.sectie = \"x\"\nplus = 1\nleveringsvorm = [\"thuis\"]\n");
     assert!(

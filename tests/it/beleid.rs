@@ -233,18 +233,7 @@ fn tarieven_applies_the_policy_in_force_not_an_earlier_one_of_the_same_zorgkanto
     )
     .unwrap();
     let out = dir.join("uit");
-    richttarief(
-        &[
-            "tarieven",
-            "--config",
-            dir.join("richttarief.toml").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-        &root(),
-    )
-    .expect_code(0);
+    command_to("tarieven", &dir.join("richttarief.toml"), &out, &[]).expect_code(0);
     let lines = csv_records(&out.join("tarieven.csv"));
     let v1: Vec<_> = lines
         .iter()

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::bundle::hmac;
-use crate::common::{csv_records, read, richttarief, root, run_config, scratch, Run};
+use crate::common::{command_to, csv_records, read, richttarief, root, run_config, scratch, Run};
 
 fn sample() -> std::path::PathBuf {
     root().join("data/voorbeeld/richttarief.toml")
@@ -192,18 +192,7 @@ fn one_statement_checked_by_hand_against_explain() {
     assert_eq!(by_id(&page, "aandeel-aanbieders"), "83,33% (5 van 6)");
     // With the sample's policies: its result at its zorgkantoren's tariffs, as resultaten.csv.
     let tar = scratch("brieven-tarieven").join("t");
-    richttarief(
-        &[
-            "tarieven",
-            "--config",
-            sample().to_str().unwrap(),
-            "--out",
-            tar.to_str().unwrap(),
-        ],
-        &[],
-        &root(),
-    )
-    .expect_code(0);
+    command_to("tarieven", &sample(), &tar, &[]).expect_code(0);
     let mine = csv_records(&tar.join("resultaten.csv"))
         .into_iter()
         .find(|r| r["kvk"] == "37150584")

@@ -10,7 +10,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use crate::common::{csv_records, fixture, read, richttarief, root, run_config, scratch};
+use crate::common::{
+    command_to, csv_records, fixture, read, richttarief, root, run_config, scratch,
+};
 
 fn verify(bundle: &Path) -> crate::common::Run {
     richttarief(&["verify", bundle.to_str().unwrap()], &[], &root())
@@ -708,17 +710,7 @@ fn a_bundle_beside_the_claims_or_with_a_bad_figure_is_refused() {
     )
     .unwrap();
     std::fs::write(controle.join("aggregaten.csv"), text).unwrap();
-    let run = richttarief(
-        &[
-            "tarieven",
-            "--config",
-            tarieven.to_str().unwrap(),
-            "--out",
-            scratch("t").join("uit").to_str().unwrap(),
-        ],
-        &[],
-        &root(),
-    );
+    let run = command_to("tarieven", &tarieven, &scratch("t").join("uit"), &[]);
     run.expect_code(1);
     assert!(
         run.stderr().contains("needs the claims per prestatiecode"),

@@ -73,6 +73,22 @@ pub(crate) fn copy_fixture(name: &str) -> PathBuf {
     dir
 }
 
+/// `richttarief COMMAND --config CONFIG --out OUT` in the repository's root, with `env`
+/// set: how most commands are run in these tests.
+pub(crate) fn command_to(command: &str, config: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
+    richttarief(
+        &[
+            command,
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        env,
+        &root(),
+    )
+}
+
 pub(crate) struct Run {
     pub(crate) args: Vec<String>,
     pub(crate) output: Output,

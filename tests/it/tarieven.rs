@@ -80,18 +80,7 @@ impl Set<'_> {
 
 fn tarieven(dir: &Path) -> PathBuf {
     let out = dir.join("uit");
-    richttarief(
-        &[
-            "tarieven",
-            "--config",
-            dir.join("richttarief.toml").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-        &root(),
-    )
-    .expect_code(0);
+    command_to("tarieven", &dir.join("richttarief.toml"), &out, &[]).expect_code(0);
     out
 }
 
@@ -472,20 +461,6 @@ fn a_provider_outside_the_population_with_net_credited_claims_has_no_group_to_be
 // ---------------------------------------------------------------------------------------
 // On the sample data
 
-fn tarieven_run(config: &Path, out: &Path, env: &[(&str, &str)]) -> Run {
-    richttarief(
-        &[
-            "tarieven",
-            "--config",
-            config.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        env,
-        &root(),
-    )
-}
-
 /// The sample's configuration `config` reading the policies in `beleid/` instead of the
 /// shipped ones: under its own `[beleid]` table, which a second one may not repeat.
 fn with_policies(config: &str) -> String {
@@ -546,7 +521,7 @@ fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
     let config = with_policies(&read(&root().join("data/voorbeeld/richttarief.toml")));
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
     let out = dir.join("uit");
-    tarieven_run(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
+    command_to("tarieven", &dir.join("richttarief.toml"), &out, &[]).expect_code(0);
     let rows = csv_records(&out.join("resultaten.csv"));
     assert_eq!(
         rows.iter().filter(|r| !r["resultaat"].is_empty()).count(),
@@ -597,7 +572,7 @@ fn policies_paying_the_rtp_reproduce_the_result_at_the_rtp() {
 fn tarieven_on_the_sample_traces_every_percentage_and_sums_the_costs() {
     let out = scratch("tarieven").join("uit");
     let config = root().join("data/voorbeeld/richttarief.toml");
-    let run = tarieven_run(&config, &out, &[]);
+    let run = command_to("tarieven", &config, &out, &[]);
     run.expect_code(0);
     let lines = csv_records(&out.join("tarieven.csv"));
     // One line per provider, zorgkantoor and code: every provider under each zorgkantoor its
@@ -681,7 +656,7 @@ fn tarieven_on_the_sample_traces_every_percentage_and_sums_the_costs() {
     std::fs::write(copy.join("kenmerken.csv"), changed.join("\n") + "\n").unwrap();
     let config = copy.join("richttarief.toml");
     let out = copy.join("uit");
-    tarieven_run(&config, &out, &[]).expect_code(0);
+    command_to("tarieven", &config, &out, &[]).expect_code(0);
     let lines = csv_records(&out.join("tarieven.csv"));
     let essential = BTreeMap::from([("kvk".to_string(), chosen)]);
     let line = lines
@@ -770,8 +745,8 @@ fn tarieven_on_the_sample_traces_every_percentage_and_sums_the_costs() {
 fn tarieven_gives_identical_bytes_for_any_thread_count() {
     let config = root().join("data/voorbeeld/richttarief.toml");
     let (a, b) = (scratch("tar1").join("uit"), scratch("tar2").join("uit"));
-    tarieven_run(&config, &a, &[("RAYON_NUM_THREADS", "1")]).expect_code(0);
-    tarieven_run(&config, &b, &[("RAYON_NUM_THREADS", "2")]).expect_code(0);
+    command_to("tarieven", &config, &a, &[("RAYON_NUM_THREADS", "1")]).expect_code(0);
+    command_to("tarieven", &config, &b, &[("RAYON_NUM_THREADS", "2")]).expect_code(0);
     for f in [
         "tarieven.csv",
         "resultaten.csv",
@@ -824,7 +799,7 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
         .collect();
     std::fs::write(dir.join("kenmerken.csv"), k).unwrap();
     let out = dir.join("uit");
-    let run = tarieven_run(&dir.join("richttarief.toml"), &out, &[]);
+    let run = command_to("tarieven", &dir.join("richttarief.toml"), &out, &[]);
     run.expect_code(1);
     assert!(
         run.stderr()
@@ -846,7 +821,12 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
     cells[monitor] = "3".into();
     lines[3] = cells.join(",");
     std::fs::write(dir.join("kenmerken.csv"), lines.join("\n") + "\n").unwrap();
-    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    let run = command_to(
+        "tarieven",
+        &dir.join("richttarief.toml"),
+        &dir.join("uit"),
+        &[],
+    );
     run.expect_code(1);
     let err = run.stderr();
     assert!(
@@ -867,7 +847,12 @@ fn bad_kenmerken_and_policies_name_file_row_and_rule() {
     .unwrap();
     let config = with_policies(&read(&dir.join("richttarief.toml")));
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
-    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    let run = command_to(
+        "tarieven",
+        &dir.join("richttarief.toml"),
+        &dir.join("uit"),
+        &[],
+    );
     run.expect_code(1);
     assert!(
         run.stderr()
@@ -908,7 +893,7 @@ fn without_a_policy_every_model_pays_the_rtp_as_the_core_does() {
         ) + appended;
         std::fs::write(dir.join("richttarief.toml"), &config).unwrap();
         let out = dir.join("uit");
-        tarieven_run(&dir.join("richttarief.toml"), &out, &[]).expect_code(0);
+        command_to("tarieven", &dir.join("richttarief.toml"), &out, &[]).expect_code(0);
         let rows = csv_records(&out.join("resultaten.csv"));
         let with_result: Vec<_> = rows.iter().filter(|r| !r["resultaat"].is_empty()).collect();
         assert!(with_result.len() > 50, "{name}: {}", with_result.len());
@@ -979,7 +964,12 @@ fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_wit
         "kvk,zorgkantoor,proef_opslag\n10000001,VGZ,2.5\n",
         "eigen-kenmerk-bereik",
     );
-    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    let run = command_to(
+        "tarieven",
+        &dir.join("richttarief.toml"),
+        &dir.join("uit"),
+        &[],
+    );
     run.expect_code(1);
     assert!(
         run.stderr()
@@ -991,7 +981,12 @@ fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_wit
         "kvk,zorgkantoor,nieuwe_aanbieder\n10000001,VGZ,ja\n",
         "eigen-kenmerk-onbekend",
     );
-    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    let run = command_to(
+        "tarieven",
+        &dir.join("richttarief.toml"),
+        &dir.join("uit"),
+        &[],
+    );
     run.expect_code(1);
     assert!(
         run.stderr().contains("unknown column \"nieuwe_aanbieder\"; a characteristic must be one of proef_opslag (the vocabulary beleid/eigen.toml)"),
@@ -1004,7 +999,12 @@ fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_wit
     let config =
         read(&dir.join("richttarief.toml")).replace("beleid/eigen.toml", "beleid/weg.toml");
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
-    let run = tarieven_run(&dir.join("richttarief.toml"), &dir.join("uit"), &[]);
+    let run = command_to(
+        "tarieven",
+        &dir.join("richttarief.toml"),
+        &dir.join("uit"),
+        &[],
+    );
     run.expect_code(1);
     assert!(
         run.stderr()

@@ -661,18 +661,7 @@ fn a_policy_out_of_force_is_named_and_not_applied() {
 fn statements_show_care_not_paid_the_amounts_and_the_clause_a_provider_falls_under() {
     let (dir, _) = v6(&[]);
     let out = dir.join("brieven");
-    richttarief(
-        &[
-            "brieven",
-            "--config",
-            dir.join("richttarief.toml").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-        &root(),
-    )
-    .expect_code(0);
+    command_to("brieven", &dir.join("richttarief.toml"), &out, &[]).expect_code(0);
     // A: H1 not contracted, so no result at the tariffs, and why.
     let a = read(&out.join("10000001.html"));
     assert!(a.contains("<td>niet gecontracteerd</td>"), "{a}");

@@ -227,8 +227,6 @@ impl Policy {
     /// that is not a budget and whose conditions hold, in euros, exactly, with how it was
     /// computed. An amount resting on a characteristic the provider lacks is not paid.
     /// `kosten_bij_zorgkantoor` is the provider's policy cost at this zorgkantoor.
-    // The amounts' API for contracting; until it pays them, only the tests call it.
-    #[allow(dead_code)]
     pub(crate) fn amounts_for(
         &self,
         facts: &Facts,
@@ -281,8 +279,6 @@ impl Policy {
 
     /// The zorgkantoor's active budgets, each in euros when it can be computed (a share of
     /// the contracteerruimte needs one), with how.
-    // As `amounts_for`: for contracting's costs, until then called by the tests only.
-    #[allow(dead_code)]
     pub(crate) fn budgets(
         &self,
         contracteerruimte: Option<Decimal>,

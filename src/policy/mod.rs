@@ -246,8 +246,6 @@ pub(crate) struct Policy {
     pub ondergrens: Option<Decimal>,
     /// The settings as given, for the lint and the steps.
     pub settings: Vec<Setting>,
-    /// The shorthand `gesprek_resultaat_boven`, a fraction.
-    pub gesprek_boven: Option<Decimal>,
     pub rules: Vec<Rule>,
     pub amounts: Vec<Amount>,
     pub talks: Vec<Talk>,
@@ -261,8 +259,6 @@ impl Policy {
     }
 
     /// The active conversations whose conditions hold for the provider.
-    // The conversations' API for contracting; until it lists them, only the tests call it.
-    #[allow(dead_code)]
     pub(crate) fn talks_for(&self, facts: &Facts) -> Vec<&Talk> {
         self.talks
             .iter()

@@ -278,7 +278,6 @@ fn read(
         bovengrens,
         ondergrens,
         settings,
-        gesprek_boven,
         rules,
         amounts,
         talks,

@@ -944,6 +944,17 @@ fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_wit
         std::fs::write(dir.join("richttarief.toml"), config).unwrap();
         dir
     };
+    // tarieven on `dir` must stop (exit 1): what it said.
+    let refused = |dir: &Path| -> String {
+        let run = command_to(
+            "tarieven",
+            &dir.join("richttarief.toml"),
+            &dir.join("uit"),
+            &[],
+        );
+        run.expect_code(1);
+        run.stderr()
+    };
     let dir = set(
         "kvk,zorgkantoor,proef_opslag\n10000001,VGZ,1.5\n",
         "eigen-kenmerk",
@@ -964,34 +975,19 @@ fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_wit
         "kvk,zorgkantoor,proef_opslag\n10000001,VGZ,2.5\n",
         "eigen-kenmerk-bereik",
     );
-    let run = command_to(
-        "tarieven",
-        &dir.join("richttarief.toml"),
-        &dir.join("uit"),
-        &[],
-    );
-    run.expect_code(1);
+    let err = refused(&dir);
     assert!(
-        run.stderr()
-            .contains("row 2, column \"proef_opslag\": 2.5 is above 2 (procentpunt)"),
-        "{}",
-        run.stderr()
+        err.contains("row 2, column \"proef_opslag\": 2.5 is above 2 (procentpunt)"),
+        "{err}"
     );
     let dir = set(
         "kvk,zorgkantoor,nieuwe_aanbieder\n10000001,VGZ,ja\n",
         "eigen-kenmerk-onbekend",
     );
-    let run = command_to(
-        "tarieven",
-        &dir.join("richttarief.toml"),
-        &dir.join("uit"),
-        &[],
-    );
-    run.expect_code(1);
+    let err = refused(&dir);
     assert!(
-        run.stderr().contains("unknown column \"nieuwe_aanbieder\"; a characteristic must be one of proef_opslag (the vocabulary beleid/eigen.toml)"),
-        "{}",
-        run.stderr()
+        err.contains("unknown column \"nieuwe_aanbieder\"; a characteristic must be one of proef_opslag (the vocabulary beleid/eigen.toml)"),
+        "{err}"
     );
     assert!(!dir.join("uit").exists());
 
@@ -999,17 +995,9 @@ fn a_characteristic_declared_in_the_vocabulary_file_reaches_input_and_policy_wit
     let config =
         read(&dir.join("richttarief.toml")).replace("beleid/eigen.toml", "beleid/weg.toml");
     std::fs::write(dir.join("richttarief.toml"), config).unwrap();
-    let run = command_to(
-        "tarieven",
-        &dir.join("richttarief.toml"),
-        &dir.join("uit"),
-        &[],
-    );
-    run.expect_code(1);
+    let err = refused(&dir);
     assert!(
-        run.stderr()
-            .contains("beleid.kenmerken: \"beleid/weg.toml\": no such file"),
-        "{}",
-        run.stderr()
+        err.contains("beleid.kenmerken: \"beleid/weg.toml\": no such file"),
+        "{err}"
     );
 }
